@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for the project's commands; each step is skipped when its
+# tool is already there, so running it again costs seconds.
+#   scripts/setup.sh              everything `npm test` needs (toolchain + browsers + npm deps)
+#   scripts/setup.sh --toolchain  only what building the package needs (`npm start`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
+export PATH="$HOME/.cargo/bin:$PATH"
+
+browsers=1
+[ "${1:-}" = "--toolchain" ] && browsers=0
+
+step() { printf '== setup: %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! command -v wasm-pack >/dev/null; then
+  step "installing wasm-pack $WASM_PACK_VERSION (a few minutes, once)"
+  cargo install wasm-pack --version "=$WASM_PACK_VERSION"
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+  step "installing npm dependencies (binaryen's wasm-opt, playwright-core)"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "$browsers" = 1 ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v firefox >/dev/null || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "installing ${missing[*]} from Debian"
+    sudo_cmd=()
+    [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if ! command -v geckodriver >/dev/null; then
+    step "installing geckodriver $GECKODRIVER_VERSION (a minute or two, once)"
+    cargo install geckodriver --version "=$GECKODRIVER_VERSION"
+  fi
+fi
+step "ready"

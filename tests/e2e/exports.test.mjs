@@ -1,24 +1,13 @@
 // The exports through the real generated JS glue, with hostile values, and the typings.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { launchChromium, openDemo, startDemoServer } from "./support.mjs";
+import { openDemo, useDemo } from "./support.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 test("no export panics or throws a RuntimeError for hostile values, and the module still answers", async () => {
-  const { page } = await openDemo(browser, server.url);
+  const { page } = await openDemo(demo.browser, demo.server.url);
   const report = await page.evaluate(async () => {
     const module = await import("/pkg/connpay_checkout.js");
     const hostile = new Proxy({}, { get() { throw new Error("boom"); } });

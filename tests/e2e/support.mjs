@@ -1,6 +1,7 @@
 // What the end-to-end tests share: the demo server on a free port, and Debian's Chromium.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -63,4 +64,21 @@ export async function openDemo(browser, url) {
   await page.goto(url);
   await page.waitForSelector("#card-form[data-ready='true']", { timeout: 15_000 });
   return { page, problems };
+}
+
+/**
+ * Starts the demo server and Chromium before a test file's tests and stops them after; the
+ * returned object holds `server` and `browser` once started.
+ */
+export function useDemo() {
+  const demo = {};
+  before(async () => {
+    demo.server = await startDemoServer();
+    demo.browser = await launchChromium();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    await demo.server?.stop();
+  });
+  return demo;
 }

@@ -1,62 +1,76 @@
-//! The errors an export throws: JavaScript `Error` objects with a stable `code` and, where one
-//! argument is at fault, its `path`.
+//! The errors an export throws (or a promise rejects with): JavaScript `Error` objects named
+//! `ConnPayError` with a stable `code`, the `path` of the argument or field at fault, and any
+//! details (`errors`, `gatewayError`). Messages never contain the values that were checked.
 
+use connpay_core::sale::FieldError;
+use connpay_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
-/// What went wrong, as a stable code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// An argument other than the validated value is malformed (e.g. `today`).
-    InvalidArgument,
-    /// The module could not build its answer; a bug, never the payer's input.
-    Internal,
-}
-
-impl ErrorKind {
-    /// The stable code on the thrown `Error`.
-    pub fn code(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "argument.invalid",
-            ErrorKind::Internal => "internal",
-        }
-    }
-}
-
-/// An error on its way to JavaScript. The message never contains the value that was checked,
-/// so no card data can leak through it.
+/// An error on its way to JavaScript.
 #[derive(Debug)]
 pub struct Error {
-    kind: ErrorKind,
-    path: Option<&'static str>,
-    message: &'static str,
+    code: ErrorCode,
+    path: Option<String>,
+    message: String,
+    details: Vec<(&'static str, JsValue)>,
 }
 
 impl Error {
+    /// An error with a code and a message.
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Error {
+        Error { code, path: None, message: message.into(), details: Vec::new() }
+    }
+
     /// An argument at `path` is malformed.
-    pub(crate) fn invalid_argument(path: &'static str, message: &'static str) -> Error {
-        Error { kind: ErrorKind::InvalidArgument, path: Some(path), message }
+    pub(crate) fn invalid_argument(path: &str, message: &str) -> Error {
+        Error::new(ErrorCode::ArgumentInvalid, message).at(path)
     }
 
     /// The result could not be converted for JavaScript.
-    pub(crate) fn internal(message: &'static str) -> Error {
-        Error { kind: ErrorKind::Internal, path: None, message }
+    pub(crate) fn internal() -> Error {
+        Error::new(ErrorCode::Internal, "the module could not convert its answer to a JavaScript value")
+    }
+
+    /// A request that did not validate: every problem travels on `errors`.
+    pub(crate) fn invalid_request(errors: &[FieldError]) -> Error {
+        let list = crate::js::to_js(&errors).unwrap_or(JsValue::NULL);
+        Error::new(ErrorCode::RequestInvalid, "the request is not valid; see `errors` for every problem")
+            .with("errors", list)
+    }
+
+    /// Names the argument or field at fault.
+    pub(crate) fn at(mut self, path: &str) -> Error {
+        self.path = Some(path.to_string());
+        self
+    }
+
+    /// Adds a property to the thrown object.
+    pub(crate) fn with(mut self, key: &'static str, value: JsValue) -> Error {
+        self.details.push((key, value));
+        self
     }
 
     /// The stable code.
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
+    pub fn code(&self) -> ErrorCode {
+        self.code
     }
 }
 
 impl From<Error> for JsValue {
     fn from(error: Error) -> JsValue {
-        let js_error = js_sys::Error::new(error.message);
+        let js_error = js_sys::Error::new(&error.message);
         js_error.set_name("ConnPayError");
-        // Setting a property on a fresh Error object cannot fail; if it did, the Error without
-        // its code would still be thrown rather than a panic.
-        let _ = js_sys::Reflect::set(&js_error, &"code".into(), &error.kind.code().into());
-        if let Some(path) = error.path {
-            let _ = js_sys::Reflect::set(&js_error, &"path".into(), &path.into());
+        // Setting a property on a fresh Error object cannot fail; if it did, the Error would
+        // still be thrown, without that property, rather than a panic.
+        let set = |key: &str, value: &JsValue| {
+            let _ = js_sys::Reflect::set(&js_error, &JsValue::from_str(key), value);
+        };
+        set("code", &JsValue::from_str(error.code.as_str()));
+        if let Some(path) = &error.path {
+            set("path", &JsValue::from_str(path));
+        }
+        for (key, value) in &error.details {
+            set(key, value);
         }
         js_error.into()
     }

@@ -2,7 +2,9 @@
 
 use connpay_core::card::{HolderInput, Input, YearMonth};
 use serde::Serialize;
+use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
 
 use crate::Error;
 
@@ -112,5 +114,57 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
         .serialize_maps_as_objects(true);
     value
         .serialize(&serializer)
-        .map_err(|_| Error::internal("the result could not be converted to a JavaScript value"))
+        .map_err(|_| Error::internal())
+}
+
+/// An options object (`{ timeoutMs, signal, … }`), read one key at a time. A missing object or
+/// key takes the default; a value of the wrong kind is an `argument.invalid` naming the key.
+pub(crate) struct Options(JsValue);
+
+impl Options {
+    pub(crate) fn read(value: Option<JsValue>) -> Result<Options, Error> {
+        match value {
+            None => Ok(Options(JsValue::UNDEFINED)),
+            Some(value) if value.is_undefined() || value.is_null() || value.is_object() => Ok(Options(value)),
+            Some(_) => Err(Error::invalid_argument("options", "options must be an object")),
+        }
+    }
+
+    fn get(&self, key: &str) -> Result<JsValue, Error> {
+        if self.0.is_undefined() || self.0.is_null() {
+            return Ok(JsValue::UNDEFINED);
+        }
+        Reflect::get(&self.0, &JsValue::from_str(key))
+            .map_err(|_| Error::invalid_argument(key, "this option could not be read"))
+    }
+
+    /// A duration in milliseconds: a finite number from 0 to 2^31 − 1 (the timers' limit).
+    pub(crate) fn number(&self, key: &str, default: f64) -> Result<f64, Error> {
+        let value = self.get(key)?;
+        if value.is_undefined() {
+            return Ok(default);
+        }
+        value
+            .as_f64()
+            .filter(|number| (0.0..=f64::from(i32::MAX)).contains(number))
+            .ok_or_else(|| Error::invalid_argument(key, "this option must be a number of milliseconds from 0 to 2147483647"))
+    }
+
+    /// `signal`: an `AbortSignal`, if given.
+    pub(crate) fn signal(&self) -> Result<Option<AbortSignal>, Error> {
+        let value = self.get("signal")?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value.dyn_into().map(Some).map_err(|_| Error::invalid_argument("signal", "signal must be an AbortSignal"))
+    }
+
+    /// A callback, if given.
+    pub(crate) fn function(&self, key: &str) -> Result<Option<Function>, Error> {
+        let value = self.get(key)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value.dyn_into().map(Some).map_err(|_| Error::invalid_argument(key, "this option must be a function"))
+    }
 }

@@ -119,15 +119,227 @@ export interface YearMonth {
   month: number;
 }
 
-/** Codes of the errors the module throws (validators report problems in results instead). */
-export type ConnPayErrorCode = "argument.invalid" | "internal";
+/** Why a request field is not valid (`validatePerformSale`, and `errors` of `request.invalid`). */
+export type RequestErrorCode =
+  | "request.required" | "request.type" | "request.unknown_field" | "request.length"
+  | "request.range" | "request.characters" | "request.currency" | "request.country"
+  | "request.date" | "request.email" | "request.ip_address" | "request.imei" | "request.exclusive";
+
+/** Codes of the errors the module throws or rejects with (validators report in results). */
+export type ConnPayErrorCode =
+  | "request.invalid" | "argument.invalid" | "gateway.invalid_url" | "gateway.insecure"
+  | "sale.in_flight" | "sale.already_accepted" | "sale.outcome_unknown" | "sale.aborted"
+  | "status.timeout" | "status.aborted" | "status.rejected" | "internal.error";
 
 /** What the module throws: an `Error` named "ConnPayError" with a stable code. */
 export interface ConnPayError extends Error {
   name: "ConnPayError";
   code: ConnPayErrorCode;
-  /** The argument at fault, e.g. "today". */
+  /** The argument or field at fault, e.g. "today". */
   path?: string;
+  /** With `request.invalid`: every problem of the request. */
+  errors?: FieldError[];
+  /** With `status.rejected`: the gateway's error. */
+  gatewayError?: GatewayError;
+}
+
+/** `consumer.device`. */
+export interface Device {
+  /** 1–50 characters. */
+  serialNumber: string;
+  /** 14–16 digits. */
+  imei?: string;
+}
+
+/** `consumer`. */
+export interface Consumer {
+  device: Device;
+  /** 3–128 characters. */
+  email: string;
+  /** `ddMMyyyy`. */
+  birthDay?: string;
+  /** IPv4 addresses. */
+  ipAddresses?: string[];
+}
+
+/** `session` of perform sale: each 32–128 characters, from the merchant's server. */
+export interface SaleSessionTokens {
+  accessToken: string;
+  nonce: string;
+  signature: string;
+}
+
+/** `sourceOfFunds.card.expiry`. */
+export interface CardExpiry {
+  /** 1–12. */
+  month: number;
+  /** Four digits. */
+  year: number;
+}
+
+/** `sourceOfFunds.card`. The number may be formatted; it is sent as bare digits. */
+export interface Card {
+  number: string;
+  securityCode: string;
+  expiry: CardExpiry;
+  holder: HolderInput;
+}
+
+/** `sourceOfFunds.reference`: a card stored earlier. */
+export interface CardReference {
+  /** 1–128 characters. */
+  clientCardId: string;
+  securityCode: string;
+}
+
+/** `sourceOfFunds`: exactly one of `card` and `reference`. */
+export type SourceOfFunds = { card: Card; reference?: never } | { reference: CardReference; card?: never };
+
+/** `transaction`. */
+export interface Transaction {
+  /** Minor units: 1.00 EUR = 100. */
+  amountCentis: number;
+  /** ISO 4217, upper case. */
+  currency: string;
+}
+
+/** `location`. */
+export interface GeoLocation {
+  /** −90 to 90. */
+  lat?: number;
+  /** −180 to 180. */
+  lng?: number;
+}
+
+/** `billing.address`. */
+export interface BillingAddress {
+  city?: string;
+  /** ISO 3166 alpha-3, upper case. */
+  country?: string;
+  postcodeZip?: string;
+  state?: string;
+  street?: string;
+  street2?: string;
+}
+
+/** `billing`. */
+export interface Billing {
+  address?: BillingAddress;
+  phone?: string;
+}
+
+/** `order`. */
+export interface Order {
+  description?: string;
+  siteUrl?: string;
+  purpose?: string;
+}
+
+/** The JSON body of perform sale (spec `000`). */
+export interface PerformSaleRequest {
+  consumer: Consumer;
+  session: SaleSessionTokens;
+  sourceOfFunds: SourceOfFunds;
+  transaction: Transaction;
+  location?: GeoLocation;
+  billing?: Billing;
+  order?: Order;
+}
+
+/** What `performSale` takes: the body, and the two ids from initiate sale for the URL. */
+export interface PerformSale extends PerformSaleRequest {
+  endpointId: string;
+  invoiceId: string;
+}
+
+/** One problem of a request. */
+export interface FieldError {
+  /** E.g. "sourceOfFunds.card.expiry.month", "consumer.ipAddresses[1]". */
+  path: string;
+  code: RequestErrorCode | ValidationErrorCode;
+  message: string;
+}
+
+/** The result of `validatePerformSale`. */
+export interface RequestValidation {
+  valid: boolean;
+  errors: FieldError[];
+}
+
+/** `error.cause` from the gateway; unknown causes come through as they are. */
+export type ErrorCause =
+  | "INVALID_REQUEST" | "INVALID_CONFIGURATION" | "INTERNAL_ERROR" | "PROCESSING_FAILED"
+  | "FILTERED" | "DECLINED" | "SERVER_FAILED" | "SERVER_UNAVAILABLE" | "ORDER_NOT_FOUND"
+  | (string & {});
+
+/** The gateway's error object. */
+export interface GatewayError {
+  cause: ErrorCause;
+  code: string | null;
+  message: string | null;
+}
+
+/** What one gateway call came to: exactly one of four kinds. */
+export type Outcome<Success> =
+  | ({ kind: "accepted" } & Success)
+  /** The gateway's error JSON. */
+  | { kind: "rejected"; error: GatewayError; invoiceId?: string }
+  /** A 5xx, or an answer that is not the spec's JSON (status 0: a redirect, not followed). */
+  | { kind: "serverError"; status: number; error: GatewayError | null }
+  /** No answer: never a decline; the sale may have happened. */
+  | { kind: "outcomeUnknown"; reason: "network" | "timeout" | "aborted" };
+
+/** An accepted perform sale. */
+export interface SaleAccepted {
+  invoiceId: string;
+  /** For sale status. */
+  sessionToken: string;
+}
+
+/** The outcome of `performSale`. */
+export type SaleOutcome = Outcome<SaleAccepted>;
+
+/** Where a sale is. */
+export type SaleState = "PROCESSING" | "REDIRECT_REQUEST" | "APPROVED" | "DECLINED";
+
+/** A sale-status answer. */
+export interface SaleStatus {
+  invoiceId: string;
+  session: { token: string };
+  state: SaleState;
+  /** With REDIRECT_REQUEST: where the payer completes 3-D Secure. */
+  redirectUrl: string | null;
+  bankOrderId: string | null;
+  orderId: string | null;
+  transaction: { amountCentis?: number; commissionCentis?: number } | null;
+}
+
+/** The outcome of `saleStatus`. */
+export type SaleStatusOutcome = Outcome<SaleStatus>;
+
+/** The tokens sale status needs. */
+export interface StatusTokens {
+  /** The consumer's access token (32–128). */
+  accessToken: string;
+  /** `sessionToken` of the accepted sale. */
+  token: string;
+}
+
+/** Options of one gateway request. */
+export interface RequestOptions {
+  /** Give up waiting after this long (an `outcomeUnknown` with reason "timeout"). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of `waitForFinalState`. */
+export interface WaitOptions extends RequestOptions {
+  /** Between polls; default 3000. */
+  intervalMs?: number;
+  /** Overall; default 180000. */
+  maxWaitMs?: number;
+  /** Called once per 3-D Secure URL. */
+  onRedirect?: (url: string) => void;
 }
 "#;
 
@@ -137,12 +349,17 @@ const TYPESCRIPT_SECTION: &str = TYPESCRIPT;
 #[cfg(test)]
 mod tests {
     use super::TYPESCRIPT;
-    use crate::ErrorKind;
     use connpay_core::ErrorCode;
 
-    /// Every quoted `card.*` string in the declarations.
+    /// Every quoted string in the declarations that looks like an error code (`a.b` or `a.b.c`
+    /// in lower case).
     fn declared_codes() -> Vec<&'static str> {
-        TYPESCRIPT.split('"').skip(1).step_by(2).filter(|text| text.starts_with("card.")).collect()
+        TYPESCRIPT
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|text| text.contains('.') && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'))
+            .collect()
     }
 
     #[test]
@@ -152,13 +369,6 @@ mod tests {
         declared.sort_unstable();
         core.sort_unstable();
         assert_eq!(declared, core);
-    }
-
-    #[test]
-    fn thrown_codes_are_declared() {
-        for kind in [ErrorKind::InvalidArgument, ErrorKind::Internal] {
-            assert!(TYPESCRIPT.contains(&format!("\"{}\"", kind.code())), "{:?}", kind);
-        }
     }
 
     #[test]

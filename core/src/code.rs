@@ -6,7 +6,8 @@ use serde::{Serialize, Serializer};
 /// three can never disagree.
 macro_rules! error_codes {
     ($($(#[doc = $doc:literal])* $variant:ident => $text:literal,)*) => {
-        /// Why a field is not valid. Each code's string is stable across releases.
+        /// A stable error code: why a field is not valid, or why a call failed. Each code's
+        /// string is stable across releases.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
             $($(#[doc = $doc])* $variant,)*
@@ -77,6 +78,56 @@ error_codes! {
     HolderAmbiguous => "card.holder.ambiguous",
     /// The holder (or a part of it) was not given as text.
     HolderType => "card.holder.type",
+    /// A required request field is missing.
+    RequestRequired => "request.required",
+    /// A request field has the wrong JSON type (a string where a number belongs, …).
+    RequestType => "request.type",
+    /// The request has a field the gateway's spec does not define.
+    RequestUnknownField => "request.unknown_field",
+    /// A request string is shorter or longer than the spec allows.
+    RequestLength => "request.length",
+    /// A request number is outside the spec's range.
+    RequestRange => "request.range",
+    /// A request string contains control characters or characters its format does not allow.
+    RequestCharacters => "request.characters",
+    /// The currency is not an ISO 4217 alphabetic code.
+    RequestCurrency => "request.currency",
+    /// The country is not an ISO 3166 alpha-3 code.
+    RequestCountry => "request.country",
+    /// The date is not a real `ddMMyyyy` date in the past.
+    RequestDate => "request.date",
+    /// The email address is not plausible.
+    RequestEmail => "request.email",
+    /// The IP address is not a dotted IPv4 address.
+    RequestIpAddress => "request.ip_address",
+    /// The IMEI is not 14–16 digits.
+    RequestImei => "request.imei",
+    /// Both or neither of two mutually exclusive fields were given (card / reference).
+    RequestExclusive => "request.exclusive",
+    /// Thrown: the request did not validate; the error's `errors` lists every problem.
+    RequestInvalid => "request.invalid",
+    /// Thrown: an argument other than the validated value is malformed (e.g. `today`).
+    ArgumentInvalid => "argument.invalid",
+    /// Thrown: the gateway configuration is not "sandbox", "production" or a valid URL.
+    GatewayInvalidUrl => "gateway.invalid_url",
+    /// Thrown: the gateway URL is plain http to a host other than localhost.
+    GatewayInsecure => "gateway.insecure",
+    /// Thrown: this checkout already has a sale in flight.
+    SaleInFlight => "sale.in_flight",
+    /// Thrown: this checkout's sale was already accepted by the gateway.
+    SaleAlreadyAccepted => "sale.already_accepted",
+    /// Thrown: this invoice's sale may have reached the gateway; check its status instead.
+    SaleOutcomeUnknown => "sale.outcome_unknown",
+    /// Thrown: the caller's signal was aborted before the sale was sent (nothing was sent).
+    SaleAborted => "sale.aborted",
+    /// Thrown: no final state within `maxWaitMs`.
+    StatusTimeout => "status.timeout",
+    /// Thrown: status polling was aborted by the caller's signal.
+    StatusAborted => "status.aborted",
+    /// Thrown: the gateway refused the status request (its error is on `gatewayError`).
+    StatusRejected => "status.rejected",
+    /// Thrown: the module could not build its answer; a bug, never the payer's input.
+    Internal => "internal.error",
 }
 
 impl Serialize for ErrorCode {
@@ -95,7 +146,9 @@ mod tests {
         for code in ErrorCode::ALL {
             let text = code.as_str();
             assert!(seen.insert(text), "duplicate {text}");
-            assert!(text.starts_with("card.") && text.split('.').count() == 3, "{text}");
+            let parts: Vec<&str> = text.split('.').collect();
+            assert!((2..=3).contains(&parts.len()), "{text}");
+            assert!(parts.iter().all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')), "{text}");
         }
     }
 

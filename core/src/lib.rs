@@ -7,5 +7,7 @@
 
 pub mod card;
 pub mod code;
+pub mod gateway;
+pub mod sale;
 
 pub use code::ErrorCode;

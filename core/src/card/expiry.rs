@@ -116,6 +116,23 @@ fn padded_digits(mut value: u32, width: usize) -> [u8; 4] {
     digits
 }
 
+/// The months (as [`YearMonth::index`]) an expiry may fall in: this month to 20 years ahead.
+fn window(today: YearMonth) -> std::ops::RangeInclusive<u32> {
+    today.index()..=today.index() + MAX_YEARS_AHEAD * 12
+}
+
+/// Checks a complete expiry month against `today`: not past, at most 20 years ahead.
+pub fn check_month(expiry: YearMonth, today: YearMonth) -> Verdict {
+    let window = window(today);
+    if expiry.index() < *window.start() {
+        Verdict::invalid(ErrorCode::ExpiryPast)
+    } else if expiry.index() > *window.end() {
+        Verdict::invalid(ErrorCode::ExpiryTooFar)
+    } else {
+        Verdict::VALID
+    }
+}
+
 /// Checks an expiry against `today`: the current month is still valid, and at most
 /// [`MAX_YEARS_AHEAD`] years ahead.
 pub fn validate_expiry(input: &str, today: YearMonth) -> ExpiryResult {
@@ -144,8 +161,7 @@ pub fn validate_expiry(input: &str, today: YearMonth) -> ExpiryResult {
         return with_month(Verdict::pending(ErrorCode::ExpiryIncomplete), None);
     }
 
-    let first = today.index();
-    let last = first + MAX_YEARS_AHEAD * 12;
+    let window = window(today);
     let position = |year: u32| year * 12 + month;
     // Up to four ASCII digits: the parse cannot fail.
     let number: u32 = parts.year.parse().unwrap_or(0);
@@ -155,18 +171,18 @@ pub fn validate_expiry(input: &str, today: YearMonth) -> ExpiryResult {
         _ => None,
     };
     if let Some(year) = complete_year {
-        if (first..=last).contains(&position(year)) {
+        if window.contains(&position(year)) {
             return with_month(Verdict::VALID, Some(year));
         }
     }
     // Could more digits still give a year in the window? "2" → "27"; "20" → "2027"; "202" → "2027".
     let can_grow = (today.year()..=today.year() + MAX_YEARS_AHEAD).any(|year| {
-        (first..=last).contains(&position(year))
+        window.contains(&position(year))
             && (padded_digits(year, 4).starts_with(typed)
                 || (typed.len() == 1 && padded_digits(year % 100, 2).starts_with(typed)))
     });
     let code = match complete_year {
-        Some(year) if position(year) < first => ErrorCode::ExpiryPast,
+        Some(year) if position(year) < *window.start() => ErrorCode::ExpiryPast,
         Some(_) => ErrorCode::ExpiryTooFar,
         None if can_grow => ErrorCode::ExpiryIncomplete,
         // A partial year that cannot grow into the window: before it or after it.
@@ -287,6 +303,15 @@ mod tests {
         for input in ["ab", "12/ab", "/27", "12/27/1", "1 2/27", "123/27", "12/20271", "1220271", "12.27", "１２/２７", "2027-", "2027-123"] {
             assert_eq!(check(input, today).verdict, Verdict::invalid(ErrorCode::ExpiryFormat), "{input}");
         }
+    }
+
+    #[test]
+    fn check_month_window() {
+        let today = on(2026, 11);
+        assert_eq!(check_month(on(2026, 11), today), Verdict::VALID);
+        assert_eq!(check_month(on(2046, 11), today), Verdict::VALID);
+        assert_eq!(check_month(on(2026, 10), today), Verdict::invalid(ErrorCode::ExpiryPast));
+        assert_eq!(check_month(on(2046, 12), today), Verdict::invalid(ErrorCode::ExpiryTooFar));
     }
 
     #[test]

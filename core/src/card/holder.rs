@@ -21,6 +21,17 @@ pub enum HolderField {
     PrintedName,
 }
 
+impl HolderField {
+    /// The field's name in the spec's JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HolderField::FirstName => "firstName",
+            HolderField::LastName => "lastName",
+            HolderField::PrintedName => "printedName",
+        }
+    }
+}
+
 /// The holder as given: either a first and last name, or a printed name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HolderInput<'a> {

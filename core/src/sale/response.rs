@@ -1,0 +1,186 @@
+//! The gateway's answers and how a response is classified into exactly one outcome.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// `error.cause`: the documented values, and any other kept as it came rather than failing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorCause {
+    /// `INVALID_REQUEST`.
+    InvalidRequest,
+    /// `INVALID_CONFIGURATION`.
+    InvalidConfiguration,
+    /// `INTERNAL_ERROR`.
+    InternalError,
+    /// `PROCESSING_FAILED`.
+    ProcessingFailed,
+    /// `FILTERED`.
+    Filtered,
+    /// `DECLINED`.
+    Declined,
+    /// `SERVER_FAILED`.
+    ServerFailed,
+    /// `SERVER_UNAVAILABLE`.
+    ServerUnavailable,
+    /// `ORDER_NOT_FOUND`.
+    OrderNotFound,
+    /// A cause this version does not know.
+    Other(String),
+}
+
+const CAUSES: &[(&str, ErrorCause)] = &[
+    ("INVALID_REQUEST", ErrorCause::InvalidRequest),
+    ("INVALID_CONFIGURATION", ErrorCause::InvalidConfiguration),
+    ("INTERNAL_ERROR", ErrorCause::InternalError),
+    ("PROCESSING_FAILED", ErrorCause::ProcessingFailed),
+    ("FILTERED", ErrorCause::Filtered),
+    ("DECLINED", ErrorCause::Declined),
+    ("SERVER_FAILED", ErrorCause::ServerFailed),
+    ("SERVER_UNAVAILABLE", ErrorCause::ServerUnavailable),
+    ("ORDER_NOT_FOUND", ErrorCause::OrderNotFound),
+];
+
+impl ErrorCause {
+    /// The cause as the gateway spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCause::Other(text) => text,
+            known => CAUSES.iter().find(|(_, cause)| cause == known).map_or("", |(text, _)| text),
+        }
+    }
+
+    /// Reads a cause; unknown text is kept.
+    pub fn parse(text: &str) -> ErrorCause {
+        CAUSES
+            .iter()
+            .find(|(known, _)| *known == text)
+            .map_or_else(|| ErrorCause::Other(text.to_string()), |(_, cause)| cause.clone())
+    }
+}
+
+impl Serialize for ErrorCause {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCause {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| ErrorCause::parse(&text))
+    }
+}
+
+/// `error` of a fail response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayError {
+    /// Why.
+    pub cause: ErrorCause,
+    /// The gateway's unique error code.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The gateway's description.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// A fail response: `{ "error": { cause, code, message }, "invoiceId" }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailResponse {
+    /// The error.
+    pub error: GatewayError,
+    /// The invoice, when the gateway names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
+}
+
+/// `session` of a success response: the sale's session token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionToken {
+    /// The token for sale status.
+    pub token: String,
+}
+
+/// Perform sale's success response as on the wire: `{ "invoiceId", "session": { "token" } }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuccessResponse {
+    /// The sale's invoice.
+    pub invoice_id: String,
+    /// Its session token.
+    pub session: SessionToken,
+}
+
+/// An accepted sale: its invoice and the session token that sale status needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", from = "SuccessResponse")]
+pub struct SaleAccepted {
+    /// The sale's invoice.
+    pub invoice_id: String,
+    /// The session token, for sale status.
+    pub session_token: String,
+}
+
+impl From<SuccessResponse> for SaleAccepted {
+    fn from(response: SuccessResponse) -> SaleAccepted {
+        SaleAccepted { invoice_id: response.invoice_id, session_token: response.session.token }
+    }
+}
+
+/// Why no answer came.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UnknownReason {
+    /// The network failed: refused, reset, DNS, CORS.
+    Network,
+    /// No answer within the timeout.
+    Timeout,
+    /// The caller aborted after the request was sent.
+    Aborted,
+}
+
+/// What one call to the gateway came to: exactly one of four.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum Outcome<T> {
+    /// The gateway answered with the spec's success JSON.
+    Accepted(T),
+    /// The gateway answered with its error JSON (a 2xx or 4xx status).
+    Rejected(FailResponse),
+    /// A 5xx status, or a body that is not the spec's JSON. The request may have been processed.
+    ServerError {
+        /// The HTTP status (0 when the server answered with a redirect, which is not followed).
+        status: u16,
+        /// The gateway's error, when a 5xx carried one.
+        error: Option<GatewayError>,
+    },
+    /// No response. Never a decline: the sale may or may not have happened.
+    OutcomeUnknown {
+        /// Why no answer came.
+        reason: UnknownReason,
+    },
+}
+
+impl<T: DeserializeOwned> Outcome<T> {
+    /// Classifies an HTTP response: `T` is the spec's success JSON for the call.
+    pub fn classify(status: u16, body: &str) -> Outcome<T> {
+        let fail = serde_json::from_str::<FailResponse>(body).ok();
+        match (status, fail) {
+            (500..=599, fail) => Outcome::ServerError { status, error: fail.map(|fail| fail.error) },
+            (200..=299 | 400..=499, Some(fail)) => Outcome::Rejected(fail),
+            (200..=299, None) => match serde_json::from_str::<T>(body) {
+                Ok(success) => Outcome::Accepted(success),
+                Err(_) => Outcome::ServerError { status, error: None },
+            },
+            _ => Outcome::ServerError { status, error: None },
+        }
+    }
+}
+
+impl<T> Outcome<T> {
+    /// The outcome of a request that got no response.
+    pub fn unknown(reason: UnknownReason) -> Outcome<T> {
+        Outcome::OutcomeUnknown { reason }
+    }
+}

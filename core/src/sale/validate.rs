@@ -1,0 +1,306 @@
+//! Validation of a whole perform-sale request against the spec: every problem at once, each with
+//! the field's path and a stable code. Messages never repeat the value.
+
+use std::net::Ipv4Addr;
+
+use serde::Serialize;
+
+use super::request::*;
+use crate::card::{self, BrandId, HolderInput, Input, YearMonth};
+use crate::ErrorCode;
+
+/// One problem in a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Where: `sourceOfFunds.card.expiry.month`, `consumer.ipAddresses[1]`, `invoiceId`.
+    pub path: String,
+    /// What, as a stable code.
+    pub code: ErrorCode,
+    /// What, in English.
+    pub message: String,
+}
+
+/// Collects problems as the request is walked.
+#[derive(Default)]
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    fn add(&mut self, path: &str, code: ErrorCode, message: impl Into<String>) {
+        self.0.push(FieldError { path: path.to_string(), code, message: message.into() });
+    }
+
+    /// The value, or a `request.required` problem.
+    fn required<'a, T>(&mut self, path: &str, value: &'a Option<T>) -> Option<&'a T> {
+        if value.is_none() {
+            self.add(path, ErrorCode::RequestRequired, "this field is required");
+        }
+        value.as_ref()
+    }
+
+    /// A string of `min..=max` characters without control characters.
+    fn text<'a>(&mut self, path: &str, value: &'a str, min: usize, max: usize) -> Option<&'a str> {
+        let length = value.chars().count();
+        if length < min || length > max {
+            let bounds = if min == max { format!("{min}") } else { format!("{min} to {max}") };
+            self.add(path, ErrorCode::RequestLength, format!("must be {bounds} characters long"));
+            None
+        } else if value.chars().any(char::is_control) {
+            self.add(path, ErrorCode::RequestCharacters, "must not contain control characters");
+            None
+        } else {
+            Some(value)
+        }
+    }
+
+    fn required_text<'a>(&mut self, path: &str, value: &'a Option<String>, min: usize, max: usize) -> Option<&'a str> {
+        self.required(path, value).and_then(|value| self.text(path, value, min, max))
+    }
+
+    fn optional_text<'a>(&mut self, path: &str, value: &'a Option<String>, min: usize, max: usize) -> Option<&'a str> {
+        value.as_deref().and_then(|value| self.text(path, value, min, max))
+    }
+
+    /// A card rule's verdict, reported under `path` unless valid.
+    fn verdict(&mut self, path: &str, verdict: card::Verdict) {
+        if let Some(code) = verdict.code {
+            self.add(path, code, card_message(code));
+        }
+    }
+}
+
+/// English messages for the card rules' codes, as reported inside a request.
+fn card_message(code: ErrorCode) -> &'static str {
+    use ErrorCode::*;
+    match code {
+        NumberEmpty | ExpiryEmpty | CvvEmpty | HolderEmpty => "must not be empty",
+        NumberInvalidCharacters => "must contain only digits, spaces and dashes",
+        NumberUnknownBrand => "is not a card number of a supported brand",
+        NumberIncomplete => "has fewer digits than the card brand needs",
+        NumberTooLong => "has more digits than the card brand allows",
+        NumberLuhn => "is not a valid card number (check digit)",
+        ExpiryPast => "the card has expired",
+        ExpiryTooFar => "is more than 20 years ahead",
+        CvvInvalidCharacters => "must contain only digits",
+        CvvIncomplete => "has fewer digits than the card brand needs",
+        CvvTooLong => "has more digits than the card brand allows",
+        HolderTooLong => "must be at most 50 characters long",
+        HolderDigitsOnly => "must be a name, not digits",
+        HolderInvalidCharacters => "must not contain control characters",
+        HolderAmbiguous => "give either printedName or firstName and lastName, not both",
+        _ => "is not valid",
+    }
+}
+
+/// Validates a perform-sale call: its route (`endpointId`, `invoiceId`) and its body.
+/// `today` decides whether the card has expired.
+pub fn validate_perform_sale(route: &SaleRoute, request: &PerformSaleRequest, today: YearMonth) -> Vec<FieldError> {
+    let mut problems = Problems::default();
+    route_ids(&mut problems, route);
+    if let Some(consumer) = problems.required("consumer", &request.consumer) {
+        consumer_fields(&mut problems, consumer);
+    }
+    if let Some(session) = problems.required("session", &request.session) {
+        for (path, value) in [
+            ("session.accessToken", &session.access_token),
+            ("session.nonce", &session.nonce),
+            ("session.signature", &session.signature),
+        ] {
+            session_token(&mut problems, path, value);
+        }
+    }
+    if let Some(source) = problems.required("sourceOfFunds", &request.source_of_funds) {
+        source_of_funds(&mut problems, source, today);
+    }
+    if let Some(transaction) = problems.required("transaction", &request.transaction) {
+        if let Some(&amount) = problems.required("transaction.amountCentis", &transaction.amount_centis) {
+            // The amount travels through JavaScript numbers: keep it exactly representable.
+            if amount == 0 || amount > MAX_SAFE_INTEGER {
+                problems.add("transaction.amountCentis", ErrorCode::RequestRange, "must be a whole number of minor units from 1 to 2^53 - 1");
+            }
+        }
+        if let Some(currency) = problems.required("transaction.currency", &transaction.currency) {
+            if iso_currency::Currency::from_code(currency).is_none() {
+                problems.add("transaction.currency", ErrorCode::RequestCurrency, "must be an ISO 4217 code in upper case, such as EUR");
+            }
+        }
+    }
+    if let Some(location) = &request.location {
+        for (path, value, limit) in [("location.lat", location.lat, 90.0), ("location.lng", location.lng, 180.0)] {
+            if value.is_some_and(|value| !(-limit..=limit).contains(&value)) {
+                problems.add(path, ErrorCode::RequestRange, format!("must be from -{limit} to {limit}"));
+            }
+        }
+    }
+    if let Some(billing) = &request.billing {
+        billing_fields(&mut problems, billing);
+    }
+    if let Some(order) = &request.order {
+        for (path, value) in [
+            ("order.description", &order.description),
+            ("order.siteUrl", &order.site_url),
+            ("order.purpose", &order.purpose),
+        ] {
+            problems.optional_text(path, value, 1, 128);
+        }
+    }
+    problems.0
+}
+
+/// JavaScript's largest exactly representable integer.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// The ids that become URL path segments: printable ASCII, and never a `.`/`..` segment, which a
+/// browser would resolve as a directory step even when percent-encoded.
+fn route_ids(problems: &mut Problems, route: &SaleRoute) {
+    for (path, value) in [("endpointId", &route.endpoint_id), ("invoiceId", &route.invoice_id)] {
+        let Some(id) = problems.required_text(path, value, 1, 128) else { continue };
+        if !id.bytes().all(|b| b.is_ascii_graphic()) || id.bytes().all(|b| b == b'.') {
+            problems.add(path, ErrorCode::RequestCharacters, "must be printable ASCII without spaces, and not . or ..");
+        }
+    }
+}
+
+/// Validates a sale-status call: its route and its two tokens.
+pub fn validate_status_call(route: &SaleRoute, session: &super::StatusSession) -> Vec<FieldError> {
+    let mut problems = Problems::default();
+    route_ids(&mut problems, route);
+    session_token(&mut problems, "session.accessToken", &Some(session.access_token.clone()));
+    if let Some(token) = problems.text("session.token", &session.token, 1, 256) {
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            problems.add("session.token", ErrorCode::RequestCharacters, "must be printable ASCII without spaces");
+        }
+    }
+    problems.0
+}
+
+fn session_token(problems: &mut Problems, path: &str, value: &Option<String>) {
+    let Some(token) = problems.required_text(path, value, 32, 128) else { return };
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        problems.add(path, ErrorCode::RequestCharacters, "must be printable ASCII without spaces");
+    }
+}
+
+fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
+    if let Some(device) = problems.required("consumer.device", &consumer.device) {
+        problems.required_text("consumer.device.serialNumber", &device.serial_number, 1, 50);
+        if let Some(imei) = &device.imei {
+            if !(14..=16).contains(&imei.len()) || !imei.bytes().all(|b| b.is_ascii_digit()) {
+                problems.add("consumer.device.imei", ErrorCode::RequestImei, "must be 14 to 16 digits");
+            }
+        }
+    }
+    if let Some(email) = problems.required_text("consumer.email", &consumer.email, 3, 128) {
+        if !plausible_email(email) {
+            problems.add("consumer.email", ErrorCode::RequestEmail, "must be an email address such as name@example.com");
+        }
+    }
+    if let Some(birth_day) = &consumer.birth_day {
+        if !real_birth_day(birth_day) {
+            problems.add("consumer.birthDay", ErrorCode::RequestDate, "must be a real date in the past, as ddMMyyyy");
+        }
+    }
+    for (index, address) in consumer.ip_addresses.iter().flatten().enumerate() {
+        let path = format!("consumer.ipAddresses[{index}]");
+        if problems.text(&path, address, 7, 15).is_some() && address.parse::<Ipv4Addr>().is_err() {
+            problems.add(&path, ErrorCode::RequestIpAddress, "must be an IPv4 address such as 203.0.113.7");
+        }
+    }
+}
+
+/// One `@`, a non-empty local part, a dotted domain of letters, digits and hyphens, no spaces.
+fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    let domain_ok = domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty() && !label.starts_with('-') && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    !local.is_empty() && !local.contains(char::is_whitespace) && !local.contains('@') && domain_ok
+}
+
+/// `ddMMyyyy`, a date that exists, from 1900 on (a birthday further back is a typo).
+fn real_birth_day(text: &str) -> bool {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    let (day, month, year) = (number(0..2), number(2..4), number(4..8));
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1900 && (1..=days_in_month).contains(&day)
+}
+
+fn source_of_funds(problems: &mut Problems, source: &SourceOfFunds, today: YearMonth) {
+    match (&source.card, &source.reference) {
+        (Some(card), None) => card_fields(problems, card, today),
+        (None, Some(reference)) => {
+            problems.required_text("sourceOfFunds.reference.clientCardId", &reference.client_card_id, 1, 128);
+            if let Some(code) = problems.required("sourceOfFunds.reference.securityCode", &reference.security_code) {
+                problems.verdict("sourceOfFunds.reference.securityCode", card::validate_cvv(code, None));
+            }
+        }
+        _ => problems.add("sourceOfFunds", ErrorCode::RequestExclusive, "give exactly one of card and reference"),
+    }
+}
+
+fn card_fields(problems: &mut Problems, card: &Card, today: YearMonth) {
+    let mut brand = None;
+    if let Some(number) = problems.required("sourceOfFunds.card.number", &card.number) {
+        let result = card::validate_number(number);
+        brand = result.brand;
+        problems.verdict("sourceOfFunds.card.number", result.verdict);
+    }
+    if let Some(code) = problems.required("sourceOfFunds.card.securityCode", &card.security_code) {
+        problems.verdict("sourceOfFunds.card.securityCode", card::validate_cvv(code, brand.map(BrandId::brand)));
+    }
+    if let Some(expiry) = problems.required("sourceOfFunds.card.expiry", &card.expiry) {
+        let month = problems.required("sourceOfFunds.card.expiry.month", &expiry.month).copied();
+        let year = problems.required("sourceOfFunds.card.expiry.year", &expiry.year).copied();
+        if month.is_some_and(|month| !(1..=12).contains(&month)) {
+            problems.add("sourceOfFunds.card.expiry.month", ErrorCode::RequestRange, "must be from 1 to 12");
+        }
+        if year.is_some_and(|year| !(1000..=9999).contains(&year)) {
+            problems.add("sourceOfFunds.card.expiry.year", ErrorCode::RequestRange, "must be a four-digit year");
+        }
+        if let Some(expiry) = month.zip(year).and_then(|(month, year)| YearMonth::new(year, month)) {
+            problems.verdict("sourceOfFunds.card.expiry", card::expiry::check_month(expiry, today));
+        }
+    }
+    if let Some(holder) = problems.required("sourceOfFunds.card.holder", &card.holder) {
+        let result = card::validate_holder(HolderInput {
+            first_name: name_part(&holder.first_name),
+            last_name: name_part(&holder.last_name),
+            printed_name: name_part(&holder.printed_name),
+        });
+        for error in result.errors {
+            let path = format!("sourceOfFunds.card.holder.{}", error.field.as_str());
+            problems.add(&path, error.code, card_message(error.code));
+        }
+    }
+}
+
+fn name_part(value: &Option<String>) -> Input<'_> {
+    value.as_deref().map_or(Input::Absent, Input::Text)
+}
+
+fn billing_fields(problems: &mut Problems, billing: &Billing) {
+    if let Some(address) = &billing.address {
+        problems.optional_text("billing.address.city", &address.city, 1, 100);
+        if let Some(country) = &address.country {
+            if isocountry::CountryCode::for_alpha3(country).is_err() {
+                problems.add("billing.address.country", ErrorCode::RequestCountry, "must be an ISO 3166 alpha-3 code in upper case, such as DEU");
+            }
+        }
+        problems.optional_text("billing.address.postcodeZip", &address.postcode_zip, 1, 10);
+        problems.optional_text("billing.address.state", &address.state, 2, 3);
+        problems.optional_text("billing.address.street", &address.street, 1, 50);
+        problems.optional_text("billing.address.street2", &address.street2, 1, 50);
+    }
+    problems.optional_text("billing.phone", &billing.phone, 1, 20);
+}

@@ -1,0 +1,337 @@
+//! The gateway calls: perform sale, sale status, polling to a final state, and the one-sale
+//! session. Each call validates in the core, sends the core's request once, and hands the
+//! answer back to the core to classify.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use connpay_core::gateway;
+use connpay_core::sale::{
+    self, perform_sale_request, sale_status_request, validate_perform_sale, validate_status_call, FieldError,
+    HttpRequest, Outcome, PerformSaleCall, PollStep, SaleAccepted, SaleGuard, SaleRoute, SaleStatus,
+    StatusPoll, StatusSession,
+};
+use connpay_core::ErrorCode;
+use js_sys::{Function, Promise};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
+
+use crate::js::{self, Options};
+use crate::transport;
+use crate::Error;
+
+/// A checked gateway: `new Gateway("sandbox")`, `new Gateway("production")`, or
+/// `new Gateway("https://…")`. Plain http is refused except for localhost and 127.0.0.1.
+#[wasm_bindgen]
+pub struct Gateway {
+    inner: gateway::Gateway,
+}
+
+#[wasm_bindgen]
+impl Gateway {
+    /// Checks a configuration; throws a `ConnPayError` (`gateway.invalid_url`,
+    /// `gateway.insecure`) for anything else.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "string")] config: JsValue) -> Result<Gateway, Error> {
+        read_gateway(&config).map(|inner| Gateway { inner })
+    }
+
+    /// The base URL calls go to, without a trailing slash.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_string()
+    }
+}
+
+/// A gateway given as a `Gateway` or as its configuration text. A `Gateway` is read back
+/// through its `baseUrl` and checked again, so an imitation object gains nothing.
+fn read_gateway(value: &JsValue) -> Result<gateway::Gateway, Error> {
+    let config = match value.as_string() {
+        Some(text) => Some(text),
+        None if value.is_object() => js_sys::Reflect::get(value, &"baseUrl".into()).ok().and_then(|url| url.as_string()),
+        None => None,
+    };
+    let config = config.ok_or_else(|| {
+        Error::invalid_argument("gateway", "the gateway must be a Gateway, \"sandbox\", \"production\" or an https:// URL")
+    })?;
+    gateway::Gateway::parse(&config).map_err(|error| Error::new(error.code, error.message).at("gateway"))
+}
+
+/// Reads a request object into the core's model; a wrong type or unknown key is a field error.
+fn read_model<T: DeserializeOwned>(value: JsValue) -> Result<T, FieldError> {
+    sale::read(serde_wasm_bindgen::Deserializer::from(value))
+}
+
+fn require_valid(errors: Vec<FieldError>) -> Result<(), Error> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(&errors))
+    }
+}
+
+/// A validated perform sale, ready to send.
+struct PreparedSale {
+    invoice_id: String,
+    http: HttpRequest,
+}
+
+fn prepare_sale(gateway: &gateway::Gateway, request: JsValue) -> Result<PreparedSale, Error> {
+    let today = js::today(None)?;
+    let call: PerformSaleCall = read_model(request).map_err(|error| Error::invalid_request(&[error]))?;
+    let (route, body) = call.split();
+    require_valid(validate_perform_sale(&route, &body, today))?;
+    let (endpoint_id, invoice_id) = (route.endpoint_id.unwrap_or_default(), route.invoice_id.unwrap_or_default());
+    let http = perform_sale_request(gateway, &endpoint_id, &invoice_id, &body);
+    Ok(PreparedSale { invoice_id, http })
+}
+
+/// Sends a request once and classifies the answer; no answer is an unknown outcome.
+async fn exchange<T: DeserializeOwned>(http: &HttpRequest, timeout_ms: f64, signal: Option<&AbortSignal>) -> Outcome<T> {
+    match transport::send(http, timeout_ms, signal).await {
+        Ok(answer) => Outcome::classify(answer.status, &answer.body),
+        Err(reason) => Outcome::unknown(reason),
+    }
+}
+
+/// Rejects with `sale.aborted` when the caller's signal is already aborted: nothing is sent.
+fn refuse_if_aborted(signal: Option<&AbortSignal>) -> Result<(), Error> {
+    match signal {
+        Some(signal) if signal.aborted() => Err(Error::new(ErrorCode::SaleAborted, "the signal was aborted before the sale was sent; nothing was sent")),
+        _ => Ok(()),
+    }
+}
+
+/// Turns a synchronous failure into a rejected promise, so that callers handle one path.
+fn promise(result: Result<Promise, Error>) -> Promise {
+    result.unwrap_or_else(|error| Promise::reject(&error.into()))
+}
+
+const DEFAULT_SALE_TIMEOUT_MS: f64 = 30_000.0;
+const DEFAULT_STATUS_TIMEOUT_MS: f64 = 15_000.0;
+
+/// Sends one perform sale and resolves to its outcome: `accepted`, `rejected`, `serverError`
+/// or `outcomeUnknown` (never a decline: the sale may have happened; check its status). The
+/// request is validated first; an invalid one rejects with `request.invalid` and is not sent.
+/// Never retried.
+#[wasm_bindgen(js_name = performSale, unchecked_return_type = "Promise<SaleOutcome>")]
+pub fn perform_sale(
+    #[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<JsValue>,
+) -> Promise {
+    promise(start_sale(&gateway, request, options, None))
+}
+
+fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, guard: Option<Rc<RefCell<SaleGuard>>>) -> Result<Promise, Error> {
+    let gateway = read_gateway(gateway)?;
+    let options = Options::read(options)?;
+    let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS)?;
+    let signal = options.signal()?;
+    let sale = prepare_sale(&gateway, request)?;
+    refuse_if_aborted(signal.as_ref())?;
+    if let Some(guard) = &guard {
+        guard.borrow_mut().begin(&sale.invoice_id).map_err(|code| Error::new(code, guard_message(code)))?;
+    }
+    Ok(future_to_promise(async move {
+        let outcome: Outcome<SaleAccepted> = exchange(&sale.http, timeout_ms, signal.as_ref()).await;
+        if let Some(guard) = guard {
+            guard.borrow_mut().finish(&sale.invoice_id, outcome.sale_end());
+        }
+        Ok(js::to_js(&outcome)?)
+    }))
+}
+
+fn guard_message(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::SaleInFlight => "this checkout already has a sale in flight",
+        ErrorCode::SaleAlreadyAccepted => "this checkout's sale was already accepted",
+        _ => "this invoice's sale may have reached the gateway; check its status instead of sending it again",
+    }
+}
+
+/// The arguments of a status call, validated.
+struct StatusCall {
+    gateway: gateway::Gateway,
+    endpoint_id: String,
+    invoice_id: String,
+    session: StatusSession,
+}
+
+impl StatusCall {
+    fn read(gateway: &JsValue, endpoint_id: JsValue, invoice_id: JsValue, session: JsValue) -> Result<StatusCall, Error> {
+        let gateway = read_gateway(gateway)?;
+        let session: StatusSession = read_model(session).map_err(|mut error| {
+            error.path = if error.path.is_empty() { "session".into() } else { format!("session.{}", error.path) };
+            Error::invalid_request(&[error])
+        })?;
+        let route = SaleRoute { endpoint_id: endpoint_id.as_string(), invoice_id: invoice_id.as_string() };
+        require_valid(validate_status_call(&route, &session))?;
+        Ok(StatusCall {
+            gateway,
+            endpoint_id: route.endpoint_id.unwrap_or_default(),
+            invoice_id: route.invoice_id.unwrap_or_default(),
+            session,
+        })
+    }
+
+    fn http(&self) -> HttpRequest {
+        sale_status_request(&self.gateway, &self.endpoint_id, &self.invoice_id, self.session.clone())
+    }
+}
+
+/// Asks once for a sale's status and resolves to the outcome (`accepted` carries the status).
+#[wasm_bindgen(js_name = saleStatus, unchecked_return_type = "Promise<SaleStatusOutcome>")]
+pub fn sale_status(
+    #[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue,
+    #[wasm_bindgen(js_name = endpointId, unchecked_param_type = "string")] endpoint_id: JsValue,
+    #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "StatusTokens")] session: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<JsValue>,
+) -> Promise {
+    promise((|| {
+        let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
+        let options = Options::read(options)?;
+        let timeout_ms = options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS)?;
+        let signal = options.signal()?;
+        Ok(future_to_promise(async move {
+            let outcome: Outcome<SaleStatus> = exchange(&call.http(), timeout_ms, signal.as_ref()).await;
+            Ok(js::to_js(&outcome)?)
+        }))
+    })())
+}
+
+/// Polls sale status until APPROVED or DECLINED and resolves to that status. On
+/// REDIRECT_REQUEST (3-D Secure) calls `onRedirect(url)` once per URL and keeps polling. A failed
+/// poll is repeated (polling only reads). Rejects with `status.timeout` after `maxWaitMs`,
+/// `status.aborted` when `signal` aborts, `status.rejected` when the gateway refuses the status
+/// request (its error on `gatewayError`).
+#[wasm_bindgen(js_name = waitForFinalState, unchecked_return_type = "Promise<SaleStatus>")]
+pub fn wait_for_final_state(
+    #[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue,
+    #[wasm_bindgen(js_name = endpointId, unchecked_param_type = "string")] endpoint_id: JsValue,
+    #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "StatusTokens")] session: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<JsValue>,
+) -> Promise {
+    promise((|| {
+        let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
+        let options = Options::read(options)?;
+        let plan = PollPlan {
+            interval_ms: options.number("intervalMs", 3_000.0)?,
+            max_wait_ms: options.number("maxWaitMs", 180_000.0)?,
+            timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS)?,
+            on_redirect: options.function("onRedirect")?,
+            signal: options.signal()?,
+        };
+        Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call, &plan).await?)?) }))
+    })())
+}
+
+struct PollPlan {
+    interval_ms: f64,
+    max_wait_ms: f64,
+    timeout_ms: f64,
+    on_redirect: Option<Function>,
+    signal: Option<AbortSignal>,
+}
+
+impl PollPlan {
+    fn check_aborted(&self) -> Result<(), Error> {
+        match &self.signal {
+            Some(signal) if signal.aborted() => Err(Error::new(ErrorCode::StatusAborted, "status polling was aborted")),
+            _ => Ok(()),
+        }
+    }
+}
+
+async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
+    let deadline = js_sys::Date::now() + plan.max_wait_ms;
+    let http = call.http();
+    let mut poll = StatusPoll::default();
+    loop {
+        plan.check_aborted()?;
+        let outcome = exchange(&http, plan.timeout_ms, plan.signal.as_ref()).await;
+        plan.check_aborted()?;
+        match poll.observe(outcome) {
+            PollStep::Done(status) => return Ok(status),
+            PollStep::Redirect(url) => {
+                if let Some(on_redirect) = &plan.on_redirect {
+                    // The page's callback may throw; polling goes on regardless.
+                    let _ = on_redirect.call1(&JsValue::UNDEFINED, &JsValue::from_str(&url));
+                }
+            }
+            PollStep::KeepPolling => {}
+            PollStep::Stop(fail) => {
+                let details = js::to_js(&fail.error).unwrap_or(JsValue::NULL);
+                return Err(Error::new(ErrorCode::StatusRejected, "the gateway refused the status request").with("gatewayError", details));
+            }
+        }
+        if js_sys::Date::now() + plan.interval_ms > deadline {
+            return Err(Error::new(ErrorCode::StatusTimeout, "the sale reached no final state within maxWaitMs"));
+        }
+        transport::sleep(plan.interval_ms, plan.signal.as_ref()).await;
+    }
+}
+
+/// One checkout's sale: refuses a second `performSale` while one is in flight
+/// (`sale.in_flight`), after one was accepted (`sale.already_accepted`), and for an invoice
+/// whose outcome is unknown (`sale.outcome_unknown`).
+#[wasm_bindgen]
+pub struct SaleSession {
+    gateway: JsValue,
+    guard: Rc<RefCell<SaleGuard>>,
+}
+
+#[wasm_bindgen]
+impl SaleSession {
+    /// A session for one checkout against `gateway`, checked now.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue) -> Result<SaleSession, Error> {
+        let checked = read_gateway(&gateway)?;
+        Ok(SaleSession { gateway: checked.base_url().into(), guard: Rc::default() })
+    }
+
+    /// Like the module's `performSale`, under this session's one-sale rules. A refusal rejects
+    /// the returned promise; nothing is sent.
+    #[wasm_bindgen(js_name = performSale, unchecked_return_type = "Promise<SaleOutcome>")]
+    pub fn perform_sale(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        promise(start_sale(&self.gateway, request, options, Some(self.guard.clone())))
+    }
+
+    /// Whether a sale is being sent now.
+    #[wasm_bindgen(getter, js_name = inFlight)]
+    pub fn in_flight(&self) -> bool {
+        self.guard.borrow().in_flight()
+    }
+}
+
+/// Validates a perform-sale request (with its `endpointId` and `invoiceId`) without sending it:
+/// every problem at once, each with its path, code and message. Never throws for the request;
+/// `today` (for the card's expiry) defaults to the browser's clock.
+#[wasm_bindgen(js_name = validatePerformSale, unchecked_return_type = "RequestValidation")]
+pub fn validate_perform_sale_js(
+    #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
+    today: Option<crate::Today>,
+) -> Result<JsValue, Error> {
+    let today = js::today(today.as_deref())?;
+    let errors = match read_model::<PerformSaleCall>(request) {
+        Ok(call) => {
+            let (route, body) = call.split();
+            validate_perform_sale(&route, &body, today)
+        }
+        Err(error) => vec![error],
+    };
+    #[derive(serde::Serialize)]
+    struct Validation<'a> {
+        valid: bool,
+        errors: &'a [FieldError],
+    }
+    js::to_js(&Validation { valid: errors.is_empty(), errors: &errors })
+}

@@ -10,6 +10,18 @@ echo "== native tests: cargo test --workspace"
 cargo test --workspace
 
 echo "== browser tests: wasm-pack test --headless --chrome --firefox"
+# The gateway calls' tests talk to a scripted fake gateway on 127.0.0.1; its URL is compiled
+# into the test crate through CONNPAY_FAKE_GATEWAY.
+gateway_log=$(mktemp)
+node tests/support/fake-gateway.mjs >"$gateway_log" 2>&1 &
+gateway_pid=$!
+trap 'kill "$gateway_pid" 2>/dev/null || true; rm -f "$gateway_log"' EXIT
+for _ in $(seq 50); do
+  grep -q "fake gateway at" "$gateway_log" && break
+  sleep 0.1
+done
+CONNPAY_FAKE_GATEWAY=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$gateway_log")
+export CONNPAY_FAKE_GATEWAY
 wasm-pack test --headless --chrome --firefox
 
 echo "== package build: wasm-pack build --release"

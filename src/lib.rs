@@ -22,5 +22,5 @@ pub use card::{
 pub use error::Error;
 pub use sale::{
     perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, Gateway,
-    SaleSession,
+    RequestOptions, SaleSession, WaitOptions,
 };

@@ -22,6 +22,17 @@ use crate::js::{self, Options};
 use crate::transport;
 use crate::Error;
 
+#[wasm_bindgen]
+extern "C" {
+    /// The options of one gateway request (declared in `types`).
+    #[wasm_bindgen(typescript_type = "RequestOptions")]
+    pub type RequestOptions;
+
+    /// The options of `waitForFinalState` (declared in `types`).
+    #[wasm_bindgen(typescript_type = "WaitOptions")]
+    pub type WaitOptions;
+}
+
 /// A checked gateway: `new Gateway("sandbox")`, `new Gateway("production")`, or
 /// `new Gateway("https://…")`. Plain http is refused except for localhost and 127.0.0.1.
 #[wasm_bindgen]
@@ -120,9 +131,9 @@ const DEFAULT_STATUS_TIMEOUT_MS: f64 = 15_000.0;
 pub fn perform_sale(
     #[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<JsValue>,
+    options: Option<RequestOptions>,
 ) -> Promise {
-    promise(start_sale(&gateway, request, options, None))
+    promise(start_sale(&gateway, request, options.map(Into::into), None))
 }
 
 fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, guard: Option<Rc<RefCell<SaleGuard>>>) -> Result<Promise, Error> {
@@ -189,11 +200,11 @@ pub fn sale_status(
     #[wasm_bindgen(js_name = endpointId, unchecked_param_type = "string")] endpoint_id: JsValue,
     #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "StatusTokens")] session: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<JsValue>,
+    options: Option<RequestOptions>,
 ) -> Promise {
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
-        let options = Options::read(options)?;
+        let options = Options::read(options.map(Into::into))?;
         let timeout_ms = options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS)?;
         let signal = options.signal()?;
         Ok(future_to_promise(async move {
@@ -214,11 +225,11 @@ pub fn wait_for_final_state(
     #[wasm_bindgen(js_name = endpointId, unchecked_param_type = "string")] endpoint_id: JsValue,
     #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "StatusTokens")] session: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<JsValue>,
+    options: Option<WaitOptions>,
 ) -> Promise {
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
-        let options = Options::read(options)?;
+        let options = Options::read(options.map(Into::into))?;
         let plan = PollPlan {
             interval_ms: options.number("intervalMs", 3_000.0)?,
             max_wait_ms: options.number("maxWaitMs", 180_000.0)?,
@@ -300,9 +311,9 @@ impl SaleSession {
     pub fn perform_sale(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<JsValue>,
+        options: Option<RequestOptions>,
     ) -> Promise {
-        promise(start_sale(&self.gateway, request, options, Some(self.guard.clone())))
+        promise(start_sale(&self.gateway, request, options.map(Into::into), Some(self.guard.clone())))
     }
 
     /// Whether a sale is being sent now.

@@ -66,12 +66,22 @@ fn sale_request(invoice: &str) -> JsValue {
     JSON::parse(&json).unwrap()
 }
 
-fn options(pairs: &[(&str, JsValue)]) -> Option<JsValue> {
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let object = Object::new();
     for (key, value) in pairs {
         Reflect::set(&object, &(*key).into(), value).unwrap();
     }
-    Some(object.into())
+    object.into()
+}
+
+fn options(pairs: &[(&str, JsValue)]) -> Option<RequestOptions> {
+    Some(object(pairs).unchecked_into())
+}
+
+/// Aborts `controller` after `milliseconds`.
+fn abort_after(controller: web_sys::AbortController, milliseconds: i32) {
+    let abort = Closure::once_into_js(move || controller.abort());
+    web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), milliseconds).unwrap();
 }
 
 async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
@@ -163,8 +173,7 @@ async fn an_aborted_signal_stops_the_sale() {
     let id = invoice("hang");
     let controller = web_sys::AbortController::new().unwrap();
     let promise = perform_sale(gateway(), sale_request(&id), options(&[("signal", controller.signal().into())]));
-    let abort = Closure::once_into_js(move || controller.abort());
-    web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), 200).unwrap();
+    abort_after(controller, 200);
     let outcome = settle(promise).await.unwrap();
     assert_eq!(text(&outcome, "reason").as_deref(), Some("aborted"));
     assert_eq!(seen(&id).await, (1, 0));
@@ -211,7 +220,7 @@ fn tokens(id: &str) -> JsValue {
 async fn wait(id: &str, extra: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
     let mut pairs = vec![("intervalMs", JsValue::from(30)), ("timeoutMs", JsValue::from(300))];
     pairs.extend_from_slice(extra);
-    settle(wait_for_final_state(gateway(), "1111".into(), id.into(), tokens(id), options(&pairs))).await
+    settle(wait_for_final_state(gateway(), "1111".into(), id.into(), tokens(id), Some(object(&pairs).unchecked_into()))).await
 }
 
 #[wasm_bindgen_test]
@@ -266,8 +275,7 @@ async fn polling_stops_when_aborted() {
     let id = invoice("processing");
     let controller = web_sys::AbortController::new().unwrap();
     let signal = controller.signal();
-    let abort = Closure::once_into_js(move || controller.abort());
-    web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), 250).unwrap();
+    abort_after(controller, 250);
     let started = js_sys::Date::now();
     let error = wait(&id, &[("signal", signal.into()), ("intervalMs", 100.into())]).await.unwrap_err();
     assert_eq!(text(&error, "code").as_deref(), Some("status.aborted"));

@@ -61,11 +61,20 @@ test("the generated .d.ts types every export with named types and no any", async
     validateCvv: "(value: string, brandId?: BrandId | null): CvvResult",
     validateHolder: "(holder: HolderInput | string): HolderResult",
     validateCard: "(card: CardInput, today?: YearMonth | Date | null): CardResult",
+    validatePerformSale: "(request: PerformSale, today?: YearMonth | Date | null): RequestValidation",
+    performSale: "(gateway: Gateway | string, request: PerformSale, options?: RequestOptions | null): Promise<SaleOutcome>",
+    saleStatus:
+      "(gateway: Gateway | string, endpointId: string, invoiceId: string, session: StatusTokens, options?: RequestOptions | null): Promise<SaleStatusOutcome>",
+    waitForFinalState:
+      "(gateway: Gateway | string, endpointId: string, invoiceId: string, session: StatusTokens, options?: WaitOptions | null): Promise<SaleStatus>",
   };
   for (const [name, signature] of Object.entries(expected)) {
     assert.ok(publicApi.includes(`export function ${name}${signature};`), `${name}${signature}`);
   }
-  for (const type of ["BrandInfo", "CardNumberResult", "ExpiryResult", "HolderResult", "CardResult", "ConnPayError"]) {
+  for (const type of [
+    "BrandInfo", "CardNumberResult", "ExpiryResult", "HolderResult", "CardResult", "ConnPayError",
+    "PerformSale", "PerformSaleRequest", "SaleOutcome", "SaleStatus", "FieldError", "GatewayError", "WaitOptions",
+  ]) {
     assert.match(publicApi, new RegExp(`export (interface|type) ${type}\\b`));
   }
 });

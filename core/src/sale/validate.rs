@@ -125,9 +125,13 @@ pub fn validate_perform_sale(route: &SaleRoute, request: &PerformSaleRequest, to
         }
     }
     if let Some(location) = &request.location {
-        for (path, value, limit) in [("location.lat", location.lat, 90.0), ("location.lng", location.lng, 180.0)] {
+        // Static messages: formatting an f64 would pull float printing into the wasm module.
+        for (path, value, limit, message) in [
+            ("location.lat", location.lat, 90.0, "must be from -90 to 90"),
+            ("location.lng", location.lng, 180.0, "must be from -180 to 180"),
+        ] {
             if value.is_some_and(|value| !(-limit..=limit).contains(&value)) {
-                problems.add(path, ErrorCode::RequestRange, format!("must be from -{limit} to {limit}"));
+                problems.add(path, ErrorCode::RequestRange, message);
             }
         }
     }

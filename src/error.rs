@@ -49,11 +49,6 @@ impl Error {
         self.details.push((key, value));
         self
     }
-
-    /// The stable code.
-    pub fn code(&self) -> ErrorCode {
-        self.code
-    }
 }
 
 impl From<Error> for JsValue {

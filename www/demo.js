@@ -2,8 +2,6 @@
 // No card data is logged, stored, or written to DOM attributes: only input values hold it.
 import init, {
   detectBrand,
-  formatCardNumber,
-  validateCard,
   validateCardNumber,
   validateCvv,
   validateExpiry,
@@ -42,8 +40,12 @@ const fields = {
   holder: $("card-holder"),
 };
 
+/** Each field's latest result: the summary and the CVV's brand come from here, not re-validation. */
+const results = {};
+
 /** Shows a field's result: "Valid", nothing while still typing, or the reason it is wrong. */
 function show(input, result) {
+  results[input.name] = result;
   const state = $(input.getAttribute("aria-describedby"));
   const shown = result.valid ? "valid" : result.potentiallyValid ? "typing" : "invalid";
   input.dataset.state = shown;
@@ -69,15 +71,11 @@ function reformat(input, formatted) {
   input.setSelectionRange(position, position);
 }
 
-function brandName() {
-  return detectBrand(fields.number.value)?.name ?? "";
-}
-
 function checkNumber() {
   const result = validateCardNumber(fields.number.value);
   // Letters stay visible so the payer sees what is wrong; otherwise show the brand's groups.
   if (result.code !== "card.number.invalid_characters") reformat(fields.number, result.formatted);
-  $("card-brand").textContent = brandName();
+  $("card-brand").textContent = result.brand ? detectBrand(result.formatted).name : "";
   show(fields.number, result);
   if (fields.cvv.value) checkCvv();
 }
@@ -87,7 +85,7 @@ function checkExpiry() {
 }
 
 function checkCvv() {
-  show(fields.cvv, validateCvv(fields.cvv.value, validateCardNumber(fields.number.value).brand));
+  show(fields.cvv, validateCvv(fields.cvv.value, results.number?.brand ?? null));
 }
 
 function checkHolder() {
@@ -95,13 +93,8 @@ function checkHolder() {
 }
 
 function summarize() {
-  const card = validateCard({
-    number: fields.number.value,
-    expiry: fields.expiry.value,
-    cvv: fields.cvv.value,
-    holder: fields.holder.value,
-  });
-  $("card-summary").textContent = card.valid ? "The card details are complete and valid." : "";
+  const complete = Object.keys(fields).every((name) => results[name]?.valid);
+  $("card-summary").textContent = complete ? "The card details are complete and valid." : "";
 }
 
 await init();

@@ -168,18 +168,21 @@ fn route_ids(problems: &mut Problems, route: &SaleRoute) {
 pub fn validate_status_call(route: &SaleRoute, session: &super::StatusSession) -> Vec<FieldError> {
     let mut problems = Problems::default();
     route_ids(&mut problems, route);
-    session_token(&mut problems, "session.accessToken", &Some(session.access_token.clone()));
-    if let Some(token) = problems.text("session.token", &session.token, 1, 256) {
-        if !token.bytes().all(|b| b.is_ascii_graphic()) {
-            problems.add("session.token", ErrorCode::RequestCharacters, "must be printable ASCII without spaces");
-        }
-    }
+    token(&mut problems, "session.accessToken", &session.access_token, 32, 128);
+    token(&mut problems, "session.token", &session.token, 1, 256);
     problems.0
 }
 
 fn session_token(problems: &mut Problems, path: &str, value: &Option<String>) {
-    let Some(token) = problems.required_text(path, value, 32, 128) else { return };
-    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+    if let Some(value) = problems.required(path, value) {
+        token(problems, path, value, 32, 128);
+    }
+}
+
+/// A token: `min..=max` characters of printable ASCII without spaces.
+fn token(problems: &mut Problems, path: &str, value: &str, min: usize, max: usize) {
+    let Some(value) = problems.text(path, value, min, max) else { return };
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
         problems.add(path, ErrorCode::RequestCharacters, "must be printable ASCII without spaces");
     }
 }

@@ -241,7 +241,7 @@ fn wrong_types_and_unknown_fields_are_reported_with_their_path_and_no_value() {
 
 #[test]
 fn route_ids_must_be_safe_path_segments() {
-    let request: PerformSaleRequest = read(&card_sale()).unwrap();
+    let request: PerformSaleRequest = read(card_sale()).unwrap();
     let check = |endpoint: Option<&str>, invoice: Option<&str>| {
         let route = SaleRoute { endpoint_id: endpoint.map(Into::into), invoice_id: invoice.map(Into::into) };
         validate_perform_sale(&route, &request, today()).into_iter().map(|e| (e.path, e.code)).collect::<Vec<_>>()
@@ -269,8 +269,6 @@ fn the_request_is_built_with_encoded_segments_and_a_normalized_body() {
     assert_eq!(body["sourceOfFunds"]["card"]["number"], "4538977399606732");
     assert_eq!(body["sourceOfFunds"]["card"]["holder"]["firstName"], "John");
     assert_eq!(body["transaction"], json!({ "amountCentis": 1042, "currency": "EUR" }));
-    assert_eq!(encode_segment("a-b_c.d~e"), "a-b_c.d~e");
-    assert_eq!(encode_segment("é"), "%C3%A9");
 }
 
 #[test]

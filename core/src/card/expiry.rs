@@ -20,7 +20,7 @@ impl YearMonth {
     /// A month of a four-digit year; `None` outside 1000–9999 or months 1–12.
     pub fn new(year: u32, month: u32) -> Option<YearMonth> {
         let valid = (1000..=9999).contains(&year) && (1..=12).contains(&month);
-        valid.then(|| YearMonth { year: year as u16, month: month as u8 })
+        valid.then_some(YearMonth { year: year as u16, month: month as u8 })
     }
 
     /// The four-digit year.

@@ -4,6 +4,7 @@
 use super::request::PerformSaleRequest;
 use super::status::{SaleStatusRequest, StatusSession};
 use crate::gateway::Gateway;
+use crate::percent::encode_segment;
 
 /// An HTTP request to send as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,22 +20,6 @@ pub struct HttpRequest {
 }
 
 const JSON_HEADERS: &[(&str, &str)] = &[("Content-Type", "application/json"), ("Accept", "application/json")];
-
-/// Percent-encodes one URL path segment: everything but RFC 3986's unreserved characters.
-pub fn encode_segment(segment: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut encoded = String::with_capacity(segment.len());
-    for &byte in segment.as_bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push('%');
-            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
-            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
-        }
-    }
-    encoded
-}
 
 /// `{gateway}/paynet/dapi/v1/sale/{endpointId}/{invoiceId}`, the segments percent-encoded.
 pub fn sale_url(gateway: &Gateway, endpoint_id: &str, invoice_id: &str) -> String {

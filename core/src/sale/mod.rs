@@ -10,14 +10,15 @@ mod status;
 mod validate;
 
 pub use guard::{SaleEnd, SaleGuard};
-pub use http::{encode_segment, perform_sale_request, sale_status_request, sale_url, HttpRequest};
+pub use http::{perform_sale_request, sale_status_request, sale_url, HttpRequest};
 pub use request::*;
 pub use response::{
     ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SessionToken, SuccessResponse, UnknownReason,
 };
 pub use status::{PollStep, SaleState, SaleStatus, SaleStatusRequest, StatusPoll, StatusSession, StatusTransaction};
 pub use read::read;
-pub use validate::{validate_perform_sale, validate_status_call, FieldError};
+pub use validate::{validate_perform_sale, validate_status_call};
+pub use crate::problems::FieldError;
 
 impl<T> Outcome<T> {
     /// What this outcome means for the one-sale guard.

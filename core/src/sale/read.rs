@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use super::validate::FieldError;
+use crate::problems::FieldError;
 use crate::ErrorCode;
 
 /// Reads `T` from any serde deserializer. A wrong type or an unknown key is reported at its path

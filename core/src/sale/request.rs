@@ -3,25 +3,6 @@
 //! Every field is optional in the model so that a request can be read whole and every missing
 //! required field reported at once by [`super::validate`]; the spec's necessity lives there.
 
-use serde::{Deserialize, Serialize};
-
-/// Declares a wire object: camelCase keys as in the spec, unknown keys refused, absent fields
-/// omitted from the JSON.
-macro_rules! wire_object {
-    ($(#[doc = $doc:literal])* $name:ident { $($(#[doc = $field_doc:literal])* $field:ident: $ty:ty,)* }) => {
-        $(#[doc = $doc])*
-        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        pub struct $name {
-            $(
-                $(#[doc = $field_doc])*
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub $field: Option<$ty>,
-            )*
-        }
-    };
-}
-
 wire_object! {
     /// The JSON body of `POST {gateway}/paynet/dapi/v1/sale/{endpointId}/{invoiceId}`.
     PerformSaleRequest {

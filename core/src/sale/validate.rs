@@ -3,93 +3,10 @@
 
 use std::net::Ipv4Addr;
 
-use serde::Serialize;
-
 use super::request::*;
 use crate::card::{self, BrandId, HolderInput, Input, YearMonth};
-use crate::ErrorCode;
-
-/// One problem in a request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    /// Where: `sourceOfFunds.card.expiry.month`, `consumer.ipAddresses[1]`, `invoiceId`.
-    pub path: String,
-    /// What, as a stable code.
-    pub code: ErrorCode,
-    /// What, in English.
-    pub message: String,
-}
-
-/// Collects problems as the request is walked.
-#[derive(Default)]
-struct Problems(Vec<FieldError>);
-
-impl Problems {
-    fn add(&mut self, path: &str, code: ErrorCode, message: impl Into<String>) {
-        self.0.push(FieldError { path: path.to_string(), code, message: message.into() });
-    }
-
-    /// The value, or a `request.required` problem.
-    fn required<'a, T>(&mut self, path: &str, value: &'a Option<T>) -> Option<&'a T> {
-        if value.is_none() {
-            self.add(path, ErrorCode::RequestRequired, "this field is required");
-        }
-        value.as_ref()
-    }
-
-    /// A string of `min..=max` characters without control characters.
-    fn text<'a>(&mut self, path: &str, value: &'a str, min: usize, max: usize) -> Option<&'a str> {
-        let length = value.chars().count();
-        if length < min || length > max {
-            let bounds = if min == max { format!("{min}") } else { format!("{min} to {max}") };
-            self.add(path, ErrorCode::RequestLength, format!("must be {bounds} characters long"));
-            None
-        } else if value.chars().any(char::is_control) {
-            self.add(path, ErrorCode::RequestCharacters, "must not contain control characters");
-            None
-        } else {
-            Some(value)
-        }
-    }
-
-    fn required_text<'a>(&mut self, path: &str, value: &'a Option<String>, min: usize, max: usize) -> Option<&'a str> {
-        self.required(path, value).and_then(|value| self.text(path, value, min, max))
-    }
-
-    fn optional_text<'a>(&mut self, path: &str, value: &'a Option<String>, min: usize, max: usize) -> Option<&'a str> {
-        value.as_deref().and_then(|value| self.text(path, value, min, max))
-    }
-
-    /// A card rule's verdict, reported under `path` unless valid.
-    fn verdict(&mut self, path: &str, verdict: card::Verdict) {
-        if let Some(code) = verdict.code {
-            self.add(path, code, card_message(code));
-        }
-    }
-}
-
-/// English messages for the card rules' codes, as reported inside a request.
-fn card_message(code: ErrorCode) -> &'static str {
-    use ErrorCode::*;
-    match code {
-        NumberEmpty | ExpiryEmpty | CvvEmpty | HolderEmpty => "must not be empty",
-        NumberInvalidCharacters => "must contain only digits, spaces and dashes",
-        NumberUnknownBrand => "is not a card number of a supported brand",
-        NumberIncomplete => "has fewer digits than the card brand needs",
-        NumberTooLong => "has more digits than the card brand allows",
-        NumberLuhn => "is not a valid card number (check digit)",
-        ExpiryPast => "the card has expired",
-        ExpiryTooFar => "is more than 20 years ahead",
-        CvvInvalidCharacters => "must contain only digits",
-        CvvIncomplete => "has fewer digits than the card brand needs",
-        CvvTooLong => "has more digits than the card brand allows",
-        HolderTooLong => "must be at most 50 characters long",
-        HolderDigitsOnly => "must be a name, not digits",
-        HolderInvalidCharacters => "must not contain control characters",
-        HolderAmbiguous => "give either printedName or firstName and lastName, not both",
-        _ => "is not valid",
-    }
-}
+use crate::problems::{card_message, plausible_email, real_date, DateOrder, Problems};
+use crate::{ErrorCode, FieldError};
 
 /// Validates a perform-sale call: its route (`endpointId`, `invoiceId`) and its body.
 /// `today` decides whether the card has expired.
@@ -153,13 +70,11 @@ pub fn validate_perform_sale(route: &SaleRoute, request: &PerformSaleRequest, to
 /// JavaScript's largest exactly representable integer.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
-/// The ids that become URL path segments: printable ASCII, and never a `.`/`..` segment, which a
-/// browser would resolve as a directory step even when percent-encoded.
+/// The ids that become URL path segments.
 fn route_ids(problems: &mut Problems, route: &SaleRoute) {
     for (path, value) in [("endpointId", &route.endpoint_id), ("invoiceId", &route.invoice_id)] {
-        let Some(id) = problems.required_text(path, value, 1, 128) else { continue };
-        if !id.bytes().all(|b| b.is_ascii_graphic()) || id.bytes().all(|b| b == b'.') {
-            problems.add(path, ErrorCode::RequestCharacters, "must be printable ASCII without spaces, and not . or ..");
+        if let Some(id) = problems.required(path, value) {
+            problems.path_segment(path, id);
         }
     }
 }
@@ -202,7 +117,7 @@ fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
         }
     }
     if let Some(birth_day) = &consumer.birth_day {
-        if !real_birth_day(birth_day) {
+        if !real_date(birth_day, DateOrder::DayMonthYear) {
             problems.add("consumer.birthDay", ErrorCode::RequestDate, "must be a real date in the past, as ddMMyyyy");
         }
     }
@@ -212,35 +127,6 @@ fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
             problems.add(&path, ErrorCode::RequestIpAddress, "must be an IPv4 address such as 203.0.113.7");
         }
     }
-}
-
-/// One `@`, a non-empty local part, a dotted domain of letters, digits and hyphens, no spaces.
-fn plausible_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    let domain_ok = domain.contains('.')
-        && domain.split('.').all(|label| {
-            !label.is_empty() && !label.starts_with('-') && !label.ends_with('-')
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-        });
-    !local.is_empty() && !local.contains(char::is_whitespace) && !local.contains('@') && domain_ok
-}
-
-/// `ddMMyyyy`, a date that exists, from 1900 on (a birthday further back is a typo).
-fn real_birth_day(text: &str) -> bool {
-    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
-    let (day, month, year) = (number(0..2), number(2..4), number(4..8));
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    year >= 1900 && (1..=days_in_month).contains(&day)
 }
 
 fn source_of_funds(problems: &mut Problems, source: &SourceOfFunds, today: YearMonth) {

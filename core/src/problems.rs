@@ -1,0 +1,141 @@
+//! Field problems: what a request validator reports, and the collector every validator walks a
+//! request with, so that each reports every problem at once with its path and a stable code.
+//! Messages never repeat the value: it may be card data.
+
+use serde::Serialize;
+
+use crate::card;
+use crate::ErrorCode;
+
+/// One problem in a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Where: `sourceOfFunds.card.expiry.month`, `consumer.ipAddresses[1]`, `browser.colorDepth`.
+    pub path: String,
+    /// What, as a stable code.
+    pub code: ErrorCode,
+    /// What, in English.
+    pub message: String,
+}
+
+/// Collects problems as a request is walked.
+#[derive(Default)]
+pub(crate) struct Problems(pub(crate) Vec<FieldError>);
+
+impl Problems {
+    pub(crate) fn add(&mut self, path: &str, code: ErrorCode, message: impl Into<String>) {
+        self.0.push(FieldError { path: path.to_string(), code, message: message.into() });
+    }
+
+    /// The value, or a `request.required` problem.
+    pub(crate) fn required<'a, T>(&mut self, path: &str, value: &'a Option<T>) -> Option<&'a T> {
+        if value.is_none() {
+            self.add(path, ErrorCode::RequestRequired, "this field is required");
+        }
+        value.as_ref()
+    }
+
+    /// A string of `min..=max` characters without control characters.
+    pub(crate) fn text<'a>(&mut self, path: &str, value: &'a str, min: usize, max: usize) -> Option<&'a str> {
+        let length = value.chars().count();
+        if length < min || length > max {
+            let bounds = if min == max { format!("{min}") } else { format!("{min} to {max}") };
+            self.add(path, ErrorCode::RequestLength, format!("must be {bounds} characters long"));
+            None
+        } else if value.chars().any(char::is_control) {
+            self.add(path, ErrorCode::RequestCharacters, "must not contain control characters");
+            None
+        } else {
+            Some(value)
+        }
+    }
+
+    pub(crate) fn required_text<'a>(&mut self, path: &str, value: &'a Option<String>, min: usize, max: usize) -> Option<&'a str> {
+        self.required(path, value).and_then(|value| self.text(path, value, min, max))
+    }
+
+    pub(crate) fn optional_text<'a>(&mut self, path: &str, value: &'a Option<String>, min: usize, max: usize) -> Option<&'a str> {
+        value.as_deref().and_then(|value| self.text(path, value, min, max))
+    }
+
+    /// An id that becomes a URL path segment: 1–128 printable ASCII characters, and never a
+    /// `.`/`..` segment, which a browser would resolve as a directory step even when
+    /// percent-encoded.
+    pub(crate) fn path_segment(&mut self, path: &str, id: &str) {
+        let Some(id) = self.text(path, id, 1, 128) else { return };
+        if !id.bytes().all(|b| b.is_ascii_graphic()) || id.bytes().all(|b| b == b'.') {
+            self.add(path, ErrorCode::RequestCharacters, "must be printable ASCII without spaces, and not . or ..");
+        }
+    }
+
+    /// A card rule's verdict, reported under `path` unless valid.
+    pub(crate) fn verdict(&mut self, path: &str, verdict: card::Verdict) {
+        if let Some(code) = verdict.code {
+            self.add(path, code, card_message(code));
+        }
+    }
+}
+
+/// English messages for the card rules' codes, as reported inside a request.
+pub(crate) fn card_message(code: ErrorCode) -> &'static str {
+    use ErrorCode::*;
+    match code {
+        NumberEmpty | ExpiryEmpty | CvvEmpty | HolderEmpty => "must not be empty",
+        NumberInvalidCharacters => "must contain only digits, spaces and dashes",
+        NumberUnknownBrand => "is not a card number of a supported brand",
+        NumberIncomplete => "has fewer digits than the card brand needs",
+        NumberTooLong => "has more digits than the card brand allows",
+        NumberLuhn => "is not a valid card number (check digit)",
+        ExpiryPast => "the card has expired",
+        ExpiryTooFar => "is more than 20 years ahead",
+        CvvInvalidCharacters => "must contain only digits",
+        CvvIncomplete => "has fewer digits than the card brand needs",
+        CvvTooLong => "has more digits than the card brand allows",
+        HolderTooLong => "must be at most 50 characters long",
+        HolderDigitsOnly => "must be a name, not digits",
+        HolderInvalidCharacters => "must not contain control characters",
+        HolderAmbiguous => "give either printedName or firstName and lastName, not both",
+        _ => "is not valid",
+    }
+}
+
+/// One `@`, a non-empty local part, a dotted domain of letters, digits and hyphens, no spaces.
+pub(crate) fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    let domain_ok = domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty() && !label.starts_with('-') && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    !local.is_empty() && !local.contains(char::is_whitespace) && !local.contains('@') && domain_ok
+}
+
+/// The order of an eight-digit date's parts.
+#[derive(Clone, Copy)]
+pub(crate) enum DateOrder {
+    /// `ddMMyyyy` (perform sale's `consumer.birthDay`).
+    DayMonthYear,
+    /// `yyyyMMdd` (/api/v2/sale's `birthday`).
+    YearMonthDay,
+}
+
+/// Eight digits naming a date that exists, from 1900 on (a birthday further back is a typo).
+pub(crate) fn real_date(text: &str, order: DateOrder) -> bool {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    let (day, month, year) = match order {
+        DateOrder::DayMonthYear => (number(0..2), number(2..4), number(4..8)),
+        DateOrder::YearMonthDay => (number(6..8), number(4..6), number(0..4)),
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1900 && (1..=days_in_month).contains(&day)
+}

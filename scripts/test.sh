@@ -6,8 +6,8 @@ bash scripts/setup.sh
 # wasm-pack finds binaryen's current wasm-opt here (never Debian's binaryen 108).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-echo "== native tests: cargo test --workspace"
-cargo test --workspace
+echo "== native tests: cargo test --workspace (with the core's server feature: the signatures)"
+cargo test --workspace --features connpay-core/server
 
 echo "== browser tests: wasm-pack test --headless --chrome --firefox"
 # The gateway calls' tests talk to a scripted fake gateway on 127.0.0.1; its URL is compiled

@@ -1,6 +1,9 @@
 //! Reading JavaScript values without trusting them, and writing results back.
 
 use connpay_core::card::{HolderInput, Input, YearMonth};
+use connpay_core::sale;
+use connpay_core::{ErrorCode, FieldError};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -167,4 +170,45 @@ impl Options {
         }
         value.dyn_into().map(Some).map_err(|_| Error::invalid_argument(key, "this option must be a function"))
     }
+}
+
+/// Reads a request object into the core's model; a wrong type or unknown key is a field error.
+///
+/// The object travels as JSON text: `JSON.stringify` reads every own key (serde-wasm-bindgen
+/// would read only the model's keys and so miss unknown ones), and a value JSON cannot carry
+/// (a cycle, a BigInt, a getter that throws) is refused here rather than half-read.
+pub(crate) fn read_model<T: DeserializeOwned>(value: JsValue) -> Result<T, FieldError> {
+    let json = js_sys::JSON::stringify(&value).ok().and_then(|json| json.as_string());
+    let json = json.ok_or_else(|| FieldError {
+        path: String::new(),
+        code: ErrorCode::RequestType,
+        message: "must be an object of JSON values".to_string(),
+    })?;
+    sale::read(&mut serde_json::Deserializer::from_str(&json))
+}
+
+/// `request.invalid` with every problem, unless there is none.
+pub(crate) fn require_valid(errors: Vec<FieldError>) -> Result<(), Error> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(&errors))
+    }
+}
+
+/// A `validate…` export: reads the request as `T`, applies `rules` with `today` (the browser's
+/// clock when absent) and answers `{ valid, errors }`. Only a malformed `today` throws.
+pub(crate) fn validation<T: DeserializeOwned>(
+    request: JsValue,
+    today: Option<&JsValue>,
+    rules: impl FnOnce(T, YearMonth) -> Vec<FieldError>,
+) -> Result<JsValue, Error> {
+    #[derive(Serialize)]
+    struct Validation {
+        valid: bool,
+        errors: Vec<FieldError>,
+    }
+    let today = self::today(today)?;
+    let errors = read_model(request).map_or_else(|error| vec![error], |model| rules(model, today));
+    to_js(&Validation { valid: errors.is_empty(), errors })
 }

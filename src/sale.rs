@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use connpay_core::gateway;
 use connpay_core::sale::{
-    self, perform_sale_request, sale_status_request, validate_perform_sale, validate_status_call, FieldError,
+    perform_sale_request, sale_status_request, validate_perform_sale, validate_status_call,
     HttpRequest, Outcome, PerformSaleCall, PollStep, SaleAccepted, SaleGuard, SaleRoute, SaleStatus,
     StatusPoll, StatusSession,
 };
@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use crate::js::{self, Options};
+use crate::js::{self, read_model, require_valid, Options};
 use crate::transport;
 use crate::Error;
 
@@ -68,19 +68,6 @@ fn read_gateway(value: &JsValue) -> Result<gateway::Gateway, Error> {
         Error::invalid_argument("gateway", "the gateway must be a Gateway, \"sandbox\", \"production\" or an https:// URL")
     })?;
     gateway::Gateway::parse(&config).map_err(|error| Error::new(error.code, error.message).at("gateway"))
-}
-
-/// Reads a request object into the core's model; a wrong type or unknown key is a field error.
-fn read_model<T: DeserializeOwned>(value: JsValue) -> Result<T, FieldError> {
-    sale::read(serde_wasm_bindgen::Deserializer::from(value))
-}
-
-fn require_valid(errors: Vec<FieldError>) -> Result<(), Error> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::invalid_request(&errors))
-    }
 }
 
 /// A validated perform sale, ready to send.
@@ -331,18 +318,8 @@ pub fn validate_perform_sale_js(
     #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
     today: Option<crate::Today>,
 ) -> Result<JsValue, Error> {
-    let today = js::today(today.as_deref())?;
-    let errors = match read_model::<PerformSaleCall>(request) {
-        Ok(call) => {
-            let (route, body) = call.split();
-            validate_perform_sale(&route, &body, today)
-        }
-        Err(error) => vec![error],
-    };
-    #[derive(serde::Serialize)]
-    struct Validation<'a> {
-        valid: bool,
-        errors: &'a [FieldError],
-    }
-    js::to_js(&Validation { valid: errors.is_empty(), errors: &errors })
+    js::validation(request, today.as_deref(), |call: PerformSaleCall, today| {
+        let (route, body) = call.split();
+        validate_perform_sale(&route, &body, today)
+    })
 }

@@ -123,13 +123,14 @@ export interface YearMonth {
 export type RequestErrorCode =
   | "request.required" | "request.type" | "request.unknown_field" | "request.length"
   | "request.range" | "request.characters" | "request.currency" | "request.country"
-  | "request.date" | "request.email" | "request.ip_address" | "request.imei" | "request.exclusive";
+  | "request.date" | "request.email" | "request.ip_address" | "request.imei" | "request.exclusive"
+  | "request.amount" | "request.url" | "request.language" | "request.mismatch" | "request.duplicate";
 
 /** Codes of the errors the module throws or rejects with (validators report in results). */
 export type ConnPayErrorCode =
   | "request.invalid" | "argument.invalid" | "gateway.invalid_url" | "gateway.insecure"
   | "sale.in_flight" | "sale.already_accepted" | "sale.outcome_unknown" | "sale.aborted"
-  | "status.timeout" | "status.aborted" | "status.rejected" | "internal.error";
+  | "status.timeout" | "status.aborted" | "status.rejected" | "response.invalid" | "internal.error";
 
 /** What the module throws: an `Error` named "ConnPayError" with a stable code. */
 export interface ConnPayError extends Error {
@@ -254,13 +255,13 @@ export interface PerformSale extends PerformSaleRequest {
 
 /** One problem of a request. */
 export interface FieldError {
-  /** E.g. "sourceOfFunds.card.expiry.month", "consumer.ipAddresses[1]". */
+  /** E.g. "sourceOfFunds.card.expiry.month", "consumer.ipAddresses[1]", "browser.colorDepth". */
   path: string;
   code: RequestErrorCode | ValidationErrorCode;
   message: string;
 }
 
-/** The result of `validatePerformSale`. */
+/** The result of `validatePerformSale` and `validateV2Sale`. */
 export interface RequestValidation {
   valid: boolean;
   errors: FieldError[];
@@ -341,6 +342,171 @@ export interface WaitOptions extends RequestOptions {
   /** Called once per 3-D Secure URL. */
   onRedirect?: (url: string) => void;
 }
+/** Options of `collectBrowserInfo`: what only the merchant's server knows. */
+export interface BrowserInfoOptions {
+  /** The `Accept` header of the page request, as the merchant's server received it. */
+  acceptHeader?: string;
+  /** The payer's IP address, as the merchant's server saw it. */
+  ipAddress?: string;
+}
+
+/** The payer's browser data for 3-D Secure (`customer_browser_*` of /api/v2/sale). */
+export interface BrowserInfo {
+  /** `true`: the module runs. */
+  javascriptEnabled: boolean;
+  /** `navigator.javaEnabled()`; `false` when missing or throwing. */
+  javaEnabled: boolean;
+  /** One of 1, 4, 8, 15, 16, 24, 32, 48: the nearest at or below `screen.colorDepth` (30 → 24). */
+  colorDepth: number;
+  /** `screen.height`, 0–999999. */
+  screenHeight: number;
+  /** `screen.width`, 0–999999. */
+  screenWidth: number;
+  /** Minutes, positive west of UTC: New York 300 (240 in summer), Tokyo -540. */
+  timeZone: number;
+  /** `navigator.language` as a BCP 47 tag of at most 8 characters ("zh-Hant-TW" → "zh-Hant"). */
+  acceptLanguage: string;
+  /** `navigator.userAgent`, at most 2048 characters. */
+  userAgent: string;
+  /** From the merchant's server, at most 2048 characters (cut after a whole media range). */
+  acceptHeader?: string;
+  /** From the merchant's server. */
+  ipAddress?: string;
+}
+
+/**
+ * The /api/v2/sale request (seed `001`): each parameter as text under a camelCase key (the form
+ * name in brackets), amounts in major units as the seed writes them ("10.42"). Give the card
+ * (`creditCardNumber`, `cardPrintedName`, `expireMonth`, `expireYear`, `cvv2`), or
+ * `cardRecurringPaymentId` with `cvv2`, or `recurringPaymentId`.
+ */
+export interface V2SaleRequest {
+  /** The endpoint (URL path); or `endpointGroupId`. */
+  endpointId?: string;
+  /** The endpoint group (URL path `…/sale/group/{id}`). */
+  endpointGroupId?: string;
+  /** [client_orderid] 1–128. */
+  clientOrderId: string;
+  /** [order_desc] up to 64k. */
+  orderDesc: string;
+  /** [amount] major units with a dot (10.42), no more decimals than the currency has; up to 10 characters. */
+  amount: string;
+  /** [currency] ISO 4217. */
+  currency: string;
+  /** [address1] up to 50. */
+  address1: string;
+  /** [city] up to 50. */
+  city: string;
+  /** [zip_code] up to 10. */
+  zipCode: string;
+  /** [country] ISO 3166 alpha-2. */
+  country: string;
+  /** [phone] up to 15. */
+  phone: string;
+  /** [email] up to 50. */
+  email: string;
+  /** [ipaddress] IPv4 or IPv6; or give it as `browser.ipAddress`. */
+  ipAddress?: string;
+  /** [cvv2] 3–4 digits; not needed with `recurringPaymentId`. */
+  cvv2?: string;
+  /** [credit_card_number] may be formatted; sent as bare digits. */
+  creditCardNumber?: string;
+  /** [card_recurring_payment_id] up to 20 digits, instead of the card. */
+  cardRecurringPaymentId?: string;
+  /** [card_printed_name] up to 128. */
+  cardPrintedName?: string;
+  /** [expire_month] "1"–"12", sent as two digits. */
+  expireMonth?: string;
+  /** [expire_year] four digits. */
+  expireYear?: string;
+  /** [first_name] up to 50. */
+  firstName: string;
+  /** [last_name] up to 50. */
+  lastName: string;
+  /** [state] 2–3; required for US, CA, AU. */
+  state?: string;
+  /** [redirect_url] instead of the success/fail pair. */
+  redirectUrl?: string;
+  /** [redirect_success_url] with `redirectFailUrl`. */
+  redirectSuccessUrl?: string;
+  /** [redirect_fail_url] with `redirectSuccessUrl`. */
+  redirectFailUrl?: string;
+  /** [ssn] digits. */
+  ssn?: string;
+  /** [birthday] yyyyMMdd. */
+  birthday?: string;
+  /** [cell_phone] up to 15. */
+  cellPhone?: string;
+  /** [site_url] up to 128. */
+  siteUrl?: string;
+  /** [purpose] up to 128. */
+  purpose?: string;
+  /** [server_callback_url] up to 1024. */
+  serverCallbackUrl?: string;
+  /** [merchant_data] up to 64k. */
+  merchantData?: string;
+  /** [dapi_imei] up to 32. */
+  dapiImei?: string;
+  /** [minimum_transaction_amount] as `amount`. */
+  minimumTransactionAmount?: string;
+  /** [maximum_transaction_amount] as `amount`. */
+  maximumTransactionAmount?: string;
+  /** [customer_level] up to 32. */
+  customerLevel?: string;
+  /** [customer_id] up to 10 digits. */
+  customerId?: string;
+  /** [merchant_customer_identifier] up to 64. */
+  merchantCustomerIdentifier?: string;
+  /** [recurring-payment-id] up to 20 digits, instead of the card and its CVV. */
+  recurringPaymentId?: string;
+  /** [tds_areq_notification_url] up to 256. */
+  tdsAreqNotificationUrl?: string;
+  /** [tds_authentication_result_type] "SIMPLE" (payment institutions). */
+  tdsAuthenticationResultType?: "SIMPLE";
+  /** [tds_authentication_result_authentication_type] "01"–"04" or "80"–"99". */
+  tdsAuthenticationResultAuthenticationType?: string;
+  /** [tds_authentication_result_authentication_value] 19–28. */
+  tdsAuthenticationResultAuthenticationValue?: string;
+  /** [tds_authentication_result_transaction_id] 19–36. */
+  tdsAuthenticationResultTransactionId?: string;
+  /** [tds_authentication_result_transaction_status] */
+  tdsAuthenticationResultTransactionStatus?: "Y" | "N" | "U" | "A" | "C" | "D" | "R";
+  /** [tds_authentication_result_message_version] */
+  tdsAuthenticationResultMessageVersion?: "1.0.2" | "2.1.0" | "2.2.0";
+  /** The 3-D Secure browser data: `collectBrowserInfo()`'s result. */
+  browser?: BrowserInfo;
+}
+
+/** What `buildV2SaleForm` returns: post `body` to the gateway's base URL + `path`. */
+export interface V2SaleForm {
+  /** "/paynet/api/v2/sale/{endpointId}" or "/paynet/api/v2/sale/group/{endpointGroupId}". */
+  path: string;
+  contentType: "application/x-www-form-urlencoded";
+  /** Every value escaped; `control` last. */
+  body: string;
+  /** The same fields, in order, as [name, value] pairs. */
+  fields: [string, string][];
+}
+
+/** `type` of a /api/v2 response; unknown types come through as they are. */
+export type V2ResponseType = "async-response" | "validation-error" | "error" | (string & {});
+
+/** The gateway's answer to /api/v2/sale, read by `parseV2Response`. */
+export interface V2Response {
+  type: V2ResponseType;
+  /** [paynet-order-id] the gateway's order number. */
+  paynetOrderId: string | null;
+  /** [merchant-order-id] the merchant's `client_orderid`. */
+  merchantOrderId: string | null;
+  /** [serial-number] the gateway's id of the request. */
+  serialNumber: string | null;
+  /** [end-point-id] */
+  endPointId: string | null;
+  /** [error-message] with "validation-error" and "error". */
+  errorMessage: string | null;
+  /** [error-code] with "validation-error" and "error". */
+  errorCode: string | null;
+}
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -369,6 +535,24 @@ mod tests {
         declared.sort_unstable();
         core.sort_unstable();
         assert_eq!(declared, core);
+    }
+
+    #[test]
+    fn the_v2_request_interface_lists_exactly_the_core_parameters() {
+        let body = TYPESCRIPT.split("export interface V2SaleRequest {").nth(1).and_then(|rest| rest.split("\n}").next()).unwrap();
+        let declared: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.starts_with("/**") && !line.starts_with('*') && line.contains(':'))
+            .map(|line| line.split([':', '?']).next().unwrap())
+            .collect();
+        let mut expected = vec!["endpointId", "endpointGroupId"];
+        expected.extend(connpay_core::v2::PARAMETERS.iter().map(|parameter| parameter.key));
+        expected.push("browser");
+        assert_eq!(declared, expected);
+        for parameter in connpay_core::v2::PARAMETERS {
+            assert!(body.contains(&format!("[{}]", parameter.wire)), "{} lacks its form name", parameter.key);
+        }
     }
 
     #[test]

@@ -162,6 +162,26 @@ async fn an_invalid_request_is_refused_with_every_problem_and_not_sent() {
 }
 
 #[wasm_bindgen_test]
+async fn keys_outside_the_spec_are_refused_and_not_sent() {
+    let id = invoice("ok");
+    let request = sale_request(&id);
+    Reflect::set(&get(&request, "sourceOfFunds.card"), &"pin".into(), &"1234".into()).unwrap();
+    let error = settle(perform_sale(gateway(), request.clone(), None)).await.unwrap_err();
+    assert_eq!(text(&error, "code").as_deref(), Some("request.invalid"));
+    let errors: js_sys::Array = get(&error, "errors").into();
+    assert_eq!(text(&errors.get(0), "path").as_deref(), Some("sourceOfFunds.card.pin"));
+    assert_eq!(text(&errors.get(0), "code").as_deref(), Some("request.unknown_field"));
+    // A value JSON cannot carry is a type problem at its path, never a throw from the module.
+    Reflect::set(&get(&request, "sourceOfFunds.card"), &"pin".into(), &JsValue::UNDEFINED).unwrap();
+    Reflect::set(&get(&request, "transaction"), &"amountCentis".into(), &JsValue::from_f64(10.5)).unwrap();
+    let validation = validate_perform_sale(request, None).unwrap();
+    let errors: js_sys::Array = get(&validation, "errors").into();
+    assert_eq!(text(&errors.get(0), "path").as_deref(), Some("transaction.amountCentis"));
+    assert_eq!(text(&errors.get(0), "code").as_deref(), Some("request.type"));
+    assert_eq!(seen(&id).await, (0, 0));
+}
+
+#[wasm_bindgen_test]
 async fn an_aborted_signal_stops_the_sale() {
     let id = invoice("ok");
     let controller = web_sys::AbortController::new().unwrap();

@@ -86,24 +86,37 @@ error_codes! {
     RequestUnknownField => "request.unknown_field",
     /// A request string is shorter or longer than the spec allows.
     RequestLength => "request.length",
-    /// A request number is outside the spec's range.
+    /// A request value is outside the spec's range or its list of allowed values.
     RequestRange => "request.range",
     /// A request string contains control characters or characters its format does not allow.
     RequestCharacters => "request.characters",
     /// The currency is not an ISO 4217 alphabetic code.
     RequestCurrency => "request.currency",
-    /// The country is not an ISO 3166 alpha-3 code.
+    /// The country is not an ISO 3166 code of the field's form (alpha-3 in perform sale, alpha-2
+    /// in /api/v2/sale).
     RequestCountry => "request.country",
-    /// The date is not a real `ddMMyyyy` date in the past.
+    /// The date is not a real date in the field's form (`ddMMyyyy` in perform sale, `yyyyMMdd`
+    /// in /api/v2/sale).
     RequestDate => "request.date",
     /// The email address is not plausible.
     RequestEmail => "request.email",
-    /// The IP address is not a dotted IPv4 address.
+    /// The IP address is not a dotted IPv4 address (perform sale) or an IPv4 or IPv6 address
+    /// (/api/v2/sale).
     RequestIpAddress => "request.ip_address",
     /// The IMEI is not 14–16 digits.
     RequestImei => "request.imei",
     /// Both or neither of two mutually exclusive fields were given (card / reference).
     RequestExclusive => "request.exclusive",
+    /// The amount is not in major units with `.` and at most the currency's decimals (`10.42`).
+    RequestAmount => "request.amount",
+    /// The URL is not an absolute `http://` or `https://` URL.
+    RequestUrl => "request.url",
+    /// The language is not a BCP 47 tag.
+    RequestLanguage => "request.language",
+    /// Two fields that carry the same value disagree (`ipAddress` and `browser.ipAddress`).
+    RequestMismatch => "request.mismatch",
+    /// A form names a field twice.
+    RequestDuplicate => "request.duplicate",
     /// Thrown: the request did not validate; the error's `errors` lists every problem.
     RequestInvalid => "request.invalid",
     /// Thrown: an argument other than the validated value is malformed (e.g. `today`).
@@ -126,6 +139,8 @@ error_codes! {
     StatusAborted => "status.aborted",
     /// Thrown: the gateway refused the status request (its error is on `gatewayError`).
     StatusRejected => "status.rejected",
+    /// Thrown: a gateway answer is not in the gateway's format (a v2 body without `type`).
+    ResponseInvalid => "response.invalid",
     /// Thrown: the module could not build its answer; a bug, never the payer's input.
     Internal => "internal.error",
 }

@@ -1,13 +1,24 @@
-//! The sans-IO core of connpay-checkout: card rules and, later, the gateway's wire models.
+//! The sans-IO core of connpay-checkout: card rules, the gateway's wire models and their
+//! validation, the 3-D Secure browser data, and (behind the `server` feature) the signatures.
 //!
 //! Nothing here touches the web: every rule is plain Rust, tested natively with `cargo test`, and
 //! shared by the WebAssembly layer and the sandbox so that the two can never drift.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[macro_use]
+mod wire;
+
+pub mod browser;
 pub mod card;
 pub mod code;
 pub mod gateway;
+pub mod percent;
+mod problems;
 pub mod sale;
+#[cfg(feature = "server")]
+pub mod sign;
+pub mod v2;
 
 pub use code::ErrorCode;
+pub use problems::FieldError;

@@ -25,6 +25,12 @@ test("no export panics or throws a RuntimeError for hostile values, and the modu
       validateHolder: (v) => module.validateHolder(v),
       validateCard: (v) => module.validateCard({ number: v, expiry: v, cvv: v, holder: v }, { year: 2026, month: 11 }),
       validateCardWhole: (v) => module.validateCard(v),
+      collectBrowserInfo: (v) => module.collectBrowserInfo(v),
+      collectBrowserInfoFields: (v) => module.collectBrowserInfo({ acceptHeader: v, ipAddress: v }),
+      validateV2Sale: (v) => module.validateV2Sale(v, { year: 2026, month: 11 }),
+      validateV2SaleFields: (v) => module.validateV2Sale({ amount: v, browser: v, creditCardNumber: v }),
+      buildV2SaleForm: (v) => module.buildV2SaleForm(v, v),
+      parseV2Response: (v) => module.parseV2Response(v),
     };
     const failures = [];
     for (const [name, call] of Object.entries(calls)) {
@@ -40,11 +46,13 @@ test("no export panics or throws a RuntimeError for hostile values, and the modu
       }
     }
     const after = module.validateCardNumber("4111 1111 1111 1111");
-    return { failures, after };
+    const browser = module.collectBrowserInfo();
+    return { failures, after, browser };
   });
   assert.deepEqual(report.failures, []);
   assert.equal(report.after.valid, true);
   assert.equal(report.after.brand, "visa");
+  assert.equal(report.browser.javascriptEnabled, true);
 });
 
 test("the generated .d.ts types every export with named types and no any", async () => {
@@ -67,6 +75,10 @@ test("the generated .d.ts types every export with named types and no any", async
       "(gateway: Gateway | string, endpointId: string, invoiceId: string, session: StatusTokens, options?: RequestOptions | null): Promise<SaleStatusOutcome>",
     waitForFinalState:
       "(gateway: Gateway | string, endpointId: string, invoiceId: string, session: StatusTokens, options?: WaitOptions | null): Promise<SaleStatus>",
+    collectBrowserInfo: "(options?: BrowserInfoOptions | null): BrowserInfo",
+    validateV2Sale: "(request: V2SaleRequest, today?: YearMonth | Date | null): RequestValidation",
+    buildV2SaleForm: "(request: V2SaleRequest, control: string): V2SaleForm",
+    parseV2Response: "(body: string): V2Response",
   };
   for (const [name, signature] of Object.entries(expected)) {
     assert.ok(publicApi.includes(`export function ${name}${signature};`), `${name}${signature}`);
@@ -74,6 +86,7 @@ test("the generated .d.ts types every export with named types and no any", async
   for (const type of [
     "BrandInfo", "CardNumberResult", "ExpiryResult", "HolderResult", "CardResult", "ConnPayError",
     "PerformSale", "PerformSaleRequest", "SaleOutcome", "SaleStatus", "FieldError", "GatewayError", "WaitOptions",
+    "BrowserInfo", "BrowserInfoOptions", "V2SaleRequest", "V2SaleForm", "V2Response", "V2ResponseType",
   ]) {
     assert.match(publicApi, new RegExp(`export (interface|type) ${type}\\b`));
   }

@@ -1,0 +1,216 @@
+//! The /api/v2/sale form: amounts between major and minor units, the signing string's parts, the
+//! form-urlencoded body, and the parser that reads such a body back.
+
+use crate::browser::BrowserInfo;
+use crate::gateway::Gateway;
+use crate::percent::{encode_segment, form_body, form_pairs};
+use crate::problems::Problems;
+use crate::sale::HttpRequest;
+use crate::{ErrorCode, FieldError};
+
+use super::request::{Rule, V2SaleRequest, PARAMETERS};
+
+/// The number of decimals of an ISO 4217 currency (`EUR` 2, `JPY` 0, `BHD` 3); `None` for an
+/// unknown code or one without minor units (`XAU`).
+pub fn currency_exponent(currency: &str) -> Option<u32> {
+    iso_currency::Currency::from_code(currency)?.exponent().map(u32::from)
+}
+
+/// A major-unit amount (`10.42`, `156`, `100.5`) in minor units, for a currency of `exponent`
+/// decimals: `10.42` EUR → 1042, `156` RUB → 15600. `None` for anything else: a sign, an
+/// exponent, more decimals than the currency has, a bare `.`, or an overflow.
+pub fn minor_units(amount: &str, exponent: u32) -> Option<u64> {
+    let (whole, fraction) = match amount.split_once('.') {
+        Some((_, "")) => return None,
+        Some(parts) => parts,
+        None => (amount, ""),
+    };
+    let digits = |text: &str| text.bytes().all(|b| b.is_ascii_digit());
+    let missing_decimals = (exponent as usize).checked_sub(fraction.len())?;
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    // Both parts are ASCII digits: appending the missing decimals gives the minor units.
+    format!("{whole}{fraction}{}", "0".repeat(missing_decimals)).parse().ok()
+}
+
+/// The parts of the v2 `control` that are not secret: SHA-1 is taken over these, concatenated,
+/// followed by the merchant's control key, which only the merchant's server holds (FACTS §2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControlParts {
+    /// `ENDPOINTID` or `ENDPOINTGROUPID`.
+    pub endpoint: String,
+    /// `client_orderid`.
+    pub client_order_id: String,
+    /// `amount` in minor units (`10.42` → 1042).
+    pub amount_minor_units: u64,
+    /// `email`.
+    pub email: String,
+}
+
+impl ControlParts {
+    /// The parts of a request; `None` while a part is missing or the amount is not valid for the
+    /// currency.
+    pub fn of(request: &V2SaleRequest) -> Option<ControlParts> {
+        let endpoint = request.endpoint_id.as_ref().or(request.endpoint_group_id.as_ref())?;
+        let exponent = currency_exponent(request.currency.as_deref()?.trim())?;
+        Some(ControlParts {
+            endpoint: endpoint.trim().to_string(),
+            client_order_id: request.client_order_id.as_deref()?.trim().to_string(),
+            amount_minor_units: minor_units(request.amount.as_deref()?.trim(), exponent)?,
+            email: request.email.as_deref()?.trim().to_string(),
+        })
+    }
+
+    /// The signing string without the key: `1111` + `902B4FF5` + `1042` + `john.smith@gmail.com`.
+    pub fn signing_string_without_key(&self) -> String {
+        format!("{}{}{}{}", self.endpoint, self.client_order_id, self.amount_minor_units, self.email)
+    }
+}
+
+/// A built /api/v2/sale request: where it goes and its form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct V2SaleForm {
+    /// `/paynet/api/v2/sale/{endpointId}` or `/paynet/api/v2/sale/group/{endpointGroupId}`.
+    pub path: String,
+    /// The form's fields in order, `control` last.
+    pub fields: Vec<(&'static str, String)>,
+    /// The `application/x-www-form-urlencoded` body: every value escaped (`&`, `+`, `=`, spaces
+    /// and non-ASCII included).
+    pub body: String,
+}
+
+const FORM_HEADERS: &[(&str, &str)] = &[("Content-Type", "application/x-www-form-urlencoded")];
+
+impl V2SaleForm {
+    /// The form of a request that [`super::validate_v2_sale`] accepted, with the `control` the
+    /// merchant's server computed. Values are trimmed (as the gateway trims them), the card
+    /// number is sent as bare digits and the expiry month as two digits; `ipaddress` comes from
+    /// `ipAddress` or, failing that, the browser data.
+    pub fn build(request: &V2SaleRequest, control: &str) -> V2SaleForm {
+        let browser_ip = request.browser.as_ref().and_then(|browser| browser.ip_address.as_ref());
+        let mut fields: Vec<(&'static str, String)> = Vec::new();
+        for (parameter, value) in PARAMETERS.iter().zip(request.values()) {
+            let value = if parameter.wire == "ipaddress" { value.as_ref().or(browser_ip) } else { value.as_ref() };
+            if let Some(value) = value {
+                fields.push((parameter.wire, wire_value(parameter.rule, value.trim())));
+            }
+        }
+        if let Some(browser) = &request.browser {
+            fields.extend(browser.form_fields().into_iter().filter(|(name, _)| *name != "ipaddress"));
+        }
+        fields.push(("control", control.trim().to_string()));
+        let body = form_body(fields.iter().map(|(name, value)| (*name, value.as_str())));
+        V2SaleForm { path: sale_path(request), fields, body }
+    }
+
+    /// The HTTP request to `gateway`.
+    pub fn http_request(&self, gateway: &Gateway) -> HttpRequest {
+        HttpRequest { method: "POST", url: format!("{}{}", gateway.base_url(), self.path), headers: FORM_HEADERS, body: self.body.clone() }
+    }
+}
+
+fn wire_value(rule: Rule, value: &str) -> String {
+    match rule {
+        Rule::CardNumber => value.chars().filter(char::is_ascii_digit).collect(),
+        Rule::Month if value.len() == 1 => format!("0{value}"),
+        _ => value.to_string(),
+    }
+}
+
+fn sale_path(request: &V2SaleRequest) -> String {
+    match (&request.endpoint_id, &request.endpoint_group_id) {
+        (Some(endpoint), _) => format!("/paynet/api/v2/sale/{}", encode_segment(endpoint.trim())),
+        (None, Some(group)) => format!("/paynet/api/v2/sale/group/{}", encode_segment(group.trim())),
+        (None, None) => "/paynet/api/v2/sale".to_string(),
+    }
+}
+
+/// A form body read back into a request (without the endpoint, which is in the URL) and its
+/// `control`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedV2Sale {
+    /// The parameters; `ipaddress` is read into `ip_address`, the `customer_browser_*` fields
+    /// into `browser`.
+    pub request: V2SaleRequest,
+    /// `control`, as sent.
+    pub control: Option<String>,
+}
+
+/// Reads a /api/v2/sale form body, as the gateway (or the sandbox) receives it. Empty values are
+/// absent. Every problem is reported at once, at the form field's name: a name the seed does not
+/// define, a name given twice, a browser field that is not a number or a boolean. Never panics:
+/// any text gives a result. The parameters' rules are [`super::validate_v2_sale`]'s.
+pub fn parse_v2_sale_form(body: &str) -> Result<ParsedV2Sale, Vec<FieldError>> {
+    let mut problems = Problems::default();
+    let mut request = V2SaleRequest::default();
+    let mut browser = BrowserInfo::default();
+    let mut seen_browser = false;
+    let mut control = None;
+    let mut names: Vec<String> = Vec::new();
+    for (name, value) in form_pairs(body) {
+        if value.is_empty() {
+            continue;
+        }
+        if names.contains(&name) {
+            problems.add(&name, ErrorCode::RequestDuplicate, "is given more than once");
+            continue;
+        }
+        names.push(name.clone());
+        if name == "control" {
+            control = Some(value);
+        } else if let Some(index) = PARAMETERS.iter().position(|parameter| parameter.wire == name) {
+            *request.values_mut()[index] = Some(value);
+        } else if name.starts_with("customer_browser_") {
+            seen_browser = true;
+            if let Err((code, message)) = browser.set_form_field(&name, value) {
+                problems.add(&name, code, message);
+            }
+        } else {
+            problems.add(&name, ErrorCode::RequestUnknownField, "is not a field of the gateway's spec");
+        }
+    }
+    if seen_browser {
+        request.browser = Some(browser);
+    }
+    if problems.0.is_empty() {
+        Ok(ParsedV2Sale { request, control })
+    } else {
+        Err(problems.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_convert_with_the_currency_exponent() {
+        for (amount, exponent, minor) in [
+            ("10.42", 2, Some(1042)),
+            ("156", 2, Some(15600)),
+            ("100.5", 2, Some(10050)),
+            ("0.01", 2, Some(1)),
+            ("1000", 0, Some(1000)),
+            ("1.234", 3, Some(1234)),
+            ("10.425", 2, None),
+            ("1.5", 0, None),
+            ("10.", 2, None),
+            (".5", 2, None),
+            ("-1", 2, None),
+            ("+1", 2, None),
+            ("1e3", 2, None),
+            ("1 000", 2, None),
+            ("", 2, None),
+            ("99999999999999999999", 2, None),
+            ("1.2.3", 2, None),
+        ] {
+            assert_eq!(minor_units(amount, exponent), minor, "{amount} with {exponent} decimals");
+        }
+        assert_eq!(currency_exponent("EUR"), Some(2));
+        assert_eq!(currency_exponent("JPY"), Some(0));
+        assert_eq!(currency_exponent("BHD"), Some(3));
+        assert_eq!(currency_exponent("XAU"), None);
+        assert_eq!(currency_exponent("eur"), None);
+    }
+}

@@ -1,0 +1,81 @@
+// The browser package carries no signing: no export, type or parameter for it, no SHA-1 code in
+// the .wasm, and the `server` feature of connpay-core is not in the wasm build's dependency graph.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const pkg = (file) => readFile(new URL(`../../pkg/${file}`, import.meta.url));
+const SIGNING = /sign|hmac|sha1|sha_1|secret|merchant_?control|control_?key/i;
+
+test("no .wasm export names signing, and no SHA-1 constant is in the module", async () => {
+  const bytes = await pkg("connpay_checkout_bg.wasm");
+  const exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((entry) => entry.name);
+  assert.ok(exports.includes("collectBrowserInfo") || exports.some((name) => /browser/i.test(name)), exports.join());
+  assert.deepEqual(exports.filter((name) => SIGNING.test(name)), []);
+  // SHA-1's initial hash values and round constants, as i32.const immediates (signed LEB128) and
+  // as little-endian data: any SHA-1 implementation carries them.
+  const constants = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0, 0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6];
+  const found = [];
+  for (const constant of constants) {
+    for (const [form, pattern] of [["leb128", signedLeb128(constant | 0)], ["little-endian", littleEndian(constant)]]) {
+      if (indexOf(bytes, pattern) >= 0) found.push(`${constant.toString(16)} (${form})`);
+    }
+  }
+  assert.deepEqual(found, []);
+});
+
+test("no exported function, method or parameter of the .d.ts or the glue takes a key or signs", async () => {
+  const dts = (await pkg("connpay_checkout.d.ts")).toString("utf8");
+  const glue = (await pkg("connpay_checkout.js")).toString("utf8");
+  const functions = [...dts.matchAll(/^\s*(?:export function |(?:static )?)(\w+)\(([^)]*)\)/gm)];
+  assert.ok(functions.some(([, name]) => name === "buildV2SaleForm"), "the .d.ts lists the exports");
+  for (const [, name, params] of functions) {
+    assert.doesNotMatch(name, SIGNING, `function ${name}`);
+    for (const param of params.split(",").map((part) => part.trim().split(/[?:]/)[0]).filter(Boolean)) {
+      assert.doesNotMatch(param, /key|secret|merchantControl/i, `${name}(${param})`);
+    }
+  }
+  assert.doesNotMatch(dts, /merchantControl|controlKey|secretKey|hmac|sha-?1\(/i);
+  assert.doesNotMatch(glue, /hmac|sha1|merchantControl|controlKey/i);
+});
+
+test("the wasm build's dependency graph has neither the server feature nor sha1/hmac", () => {
+  const cargoTree = (...args) =>
+    execFileSync("cargo", ["tree", "-p", "connpay-checkout", "--target", "wasm32-unknown-unknown", "-e", "normal", ...args], {
+      cwd: root,
+      encoding: "utf8",
+    });
+  const crates = cargoTree("--prefix", "none").split("\n").map((line) => line.split(" ")[0]);
+  assert.ok(crates.includes("connpay-core"), "the tree lists the core");
+  assert.deepEqual(crates.filter((name) => ["sha1", "hmac", "digest"].includes(name)), []);
+  const features = cargoTree("-e", "features", "-i", "connpay-core");
+  assert.doesNotMatch(features, /connpay-core feature "server"/);
+});
+
+function signedLeb128(value) {
+  const out = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return Uint8Array.from(out);
+  }
+}
+
+function littleEndian(value) {
+  return Uint8Array.from([value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff]);
+}
+
+function indexOf(haystack, needle) {
+  outer: for (let start = 0; start + needle.length <= haystack.length; start++) {
+    for (let offset = 0; offset < needle.length; offset++) {
+      if (haystack[start + offset] !== needle[offset]) continue outer;
+    }
+    return start;
+  }
+  return -1;
+}

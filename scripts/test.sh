@@ -27,5 +27,6 @@ wasm-pack test --headless --chrome --firefox
 echo "== package build: wasm-pack build --release"
 npm run build
 
-echo "== end-to-end tests: node --test tests/e2e/"
+echo "== end-to-end tests: node --test tests/e2e/ (against the sandbox, target/debug/connpay-sandbox)"
+cargo build --quiet -p connpay-sandbox
 node --test tests/e2e/

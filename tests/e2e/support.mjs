@@ -7,31 +7,46 @@ import { chromium } from "playwright-core";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Starts `scripts/serve.mjs` on a free port; resolves to { url, stop }. */
-export async function startDemoServer() {
-  const child = spawn(process.execPath, ["scripts/serve.mjs", "--port", "0"], {
+/**
+ * Starts the sandbox (the binary `npm start` runs; `npm test` builds it first) on a free port,
+ * serving `www/` and `pkg/`; resolves to { url, stop }.
+ */
+export function startDemoServer() {
+  const binary = fileURLToPath(new URL("../../target/debug/connpay-sandbox", import.meta.url));
+  return startServer(binary, ["--addr", "127.0.0.1:0", "--www", "www", "--pkg", "pkg"], {}, 10_000);
+}
+
+/**
+ * Runs `command` in the repository, in its own process group, until it prints the sandbox's
+ * URL; resolves to { url, stop }, where stop ends the whole group.
+ */
+export async function startServer(command, args, env, timeoutMs) {
+  const child = spawn(command, args, {
     cwd: root,
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
   });
   let output = "";
   child.stdout.setEncoding("utf8");
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo server did not start: ${output}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), timeoutMs);
     child.stdout.on("data", (chunk) => {
       output += chunk;
-      const match = output.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      const match = output.match(/connpay sandbox at (http:\/\/127\.0\.0\.1:\d+\/)/);
       if (match) {
         clearTimeout(timer);
-        resolve(match[0]);
+        resolve(match[1]);
       }
     });
-    child.once("exit", (code) => reject(new Error(`the demo server exited (${code}): ${output}`)));
+    child.once("exit", (code) => reject(new Error(`the server exited (${code}): ${output}`)));
   });
   return {
     url,
     async stop() {
-      child.kill();
-      await once(child, "exit");
+      const exited = once(child, "exit");
+      process.kill(-child.pid, "SIGTERM");
+      await exited;
     },
   };
 }
@@ -53,10 +68,18 @@ export function launchChromium() {
   });
 }
 
-/** Opens the demo page and collects its console errors, page errors and CSP violations. */
+/**
+ * Opens the demo page (in a browser or a context) and collects its console errors, page errors
+ * and Content-Security-Policy violations.
+ */
 export async function openDemo(browser, url) {
   const page = await browser.newPage();
   const problems = [];
+  await page.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
+    ),
+  );
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);

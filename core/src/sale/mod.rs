@@ -1,8 +1,9 @@
 //! Perform sale and sale status: wire models, validation, the sans-IO client and the guard that
-//! keeps one checkout to one sale.
+//! keeps one checkout to one sale; and the merchant server's initiate sale and check sale.
 
 mod guard;
 mod http;
+mod merchant;
 mod read;
 mod request;
 mod response;
@@ -10,6 +11,11 @@ mod status;
 mod validate;
 
 pub use guard::{SaleEnd, SaleGuard};
+pub use merchant::{
+    validate_check_sale, validate_initiate_sale, AccessSession, CheckConsumer, CheckReference, CheckSaleRequest,
+    CheckSaleResponse, CheckSession, CheckSource, CheckedSession, CheckedTransaction, InitiateConsumer,
+    InitiateSaleRequest, InitiateSaleResponse, NonceSignature,
+};
 pub use http::{perform_sale_request, sale_status_request, sale_url, HttpRequest};
 pub use request::*;
 pub use response::{

@@ -17,40 +17,16 @@ pub fn validate_perform_sale(route: &SaleRoute, request: &PerformSaleRequest, to
         consumer_fields(&mut problems, consumer);
     }
     if let Some(session) = problems.required("session", &request.session) {
-        for (path, value) in [
-            ("session.accessToken", &session.access_token),
-            ("session.nonce", &session.nonce),
-            ("session.signature", &session.signature),
-        ] {
-            session_token(&mut problems, path, value);
-        }
+        signed_session(&mut problems, &session.access_token, &session.nonce, &session.signature);
     }
     if let Some(source) = problems.required("sourceOfFunds", &request.source_of_funds) {
         source_of_funds(&mut problems, source, today);
     }
     if let Some(transaction) = problems.required("transaction", &request.transaction) {
-        if let Some(&amount) = problems.required("transaction.amountCentis", &transaction.amount_centis) {
-            // The amount travels through JavaScript numbers: keep it exactly representable.
-            if amount == 0 || amount > MAX_SAFE_INTEGER {
-                problems.add("transaction.amountCentis", ErrorCode::RequestRange, "must be a whole number of minor units from 1 to 2^53 - 1");
-            }
-        }
-        if let Some(currency) = problems.required("transaction.currency", &transaction.currency) {
-            if iso_currency::Currency::from_code(currency).is_none() {
-                problems.add("transaction.currency", ErrorCode::RequestCurrency, "must be an ISO 4217 code in upper case, such as EUR");
-            }
-        }
+        transaction_fields(&mut problems, transaction);
     }
     if let Some(location) = &request.location {
-        // Static messages: formatting an f64 would pull float printing into the wasm module.
-        for (path, value, limit, message) in [
-            ("location.lat", location.lat, 90.0, "must be from -90 to 90"),
-            ("location.lng", location.lng, 180.0, "must be from -180 to 180"),
-        ] {
-            if value.is_some_and(|value| !(-limit..=limit).contains(&value)) {
-                problems.add(path, ErrorCode::RequestRange, message);
-            }
-        }
+        location_fields(&mut problems, location);
     }
     if let Some(billing) = &request.billing {
         billing_fields(&mut problems, billing);
@@ -88,22 +64,58 @@ pub fn validate_status_call(route: &SaleRoute, session: &super::StatusSession) -
     problems.0
 }
 
-fn session_token(problems: &mut Problems, path: &str, value: &Option<String>) {
+/// `session.accessToken`, `session.nonce` and `session.signature`: each 32–128 printable ASCII.
+pub(crate) fn signed_session(problems: &mut Problems, access_token: &Option<String>, nonce: &Option<String>, signature: &Option<String>) {
+    for (path, value) in [("session.accessToken", access_token), ("session.nonce", nonce), ("session.signature", signature)] {
+        session_token(problems, path, value);
+    }
+}
+
+pub(crate) fn session_token(problems: &mut Problems, path: &str, value: &Option<String>) {
     if let Some(value) = problems.required(path, value) {
         token(problems, path, value, 32, 128);
     }
 }
 
 /// A token: `min..=max` characters of printable ASCII without spaces.
-fn token(problems: &mut Problems, path: &str, value: &str, min: usize, max: usize) {
+pub(crate) fn token(problems: &mut Problems, path: &str, value: &str, min: usize, max: usize) {
     let Some(value) = problems.text(path, value, min, max) else { return };
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
         problems.add(path, ErrorCode::RequestCharacters, "must be printable ASCII without spaces");
     }
 }
 
-fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
-    if let Some(device) = problems.required("consumer.device", &consumer.device) {
+/// `transaction`: the amount in minor units and the currency (perform sale, initiate sale).
+pub(crate) fn transaction_fields(problems: &mut Problems, transaction: &Transaction) {
+    if let Some(&amount) = problems.required("transaction.amountCentis", &transaction.amount_centis) {
+        // The amount travels through JavaScript numbers: keep it exactly representable.
+        if amount == 0 || amount > MAX_SAFE_INTEGER {
+            problems.add("transaction.amountCentis", ErrorCode::RequestRange, "must be a whole number of minor units from 1 to 2^53 - 1");
+        }
+    }
+    if let Some(currency) = problems.required("transaction.currency", &transaction.currency) {
+        if iso_currency::Currency::from_code(currency).is_none() {
+            problems.add("transaction.currency", ErrorCode::RequestCurrency, "must be an ISO 4217 code in upper case, such as EUR");
+        }
+    }
+}
+
+/// `location`: latitude and longitude.
+pub(crate) fn location_fields(problems: &mut Problems, location: &Location) {
+    // Static messages: formatting an f64 would pull float printing into the wasm module.
+    for (path, value, limit, message) in [
+        ("location.lat", location.lat, 90.0, "must be from -90 to 90"),
+        ("location.lng", location.lng, 180.0, "must be from -180 to 180"),
+    ] {
+        if value.is_some_and(|value| !(-limit..=limit).contains(&value)) {
+            problems.add(path, ErrorCode::RequestRange, message);
+        }
+    }
+}
+
+/// `consumer.device`: the serial number and the IMEI.
+pub(crate) fn device_fields(problems: &mut Problems, device: &Option<Device>) {
+    if let Some(device) = problems.required("consumer.device", device) {
         problems.required_text("consumer.device.serialNumber", &device.serial_number, 1, 50);
         if let Some(imei) = &device.imei {
             if !(14..=16).contains(&imei.len()) || !imei.bytes().all(|b| b.is_ascii_digit()) {
@@ -111,6 +123,20 @@ fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
             }
         }
     }
+}
+
+/// An IPv4 address list (`consumer.ipAddresses`).
+pub(crate) fn ip_address_list(problems: &mut Problems, addresses: &Option<Vec<String>>) {
+    for (index, address) in addresses.iter().flatten().enumerate() {
+        let path = format!("consumer.ipAddresses[{index}]");
+        if problems.text(&path, address, 7, 15).is_some() && address.parse::<Ipv4Addr>().is_err() {
+            problems.add(&path, ErrorCode::RequestIpAddress, "must be an IPv4 address such as 203.0.113.7");
+        }
+    }
+}
+
+fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
+    device_fields(problems, &consumer.device);
     if let Some(email) = problems.required_text("consumer.email", &consumer.email, 3, 128) {
         if !plausible_email(email) {
             problems.add("consumer.email", ErrorCode::RequestEmail, "must be an email address such as name@example.com");
@@ -121,12 +147,7 @@ fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
             problems.add("consumer.birthDay", ErrorCode::RequestDate, "must be a real date in the past, as ddMMyyyy");
         }
     }
-    for (index, address) in consumer.ip_addresses.iter().flatten().enumerate() {
-        let path = format!("consumer.ipAddresses[{index}]");
-        if problems.text(&path, address, 7, 15).is_some() && address.parse::<Ipv4Addr>().is_err() {
-            problems.add(&path, ErrorCode::RequestIpAddress, "must be an IPv4 address such as 203.0.113.7");
-        }
-    }
+    ip_address_list(problems, &consumer.ip_addresses);
 }
 
 fn source_of_funds(problems: &mut Problems, source: &SourceOfFunds, today: YearMonth) {

@@ -1,0 +1,111 @@
+//! The sandbox's settings: flags, then environment variables, then documented defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything the sandbox needs to know.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen (`--addr`, `CONNPAY_SANDBOX_ADDR`; default `127.0.0.1:8080`; port 0 picks one).
+    pub addr: SocketAddr,
+    /// The merchant's endpoint id (`--endpoint-id`, `CONNPAY_SANDBOX_ENDPOINT_ID`; default `1111`).
+    pub endpoint_id: String,
+    /// The merchant's control key (`--control-key`, `CONNPAY_SANDBOX_CONTROL_KEY`; default the FACTS
+    /// test key). The sandbox is both gateway and merchant, so both sides hold it.
+    pub control_key: String,
+    /// The merchant's login for /api/v2/status (`--login`, `CONNPAY_SANDBOX_LOGIN`; default `sandbox`).
+    pub login: String,
+    /// The demo page (`--www`; default `www`).
+    pub www_dir: PathBuf,
+    /// The built package, served at `/pkg/` (`--pkg`; default `pkg`).
+    pub pkg_dir: PathBuf,
+    /// Origins other than its own that may call it (`--allow-origin`, repeatable;
+    /// `CONNPAY_SANDBOX_ALLOWED_ORIGINS`, comma-separated).
+    pub allowed_origins: Vec<String>,
+    /// Where the gateway asks to check a sale (`--merchant-url`; default the sandbox itself).
+    pub merchant_url: Option<String>,
+    /// How many invoices, orders and tokens of each kind are kept before the oldest are dropped.
+    pub capacity: usize,
+}
+
+/// The FACTS §2 test key.
+pub const DEFAULT_CONTROL_KEY: &str = "B17F59B4-A7DC-41B4-8FF9-37D986B43D20";
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            endpoint_id: "1111".into(),
+            control_key: DEFAULT_CONTROL_KEY.into(),
+            login: "sandbox".into(),
+            www_dir: "www".into(),
+            pkg_dir: "pkg".into(),
+            allowed_origins: Vec::new(),
+            merchant_url: None,
+            capacity: 10_000,
+        }
+    }
+}
+
+impl Config {
+    /// Reads flags (`--name value`) over the environment over the defaults.
+    pub fn from_args(args: impl IntoIterator<Item = String>, env: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let mut config = Config::default();
+        if let Some(addr) = env("CONNPAY_SANDBOX_ADDR") {
+            config.addr = addr.parse().map_err(|_| format!("CONNPAY_SANDBOX_ADDR is not an address: {addr}"))?;
+        }
+        for (name, field) in [
+            ("CONNPAY_SANDBOX_ENDPOINT_ID", &mut config.endpoint_id),
+            ("CONNPAY_SANDBOX_CONTROL_KEY", &mut config.control_key),
+            ("CONNPAY_SANDBOX_LOGIN", &mut config.login),
+        ] {
+            if let Some(value) = env(name) {
+                *field = value;
+            }
+        }
+        if let Some(origins) = env("CONNPAY_SANDBOX_ALLOWED_ORIGINS") {
+            config.allowed_origins = origins.split(',').map(str::trim).filter(|o| !o.is_empty()).map(String::from).collect();
+        }
+        let mut args = args.into_iter();
+        while let Some(flag) = args.next() {
+            let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            match flag.as_str() {
+                "--addr" => config.addr = value.parse().map_err(|_| format!("--addr is not an address: {value}"))?,
+                "--endpoint-id" => config.endpoint_id = value,
+                "--control-key" => config.control_key = value,
+                "--login" => config.login = value,
+                "--www" => config.www_dir = value.into(),
+                "--pkg" => config.pkg_dir = value.into(),
+                "--allow-origin" => config.allowed_origins.push(value),
+                "--merchant-url" => config.merchant_url = Some(value),
+                "--capacity" => config.capacity = value.parse().map_err(|_| format!("--capacity is not a number: {value}"))?,
+                _ => return Err(format!("unknown flag {flag}")),
+            }
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_environment_over_the_defaults() {
+        let env = |name: &str| match name {
+            "CONNPAY_SANDBOX_ADDR" => Some("127.0.0.1:9000".to_string()),
+            "CONNPAY_SANDBOX_LOGIN" => Some("shop".to_string()),
+            "CONNPAY_SANDBOX_ALLOWED_ORIGINS" => Some("http://a.test, http://b.test".to_string()),
+            _ => None,
+        };
+        let args = ["--addr", "127.0.0.1:0", "--endpoint-id", "77", "--allow-origin", "http://c.test"].map(String::from);
+        let config = Config::from_args(args, env).unwrap();
+        assert_eq!(config.addr.port(), 0);
+        assert_eq!(config.endpoint_id, "77");
+        assert_eq!(config.login, "shop");
+        assert_eq!(config.control_key, DEFAULT_CONTROL_KEY);
+        assert_eq!(config.allowed_origins, ["http://a.test", "http://b.test", "http://c.test"]);
+        assert!(Config::from_args(["--nope".to_string(), "x".to_string()], |_| None).is_err());
+        assert!(Config::from_args(["--addr".to_string()], |_| None).is_err());
+    }
+}

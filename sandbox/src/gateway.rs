@@ -1,0 +1,376 @@
+//! The gateway emulator's DAPI (spec `000`, FACTS §1 steps 3–5): perform sale, which asks the
+//! merchant server to check the sale over HTTP exactly as the real gateway does; sale status,
+//! whose outcome the CVV chooses (FACTS §3); and the emulated 3-D Secure page.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use connpay_core::sale::{
+    validate_perform_sale, validate_status_call, CheckConsumer, CheckSaleRequest, CheckSaleResponse, CheckSession,
+    ErrorCause, PerformSaleRequest, SaleRoute, SaleState, SaleStatus, SaleStatusRequest, SessionToken, StatusTransaction,
+};
+use connpay_core::sign::{signatures_match, SessionSignatureFields};
+use serde::Deserialize;
+
+use crate::client;
+use crate::reply::{fail, invalid, json, read_json};
+use crate::store::{random_hex, Bounded};
+use crate::App;
+
+/// What the CVV chooses (FACTS §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    /// 123, 1234, 111.
+    Approve,
+    /// 321: a 3-D Secure challenge, passed with `hint`.
+    Challenge,
+    /// 217: the status stays PROCESSING.
+    Unknown,
+    /// 101, 116, 119, 209 and anything else.
+    Decline,
+}
+
+impl Scenario {
+    /// The scenario of a security code.
+    pub fn of(cvv: &str) -> Scenario {
+        match cvv.trim() {
+            "123" | "1234" | "111" => Scenario::Approve,
+            "321" => Scenario::Challenge,
+            "217" => Scenario::Unknown,
+            _ => Scenario::Decline,
+        }
+    }
+}
+
+/// The password of the emulated 3-D Secure page.
+pub const CHALLENGE_PASSWORD: &str = "hint";
+
+/// One sale the gateway accepted.
+pub struct Sale {
+    access_token: String,
+    token: String,
+    scenario: Scenario,
+    amount_centis: u64,
+    order_id: String,
+    polls: u32,
+}
+
+/// The gateway's memory: sales, used nonces, 3-D Secure results, v2 orders.
+pub struct GatewayState {
+    sales: Bounded<Sale>,
+    nonces: Bounded<()>,
+    /// Challenge key (an invoice id, or `v2-{orderid}`) → the page's result, once submitted.
+    pub challenges: Bounded<Option<bool>>,
+    /// /api/v2/sale orders by the gateway's order id.
+    pub v2_orders: Bounded<crate::v2::Order>,
+    next_order: u64,
+}
+
+impl GatewayState {
+    /// Empty, for `capacity` entries of each kind.
+    pub fn new(capacity: usize) -> GatewayState {
+        GatewayState {
+            sales: Bounded::new(capacity),
+            nonces: Bounded::new(capacity),
+            challenges: Bounded::new(capacity),
+            v2_orders: Bounded::new(capacity),
+            next_order: 6_768_788,
+        }
+    }
+
+    /// A new order number.
+    pub fn next_order_id(&mut self) -> String {
+        self.next_order += 1;
+        self.next_order.to_string()
+    }
+
+    /// How many sales are kept.
+    pub fn sale_count(&self) -> usize {
+        self.sales.len()
+    }
+
+    /// Where a scenario stands after `polls` earlier status requests: PROCESSING at first, then
+    /// the outcome; a challenge waits for its page.
+    pub fn state(&self, scenario: Scenario, polls: u32, challenge_key: &str) -> SaleState {
+        match (polls, scenario) {
+            (0, _) | (_, Scenario::Unknown) => SaleState::Processing,
+            (_, Scenario::Approve) => SaleState::Approved,
+            (_, Scenario::Decline) => SaleState::Declined,
+            (_, Scenario::Challenge) => match self.challenges.get(challenge_key) {
+                Some(Some(true)) => SaleState::Approved,
+                Some(Some(false)) => SaleState::Declined,
+                _ => SaleState::RedirectRequest,
+            },
+        }
+    }
+}
+
+/// Reads a DAPI call's JSON body, validates it with its route, and checks the endpoint is this
+/// merchant's.
+#[allow(clippy::result_large_err)] // the error is the handler's whole answer
+fn read_call<T: serde::de::DeserializeOwned>(
+    app: &App,
+    endpoint_id: &str,
+    invoice_id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    validate: impl FnOnce(&SaleRoute, &T) -> Vec<connpay_core::FieldError>,
+) -> Result<T, Response> {
+    let request: T = read_json(headers, body, Some(invoice_id))?;
+    let route = SaleRoute { endpoint_id: Some(endpoint_id.to_string()), invoice_id: Some(invoice_id.to_string()) };
+    let errors = validate(&route, &request);
+    if !errors.is_empty() {
+        return Err(invalid(&errors, Some(invoice_id)));
+    }
+    if endpoint_id != app.config.endpoint_id {
+        return Err(fail(StatusCode::NOT_FOUND, ErrorCause::InvalidConfiguration, "no such endpoint", Some(invoice_id)));
+    }
+    Ok(request)
+}
+
+/// `POST /paynet/dapi/v1/sale/{endpointId}/{invoiceId}`: perform sale.
+pub async fn perform_sale(
+    State(app): State<Arc<App>>,
+    Path((endpoint_id, invoice_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let invoice = Some(invoice_id.as_str());
+    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, request: &PerformSaleRequest| {
+        validate_perform_sale(route, request, crate::today())
+    });
+    let request = match read {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let Some(sale) = AcceptedFields::of(&request) else { return invalid(&[], invoice) };
+    let signed = SessionSignatureFields {
+        access_token: &sale.access_token,
+        serial_number: &sale.serial_number,
+        endpoint_id: &endpoint_id,
+        nonce: &sale.nonce,
+        invoice_id: &invoice_id,
+        amount_centis: sale.amount_centis,
+        currency: &sale.currency,
+    };
+    if !app.key.verify_hmac(&signed.message(), &sale.signature) {
+        return fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, "session.signature does not verify", invoice);
+    }
+    // The nonce is taken before the merchant is asked, so two concurrent replays cannot both pass.
+    if !app.gateway.lock().nonces.insert_new(sale.nonce.clone(), ()) {
+        return fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, "session.nonce was already used", invoice);
+    }
+    let token = random_hex(16);
+    if let Err(reason) = check_with_merchant(&app, &invoice_id, &sale, &token).await {
+        return fail(StatusCode::BAD_REQUEST, ErrorCause::ProcessingFailed, format!("the merchant did not confirm the sale: {reason}"), invoice);
+    }
+    let mut gateway = app.gateway.lock();
+    let order_id = gateway.next_order_id();
+    let accepted = Sale {
+        access_token: sale.access_token,
+        token: token.clone(),
+        scenario: Scenario::of(&sale.security_code),
+        amount_centis: sale.amount_centis,
+        order_id,
+        polls: 0,
+    };
+    if !gateway.sales.insert_new(invoice_id.clone(), accepted) {
+        return fail(StatusCode::CONFLICT, ErrorCause::InvalidRequest, "this invoice already has a sale", invoice);
+    }
+    json(StatusCode::OK, &connpay_core::sale::SuccessResponse { invoice_id, session: SessionToken { token } })
+}
+
+/// The fields of a validated perform sale that the gateway uses.
+struct AcceptedFields {
+    access_token: String,
+    nonce: String,
+    signature: String,
+    serial_number: String,
+    amount_centis: u64,
+    currency: String,
+    security_code: String,
+}
+
+impl AcceptedFields {
+    fn of(request: &PerformSaleRequest) -> Option<AcceptedFields> {
+        let session = request.session.as_ref()?;
+        let transaction = request.transaction.as_ref()?;
+        let source = request.source_of_funds.as_ref()?;
+        let security_code = match (&source.card, &source.reference) {
+            (Some(card), _) => card.security_code.clone()?,
+            (None, Some(reference)) => reference.security_code.clone()?,
+            (None, None) => return None,
+        };
+        Some(AcceptedFields {
+            access_token: session.access_token.clone()?,
+            nonce: session.nonce.clone()?,
+            signature: session.signature.clone()?,
+            serial_number: request.consumer.as_ref()?.device.as_ref()?.serial_number.clone()?,
+            amount_centis: transaction.amount_centis?,
+            currency: transaction.currency.clone()?,
+            security_code,
+        })
+    }
+}
+
+/// Check sale (spec `004`) over HTTP, and the merchant's `checkSignature` verified.
+async fn check_with_merchant(app: &App, invoice_id: &str, sale: &AcceptedFields, token: &str) -> Result<(), String> {
+    let request = CheckSaleRequest {
+        consumer: Some(CheckConsumer {
+            device: Some(connpay_core::sale::Device { serial_number: Some(sale.serial_number.clone()), imei: None }),
+        }),
+        session: Some(CheckSession {
+            access_token: Some(sale.access_token.clone()),
+            nonce: Some(sale.nonce.clone()),
+            signature: Some(sale.signature.clone()),
+            token: Some(token.to_string()),
+        }),
+        source_of_funds: None,
+    };
+    let url = format!("{}/merchant/sale/{}/check", app.merchant_url, connpay_core::percent::encode_segment(invoice_id));
+    let body = serde_json::to_vec(&request).map_err(|_| "the check request could not be written".to_string())?;
+    let answer = client::post(&url, &[("Content-Type", "application/json")], body).await?;
+    if answer.status != 200 {
+        return Err(format!("check sale answered {}", answer.status));
+    }
+    let checked: CheckSaleResponse = serde_json::from_str(&answer.body).map_err(|_| "check sale's answer is not the spec's JSON".to_string())?;
+    let expected = app.check_signature(&sale.serial_number, &sale.nonce, invoice_id);
+    let confirmed = checked.invoice_id == invoice_id
+        && checked.session.nonce == sale.nonce
+        && checked.session.token == token
+        && signatures_match(&expected, &checked.session.check_signature);
+    if confirmed {
+        Ok(())
+    } else {
+        Err("session.checkSignature does not verify".to_string())
+    }
+}
+
+/// `POST /paynet/dapi/v1/sale/{endpointId}/{invoiceId}/status`.
+pub async fn sale_status(
+    State(app): State<Arc<App>>,
+    Path((endpoint_id, invoice_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let invoice = Some(invoice_id.as_str());
+    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, request: &SaleStatusRequest| {
+        validate_status_call(route, &request.session)
+    });
+    let request = match read {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let mut gateway = app.gateway.lock();
+    let Some(sale) = gateway.sales.get(&invoice_id) else {
+        return fail(StatusCode::NOT_FOUND, ErrorCause::OrderNotFound, "no sale for this invoice", invoice);
+    };
+    if sale.token != request.session.token || sale.access_token != request.session.access_token {
+        return fail(StatusCode::FORBIDDEN, ErrorCause::InvalidRequest, "the tokens do not match this sale", invoice);
+    }
+    let (scenario, polls) = (sale.scenario, sale.polls);
+    let state = gateway.state(scenario, polls, &invoice_id);
+    let Some(sale) = gateway.sales.get_mut(&invoice_id) else { return invalid(&[], invoice) };
+    sale.polls = sale.polls.saturating_add(1);
+    let status = SaleStatus {
+        invoice_id: invoice_id.clone(),
+        session: SessionToken { token: sale.token.clone() },
+        state,
+        redirect_url: (state == SaleState::RedirectRequest).then(|| app.challenge_url(&invoice_id)),
+        bank_order_id: state.is_final().then(|| format!("BANK-{}", sale.order_id)),
+        order_id: Some(sale.order_id.clone()),
+        transaction: Some(StatusTransaction { amount_centis: Some(sale.amount_centis), commission_centis: None }),
+    };
+    json(StatusCode::OK, &status)
+}
+
+impl App {
+    /// The emulated 3-D Secure page for a challenge key.
+    pub fn challenge_url(&self, key: &str) -> String {
+        format!("{}/sandbox/3ds/{}", self.base_url, connpay_core::percent::encode_segment(key))
+    }
+}
+
+/// `?return=` of the 3-D Secure page.
+#[derive(Deserialize)]
+pub struct ReturnTo {
+    #[serde(rename = "return")]
+    return_to: Option<String>,
+}
+
+/// `GET /sandbox/3ds/{key}`: the emulated issuer's page.
+pub async fn challenge_page(State(app): State<Arc<App>>, Path(key): Path<String>, Query(query): Query<ReturnTo>) -> Response {
+    let known = {
+        let gateway = app.gateway.lock();
+        gateway.challenges.get(&key).is_some() || gateway.sales.get(&key).is_some()
+    };
+    if !known {
+        return (StatusCode::NOT_FOUND, Html(page("No such challenge", "<p>This 3-D Secure challenge does not exist.</p>"))).into_response();
+    }
+    let return_to = query.return_to.filter(|url| app.may_return_to(url)).map(|url| escape(&url)).unwrap_or_default();
+    let form = format!(
+        r#"<p>ConnPay sandbox issuer. Enter the one-time password (it is <code>{CHALLENGE_PASSWORD}</code>) to approve the payment; anything else declines it.</p>
+<form method="post">
+  <label for="password">One-time password</label>
+  <input id="password" name="password" type="text" autocomplete="one-time-code" required autofocus>
+  <input type="hidden" name="return" value="{return_to}">
+  <button type="submit">Confirm</button>
+</form>"#
+    );
+    Html(page("3-D Secure", &form)).into_response()
+}
+
+/// The 3-D Secure form.
+#[derive(Deserialize)]
+pub struct ChallengeForm {
+    password: String,
+    #[serde(rename = "return", default)]
+    return_to: Option<String>,
+}
+
+/// `POST /sandbox/3ds/{key}`: `hint` approves, anything else declines; then back to the page.
+pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<String>, Form(form): Form<ChallengeForm>) -> Response {
+    let approved = form.password.trim() == CHALLENGE_PASSWORD;
+    {
+        let mut gateway = app.gateway.lock();
+        let known = gateway.sales.get(&key).is_some() || gateway.challenges.get(&key).is_some();
+        if !known {
+            return (StatusCode::NOT_FOUND, Html(page("No such challenge", "<p>This 3-D Secure challenge does not exist.</p>"))).into_response();
+        }
+        if !gateway.challenges.insert_new(key.clone(), Some(approved)) {
+            if let Some(result) = gateway.challenges.get_mut(&key) {
+                result.get_or_insert(approved);
+            }
+        }
+    }
+    match form.return_to.filter(|url| !url.is_empty() && app.may_return_to(url)) {
+        Some(url) => Redirect::to(&url).into_response(),
+        None => Html(page("3-D Secure", "<p role=\"status\">Authentication complete. You may return to the shop.</p>")).into_response(),
+    }
+}
+
+impl App {
+    /// A return address that is this sandbox's own path or an allowed origin's page: never an
+    /// open redirect.
+    fn may_return_to(&self, url: &str) -> bool {
+        let own_path = url.starts_with('/') && !url.starts_with("//") && !url.contains('\\');
+        let allowed = self.config.allowed_origins.iter().chain([&self.base_url]).any(|origin| {
+            url.strip_prefix(origin.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
+        own_path || allowed
+    }
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main><h1>{title}</h1>{body}</main></body></html>"
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}

@@ -1,0 +1,33 @@
+//! `connpay-sandbox [--addr 127.0.0.1:8080] [--endpoint-id 1111] [--control-key …] [--login …]
+//! [--www www] [--pkg pkg] [--allow-origin URL]… [--merchant-url URL] [--capacity N]`
+
+use connpay_sandbox::{start, Config};
+
+#[tokio::main]
+async fn main() {
+    let config = match Config::from_args(std::env::args().skip(1), |name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("connpay-sandbox: {message}");
+            std::process::exit(2);
+        }
+    };
+    let (endpoint, login) = (config.endpoint_id.clone(), config.login.clone());
+    let sandbox = match start(config).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!("connpay-sandbox: {error}");
+            std::process::exit(1);
+        }
+    };
+    println!("connpay sandbox at {}/ (endpoint {endpoint}, login {login})", sandbox.url());
+    tokio::select! {
+        result = sandbox.task => {
+            if let Ok(Err(error)) | Err(error) = result.map_err(std::io::Error::other) {
+                eprintln!("connpay-sandbox: {error}");
+                std::process::exit(1);
+            }
+        }
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

@@ -1,0 +1,206 @@
+//! The reference merchant server (the Connecting Party's side, FACTS §1–2): access token,
+//! initiate sale, check sale (spec `004`), and the v2 `control`. It keeps its own invoices, apart
+//! from the gateway emulator's sales, as a real merchant server would.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use connpay_core::sale::{
+    validate_check_sale, validate_initiate_sale, CheckSaleRequest, CheckSaleResponse, CheckedSession, CheckedTransaction,
+    ErrorCause, InitiateSaleRequest, InitiateSaleResponse, NonceSignature,
+};
+use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
+use connpay_core::v2::{validate_v2_sale, ControlParts, V2SaleRequest};
+use serde::{Deserialize, Serialize};
+
+use crate::fault::Fault;
+use crate::reply::{fail, invalid, json, read_json};
+use crate::store::{random_hex, Bounded};
+use crate::App;
+
+/// What the merchant stored at initiate sale.
+pub struct Invoice {
+    serial_number: String,
+    access_token: String,
+    nonce: String,
+    signature: String,
+    currency: String,
+    /// Test hook: answer check sale with a wrong `checkSignature`.
+    wrong_check_signature: bool,
+}
+
+/// The merchant's memory.
+pub struct MerchantState {
+    access_tokens: Bounded<()>,
+    invoices: Bounded<Invoice>,
+}
+
+impl MerchantState {
+    /// Empty, for `capacity` tokens and invoices.
+    pub fn new(capacity: usize) -> MerchantState {
+        MerchantState { access_tokens: Bounded::new(capacity), invoices: Bounded::new(capacity) }
+    }
+
+    /// How many invoices are kept.
+    pub fn invoice_count(&self) -> usize {
+        self.invoices.len()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessToken {
+    access_token: String,
+}
+
+/// `POST /merchant/auth/access-token`: a new random access token (64 characters). A real server
+/// authenticates the consumer first; the sandbox trusts everyone.
+pub async fn access_token(State(app): State<Arc<App>>) -> Response {
+    let token = random_hex(32);
+    app.merchant.lock().access_tokens.insert_new(token.clone(), ());
+    json(StatusCode::OK, &AccessToken { access_token: token })
+}
+
+/// `POST /merchant/sale/initiate-sale`: stores the invoice and signs it.
+pub async fn initiate_sale(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request: InitiateSaleRequest = match read_json(&headers, &body, None) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let errors = validate_initiate_sale(&request);
+    if !errors.is_empty() {
+        return invalid(&errors, None);
+    }
+    // Validation guarantees every field below.
+    let (Some(consumer), Some(transaction), Some(session)) = (&request.consumer, &request.transaction, &request.session) else {
+        return invalid(&[], None);
+    };
+    let serial_number = consumer.device.as_ref().and_then(|device| device.serial_number.clone()).unwrap_or_default();
+    let access_token = session.access_token.clone().unwrap_or_default();
+    let (amount_centis, currency) = (transaction.amount_centis.unwrap_or_default(), transaction.currency.clone().unwrap_or_default());
+    if app.merchant.lock().access_tokens.get(&access_token).is_none() {
+        return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "session.accessToken was not issued by this server", None);
+    }
+    let invoice_id = format!("INV{}", random_hex(12));
+    let nonce = random_hex(32);
+    let endpoint_id = app.config.endpoint_id.clone();
+    let signature = app.key.session_signature(&SessionSignatureFields {
+        access_token: &access_token,
+        serial_number: &serial_number,
+        endpoint_id: &endpoint_id,
+        nonce: &nonce,
+        invoice_id: &invoice_id,
+        amount_centis,
+        currency: &currency,
+    });
+    let invoice = Invoice {
+        serial_number,
+        access_token,
+        nonce: nonce.clone(),
+        signature: signature.clone(),
+        currency,
+        wrong_check_signature: Fault::read(&headers).wrong_check_signature,
+    };
+    app.merchant.lock().invoices.insert_new(invoice_id.clone(), invoice);
+    json(StatusCode::OK, &InitiateSaleResponse { endpoint_id, invoice_id, session: NonceSignature { nonce, signature } })
+}
+
+/// `POST /merchant/sale/{invoiceId}/check`: what the gateway asks before it processes a sale.
+/// The request must match the stored invoice; the answer carries `session.checkSignature`.
+pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let request: CheckSaleRequest = match read_json(&headers, &body, Some(&invoice_id)) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let errors = validate_check_sale(&request);
+    if !errors.is_empty() {
+        return invalid(&errors, Some(&invoice_id));
+    }
+    let serial = request.consumer.as_ref().and_then(|c| c.device.as_ref()).and_then(|d| d.serial_number.clone()).unwrap_or_default();
+    let session = request.session.clone().unwrap_or_default();
+    let merchant = app.merchant.lock();
+    let Some(invoice) = merchant.invoices.get(&invoice_id) else {
+        return fail(StatusCode::NOT_FOUND, ErrorCause::InvalidRequest, "no such invoice", Some(&invoice_id));
+    };
+    let matches = invoice.serial_number == serial
+        && Some(&invoice.access_token) == session.access_token.as_ref()
+        && Some(&invoice.nonce) == session.nonce.as_ref()
+        && Some(&invoice.signature) == session.signature.as_ref();
+    if !matches {
+        return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "the sale does not match the invoice this server stored", Some(&invoice_id));
+    }
+    let mut check_signature = app.check_signature(&serial, &invoice.nonce, &invoice_id);
+    if invoice.wrong_check_signature {
+        check_signature = check_signature.chars().rev().collect();
+    }
+    let answer = CheckSaleResponse {
+        invoice_id: invoice_id.clone(),
+        session: CheckedSession { check_signature, nonce: invoice.nonce.clone(), token: session.token.unwrap_or_default() },
+        transaction: Some(CheckedTransaction { currency: invoice.currency.clone() }),
+    };
+    json(StatusCode::OK, &answer)
+}
+
+impl App {
+    /// `session.checkSignature` for a sale without a stored card.
+    pub fn check_signature(&self, serial_number: &str, nonce: &str, invoice_id: &str) -> String {
+        self.key.check_signature(&CheckSignatureFields {
+            serial_number,
+            nonce,
+            endpoint_id: &self.config.endpoint_id,
+            invoice_id,
+            server_card_id: None,
+        })
+    }
+}
+
+/// What a page sends to get a v2 `control`: the signed parts only, never card data.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ControlRequest {
+    #[serde(default)]
+    endpoint_id: Option<String>,
+    client_order_id: String,
+    amount: String,
+    currency: String,
+    email: String,
+}
+
+#[derive(Serialize)]
+struct Control {
+    control: String,
+}
+
+/// `POST /merchant/v2/control`: the /api/v2/sale `control` for (endpoint, clientOrderId, amount,
+/// currency, email). Any other key (a card number, a CVV) is refused, not ignored.
+pub async fn v2_control(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request: ControlRequest = match read_json(&headers, &body, None) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let endpoint_id = request.endpoint_id.unwrap_or_else(|| app.config.endpoint_id.clone());
+    if endpoint_id != app.config.endpoint_id {
+        return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "this server signs for its own endpoint only", None);
+    }
+    let parts = V2SaleRequest {
+        endpoint_id: Some(endpoint_id),
+        client_order_id: Some(request.client_order_id),
+        amount: Some(request.amount),
+        currency: Some(request.currency),
+        email: Some(request.email),
+        ..V2SaleRequest::default()
+    };
+    // Only the signed parts' own rules apply here; the rest of the request is the gateway's to check.
+    let signed = ["endpointId", "clientOrderId", "amount", "currency", "email"];
+    let errors: Vec<_> = validate_v2_sale(&parts, crate::today())
+        .into_iter()
+        .filter(|error| signed.contains(&error.path.as_str()) && error.code != connpay_core::ErrorCode::RequestRequired)
+        .collect();
+    match ControlParts::of(&parts) {
+        Some(control_parts) if errors.is_empty() => json(StatusCode::OK, &Control { control: app.key.v2_sale_control(&control_parts) }),
+        _ => invalid(&errors, None),
+    }
+}

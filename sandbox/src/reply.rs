@@ -1,0 +1,49 @@
+//! The answers every part shares: the spec's fail JSON, and reading a JSON body strictly.
+
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use connpay_core::sale::{self, ErrorCause, FailResponse, GatewayError};
+use connpay_core::FieldError;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// The spec's fail response: `{ "error": { cause, code, message }, "invoiceId" }`.
+pub fn fail(status: StatusCode, cause: ErrorCause, message: impl Into<String>, invoice_id: Option<&str>) -> Response {
+    let body = FailResponse {
+        error: GatewayError { cause, code: Some(status.as_u16().to_string()), message: Some(message.into()) },
+        invoice_id: invoice_id.map(String::from),
+    };
+    json(status, &body)
+}
+
+/// A JSON answer.
+pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    // The wire types have string keys and finite numbers: serde_json cannot fail on them.
+    let text = serde_json::to_string(body).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], text).into_response()
+}
+
+/// Reads a JSON request body into a wire type, unknown keys refused. The problem's text names
+/// the field and the code, never the value (which may be card data).
+// The error is the handler's whole answer, returned as it is: boxing it would gain nothing.
+#[allow(clippy::result_large_err)]
+pub fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8], invoice_id: Option<&str>) -> Result<T, Response> {
+    let json_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    if !json_type {
+        return Err(fail(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCause::InvalidRequest, "the body must be application/json", invoice_id));
+    }
+    sale::read(&mut serde_json::Deserializer::from_slice(body)).map_err(|error| invalid(&[error], invoice_id))
+}
+
+/// `INVALID_REQUEST` naming the first problem (and how many more there are).
+pub fn invalid(errors: &[FieldError], invoice_id: Option<&str>) -> Response {
+    let first = errors.first().map_or_else(String::new, |error| {
+        let path = if error.path.is_empty() { "the body" } else { error.path.as_str() };
+        format!("{path}: {} ({})", error.message, error.code.as_str())
+    });
+    let more = if errors.len() > 1 { format!("; and {} more", errors.len() - 1) } else { String::new() };
+    fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, format!("{first}{more}"), invoice_id)
+}

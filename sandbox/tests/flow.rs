@@ -1,0 +1,350 @@
+//! The whole sale over HTTP against a sandbox on a free port: the merchant server, the gateway's
+//! perform sale (which calls check sale over HTTP), status, 3-D Secure, /api/v2, faults, limits,
+//! and 200 concurrent flows.
+
+use connpay_core::v2::{parse_v2_response, V2ResponseType, V2SaleForm, V2SaleRequest};
+use connpay_sandbox::client::{self, Answer};
+use connpay_sandbox::{start, Config, Sandbox};
+use serde_json::{json, Value};
+
+async fn sandbox() -> Sandbox {
+    let files = std::env::temp_dir().join(format!("connpay-sandbox-test-{}", std::process::id()));
+    std::fs::create_dir_all(files.join("pkg")).unwrap();
+    std::fs::write(files.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
+    std::fs::write(files.join("pkg/module.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        www_dir: files.clone(),
+        pkg_dir: files.join("pkg"),
+        ..Config::default()
+    };
+    start(config).await.expect("the sandbox starts")
+}
+
+async fn post(sandbox: &Sandbox, path: &str, body: &Value, fault: Option<&str>) -> Answer {
+    let mut headers = vec![("Content-Type", "application/json")];
+    if let Some(fault) = fault {
+        headers.push(("X-Sandbox-Fault", fault));
+    }
+    client::post(&format!("{}{path}", sandbox.url()), &headers, serde_json::to_vec(body).unwrap()).await.expect("an answer")
+}
+
+fn parse(answer: &Answer) -> Value {
+    serde_json::from_str(&answer.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", answer.status, answer.body))
+}
+
+/// Access token and initiate sale: what the page gets from the merchant's server.
+struct Session {
+    access_token: String,
+    endpoint_id: String,
+    invoice_id: String,
+    nonce: String,
+    signature: String,
+}
+
+async fn initiate(sandbox: &Sandbox, fault: Option<&str>) -> Session {
+    let token = parse(&post(sandbox, "/merchant/auth/access-token", &json!({}), None).await);
+    let access_token = token["accessToken"].as_str().unwrap().to_string();
+    assert_eq!(access_token.len(), 64);
+    let request = json!({
+        "consumer": { "device": { "serialNumber": "SN1" } },
+        "transaction": { "amountCentis": 1042, "currency": "USD" },
+        "session": { "accessToken": access_token },
+    });
+    let answer = post(sandbox, "/merchant/sale/initiate-sale", &request, fault).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let sale = parse(&answer);
+    Session {
+        access_token,
+        endpoint_id: sale["endpointId"].as_str().unwrap().into(),
+        invoice_id: sale["invoiceId"].as_str().unwrap().into(),
+        nonce: sale["session"]["nonce"].as_str().unwrap().into(),
+        signature: sale["session"]["signature"].as_str().unwrap().into(),
+    }
+}
+
+fn perform_body(session: &Session, cvv: &str) -> Value {
+    json!({
+        "consumer": { "device": { "serialNumber": "SN1" }, "email": "john.smith@gmail.com" },
+        "session": { "accessToken": session.access_token, "nonce": session.nonce, "signature": session.signature },
+        "sourceOfFunds": { "card": {
+            "number": "4111111111111111", "securityCode": cvv,
+            "expiry": { "month": 12, "year": 2040 }, "holder": { "firstName": "John", "lastName": "Smith" },
+        } },
+        "transaction": { "amountCentis": 1042, "currency": "USD" },
+    })
+}
+
+async fn perform(sandbox: &Sandbox, session: &Session, body: &Value) -> Answer {
+    post(sandbox, &format!("/paynet/dapi/v1/sale/{}/{}", session.endpoint_id, session.invoice_id), body, None).await
+}
+
+async fn status(sandbox: &Sandbox, session: &Session, token: &str) -> Value {
+    let body = json!({ "session": { "accessToken": session.access_token, "token": token } });
+    let answer = post(sandbox, &format!("/paynet/dapi/v1/sale/{}/{}/status", session.endpoint_id, session.invoice_id), &body, None).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    parse(&answer)
+}
+
+/// A whole sale to its first state after PROCESSING; returns that status.
+async fn sale(sandbox: &Sandbox, cvv: &str) -> (Session, String, Value) {
+    let session = initiate(sandbox, None).await;
+    let answer = perform(sandbox, &session, &perform_body(&session, cvv)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let accepted = parse(&answer);
+    assert_eq!(accepted["invoiceId"], session.invoice_id.as_str());
+    let token = accepted["session"]["token"].as_str().unwrap().to_string();
+    assert_eq!(status(sandbox, &session, &token).await["state"], "PROCESSING");
+    let next = status(sandbox, &session, &token).await;
+    (session, token, next)
+}
+
+#[tokio::test]
+async fn cvv_123_is_approved_and_116_declined() {
+    let sandbox = sandbox().await;
+    let (_, _, approved) = sale(&sandbox, "123").await;
+    assert_eq!(approved["state"], "APPROVED");
+    assert!(approved["bankOrderId"].is_string());
+    assert_eq!(approved["transaction"]["amountCentis"], 1042);
+    let (_, _, declined) = sale(&sandbox, "116").await;
+    assert_eq!(declined["state"], "DECLINED");
+    let (session, token, unknown) = sale(&sandbox, "217").await;
+    assert_eq!(unknown["state"], "PROCESSING");
+    assert_eq!(status(&sandbox, &session, &token).await["state"], "PROCESSING");
+}
+
+#[tokio::test]
+async fn cvv_321_redirects_to_3d_secure_where_hint_approves() {
+    let sandbox = sandbox().await;
+    for (password, outcome) in [("hint", "APPROVED"), ("wrong", "DECLINED")] {
+        let (session, token, challenged) = sale(&sandbox, "321").await;
+        assert_eq!(challenged["state"], "REDIRECT_REQUEST");
+        let url = challenged["redirectUrl"].as_str().unwrap();
+        assert_eq!(url, format!("{}/sandbox/3ds/{}", sandbox.url(), session.invoice_id));
+        let page = client::get(&format!("{url}?return=/")).await.unwrap();
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("name=\"password\"") && page.body.contains("value=\"/\""), "{}", page.body);
+        let form = format!("password={password}&return=%2F");
+        let submitted = client::post(url, &[("Content-Type", "application/x-www-form-urlencoded")], form).await.unwrap();
+        assert_eq!((submitted.status, submitted.location.as_deref()), (303, Some("/")));
+        assert_eq!(status(&sandbox, &session, &token).await["state"], outcome);
+    }
+    // No open redirect: a foreign return address is dropped.
+    let (_, _, challenged) = sale(&sandbox, "321").await;
+    let url = challenged["redirectUrl"].as_str().unwrap();
+    let form = "password=hint&return=https%3A%2F%2Fevil.example%2F";
+    let submitted = client::post(url, &[("Content-Type", "application/x-www-form-urlencoded")], form).await.unwrap();
+    assert_eq!((submitted.status, submitted.location), (200, None));
+}
+
+#[tokio::test]
+async fn a_tampered_signature_is_an_invalid_request() {
+    let sandbox = sandbox().await;
+    let session = initiate(&sandbox, None).await;
+    let mut body = perform_body(&session, "123");
+    body["session"]["signature"] = json!(session.signature.replace(&session.signature[..1], if &session.signature[..1] == "0" { "1" } else { "0" }));
+    let answer = perform(&sandbox, &session, &body).await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(parse(&answer)["error"]["cause"], "INVALID_REQUEST");
+    // The amount is signed too.
+    let mut body = perform_body(&session, "123");
+    body["transaction"]["amountCentis"] = json!(1);
+    assert_eq!(parse(&perform(&sandbox, &session, &body).await)["error"]["cause"], "INVALID_REQUEST");
+}
+
+#[tokio::test]
+async fn a_nonce_is_accepted_once() {
+    let sandbox = sandbox().await;
+    let session = initiate(&sandbox, None).await;
+    assert_eq!(perform(&sandbox, &session, &perform_body(&session, "123")).await.status, 200);
+    let replay = perform(&sandbox, &session, &perform_body(&session, "123")).await;
+    assert_eq!(replay.status, 400);
+    let fail = parse(&replay);
+    assert_eq!(fail["error"]["cause"], "INVALID_REQUEST");
+    assert!(fail["error"]["message"].as_str().unwrap().contains("nonce"));
+}
+
+#[tokio::test]
+async fn a_wrong_check_signature_means_no_sale() {
+    let sandbox = sandbox().await;
+    let session = initiate(&sandbox, Some("check-signature")).await;
+    let answer = perform(&sandbox, &session, &perform_body(&session, "123")).await;
+    assert_eq!(answer.status, 400);
+    let fail = parse(&answer);
+    assert_eq!(fail["error"]["cause"], "PROCESSING_FAILED");
+    assert!(fail["error"]["message"].as_str().unwrap().contains("checkSignature"));
+    let status = post(
+        &sandbox,
+        &format!("/paynet/dapi/v1/sale/{}/{}/status", session.endpoint_id, session.invoice_id),
+        &json!({ "session": { "accessToken": session.access_token, "token": "0123456789abcdef0123" } }),
+        None,
+    )
+    .await;
+    assert_eq!((status.status, parse(&status)["error"]["cause"].clone()), (404, json!("ORDER_NOT_FOUND")));
+}
+
+#[tokio::test]
+async fn check_sale_refuses_what_the_merchant_did_not_store() {
+    let sandbox = sandbox().await;
+    let session = initiate(&sandbox, None).await;
+    let check = |serial: &str, invoice: &str| {
+        let body = json!({
+            "consumer": { "device": { "serialNumber": serial } },
+            "session": { "accessToken": session.access_token, "nonce": session.nonce, "signature": session.signature, "token": "0123456789abcdef" },
+        });
+        let path = format!("/merchant/sale/{invoice}/check");
+        let sandbox = &sandbox;
+        async move { post(sandbox, &path, &body, None).await }
+    };
+    let good = check("SN1", &session.invoice_id).await;
+    assert_eq!(good.status, 200);
+    assert_eq!(parse(&good)["session"]["checkSignature"].as_str().unwrap().len(), 40);
+    let other_device = check("SN2", &session.invoice_id).await;
+    assert_eq!((other_device.status, parse(&other_device)["error"]["cause"].clone()), (403, json!("FILTERED")));
+    let unknown = check("SN1", "INVnope").await;
+    assert_eq!((unknown.status, parse(&unknown)["error"]["cause"].clone()), (404, json!("INVALID_REQUEST")));
+}
+
+#[tokio::test]
+async fn v2_sale_with_the_right_control_is_accepted_and_a_wrong_one_refused() {
+    let sandbox = sandbox().await;
+    let request = V2SaleRequest {
+        endpoint_id: Some("1111".into()),
+        client_order_id: Some("902B4FF5".into()),
+        order_desc: Some("Order 902B4FF5".into()),
+        amount: Some("10.42".into()),
+        currency: Some("USD".into()),
+        address1: Some("100 Main st".into()),
+        city: Some("Seattle".into()),
+        zip_code: Some("98102".into()),
+        country: Some("US".into()),
+        state: Some("WA".into()),
+        phone: Some("+12063582043".into()),
+        email: Some("john.smith@gmail.com".into()),
+        ip_address: Some("65.153.12.232".into()),
+        first_name: Some("John".into()),
+        last_name: Some("Smith".into()),
+        credit_card_number: Some("4538977399606732".into()),
+        card_printed_name: Some("JOHN SMITH".into()),
+        expire_month: Some("01".into()),
+        expire_year: Some("2042".into()),
+        cvv2: Some("123".into()),
+        ..V2SaleRequest::default()
+    };
+    let signed = json!({ "clientOrderId": "902B4FF5", "amount": "10.42", "currency": "USD", "email": "john.smith@gmail.com" });
+    let control = parse(&post(&sandbox, "/merchant/v2/control", &signed, None).await)["control"].as_str().unwrap().to_string();
+    // The FACTS §2 vector: the same parts and key.
+    assert_eq!(control, "c6bdd88a78834ef4b863b088827a459f039e8257");
+    let card_data = json!({ "clientOrderId": "1", "amount": "1", "currency": "USD", "email": "a@b.cd", "creditCardNumber": "4111111111111111" });
+    assert_eq!(post(&sandbox, "/merchant/v2/control", &card_data, None).await.status, 400);
+
+    let send = |control: &str| {
+        let form = V2SaleForm::build(&request, control);
+        let url = format!("{}{}", sandbox.url(), form.path);
+        async move { client::post(&url, &[("Content-Type", "application/x-www-form-urlencoded")], form.body).await.unwrap() }
+    };
+    let accepted = send(&control).await;
+    let response = parse_v2_response(accepted.body.as_bytes()).unwrap();
+    assert_eq!(response.response_type, V2ResponseType::AsyncResponse, "{}", accepted.body);
+    assert_eq!(response.merchant_order_id.as_deref(), Some("902B4FF5"));
+    assert_eq!(response.end_point_id.as_deref(), Some("1111"));
+    let refused = send(&"0".repeat(40)).await;
+    let response = parse_v2_response(refused.body.as_bytes()).unwrap();
+    assert_eq!(response.response_type, V2ResponseType::Error);
+    assert!(response.error_message.unwrap().contains("control"));
+
+    // Status: SHA-1(login + client_orderid + orderid + key).
+    let key = connpay_core::sign::MerchantControl::new(connpay_sandbox::config::DEFAULT_CONTROL_KEY).unwrap();
+    let order_id = parse_v2_response(send(&control).await.body.as_bytes()).unwrap().paynet_order_id.unwrap();
+    let status_control = key.v2_status_control("sandbox", "902B4FF5", &order_id);
+    let status_url = format!("{}/paynet/api/v2/status/1111", sandbox.url());
+    let form = format!("login=sandbox&client_orderid=902B4FF5&orderid={order_id}&control={status_control}");
+    let ask = || client::post(&status_url, &[("Content-Type", "application/x-www-form-urlencoded")], form.clone());
+    assert!(ask().await.unwrap().body.contains("status=processing"));
+    assert!(ask().await.unwrap().body.contains("status=approved"));
+}
+
+#[tokio::test]
+async fn faults_are_injected_only_when_asked() {
+    let sandbox = sandbox().await;
+    for code in [500, 502, 503, 429] {
+        let answer = post(&sandbox, "/merchant/auth/access-token", &json!({}), Some(&format!("status={code}"))).await;
+        assert_eq!(answer.status, code);
+        assert!(parse(&answer)["error"]["cause"].is_string());
+    }
+    let malformed = post(&sandbox, "/merchant/auth/access-token", &json!({}), Some("malformed")).await;
+    assert_eq!(malformed.status, 200);
+    assert!(serde_json::from_str::<Value>(&malformed.body).is_err());
+    let dropped = client::post(
+        &format!("{}/merchant/auth/access-token", sandbox.url()),
+        &[("Content-Type", "application/json"), ("X-Sandbox-Fault", "drop")],
+        "{}",
+    )
+    .await;
+    assert!(dropped.is_err(), "a dropped connection gives no answer: {dropped:?}");
+    let started = std::time::Instant::now();
+    assert_eq!(post(&sandbox, "/merchant/auth/access-token", &json!({}), Some("delay=300")).await.status, 200);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    assert_eq!(post(&sandbox, "/merchant/auth/access-token", &json!({}), None).await.status, 200);
+}
+
+#[tokio::test]
+async fn abuse_gets_the_spec_fail_format_and_a_4xx() {
+    let sandbox = sandbox().await;
+    let session = initiate(&sandbox, None).await;
+    let url = format!("{}/paynet/dapi/v1/sale/{}/{}", sandbox.url(), session.endpoint_id, session.invoice_id);
+    let malformed = client::post(&url, &[("Content-Type", "application/json")], "{\"consumer\":").await.unwrap();
+    assert_eq!((malformed.status, parse(&malformed)["error"]["cause"].clone()), (400, json!("INVALID_REQUEST")));
+    let wrong_type = client::post(&url, &[("Content-Type", "text/plain")], "{}").await.unwrap();
+    assert_eq!((wrong_type.status, parse(&wrong_type)["error"]["cause"].clone()), (415, json!("INVALID_REQUEST")));
+    let huge = client::post(&url, &[("Content-Type", "application/json")], vec![b' '; 70 * 1024]).await.unwrap();
+    assert_eq!(huge.status, 413);
+    let mut body = perform_body(&session, "123");
+    body["sourceOfFunds"]["card"]["pin"] = json!("1234");
+    let unknown = perform(&sandbox, &session, &body).await;
+    assert_eq!(unknown.status, 400);
+    let message = parse(&unknown)["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("sourceOfFunds.card.pin") && !message.contains("4111"), "{message}");
+}
+
+#[tokio::test]
+async fn the_page_and_the_package_are_served_under_a_strict_policy() {
+    let sandbox = sandbox().await;
+    let page = send_get(&sandbox, "/").await;
+    assert_eq!(page.0, 200);
+    assert!(page.1.get("content-security-policy").unwrap().contains("script-src 'self' 'wasm-unsafe-eval'"));
+    let wasm = send_get(&sandbox, "/pkg/module.wasm").await;
+    assert_eq!((wasm.0, wasm.1.get("content-type").map(String::as_str)), (200, Some("application/wasm")));
+}
+
+/// A GET with its headers (the client above keeps only `Location`).
+async fn send_get(sandbox: &Sandbox, path: &str) -> (u16, std::collections::HashMap<String, String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(sandbox.addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", sandbox.addr);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let head = text.split("\r\n\r\n").next().unwrap();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines.filter_map(|line| line.split_once(": ")).map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
+    (status, headers)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_flows_complete_and_lose_no_invoice() {
+    let sandbox = std::sync::Arc::new(sandbox().await);
+    let flows: Vec<_> = (0..200)
+        .map(|_| {
+            let sandbox = sandbox.clone();
+            tokio::spawn(async move { sale(&sandbox, "123").await.2["state"].clone() })
+        })
+        .collect();
+    for flow in flows {
+        assert_eq!(flow.await.expect("a flow completes"), "APPROVED");
+    }
+    assert_eq!(sandbox.app.merchant.lock().invoice_count(), 200);
+    assert_eq!(sandbox.app.gateway.lock().sale_count(), 200);
+}

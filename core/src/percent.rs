@@ -47,7 +47,8 @@ pub fn decode_component(text: &str) -> String {
     String::from_utf8_lossy(&decoded).into_owned()
 }
 
-fn hex_value(digit: u8) -> Option<u8> {
+/// The value of one hex digit, either case.
+pub(crate) fn hex_value(digit: u8) -> Option<u8> {
     char::from(digit).to_digit(16).and_then(|value| u8::try_from(value).ok())
 }
 

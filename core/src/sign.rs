@@ -21,6 +21,7 @@
 use hmac::{Hmac, Mac};
 use sha1::{Digest, Sha1};
 
+use crate::percent::hex_value;
 use crate::v2::ControlParts;
 
 /// The merchant's control key: the one secret of the merchant's server. Its `Debug` shows
@@ -170,10 +171,6 @@ pub fn signatures_match(expected: &str, given: &str) -> bool {
             .zip(given.bytes())
             .fold(0u8, |difference, (a, b)| difference | (a.to_ascii_lowercase() ^ b.to_ascii_lowercase()))
             == 0
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit).to_digit(16).and_then(|value| u8::try_from(value).ok())
 }
 
 fn hex(bytes: &[u8]) -> String {

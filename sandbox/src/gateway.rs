@@ -92,6 +92,11 @@ impl GatewayState {
         self.sales.len()
     }
 
+    /// Whether `key` names a DAPI sale or a v2 order that may be challenged.
+    pub fn has_challenge(&self, key: &str) -> bool {
+        self.sales.get(key).is_some() || self.challenges.get(key).is_some()
+    }
+
     /// Where a scenario stands after `polls` earlier status requests: PROCESSING at first, then
     /// the outcome; a challenge waits for its page.
     pub fn state(&self, scenario: Scenario, polls: u32, challenge_key: &str) -> SaleState {
@@ -303,12 +308,8 @@ pub struct ReturnTo {
 
 /// `GET /sandbox/3ds/{key}`: the emulated issuer's page.
 pub async fn challenge_page(State(app): State<Arc<App>>, Path(key): Path<String>, Query(query): Query<ReturnTo>) -> Response {
-    let known = {
-        let gateway = app.gateway.lock();
-        gateway.challenges.get(&key).is_some() || gateway.sales.get(&key).is_some()
-    };
-    if !known {
-        return (StatusCode::NOT_FOUND, Html(page("No such challenge", "<p>This 3-D Secure challenge does not exist.</p>"))).into_response();
+    if !app.gateway.lock().has_challenge(&key) {
+        return no_such_challenge();
     }
     let return_to = query.return_to.filter(|url| app.may_return_to(url)).map(|url| escape(&url)).unwrap_or_default();
     let form = format!(
@@ -336,9 +337,8 @@ pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<Strin
     let approved = form.password.trim() == CHALLENGE_PASSWORD;
     {
         let mut gateway = app.gateway.lock();
-        let known = gateway.sales.get(&key).is_some() || gateway.challenges.get(&key).is_some();
-        if !known {
-            return (StatusCode::NOT_FOUND, Html(page("No such challenge", "<p>This 3-D Secure challenge does not exist.</p>"))).into_response();
+        if !gateway.has_challenge(&key) {
+            return no_such_challenge();
         }
         if !gateway.challenges.insert_new(key.clone(), Some(approved)) {
             if let Some(result) = gateway.challenges.get_mut(&key) {
@@ -362,6 +362,10 @@ impl App {
         });
         own_path || allowed
     }
+}
+
+fn no_such_challenge() -> Response {
+    (StatusCode::NOT_FOUND, Html(page("No such challenge", "<p>This 3-D Secure challenge does not exist.</p>"))).into_response()
 }
 
 fn page(title: &str, body: &str) -> String {

@@ -38,6 +38,17 @@ impl Error {
             .with("errors", list)
     }
 
+    /// The error's code.
+    pub(crate) fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The same error with another message (the checkout's, in the payer's language).
+    pub(crate) fn with_message(mut self, message: &str) -> Error {
+        self.message = message.to_string();
+        self
+    }
+
     /// Names the argument or field at fault.
     pub(crate) fn at(mut self, path: &str) -> Error {
         self.path = Some(path.to_string());

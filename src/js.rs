@@ -133,7 +133,7 @@ impl Options {
         }
     }
 
-    fn get(&self, key: &str) -> Result<JsValue, Error> {
+    pub(crate) fn get(&self, key: &str) -> Result<JsValue, Error> {
         if self.0.is_undefined() || self.0.is_null() {
             return Ok(JsValue::UNDEFINED);
         }

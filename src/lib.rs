@@ -11,6 +11,7 @@
 
 mod browser;
 mod card;
+mod checkout;
 pub use card::{BrandIdArg, Today};
 mod error;
 mod js;
@@ -24,6 +25,7 @@ pub use card::{
     validate_expiry, validate_holder,
 };
 pub use browser::{collect_browser_info, BrowserInfoOptions};
+pub use checkout::{mount_checkout, Checkout, CheckoutOptions};
 pub use error::Error;
 pub use sale::{
     perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, Gateway,

@@ -12,7 +12,7 @@ use connpay_core::sale::{
     StatusPoll, StatusSession,
 };
 use connpay_core::ErrorCode;
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -58,7 +58,7 @@ impl Gateway {
 
 /// A gateway given as a `Gateway` or as its configuration text. A `Gateway` is read back
 /// through its `baseUrl` and checked again, so an imitation object gains nothing.
-fn read_gateway(value: &JsValue) -> Result<gateway::Gateway, Error> {
+pub(crate) fn read_gateway(value: &JsValue) -> Result<gateway::Gateway, Error> {
     let config = match value.as_string() {
         Some(text) => Some(text),
         None if value.is_object() => js_sys::Reflect::get(value, &"baseUrl".into()).ok().and_then(|url| url.as_string()),
@@ -71,19 +71,35 @@ fn read_gateway(value: &JsValue) -> Result<gateway::Gateway, Error> {
 }
 
 /// A validated perform sale, ready to send.
-struct PreparedSale {
-    invoice_id: String,
+pub(crate) struct PreparedSale {
+    pub(crate) invoice_id: String,
+    pub(crate) endpoint_id: String,
     http: HttpRequest,
 }
 
 fn prepare_sale(gateway: &gateway::Gateway, request: JsValue) -> Result<PreparedSale, Error> {
-    let today = js::today(None)?;
     let call: PerformSaleCall = read_model(request).map_err(|error| Error::invalid_request(&[error]))?;
+    prepare_call(gateway, call)
+}
+
+/// Validates a perform sale (the card's expiry against the browser's clock) and builds its
+/// request; an invalid one is `request.invalid`.
+pub(crate) fn prepare_call(gateway: &gateway::Gateway, call: PerformSaleCall) -> Result<PreparedSale, Error> {
+    let today = js::today(None)?;
     let (route, body) = call.split();
     require_valid(validate_perform_sale(&route, &body, today))?;
     let (endpoint_id, invoice_id) = (route.endpoint_id.unwrap_or_default(), route.invoice_id.unwrap_or_default());
     let http = perform_sale_request(gateway, &endpoint_id, &invoice_id, &body);
-    Ok(PreparedSale { invoice_id, http })
+    Ok(PreparedSale { invoice_id, endpoint_id, http })
+}
+
+impl PreparedSale {
+    /// Sends the sale once under `guard`, which must have let it begin, and records its end.
+    pub(crate) async fn send(&self, timeout_ms: f64, signal: Option<&AbortSignal>, guard: &RefCell<SaleGuard>) -> Outcome<SaleAccepted> {
+        let outcome = exchange(&self.http, timeout_ms, signal).await;
+        guard.borrow_mut().finish(&self.invoice_id, outcome.sale_end());
+        outcome
+    }
 }
 
 /// Sends a request once and classifies the answer; no answer is an unknown outcome.
@@ -134,10 +150,10 @@ fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, gua
         guard.borrow_mut().begin(&sale.invoice_id).map_err(|code| Error::new(code, guard_message(code)))?;
     }
     Ok(future_to_promise(async move {
-        let outcome: Outcome<SaleAccepted> = exchange(&sale.http, timeout_ms, signal.as_ref()).await;
-        if let Some(guard) = guard {
-            guard.borrow_mut().finish(&sale.invoice_id, outcome.sale_end());
-        }
+        let outcome = match guard {
+            Some(guard) => sale.send(timeout_ms, signal.as_ref(), &guard).await,
+            None => exchange(&sale.http, timeout_ms, signal.as_ref()).await,
+        };
         Ok(js::to_js(&outcome)?)
     }))
 }
@@ -151,11 +167,11 @@ fn guard_message(code: ErrorCode) -> &'static str {
 }
 
 /// The arguments of a status call, validated.
-struct StatusCall {
-    gateway: gateway::Gateway,
-    endpoint_id: String,
-    invoice_id: String,
-    session: StatusSession,
+pub(crate) struct StatusCall {
+    pub(crate) gateway: gateway::Gateway,
+    pub(crate) endpoint_id: String,
+    pub(crate) invoice_id: String,
+    pub(crate) session: StatusSession,
 }
 
 impl StatusCall {
@@ -221,19 +237,24 @@ pub fn wait_for_final_state(
             interval_ms: options.number("intervalMs", 3_000.0)?,
             max_wait_ms: options.number("maxWaitMs", 180_000.0)?,
             timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS)?,
-            on_redirect: options.function("onRedirect")?,
+            on_redirect: options.function("onRedirect")?.map(|on_redirect| -> Box<dyn Fn(&str)> {
+                // The page's callback may throw; polling goes on regardless.
+                Box::new(move |url| drop(on_redirect.call1(&JsValue::UNDEFINED, &JsValue::from_str(url))))
+            }),
             signal: options.signal()?,
         };
         Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call, &plan).await?)?) }))
     })())
 }
 
-struct PollPlan {
-    interval_ms: f64,
-    max_wait_ms: f64,
-    timeout_ms: f64,
-    on_redirect: Option<Function>,
-    signal: Option<AbortSignal>,
+/// How to poll a sale's status.
+pub(crate) struct PollPlan {
+    pub(crate) interval_ms: f64,
+    pub(crate) max_wait_ms: f64,
+    pub(crate) timeout_ms: f64,
+    /// Called once per 3-D Secure URL.
+    pub(crate) on_redirect: Option<Box<dyn Fn(&str)>>,
+    pub(crate) signal: Option<AbortSignal>,
 }
 
 impl PollPlan {
@@ -245,7 +266,7 @@ impl PollPlan {
     }
 }
 
-async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
+pub(crate) async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
     let deadline = js_sys::Date::now() + plan.max_wait_ms;
     let http = call.http();
     let mut poll = StatusPoll::default();
@@ -257,8 +278,7 @@ async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStat
             PollStep::Done(status) => return Ok(status),
             PollStep::Redirect(url) => {
                 if let Some(on_redirect) = &plan.on_redirect {
-                    // The page's callback may throw; polling goes on regardless.
-                    let _ = on_redirect.call1(&JsValue::UNDEFINED, &JsValue::from_str(&url));
+                    on_redirect(&url);
                 }
             }
             PollStep::KeepPolling => {}

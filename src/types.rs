@@ -130,7 +130,13 @@ export type RequestErrorCode =
 export type ConnPayErrorCode =
   | "request.invalid" | "argument.invalid" | "gateway.invalid_url" | "gateway.insecure"
   | "sale.in_flight" | "sale.already_accepted" | "sale.outcome_unknown" | "sale.aborted"
-  | "status.timeout" | "status.aborted" | "status.rejected" | "response.invalid" | "internal.error";
+  | "status.timeout" | "status.aborted" | "status.rejected" | "response.invalid" | "internal.error"
+  | CheckoutErrorCode;
+
+/** Codes only `mountCheckout`'s `onError` receives. */
+export type CheckoutErrorCode =
+  | "sale.rejected" | "sale.server_error" | "sale.declined"
+  | "checkout.invalid" | "checkout.session" | "checkout.cancelled";
 
 /** What the module throws: an `Error` named "ConnPayError" with a stable code. */
 export interface ConnPayError extends Error {
@@ -138,10 +144,18 @@ export interface ConnPayError extends Error {
   code: ConnPayErrorCode;
   /** The argument or field at fault, e.g. "today". */
   path?: string;
-  /** With `request.invalid`: every problem of the request. */
+  /** With `request.invalid` and `checkout.invalid`: every problem. */
   errors?: FieldError[];
-  /** With `status.rejected`: the gateway's error. */
-  gatewayError?: GatewayError;
+  /** With `status.rejected`, `sale.rejected` and `sale.server_error`: the gateway's error. */
+  gatewayError?: GatewayError | null;
+  /** With `sale.server_error`: the HTTP status. */
+  status?: number;
+  /** With `sale.outcome_unknown` from `mountCheckout`: why no answer came. */
+  reason?: "network" | "timeout" | "aborted";
+  /** With `sale.declined`: the declined invoice. */
+  invoiceId?: string;
+  /** With `checkout.session`: what `getSession` threw or rejected with. */
+  cause?: unknown;
 }
 
 /** `consumer.device`. */
@@ -342,6 +356,129 @@ export interface WaitOptions extends RequestOptions {
   /** Called once per 3-D Secure URL. */
   onRedirect?: (url: string) => void;
 }
+/** The keys of the checkout's messages: an error code, or one of the notices. */
+export type CheckoutMessageKey =
+  | ValidationErrorCode | ConnPayErrorCode
+  /** Shown when the sale is approved. */
+  | "approved"
+  /** Shown while the sale is sent and followed. */
+  | "processing"
+  /** The 3-D Secure window's title. */
+  | "authenticating"
+  /** The 3-D Secure window's button. */
+  | "cancel"
+  /** A card-field error without a message of its own. */
+  | "field"
+  /** Another failure without a message of its own. */
+  | "error";
+
+/** Where `mountCheckout` finds things in the form: CSS selectors, searched inside the form. */
+export interface CheckoutSelectors {
+  /** Default `[data-connpay="number"]`. */
+  number?: string;
+  /** Default `[data-connpay="expiry"]`. */
+  expiry?: string;
+  /** Default `[data-connpay="cvv"]`. */
+  cvv?: string;
+  /** Default `[data-connpay="holder"]`. */
+  holder?: string;
+  /** Where the brand's name is shown (optional); default `[data-connpay="brand"]`. */
+  brand?: string;
+  /** The live region for errors, progress and the outcome; default `[data-connpay="status"]`, else one is added. */
+  status?: string;
+  /** The button disabled while a sale is in flight; default the form's submit button. */
+  submit?: string;
+}
+
+/** The payer, as `mountCheckout` takes it: `device.serialNumber` is made up when not given. */
+export interface CheckoutConsumer {
+  /** 3–128 characters. */
+  email: string;
+  device?: Device;
+  birthDay?: string;
+  ipAddresses?: string[];
+}
+
+/** What `getSession` is asked for: the merchant's server signs initiate sale with these. */
+export interface SessionRequest {
+  amountCentis: number;
+  currency: string;
+  /** With `device.serialNumber` always set: initiate sale must be made with the same one. */
+  consumer: CheckoutConsumer & { device: Device };
+  /** The card's brand, for routing; no card digits ever. */
+  brand: BrandId | null;
+}
+
+/** What `getSession` resolves to: consumer authentication's token and initiate sale's answer. */
+export interface CheckoutSession {
+  endpointId: string;
+  invoiceId: string;
+  accessToken: string;
+  nonce: string;
+  signature: string;
+}
+
+/** What `onChange` receives after every edit: each field's verdict, never the values. */
+export interface CheckoutState {
+  valid: boolean;
+  brand: BrandId | null;
+  number: FieldResult<CardNumberErrorCode>;
+  expiry: FieldResult<ExpiryErrorCode>;
+  cvv: FieldResult<CvvErrorCode>;
+  holder: FieldResult<HolderErrorCode>;
+}
+
+/** What `onSuccess` receives: the approved sale; the card only by brand and last four digits. */
+export interface CheckoutSuccess {
+  invoiceId: string;
+  state: "APPROVED";
+  bankOrderId: string | null;
+  orderId: string | null;
+  amountCentis: number;
+  currency: string;
+  brand: BrandId | null;
+  last4: string;
+}
+
+/** The options of `mountCheckout`. */
+export interface CheckoutOptions {
+  /** Where perform sale and sale status go. */
+  gateway: Gateway | string;
+  /** Minor units: 1.00 EUR = 100. */
+  amountCentis: number;
+  /** ISO 4217. */
+  currency: string;
+  consumer: CheckoutConsumer;
+  billing?: Billing;
+  order?: Order;
+  location?: GeoLocation;
+  /** Asks the merchant's server for a signed session for this sale (called on each submit). */
+  getSession: (request: SessionRequest) => CheckoutSession | Promise<CheckoutSession>;
+  /** Default "en". */
+  locale?: "en" | "ru";
+  /** Replaces built-in messages, by key. */
+  messages?: Partial<Record<CheckoutMessageKey, string>>;
+  selectors?: CheckoutSelectors;
+  /** Per gateway request; default 30000. */
+  timeoutMs?: number;
+  /** Between status polls; default 2000. */
+  pollIntervalMs?: number;
+  /** For the sale to reach a final state, 3-D Secure included; default 600000. */
+  maxWaitMs?: number;
+  /** After every edit. */
+  onChange?: (state: CheckoutState) => void;
+  /** When the number's brand changes (null: none yet). */
+  onBrand?: (brand: BrandInfo | null) => void;
+  /** When a valid form is submitted, before `getSession`. */
+  onSubmit?: () => void;
+  /** The sale was approved. */
+  onSuccess?: (result: CheckoutSuccess) => void;
+  /** The submit ended without approval; `error.message` is the payer's message in `locale`. */
+  onError?: (error: ConnPayError) => void;
+  /** 3-D Secure: the issuer's page, shown in a window over the checkout. */
+  onRedirect?: (url: string) => void;
+}
+
 /** Options of `collectBrowserInfo`: what only the merchant's server knows. */
 export interface BrowserInfoOptions {
   /** The `Accept` header of the page request, as the merchant's server received it. */
@@ -553,6 +690,14 @@ mod tests {
         for parameter in connpay_core::v2::PARAMETERS {
             assert!(body.contains(&format!("[{}]", parameter.wire)), "{} lacks its form name", parameter.key);
         }
+    }
+
+    #[test]
+    fn the_message_keys_are_the_codes_and_the_cores_notices() {
+        let body = TYPESCRIPT.split("export type CheckoutMessageKey =").nth(1).and_then(|rest| rest.split(';').next()).unwrap();
+        let declared: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
+        let notices: Vec<&str> = connpay_core::checkout::messages::keys().filter(|key| !key.contains('.')).collect();
+        assert_eq!(declared, notices);
     }
 
     #[test]

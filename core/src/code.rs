@@ -133,6 +133,21 @@ error_codes! {
     SaleOutcomeUnknown => "sale.outcome_unknown",
     /// Thrown: the caller's signal was aborted before the sale was sent (nothing was sent).
     SaleAborted => "sale.aborted",
+    /// The gateway refused the perform sale with its error JSON (its error on `gatewayError`);
+    /// nothing was charged.
+    SaleRejected => "sale.rejected",
+    /// The gateway answered perform sale with a 5xx or a body that is not its JSON; the sale may
+    /// have been processed.
+    SaleServerError => "sale.server_error",
+    /// The sale reached the final state `DECLINED`.
+    SaleDeclined => "sale.declined",
+    /// `mountCheckout`: a card field is not valid; the fields are marked and nothing was sent.
+    CheckoutInvalid => "checkout.invalid",
+    /// `mountCheckout`: the merchant's `getSession` failed or gave no usable session; nothing
+    /// was sent.
+    CheckoutSession => "checkout.session",
+    /// `mountCheckout`: the payer closed the 3-D Secure window; the sale reached no final state.
+    CheckoutCancelled => "checkout.cancelled",
     /// Thrown: no final state within `maxWaitMs`.
     StatusTimeout => "status.timeout",
     /// Thrown: status polling was aborted by the caller's signal.

@@ -87,6 +87,14 @@ impl Gateway {
     }
 }
 
+/// Whether a page the gateway sends the payer to (the 3-D Secure `redirectUrl`) may be shown:
+/// the same rules as a gateway URL (https, or http to localhost; no user-info, white space or
+/// backslashes), with a query allowed. A `javascript:` or `data:` URL never passes.
+pub fn is_safe_page(url: &str) -> bool {
+    let base = url.split(['?', '#']).next().unwrap_or_default();
+    !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') && Gateway::parse(base).is_ok() && base.contains("://")
+}
+
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
@@ -135,6 +143,25 @@ mod tests {
 
     fn code(config: &str) -> ErrorCode {
         Gateway::parse(config).unwrap_err().code
+    }
+
+    #[test]
+    fn pages_the_payer_may_be_sent_to() {
+        assert!(is_safe_page("https://acs.example.com/challenge?id=1&x=%20"));
+        assert!(is_safe_page("http://127.0.0.1:8080/sandbox/3ds/INV1"));
+        for refused in [
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "http://acs.example.com/challenge",
+            "https://user@acs.example.com/",
+            "https://acs.example.com/a b",
+            " https://acs.example.com/",
+            "https://acs.example.com/?q=\\x",
+            "sandbox",
+            "",
+        ] {
+            assert!(!is_safe_page(refused), "{refused}");
+        }
     }
 
     #[test]

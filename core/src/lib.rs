@@ -11,6 +11,7 @@ mod wire;
 
 pub mod browser;
 pub mod card;
+pub mod checkout;
 pub mod code;
 pub mod gateway;
 pub mod percent;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use connpay_core::sale::{
     validate_perform_sale, validate_status_call, CheckConsumer, CheckSaleRequest, CheckSaleResponse, CheckSession,
@@ -321,7 +321,7 @@ pub async fn challenge_page(State(app): State<Arc<App>>, Path(key): Path<String>
   <button type="submit">Confirm</button>
 </form>"#
     );
-    Html(page("3-D Secure", &form)).into_response()
+    ([(header::CONTENT_SECURITY_POLICY, app.challenge_policy())], Html(page("3-D Secure", &form))).into_response()
 }
 
 /// The 3-D Secure form.
@@ -348,11 +348,24 @@ pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<Strin
     }
     match form.return_to.filter(|url| !url.is_empty() && app.may_return_to(url)) {
         Some(url) => Redirect::to(&url).into_response(),
-        None => Html(page("3-D Secure", "<p role=\"status\">Authentication complete. You may return to the shop.</p>")).into_response(),
+        None => {
+            let done = page("3-D Secure", "<p role=\"status\">Authentication complete. You may return to the shop.</p>");
+            ([(header::CONTENT_SECURITY_POLICY, app.challenge_policy())], Html(done)).into_response()
+        }
     }
 }
 
 impl App {
+    /// The issuer page's policy: like the checkout's, but it may be framed (and may return) by
+    /// the sandbox's own pages and the allowed origins, as a real issuer's challenge page is
+    /// framed by the merchant's checkout.
+    fn challenge_policy(&self) -> String {
+        let origins = self.config.allowed_origins.join(" ");
+        format!(
+            "default-src 'none'; style-src 'self'; form-action 'self' {origins}; frame-ancestors 'self' {origins}; base-uri 'none'"
+        )
+    }
+
     /// A return address that is this sandbox's own path or an allowed origin's page: never an
     /// open redirect.
     fn may_return_to(&self, url: &str) -> bool {

@@ -42,8 +42,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub use config::Config;
 
 /// The policy of every page the sandbox serves: what a merchant's checkout page should use.
+/// `frame-src` admits the 3-D Secure window (here the issuer's page is the sandbox's own); the
+/// issuer's page sets its own policy, which lets the checkout frame it.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
-    connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    connect-src 'self'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+    base-uri 'none'";
 
 /// The largest request body accepted (a larger one gets 413).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -127,7 +130,7 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))

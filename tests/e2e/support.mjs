@@ -85,7 +85,7 @@ export async function openDemo(browser, url) {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
   await page.goto(url);
-  await page.waitForSelector("#card-form[data-ready='true']", { timeout: 15_000 });
+  await page.waitForSelector("#checkout[data-ready='true']", { timeout: 15_000 });
   return { page, problems };
 }
 

@@ -57,7 +57,8 @@ fn group(digits: &[u8], gaps: &[u8]) -> String {
     formatted
 }
 
-fn format_detected(digits: &[u8], detection: Detection) -> String {
+/// Groups `digits` as `detection`'s brand displays them (groups of four while unknown).
+pub(crate) fn format_detected(digits: &[u8], detection: Detection) -> String {
     group(digits, detection.brand().map_or(DEFAULT_GAPS, |brand| brand.gaps))
 }
 

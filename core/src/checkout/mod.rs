@@ -1,0 +1,205 @@
+//! The drop-in checkout's rules, without the page: how a card field is formatted as the payer
+//! types ([`edit`]), when a field shows its error ([`Marks`]), what the checkout says
+//! ([`messages`]), and how the typed card and the merchant's session become a perform sale
+//! ([`sale`]). The WebAssembly layer binds them to the merchant's form.
+
+pub mod edit;
+pub mod messages;
+pub mod sale;
+
+use serde::Serialize;
+
+use crate::card::{self, BrandId, CardInput, HolderInput, Input, Verdict, YearMonth};
+use crate::ErrorCode;
+
+/// The card fields as the payer typed them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TypedCard<'a> {
+    /// The number, formatted or not.
+    pub number: &'a str,
+    /// The expiry as typed (`MM / YY`, …).
+    pub expiry: &'a str,
+    /// The security code.
+    pub cvv: &'a str,
+    /// The name on the card.
+    pub holder: &'a str,
+}
+
+/// What the form's fields come to, as `onChange` reports it: each field's verdict and the
+/// number's brand; never the values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormState {
+    /// Every field is valid.
+    pub valid: bool,
+    /// The number's brand, once the digits name one.
+    pub brand: Option<BrandId>,
+    /// The number's verdict.
+    pub number: Verdict,
+    /// The expiry's verdict.
+    pub expiry: Verdict,
+    /// The security code's verdict, against the number's brand.
+    pub cvv: Verdict,
+    /// The name's verdict.
+    pub holder: Verdict,
+}
+
+impl FormState {
+    /// Checks every field of `card` as of `today`.
+    pub fn check(card: TypedCard<'_>, today: YearMonth) -> FormState {
+        let result = card::validate_card(
+            CardInput {
+                number: Input::Text(card.number),
+                expiry: Input::Text(card.expiry),
+                cvv: Input::Text(card.cvv),
+                holder: HolderInput { first_name: Input::Absent, last_name: Input::Absent, printed_name: Input::Text(card.holder) },
+            },
+            today,
+        );
+        FormState {
+            valid: result.valid,
+            brand: result.number.brand,
+            number: result.number.verdict,
+            expiry: result.expiry.verdict,
+            cvv: result.cvv,
+            holder: result.holder.verdict,
+        }
+    }
+
+    /// The verdict of one field.
+    pub fn verdict(&self, field: Field) -> &Verdict {
+        match field {
+            Field::Number => &self.number,
+            Field::Expiry => &self.expiry,
+            Field::Cvv => &self.cvv,
+            Field::Holder => &self.holder,
+        }
+    }
+}
+
+/// A card field of the checkout form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The card number.
+    Number,
+    /// The expiry date.
+    Expiry,
+    /// The security code.
+    Cvv,
+    /// The name on the card.
+    Holder,
+}
+
+impl Field {
+    /// Every field, in the form's order.
+    pub const ALL: [Field; 4] = [Field::Number, Field::Expiry, Field::Cvv, Field::Holder];
+
+    /// The field's name: its `data-connpay` value and its key in the checkout's state.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Number => "number",
+            Field::Expiry => "expiry",
+            Field::Cvv => "cvv",
+            Field::Holder => "holder",
+        }
+    }
+
+    /// The `autocomplete` token that lets the browser fill the field.
+    pub fn autocomplete(self) -> &'static str {
+        match self {
+            Field::Number => "cc-number",
+            Field::Expiry => "cc-exp",
+            Field::Cvv => "cc-csc",
+            Field::Holder => "cc-name",
+        }
+    }
+
+    /// Whether the field takes digits (and so a numeric keyboard).
+    pub fn numeric(self) -> bool {
+        self != Field::Holder
+    }
+
+    /// The field's path in the perform-sale request, as errors name it.
+    pub fn path(self) -> &'static str {
+        match self {
+            Field::Number => "sourceOfFunds.card.number",
+            Field::Expiry => "sourceOfFunds.card.expiry",
+            Field::Cvv => "sourceOfFunds.card.securityCode",
+            Field::Holder => "sourceOfFunds.card.holder.printedName",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Which fields show their errors: a field is marked only once the payer has left it with
+/// something typed, or has submitted the form, and its mark goes as soon as it is valid. While
+/// the payer is still typing a fresh field, nothing scolds them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Marks {
+    shown: [bool; 4],
+}
+
+impl Marks {
+    /// The payer left `field`; an empty field is not marked for being passed over.
+    pub fn leave(&mut self, field: Field, empty: bool) {
+        if !empty {
+            self.shown[field.index()] = true;
+        }
+    }
+
+    /// The payer submitted the form: every field shows its errors from now on.
+    pub fn submit(&mut self) {
+        self.shown = [true; 4];
+    }
+
+    /// The error `field` shows with `verdict`, if any.
+    pub fn error(&self, field: Field, verdict: &Verdict) -> Option<ErrorCode> {
+        if self.shown[field.index()] && !verdict.valid {
+            verdict.code
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_is_marked_after_leaving_it_and_unmarked_once_valid() {
+        let mut marks = Marks::default();
+        let incomplete = Verdict::pending(ErrorCode::NumberIncomplete);
+        assert_eq!(marks.error(Field::Number, &incomplete), None, "still typing");
+        marks.leave(Field::Number, true);
+        assert_eq!(marks.error(Field::Number, &incomplete), None, "passed over while empty");
+        marks.leave(Field::Number, false);
+        assert_eq!(marks.error(Field::Number, &incomplete), Some(ErrorCode::NumberIncomplete));
+        assert_eq!(marks.error(Field::Number, &Verdict::VALID), None, "fixed");
+        assert_eq!(marks.error(Field::Expiry, &Verdict::pending(ErrorCode::ExpiryEmpty)), None);
+        marks.submit();
+        assert_eq!(marks.error(Field::Expiry, &Verdict::pending(ErrorCode::ExpiryEmpty)), Some(ErrorCode::ExpiryEmpty));
+    }
+
+    #[test]
+    fn the_form_state_checks_the_cvv_against_the_numbers_brand() {
+        let today = YearMonth::new(2026, 11).unwrap();
+        let card = TypedCard { number: "3782 822463 10005", expiry: "12 / 30", cvv: "123", holder: "JOHN SMITH" };
+        let state = FormState::check(card, today);
+        assert_eq!(state.brand, Some(BrandId::Amex));
+        assert!(!state.valid && state.number.valid && state.expiry.valid && state.holder.valid);
+        assert_eq!(state.verdict(Field::Cvv).code, Some(ErrorCode::CvvIncomplete));
+        assert!(FormState::check(TypedCard { cvv: "1234", ..card }, today).valid);
+    }
+
+    #[test]
+    fn fields_name_their_autofill_tokens_and_paths() {
+        let tokens: Vec<&str> = Field::ALL.iter().map(|field| field.autocomplete()).collect();
+        assert_eq!(tokens, ["cc-number", "cc-exp", "cc-csc", "cc-name"]);
+        assert!(Field::ALL.iter().all(|field| field.path().starts_with("sourceOfFunds.card.")));
+        assert!(!Field::Holder.numeric() && Field::Cvv.numeric());
+    }
+}

@@ -1,0 +1,254 @@
+//! The merchant's form as the checkout finds it, what the checkout adds to it (and takes away
+//! again on `unmount()`), and event listeners that remove themselves.
+
+use std::cell::{Cell, RefCell};
+
+use connpay_core::checkout::Field;
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Event, EventTarget, HtmlElement, HtmlInputElement};
+
+use crate::Error;
+
+/// One change the checkout made to the page, and how to take it back.
+enum Undo {
+    /// An element the checkout created.
+    Remove(Element),
+    /// An attribute the checkout set: its value before, if it had one.
+    Restore(Element, &'static str, Option<String>),
+}
+
+/// Every change the checkout made to the page, so that `unmount()` can take each one back.
+pub(crate) struct Changes {
+    document: Document,
+    undo: RefCell<Vec<Undo>>,
+}
+
+impl Changes {
+    /// A new element of this page, removed again on unmount.
+    pub(crate) fn create(&self, tag: &str) -> Result<Element, Error> {
+        let element = self.document.create_element(tag).map_err(|_| Error::internal())?;
+        self.undo.borrow_mut().push(Undo::Remove(element.clone()));
+        Ok(element)
+    }
+
+    /// Sets an attribute, remembering its earlier value for unmount.
+    pub(crate) fn set(&self, element: &Element, name: &'static str, value: &str) {
+        let before = element.get_attribute(name);
+        if before.as_deref() == Some(value) {
+            return;
+        }
+        let _ = element.set_attribute(name, value);
+        let mut undo = self.undo.borrow_mut();
+        let recorded = undo.iter().any(|step| matches!(step, Undo::Restore(known, known_name, _) if known == element && *known_name == name));
+        if !recorded {
+            undo.push(Undo::Restore(element.clone(), name, before));
+        }
+    }
+
+    fn set_if_absent(&self, element: &Element, name: &'static str, value: &str) {
+        if !element.has_attribute(name) {
+            self.set(element, name, value);
+        }
+    }
+
+    /// Takes back everything, newest first.
+    pub(crate) fn restore(&self) {
+        for step in self.undo.take().into_iter().rev() {
+            match step {
+                Undo::Remove(element) => element.remove(),
+                Undo::Restore(element, name, Some(value)) => drop(element.set_attribute(name, &value)),
+                Undo::Restore(element, name, None) => drop(element.remove_attribute(name)),
+            }
+        }
+    }
+}
+
+/// The merchant's form and the elements the checkout works with.
+pub(crate) struct Page {
+    pub(crate) changes: Changes,
+    pub(crate) form: Element,
+    /// The four card inputs, in [`Field::ALL`] order.
+    pub(crate) inputs: [HtmlInputElement; 4],
+    /// Each field's error text, linked to its input by `aria-describedby`.
+    pub(crate) errors: [Element; 4],
+    /// Where the brand's name is shown, if the form has such an element.
+    pub(crate) brand: Option<Element>,
+    /// The one polite live region: field errors, progress and the outcome are announced here.
+    pub(crate) status: Element,
+    /// The submit button, disabled while a sale is in flight.
+    pub(crate) button: Option<Element>,
+}
+
+thread_local! {
+    /// Numbers the ids the checkout gives elements, unique on the page.
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// A new id for an element the checkout adds, unique on the page.
+pub(crate) fn fresh_id(name: &str) -> String {
+    let number = NEXT_ID.with(|next| next.replace(next.get().wrapping_add(1)));
+    format!("connpay-{number}-{name}")
+}
+
+/// The selectors a merchant may override (`options.selectors`).
+pub(crate) struct Selectors {
+    fields: [String; 4],
+    brand: String,
+    status: String,
+    submit: String,
+}
+
+impl Selectors {
+    /// Reads `selectors` (an object of strings, or undefined).
+    pub(crate) fn read(value: &JsValue) -> Result<Selectors, Error> {
+        let read = |key: &str, default: String| -> Result<String, Error> {
+            if value.is_undefined() || value.is_null() {
+                return Ok(default);
+            }
+            let path = format!("selectors.{key}");
+            match Reflect::get(value, &JsValue::from_str(key)) {
+                Ok(found) if found.is_undefined() => Ok(default),
+                Ok(found) => found.as_string().ok_or_else(|| Error::invalid_argument(&path, "a selector must be a string")),
+                Err(_) => Err(Error::invalid_argument(&path, "this selector could not be read")),
+            }
+        };
+        let by_role = |role: &str| format!("[data-connpay=\"{role}\"]");
+        let [number, expiry, cvv, holder] = Field::ALL.map(|field| field.name());
+        Ok(Selectors {
+            fields: [
+                read(number, by_role(number))?,
+                read(expiry, by_role(expiry))?,
+                read(cvv, by_role(cvv))?,
+                read(holder, by_role(holder))?,
+            ],
+            brand: read("brand", by_role("brand"))?,
+            status: read("status", by_role("status"))?,
+            submit: read("submit", "button[type=submit], input[type=submit], button:not([type])".into())?,
+        })
+    }
+}
+
+/// `root.querySelector(selector)`; a selector that does not parse is the merchant's mistake.
+fn find(root: &Element, selector: &str, key: &str) -> Result<Option<Element>, Error> {
+    root.query_selector(selector)
+        .map_err(|_| Error::invalid_argument(&format!("selectors.{key}"), "this selector is not valid CSS"))
+}
+
+impl Page {
+    /// Finds the form (an element or a selector) and its fields, and prepares them: autofill
+    /// tokens and numeric keyboards where the merchant set none, error texts linked to their
+    /// inputs, and the live region.
+    pub(crate) fn mount(form: &JsValue, selectors: &Selectors) -> Result<Page, Error> {
+        let document: Document = Reflect::get(&js_sys::global(), &JsValue::from_str("document"))
+            .ok()
+            .and_then(|document| document.dyn_into().ok())
+            .ok_or_else(|| Error::invalid_argument("form", "mountCheckout needs a page with a document"))?;
+        let form: Element = match form.as_string() {
+            Some(selector) => document
+                .query_selector(&selector)
+                .map_err(|_| Error::invalid_argument("form", "the form selector is not valid CSS"))?,
+            None => form.dyn_ref::<Element>().cloned(),
+        }
+        .filter(|element| element.tag_name().eq_ignore_ascii_case("form"))
+        .ok_or_else(|| Error::invalid_argument("form", "the form must be a <form> element or a selector that finds one"))?;
+
+        let mut inputs = Vec::with_capacity(4);
+        for (field, selector) in Field::ALL.into_iter().zip(&selectors.fields) {
+            let input = find(&form, selector, field.name())?
+                .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
+                .ok_or_else(|| Error::invalid_argument(&format!("selectors.{}", field.name()), "the form has no <input> for this field"))?;
+            inputs.push(input);
+        }
+        let inputs: [HtmlInputElement; 4] = inputs.try_into().map_err(|_| Error::internal())?;
+        let brand = find(&form, &selectors.brand, "brand")?;
+        let button = find(&form, &selectors.submit, "submit")?;
+        let status = find(&form, &selectors.status, "status")?;
+
+        let changes = Changes { document, undo: RefCell::default() };
+        let mut errors = Vec::with_capacity(4);
+        for (field, input) in Field::ALL.into_iter().zip(&inputs) {
+            changes.set_if_absent(input, "autocomplete", field.autocomplete());
+            if field.numeric() {
+                changes.set_if_absent(input, "inputmode", "numeric");
+            }
+            errors.push(error_text(&changes, &form, input, field)?);
+        }
+        let errors: [Element; 4] = errors.try_into().map_err(|_| Error::internal())?;
+        let status = match status {
+            Some(status) => {
+                if status.get_attribute("role").as_deref() != Some("status") {
+                    changes.set_if_absent(&status, "aria-live", "polite");
+                }
+                status
+            }
+            None => {
+                let status = changes.create("p")?;
+                changes.set(&status, "role", "status");
+                changes.set(&status, "class", "connpay-status");
+                let _ = form.append_child(&status);
+                status
+            }
+        };
+        Ok(Page { changes, form, inputs, errors, brand, status, button })
+    }
+
+    /// Whether `input` has the focus.
+    pub(crate) fn focused(&self, input: &HtmlInputElement) -> bool {
+        let input: &Element = input;
+        self.changes.document.active_element().as_ref() == Some(input)
+    }
+
+    /// The page's `<body>`, where the 3-D Secure window goes.
+    pub(crate) fn body(&self) -> Option<HtmlElement> {
+        self.changes.document.body()
+    }
+}
+
+/// The field's error text: the form's `[data-connpay-error="…"]`, or a new `<p>` after the
+/// input; either way named in the input's `aria-describedby`.
+fn error_text(changes: &Changes, form: &Element, input: &Element, field: Field) -> Result<Element, Error> {
+    let selector = format!("[data-connpay-error=\"{}\"]", field.name());
+    let text = match find(form, &selector, field.name())? {
+        Some(text) => text,
+        None => {
+            let text = changes.create("p")?;
+            changes.set(&text, "class", "connpay-error");
+            let _ = input.insert_adjacent_element("afterend", &text);
+            text
+        }
+    };
+    if text.id().is_empty() {
+        let id = if input.id().is_empty() { fresh_id(field.name()) } else { format!("{}-error", input.id()) };
+        changes.set(&text, "id", &id);
+    }
+    let described_by = input.get_attribute("aria-describedby").unwrap_or_default();
+    if !described_by.split_whitespace().any(|token| token == text.id()) {
+        let joined = if described_by.trim().is_empty() { text.id() } else { format!("{} {}", described_by.trim(), text.id()) };
+        changes.set(input, "aria-describedby", &joined);
+    }
+    Ok(text)
+}
+
+/// An event listener that is removed when dropped.
+pub(crate) struct Listener {
+    target: EventTarget,
+    kind: &'static str,
+    handler: Closure<dyn FnMut(Event)>,
+}
+
+impl Listener {
+    /// Adds `handler` for `kind` events on `target`.
+    pub(crate) fn add(target: &EventTarget, kind: &'static str, handler: impl FnMut(Event) + 'static) -> Listener {
+        let handler = Closure::<dyn FnMut(Event)>::new(handler);
+        let _ = target.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+        Listener { target: target.clone(), kind, handler }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(self.kind, self.handler.as_ref().unchecked_ref());
+    }
+}

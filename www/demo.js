@@ -69,6 +69,7 @@ mountCheckout(form, {
   locale,
   timeoutMs,
   pollIntervalMs: 500,
+  onSubmit: () => { delete form.dataset.outcome; },
   onSuccess: () => { form.dataset.outcome = "approved"; },
   onError: (error) => { form.dataset.outcome = error.code; },
 });

@@ -84,10 +84,16 @@ fn set_busy(mounted: &Mounted, busy: bool) {
     if let Ok(mut live) = mounted.live.try_borrow_mut() {
         live.busy = busy;
     }
+    // Set through `changes`, so that unmount gives the button and the form back as they were.
+    let changes = &mounted.page.changes;
     if let Some(button) = &mounted.page.button {
-        let _ = button.toggle_attribute_with_force("disabled", busy);
+        if busy {
+            changes.set(button, "disabled", "");
+        } else {
+            let _ = button.remove_attribute("disabled");
+        }
     }
-    let _ = mounted.page.form.set_attribute("aria-busy", if busy { "true" } else { "false" });
+    changes.set(&mounted.page.form, "aria-busy", if busy { "true" } else { "false" });
 }
 
 /// The sale: the merchant's session, one perform sale, then its status to a final state.
@@ -167,7 +173,7 @@ fn finish(mounted: &Mounted, result: Result<CheckoutSuccess, Error>) {
     let callbacks = &mounted.settings.callbacks;
     match result {
         Ok(success) => {
-            let _ = mounted.page.form.set_attribute("aria-busy", "false");
+            mounted.page.changes.set(&mounted.page.form, "aria-busy", "false");
             if !unmounted {
                 mounted.announce(messages.text(connpay_core::checkout::messages::APPROVED));
                 call(&callbacks.on_success, &js::to_js(&success).unwrap_or(JsValue::NULL));

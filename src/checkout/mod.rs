@@ -163,7 +163,7 @@ impl Mounted {
         };
         for (field, shown) in changed {
             let message = shown.map_or("", |code| self.settings.messages.error(code));
-            let _ = self.input(field).set_attribute("aria-invalid", if shown.is_some() { "true" } else { "false" });
+            self.page.changes.set(self.input(field), "aria-invalid", if shown.is_some() { "true" } else { "false" });
             self.page.errors[field as usize].set_text_content(Some(message));
             if announce == Announce::Yes && shown.is_some() {
                 self.announce(message);
@@ -173,7 +173,7 @@ impl Mounted {
             let brand = state.brand.map(BrandId::brand);
             if let Some(badge) = &self.page.brand {
                 badge.set_text_content(Some(brand.map_or("", |brand| brand.name)));
-                let _ = badge.set_attribute("data-brand", brand.map_or("", |brand| brand.id.as_str()));
+                self.page.changes.set(badge, "data-brand", brand.map_or("", |brand| brand.id.as_str()));
             }
             call(&self.settings.callbacks.on_brand, &js::to_js(&brand).unwrap_or(JsValue::NULL));
         }

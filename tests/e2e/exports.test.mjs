@@ -31,6 +31,20 @@ test("no export panics or throws a RuntimeError for hostile values, and the modu
       validateV2SaleFields: (v) => module.validateV2Sale({ amount: v, browser: v, creditCardNumber: v }),
       buildV2SaleForm: (v) => module.buildV2SaleForm(v, v),
       parseV2Response: (v) => module.parseV2Response(v),
+      mountCheckout: (v) => module.mountCheckout(v, v),
+      mountCheckoutOptions: (v) => module.mountCheckout("#checkout", {
+        gateway: v, amountCentis: v, currency: v, consumer: v, getSession: v, locale: v, messages: v, selectors: v,
+      }),
+      mountCheckoutEachOption: (v) => {
+        const valid = { gateway: location.origin, amountCentis: 100, currency: "EUR", consumer: { email: "a@b.cd" }, getSession() {} };
+        for (const key of ["gateway", "amountCentis", "consumer", "getSession", "locale", "messages", "selectors", "timeoutMs", "onChange"]) {
+          try {
+            module.mountCheckout(document.createElement("form"), { ...valid, [key]: v });
+          } catch (error) {
+            if (!(error instanceof Error) || typeof error.code !== "string") throw error;
+          }
+        }
+      },
     };
     const failures = [];
     for (const [name, call] of Object.entries(calls)) {
@@ -79,6 +93,7 @@ test("the generated .d.ts types every export with named types and no any", async
     validateV2Sale: "(request: V2SaleRequest, today?: YearMonth | Date | null): RequestValidation",
     buildV2SaleForm: "(request: V2SaleRequest, control: string): V2SaleForm",
     parseV2Response: "(body: string): V2Response",
+    mountCheckout: "(form: HTMLFormElement | string, options: CheckoutOptions): Checkout",
   };
   for (const [name, signature] of Object.entries(expected)) {
     assert.ok(publicApi.includes(`export function ${name}${signature};`), `${name}${signature}`);
@@ -87,6 +102,8 @@ test("the generated .d.ts types every export with named types and no any", async
     "BrandInfo", "CardNumberResult", "ExpiryResult", "HolderResult", "CardResult", "ConnPayError",
     "PerformSale", "PerformSaleRequest", "SaleOutcome", "SaleStatus", "FieldError", "GatewayError", "WaitOptions",
     "BrowserInfo", "BrowserInfoOptions", "V2SaleRequest", "V2SaleForm", "V2Response", "V2ResponseType",
+    "CheckoutOptions", "CheckoutState", "CheckoutSuccess", "CheckoutSession", "SessionRequest", "CheckoutSelectors",
+    "CheckoutMessageKey", "CheckoutErrorCode",
   ]) {
     assert.match(publicApi, new RegExp(`export (interface|type) ${type}\\b`));
   }

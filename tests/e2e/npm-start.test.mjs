@@ -9,8 +9,9 @@ test("npm start builds the package, starts the sandbox, and its page loads the m
   const browser = await launchChromium();
   try {
     const { page, problems } = await openDemo(browser, server.url);
-    await page.locator("#card-number").pressSequentially("4111 1111 1111 1111");
-    assert.equal(await page.textContent("#card-number-state"), "Valid");
+    await page.getByLabel("Card number").pressSequentially("4111111111111111");
+    assert.equal(await page.getByLabel("Card number").inputValue(), "4111 1111 1111 1111");
+    assert.equal(await page.locator("[data-connpay=brand]").textContent(), "Visa");
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

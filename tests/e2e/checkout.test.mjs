@@ -276,6 +276,7 @@ test("callbacks report changes, the brand, the submit and its error; unmount() u
     window.checkout = mountCheckout("#second", {
       gateway: location.origin, amountCentis: 100, currency: "EUR", consumer: { email: "payer@example.com" },
       selectors: { number: ".number" },
+      messages: { "checkout.session": "Our shop could not start the payment." },
       getSession: () => { throw new Error("not in this test"); },
       onChange: record("change"), onBrand: record("brand"), onSubmit: record("submit"), onError: record("error"),
     });
@@ -293,6 +294,8 @@ test("callbacks report changes, the brand, the submit and its error; unmount() u
   await page.waitForFunction(() => window.calls.some(([name]) => name === "error"));
   const ends = await page.evaluate(() => window.calls.filter(([name]) => name !== "change").map(([name, value]) => [name, value?.code ?? value?.id ?? value]));
   assert.deepEqual(ends, [["brand", "visa"], ["submit", null], ["error", "checkout.session"]]);
+  assert.equal(await page.evaluate(() => window.calls.find(([name]) => name === "error")[1].message), "Our shop could not start the payment.");
+  assert.equal(await page.locator("#second [role=status]").textContent(), "Our shop could not start the payment.", "the merchant's message");
   await page.locator("#n").fill("4111");
 
   await page.evaluate(() => window.checkout.unmount());

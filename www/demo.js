@@ -3,6 +3,7 @@
 //
 // `?locale=ru` shows the page in Russian; `?timeoutMs=…` shortens the gateway timeout (tests).
 import init, { mountCheckout } from "/pkg/connpay_checkout.js";
+import { getSession } from "./shop-server.js";
 
 const params = new URLSearchParams(location.search);
 const locale = params.get("locale") === "ru" ? "ru" : "en";
@@ -26,35 +27,6 @@ function translatePage() {
   for (const link of document.querySelectorAll("[data-locale]")) {
     if (link.dataset.locale === locale) link.setAttribute("aria-current", "true");
   }
-}
-
-/** The shop's server: POSTs JSON, and fails with the server's own message. */
-async function postJson(path, body) {
-  const response = await fetch(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(answer?.error?.message ?? `${path} answered ${response.status}`);
-  return answer;
-}
-
-/** Consumer authentication, then initiate sale: the server signs the sale; no card data. */
-async function getSession({ amountCentis, currency, consumer }) {
-  const { accessToken } = await postJson("/merchant/auth/access-token", {});
-  const initiated = await postJson("/merchant/sale/initiate-sale", {
-    consumer: { device: consumer.device },
-    transaction: { amountCentis, currency },
-    session: { accessToken },
-  });
-  return {
-    endpointId: initiated.endpointId,
-    invoiceId: initiated.invoiceId,
-    accessToken,
-    nonce: initiated.session.nonce,
-    signature: initiated.session.signature,
-  };
 }
 
 translatePage();

@@ -184,7 +184,7 @@ mod tests {
 
     #[test]
     fn the_readme_lists_every_code() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../npm/README.md");
         for code in ErrorCode::ALL {
             assert!(readme.contains(&format!("`{}`", code.as_str())), "README lacks {}", code.as_str());
         }

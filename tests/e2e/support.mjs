@@ -9,11 +9,11 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
  * Starts the sandbox (the binary `npm start` runs; `npm test` builds it first) on a free port,
- * serving `www/` and `pkg/`; resolves to { url, stop }.
+ * serving `www` (the demo by default) and `pkg/`; resolves to { url, stop }.
  */
-export function startDemoServer() {
+export function startDemoServer(www = "www") {
   const binary = fileURLToPath(new URL("../../target/debug/connpay-sandbox", import.meta.url));
-  return startServer(binary, ["--addr", "127.0.0.1:0", "--www", "www", "--pkg", "pkg"], {}, 10_000);
+  return startServer(binary, ["--addr", "127.0.0.1:0", "--www", www, "--pkg", "pkg"], {}, 10_000);
 }
 
 /**

@@ -1,0 +1,142 @@
+// A typed use of every export of connpay-checkout, as a merchant's TypeScript would write it.
+// `npm test` compiles it with `tsc --noEmit --strict` inside a scratch project that installed the
+// packed tarball (tests/e2e/consumer.test.mjs), so the package's `exports` and `types` are what
+// resolves "connpay-checkout". Each `@ts-expect-error` proves a mistake is refused: were a type
+// loosened to `any`, the directive would be unused and the compilation would fail.
+import init, {
+  buildV2SaleForm,
+  collectBrowserInfo,
+  detectBrand,
+  formatCardNumber,
+  Gateway,
+  mountCheckout,
+  parseV2Response,
+  performSale,
+  SaleSession,
+  saleStatus,
+  validateCard,
+  validateCardNumber,
+  validateCvv,
+  validateExpiry,
+  validateHolder,
+  validatePerformSale,
+  validateV2Sale,
+  waitForFinalState,
+  type BrandId,
+  type BrandInfo,
+  type CardResult,
+  type CheckoutOptions,
+  type CheckoutSession,
+  type CheckoutState,
+  type CheckoutSuccess,
+  type ConnPayError,
+  type ConnPayErrorCode,
+  type PerformSale,
+  type SaleOutcome,
+  type SaleStatus,
+  type SessionRequest,
+  type V2Response,
+  type V2SaleRequest,
+  type ValidationErrorCode,
+} from "connpay-checkout";
+
+await init();
+
+// Validators: results, never exceptions.
+const number = validateCardNumber("4111 1111 1111 1111");
+const brand: BrandId | null = number.brand;
+const numberCode: ValidationErrorCode | undefined = number.code;
+const info: BrandInfo | null = detectBrand("37");
+const cvvLength: number | undefined = info?.cvvLength;
+const formatted: string = formatCardNumber("378282246310005");
+const expiry = validateExpiry("12/30", { year: 2026, month: 11 });
+const expiryYear: number | null = expiry.year;
+const cvvOk: boolean = validateCvv("1234", "amex").valid;
+const holderErrors = validateHolder({ firstName: "John", lastName: "Smith" }).errors;
+const card: CardResult = validateCard({ number: "4111111111111111", expiry: "12/30", cvv: "123", holder: "JOHN SMITH" }, new Date());
+// @ts-expect-error: a brand id is one of the table's ids
+validateCvv("123", "visa-electron");
+// @ts-expect-error: a holder is given as first and last name, or as a printed name, not half of one
+validateHolder({ firstName: "John" });
+
+// The gateway calls: the outcome is a discriminated union.
+const gateway = new Gateway("sandbox");
+const base: string = gateway.baseUrl;
+const sale: PerformSale = {
+  endpointId: "1111",
+  invoiceId: "INV-1",
+  consumer: { device: { serialNumber: "device-1" }, email: "payer@example.com" },
+  session: { accessToken: "a".repeat(64), nonce: "n".repeat(32), signature: "s".repeat(40) },
+  sourceOfFunds: { card: { number: "4111111111111111", securityCode: "123", expiry: { month: 12, year: 2030 }, holder: { firstName: "John", lastName: "Smith" } } },
+  transaction: { amountCentis: 1042, currency: "EUR" },
+};
+const check = validatePerformSale(sale, { year: 2026, month: 11 });
+const paths: string[] = check.errors.map((error) => error.path);
+
+async function pay(): Promise<SaleStatus | null> {
+  const outcome: SaleOutcome = await new SaleSession(gateway).performSale(sale, { timeoutMs: 30_000 });
+  switch (outcome.kind) {
+    case "accepted": {
+      const tokens = { accessToken: sale.session.accessToken, token: outcome.sessionToken };
+      const once = await saleStatus(gateway, sale.endpointId, outcome.invoiceId, tokens);
+      if (once.kind === "accepted" && once.state === "APPROVED") return once;
+      return waitForFinalState(gateway, sale.endpointId, outcome.invoiceId, tokens, {
+        intervalMs: 3000,
+        onRedirect: (url: string) => console.info(url.length),
+      });
+    }
+    case "rejected":
+      return outcome.error.cause === "DECLINED" ? null : null;
+    case "serverError":
+      return outcome.status >= 500 ? null : null;
+    case "outcomeUnknown": {
+      const reason: "network" | "timeout" | "aborted" = outcome.reason;
+      return reason === "timeout" ? null : null;
+    }
+  }
+}
+// @ts-expect-error: performSale's request needs the session tokens
+void performSale(gateway, { endpointId: "1111", invoiceId: "INV-1" });
+
+// The drop-in checkout: every callback's argument is typed.
+const options: CheckoutOptions = {
+  gateway: "sandbox",
+  amountCentis: 1042,
+  currency: "EUR",
+  consumer: { email: "payer@example.com" },
+  locale: "ru",
+  messages: { "sale.declined": "Your bank said no.", approved: "Paid." },
+  getSession: async (request: SessionRequest): Promise<CheckoutSession> => {
+    const response = await fetch("/checkout/session", { method: "POST", body: JSON.stringify(request) });
+    return (await response.json()) as CheckoutSession;
+  },
+  onChange: (state: CheckoutState) => void state.number.potentiallyValid,
+  onBrand: (brand: BrandInfo | null) => void brand?.name,
+  onSuccess: (result: CheckoutSuccess) => void result.last4,
+  onError: (error: ConnPayError) => {
+    const code: ConnPayErrorCode = error.code;
+    if (code === "checkout.invalid") void error.errors?.length;
+  },
+};
+const checkout = mountCheckout("#checkout", options);
+checkout.unmount();
+// @ts-expect-error: a message key is a code or a notice
+mountCheckout("#checkout", { ...options, messages: { "sale.no_such_code": "?" } });
+
+// 3-D Secure browser data and /api/v2/sale.
+const browser = collectBrowserInfo({ acceptHeader: "text/html", ipAddress: "203.0.113.7" });
+const depth: number = browser.colorDepth;
+const v2: V2SaleRequest = {
+  endpointId: "1111", clientOrderId: "902B4FF5", orderDesc: "Order 902B4FF5", amount: "10.42", currency: "USD",
+  firstName: "John", lastName: "Smith", email: "john.smith@example.com", phone: "+12063582043",
+  address1: "100 Main st", city: "Seattle", state: "WA", zipCode: "98102", country: "US",
+  creditCardNumber: "4538977399606732", cardPrintedName: "JOHN SMITH", expireMonth: "01", expireYear: "2042", cvv2: "123",
+  redirectUrl: "https://shop.example/return", browser,
+};
+const v2Valid: boolean = validateV2Sale(v2).valid;
+const form = buildV2SaleForm(v2, "0".repeat(40));
+const body: string = form.body;
+const answer: V2Response = parseV2Response("type=async-response&paynet-order-id=1");
+const answerType: string = answer.type;
+
+export const used = [brand, numberCode, cvvLength, formatted, expiryYear, cvvOk, holderErrors, card, base, paths, pay, depth, v2Valid, body, answerType];

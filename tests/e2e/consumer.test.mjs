@@ -1,0 +1,117 @@
+// The package as a merchant gets it: `npm pack` of pkg/, installed from the tarball into a scratch
+// project outside the repository, type-checked with tsc, bundled by Vite and also loaded without a
+// bundler; in Chromium each page validates a card and completes a sandbox sale.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "vite";
+import { launchChromium, openDemo, startDemoServer } from "./support.mjs";
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const fixtures = fileURLToPath(new URL("consumer/", import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), "connpay-consumer-"));
+const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const shared = { tarball: null, manifest: null, server: null, browser: null };
+
+/** The page's files, with the shop script's package import rewritten to `specifier`. */
+function writePage(dir, specifier) {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(fixtures, "index.html"), join(dir, "index.html"));
+  for (const file of ["shop-server.js", "favicon.svg"]) copyFileSync(join(repo, "www", file), join(dir, file));
+  const script = readFileSync(join(fixtures, "shop.js"), "utf8");
+  writeFileSync(join(dir, "shop.js"), script.replace('from "connpay-checkout"', `from "${specifier}"`));
+}
+
+before(async () => {
+  const [packed] = JSON.parse(run("npm", ["pack", join(repo, "pkg"), "--json", "--pack-destination", scratch], repo));
+  shared.tarball = packed;
+  writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "a-merchants-shop", private: true, type: "module" }));
+  // The tarball has no dependencies, so this needs no registry.
+  run("npm", ["install", "--no-audit", "--no-fund", "--offline", `./${packed.filename}`], scratch);
+  shared.manifest = JSON.parse(readFileSync(join(scratch, "node_modules/connpay-checkout/package.json"), "utf8"));
+
+  copyFileSync(join(repo, "examples/typed-usage.ts"), join(scratch, "typed-usage.ts"));
+  copyFileSync(join(fixtures, "tsconfig.json"), join(scratch, "tsconfig.json"));
+
+  // Bundled: Vite resolves "connpay-checkout" from the scratch project's node_modules.
+  writePage(join(scratch, "vite-src"), "connpay-checkout");
+  await build({
+    root: join(scratch, "vite-src"),
+    base: "./",
+    configFile: false,
+    logLevel: "warn",
+    build: { outDir: join(scratch, "bundled"), emptyOutDir: true },
+  });
+  // Unbundled: the page imports the installed file by its path.
+  writePage(join(scratch, "unbundled"), "/node_modules/connpay-checkout/connpay_checkout.js");
+
+  shared.server = await startDemoServer(scratch);
+  shared.browser = await launchChromium();
+});
+
+after(async () => {
+  await shared.browser?.close();
+  await shared.server?.stop();
+  if (!process.env.KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
+});
+
+test("the tarball holds the module, its types, the README and the licences, and declares how to load them", () => {
+  const files = shared.tarball.files.map((file) => file.path).sort();
+  assert.deepEqual(files, [
+    "LICENSE-APACHE", "LICENSE-MIT", "README.md",
+    "connpay_checkout.d.ts", "connpay_checkout.js", "connpay_checkout_bg.wasm", "connpay_checkout_bg.wasm.d.ts",
+    "package.json",
+  ]);
+  const manifest = shared.manifest;
+  for (const field of ["name", "version", "description", "license", "repository", "keywords", "types", "exports", "files"]) {
+    assert.ok(manifest[field], `package.json lacks ${field}`);
+  }
+  assert.equal(manifest.name, "connpay-checkout");
+  assert.equal(manifest.sideEffects, false);
+  assert.deepEqual(manifest.exports["."], { types: "./connpay_checkout.d.ts", default: "./connpay_checkout.js" });
+  assert.equal(manifest.exports["./connpay_checkout_bg.wasm"], "./connpay_checkout_bg.wasm");
+  const readme = readFileSync(join(scratch, "node_modules/connpay-checkout/README.md"), "utf8");
+  for (const topic of ["npm install connpay-checkout", "mountCheckout(", "validateCardNumber(", "'wasm-unsafe-eval'", "acceptHeader", "ipAddress"]) {
+    assert.ok(readme.includes(topic), `the README does not cover ${topic}`);
+  }
+  const types = readFileSync(join(scratch, "node_modules/connpay-checkout/connpay_checkout.d.ts"), "utf8");
+  assert.doesNotMatch(types, /\bany\b/, "a shipped type is `any`");
+});
+
+test("tsc --noEmit --strict compiles the typed usage example against the installed package", () => {
+  const tsc = join(repo, "node_modules/.bin/tsc");
+  try {
+    run(tsc, ["--noEmit", "-p", scratch], scratch);
+  } catch (error) {
+    assert.fail(`tsc failed:\n${error.stdout}${error.stderr}`);
+  }
+});
+
+for (const [name, path] of [["bundled by Vite", "bundled/"], ["unbundled, in a plain <script type=module>", "unbundled/"]]) {
+  test(`${name}: the page validates a card and completes a sandbox sale`, { timeout: 60_000 }, async () => {
+    const { page, problems } = await openDemo(shared.browser, `${shared.server.url}${path}`);
+    const form = page.locator("#checkout");
+    assert.equal(await form.getAttribute("data-luhn"), "true card.number.luhn");
+    const number = page.getByLabel("Card number");
+    await number.pressSequentially("4111111111111112");
+    assert.equal(await number.inputValue(), "4111 1111 1111 1112");
+    await page.getByLabel("Expiry date").focus();
+    assert.equal(await number.getAttribute("aria-invalid"), "true");
+    await number.fill("");
+    await number.pressSequentially("4111111111111111");
+    assert.notEqual(await number.getAttribute("aria-invalid"), "true");
+    const nextYear = String((new Date().getFullYear() + 1) % 100).padStart(2, "0");
+    await page.getByLabel("Expiry date").pressSequentially(`12${nextYear}`);
+    await page.getByLabel("Security code").pressSequentially("123");
+    await page.getByLabel("Name on card").pressSequentially("JOHN SMITH");
+    await page.getByRole("button", { name: "Pay" }).click();
+    await page.waitForSelector("#checkout[data-outcome]", { timeout: 20_000 });
+    assert.equal(await form.getAttribute("data-outcome"), "approved visa 1111");
+    assert.match(await page.getByRole("status").textContent(), /^Approved/);
+    assert.deepEqual(problems, []);
+  });
+}

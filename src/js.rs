@@ -184,7 +184,7 @@ pub(crate) fn read_model<T: DeserializeOwned>(value: JsValue) -> Result<T, Field
         code: ErrorCode::RequestType,
         message: "must be an object of JSON values".to_string(),
     })?;
-    sale::read(&mut serde_json::Deserializer::from_str(&json))
+    sale::read_json(json.as_bytes())
 }
 
 /// `request.invalid` with every problem, unless there is none.

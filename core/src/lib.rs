@@ -14,6 +14,7 @@ pub mod card;
 pub mod checkout;
 pub mod code;
 pub mod gateway;
+pub mod iso;
 pub mod percent;
 mod problems;
 pub mod sale;

@@ -7,6 +7,11 @@ use connpay_core::sale::*;
 use connpay_core::ErrorCode;
 use serde_json::{json, Value};
 
+/// Reads a model from a JSON value as a page or a body would send it: as text.
+fn read<T: serde::de::DeserializeOwned, V: std::borrow::Borrow<Value>>(value: V) -> Result<T, FieldError> {
+    read_json(&serde_json::to_vec(value.borrow()).expect("a JSON value serializes"))
+}
+
 const SPEC_EXAMPLE: &str = include_str!("fixtures/spec-request-example.json");
 const REALISTIC: &str = include_str!("fixtures/perform-sale-request.json");
 

@@ -441,7 +441,7 @@ fn request_value(request: &mut V2SaleRequest, index: usize, value: &str) {
 
 #[test]
 fn unknown_keys_are_refused() {
-    let read: Result<V2SaleRequest, _> = connpay_core::sale::read(&mut serde_json::Deserializer::from_str(r#"{"merchantControl":"B17F"}"#));
+    let read: Result<V2SaleRequest, _> = connpay_core::sale::read_json(br#"{"merchantControl":"B17F"}"#);
     let error = read.unwrap_err();
     assert_eq!((error.path.as_str(), error.code), ("merchantControl", ErrorCode::RequestUnknownField));
 }

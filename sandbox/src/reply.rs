@@ -35,7 +35,7 @@ pub fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8], invoice_
     if !json_type {
         return Err(fail(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCause::InvalidRequest, "the body must be application/json", invoice_id));
     }
-    sale::read(&mut serde_json::Deserializer::from_slice(body)).map_err(|error| invalid(&[error], invoice_id))
+    sale::read_json(body).map_err(|error| invalid(&[error], invoice_id))
 }
 
 /// `INVALID_REQUEST` naming the first problem (and how many more there are).

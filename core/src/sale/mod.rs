@@ -22,7 +22,7 @@ pub use response::{
     ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SessionToken, SuccessResponse, UnknownReason,
 };
 pub use status::{PollStep, SaleState, SaleStatus, SaleStatusRequest, StatusPoll, StatusSession, StatusTransaction};
-pub use read::read;
+pub use read::read_json;
 pub use validate::{validate_perform_sale, validate_status_call};
 pub use crate::problems::FieldError;
 

@@ -94,7 +94,7 @@ pub(crate) fn transaction_fields(problems: &mut Problems, transaction: &Transact
         }
     }
     if let Some(currency) = problems.required("transaction.currency", &transaction.currency) {
-        if iso_currency::Currency::from_code(currency).is_none() {
+        if crate::iso::currency_exponent(currency).is_none() {
             problems.add("transaction.currency", ErrorCode::RequestCurrency, "must be an ISO 4217 code in upper case, such as EUR");
         }
     }
@@ -207,7 +207,7 @@ fn billing_fields(problems: &mut Problems, billing: &Billing) {
     if let Some(address) = &billing.address {
         problems.optional_text("billing.address.city", &address.city, 1, 100);
         if let Some(country) = &address.country {
-            if isocountry::CountryCode::for_alpha3(country).is_err() {
+            if !crate::iso::is_country_alpha3(country) {
                 problems.add("billing.address.country", ErrorCode::RequestCountry, "must be an ISO 3166 alpha-3 code in upper case, such as DEU");
             }
         }

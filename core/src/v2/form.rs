@@ -13,7 +13,7 @@ use super::request::{Rule, V2SaleRequest, PARAMETERS};
 /// The number of decimals of an ISO 4217 currency (`EUR` 2, `JPY` 0, `BHD` 3); `None` for an
 /// unknown code or one without minor units (`XAU`).
 pub fn currency_exponent(currency: &str) -> Option<u32> {
-    iso_currency::Currency::from_code(currency)?.exponent().map(u32::from)
+    crate::iso::currency_exponent(currency).flatten()
 }
 
 /// A major-unit amount (`10.42`, `156`, `100.5`) in minor units, for a currency of `exponent`

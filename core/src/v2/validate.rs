@@ -80,7 +80,7 @@ fn check(problems: &mut Problems, parameter: &Parameter, value: &str, context: &
             problems.add(path, ErrorCode::RequestCurrency, "must be an ISO 4217 code with minor units, in upper case, such as EUR")
         }
         Rule::Currency => {}
-        Rule::Country if isocountry::CountryCode::for_alpha2(value).is_err() => {
+        Rule::Country if !crate::iso::is_country_alpha2(value) => {
             problems.add(path, ErrorCode::RequestCountry, "must be an ISO 3166 alpha-2 code in upper case, such as US")
         }
         Rule::Country => {}

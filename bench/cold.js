@@ -4,4 +4,9 @@ const start = performance.now();
 const { default: init, validateCardNumber } = await import("connpay-checkout");
 await init();
 validateCardNumber("4111 1111 1111 1111");
-document.body.dataset.coldStartMs = String(performance.now() - start);
+const total = performance.now() - start;
+// How long each file took to arrive (resource timing: request start to last byte).
+const fetched = (suffix) => performance.getEntriesByType("resource")
+  .filter((entry) => entry.name.endsWith(suffix))
+  .reduce((sum, entry) => sum + (entry.responseEnd - entry.startTime), 0);
+document.body.dataset.coldStartMs = JSON.stringify({ total, script: fetched(".js"), wasm: fetched(".wasm") });

@@ -25,8 +25,12 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack --version "=$WASM_PACK_VERSION"
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
-  step "installing npm dependencies (binaryen's wasm-opt, playwright-core)"
+npm_ready() {
+  [ -d node_modules/playwright-core ] && [ -d node_modules/card-validator ] || return 1
+  for tool in wasm-opt tsc vite; do [ -x "node_modules/.bin/$tool" ] || return 1; done
+}
+if ! npm_ready; then
+  step "installing npm dependencies (binaryen's wasm-opt, playwright-core, typescript, vite, the libraries the benchmark compares)"
   npm ci --no-audit --no-fund
 fi
 

@@ -110,14 +110,13 @@ fn month_of(date: &js_sys::Date) -> Option<YearMonth> {
 }
 
 /// Converts a result into a plain JavaScript object; `None` becomes `null`.
+///
+/// The result crosses as JSON text, parsed by the engine's `JSON.parse`: one call across the
+/// boundary instead of one per property, and serde_json's writer is already in the module
+/// (serde-wasm-bindgen's serializer added some 20 KB of WebAssembly).
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    // Results with flattened fields serialize as maps: they must still reach JS as plain objects.
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_missing_as_null(true)
-        .serialize_maps_as_objects(true);
-    value
-        .serialize(&serializer)
-        .map_err(|_| Error::internal())
+    let json = serde_json::to_string(value).map_err(|_| Error::internal())?;
+    js_sys::JSON::parse(&json).map_err(|_| Error::internal())
 }
 
 /// An options object (`{ timeoutMs, signal, … }`), read one key at a time. A missing object or

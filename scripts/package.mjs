@@ -35,7 +35,7 @@ const complete = {
   },
   // Importing the module only defines functions; nothing runs until init().
   sideEffects: false,
-  files: [...new Set([...manifest.files, "connpay_checkout_bg.wasm.d.ts", ...documents])],
+  files: [wasm, entry, types, "./connpay_checkout_bg.wasm.d.ts", ...documents].map((file) => file.replace("./", "")),
 };
 
 // wasm-bindgen types the raw exports (`InitOutput`, what init() resolves to, and the .wasm's own

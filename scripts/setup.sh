@@ -31,7 +31,10 @@ npm_ready() {
 }
 if ! npm_ready; then
   step "installing npm dependencies (binaryen's wasm-opt, playwright-core, typescript, vite, the libraries the benchmark compares)"
-  npm ci --no-audit --no-fund
+  # `npm install`, not `npm ci`: this registry leaves the other platforms' optional packages of
+  # rollup (under vite) out of the lock file, and `npm ci` refuses such a lock as out of sync;
+  # `npm install` installs the locked versions all the same.
+  npm install --no-audit --no-fund
 fi
 
 if [ "$browsers" = 1 ]; then

@@ -209,6 +209,22 @@ credit-card-type ${JSON.parse(readFileSync(at("node_modules/credit-card-type/pac
 | cold start, \`import()\` to ready (median of 30) | ${ms(figures.coldStart.median)} ms | ≤ ${TARGETS.coldStartMs} ms | ${verdict(figures.coldStart.median <= TARGETS.coldStartMs)} |
 | keystroke through \`mountCheckout\`, p99 | ${ms(figures.keystroke.p99)} ms | ≤ ${TARGETS.keystrokeP99Ms} ms | ${verdict(figures.keystroke.p99 <= TARGETS.keystrokeP99Ms)} |
 
+${total[2] > TARGETS.totalGzipKb * 1024 || figures.coldStart.median > TARGETS.coldStartMs ? `### What holds the missed targets
+
+${total[2] > TARGETS.totalGzipKb * 1024 ? `- **Size.** No build setting closes the gap: the best profile and wasm-opt level below differ
+  by ${kb(Math.max(...variants.filter((row) => row.wasmOpt !== "none").map((row) => row.gzip)) - best.gzip)} KB gzip at most. The bytes are the module's own
+  breadth: ${named ? named.crates.slice(0, 7).map(([crate, bytes]) => `${crate} ${kb(bytes)} KB`).join(", ") : "see twiggy"} (raw, before gzip;
+  table below). serde's derived (de)serializers for every request and answer of the gateway's
+  spec, each inlined into its export, and serde_json (whose error messages also pull in float
+  formatting) are the largest share; then the DOM layer of \`mountCheckout\`, and the strings
+  of the messages, codes and field tables. Reaching ${TARGETS.totalGzipKb} KB needs the JS boundary written by
+  hand (reading objects key by key, building results without serde) and a validators-only entry
+  point for pages that do not run the sale.
+` : ""}${figures.coldStart.median > TARGETS.coldStartMs ? `- **Cold start.** Of the median ${ms(figures.coldStart.median)} ms, fetching the two files from the
+  local sandbox takes ${ms(figures.coldStart.script + figures.coldStart.wasm)} ms in a fresh context (connection set-up
+  included) and the rest ${ms(figures.coldStart.rest)} ms; the fastest run took ${ms(figures.coldStart.min)} ms. Compilation grows with
+  the \`.wasm\`, so the size work above is also the cold-start work.
+` : ""}` : ""}
 ## Size of the package
 
 Command: \`npm run build\` (\`wasm-pack build --release --target web\` with the release profile

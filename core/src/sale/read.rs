@@ -4,7 +4,7 @@
 //! serde_json says only where in the text it stopped. The path is read back from that position:
 //! [`open_at`] walks the text up to it, keeping the open objects' current keys and the open
 //! arrays' indices. (A wrapping deserializer such as `serde_path_to_error` tracks it as it goes,
-//! but copies every visitor of the model, which cost the browser build some 50 KB.)
+//! but copies every visitor of the model: with the ISO crates, some 40 KB of optimised WebAssembly.)
 
 use serde::de::DeserializeOwned;
 

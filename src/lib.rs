@@ -6,9 +6,12 @@
 //! No export panics on input: bad values give a result with a code, bad arguments an `Error`
 //! with a `code`. The gateway calls are sans-IO in the core; [`transport`] only moves their
 //! bytes. The 3-D Secure browser data is read in [`browser`]; /api/v2/sale forms are built in
-//! [`v2`] with a `control` from the merchant's server, never with its key.
+//! [`v2`] with a `control` from the merchant's server, never with its key. Every buffer is zeroed
+//! when freed (`alloc`), so no card data outlives its use in the module's memory.
 #![deny(missing_docs)]
 
+#[cfg(target_arch = "wasm32")]
+mod alloc;
 mod browser;
 mod card;
 mod checkout;

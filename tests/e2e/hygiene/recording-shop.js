@@ -1,0 +1,29 @@
+// The demo page's script for the card-data hygiene test (served in place of www/demo.js): the
+// demo's checkout with every callback's argument recorded in `window.recorded`, and the module's
+// memory in `window.connpayMemory`, for the test to search.
+import init, { mountCheckout } from "/pkg/connpay_checkout.js";
+import { getSession } from "/shop-server.js";
+
+const { memory } = await init();
+window.connpayMemory = memory;
+window.recorded = [];
+const record = (name, end) => (value) => {
+  window.recorded.push({ name, value });
+  if (end) form.dataset.outcome = end(value);
+};
+const form = document.getElementById("checkout");
+mountCheckout(form, {
+  gateway: location.origin,
+  amountCentis: 1042,
+  currency: "EUR",
+  consumer: { email: "payer@example.com" },
+  getSession,
+  pollIntervalMs: 300,
+  onChange: record("onChange"),
+  onBrand: record("onBrand"),
+  onSubmit: record("onSubmit", () => "pending"),
+  onSuccess: record("onSuccess", () => "approved"),
+  onError: record("onError", (error) => error.code),
+  onRedirect: record("onRedirect"),
+});
+form.dataset.ready = "true";

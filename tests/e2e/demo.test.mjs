@@ -17,3 +17,37 @@ test("the module is served as application/wasm under a strict CSP", async () => 
     assert.equal((await fetch(new URL(escape, demo.server.url))).status, 404, escape);
   }
 });
+
+/** The strictest policy a merchant's checkout page can have for a sale without 3-D Secure. */
+const STRICT_CSP =
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; " +
+  "img-src 'self'; form-action 'self'; frame-ancestors 'none'";
+
+test("under the strict policy alone the demo completes a sale with no securitypolicyviolation", async () => {
+  const page = await demo.browser.newPage();
+  // The page's own policy is replaced by exactly STRICT_CSP (no frame-src, no base-uri).
+  await page.route(demo.server.url, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": STRICT_CSP } });
+  });
+  await page.addInitScript(() => {
+    window.violations = [];
+    document.addEventListener("securitypolicyviolation", (event) =>
+      window.violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`),
+    );
+  });
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  const response = await page.goto(demo.server.url);
+  assert.equal(response.headers()["content-security-policy"], STRICT_CSP);
+  await page.waitForSelector("#checkout[data-ready='true']");
+  for (const [label, value] of [["Card number", "4111111111111111"], ["Expiry date", "1230"], ["Security code", "123"], ["Name on card", "JOHN SMITH"]]) {
+    await page.getByLabel(label, { exact: true }).pressSequentially(value);
+  }
+  await page.getByRole("button", { name: /^Pay/ }).click();
+  await page.waitForSelector("#checkout[data-outcome]", { timeout: 20_000 });
+  assert.equal(await page.getAttribute("#checkout", "data-outcome"), "approved");
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

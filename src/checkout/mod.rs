@@ -284,10 +284,12 @@ fn read_settings(options: &Options) -> Result<Settings, Error> {
     let mut messages = Messages::new(locale);
     let overrides = options.get("messages")?;
     if overrides.is_object() {
-        for entry in Object::entries(overrides.unchecked_ref()).iter() {
-            let key = Reflect::get_u32(&entry, 0).ok().and_then(|key| key.as_string());
-            let text = Reflect::get_u32(&entry, 1).ok().and_then(|text| text.as_string());
-            match (key, text) {
+        // Reflect's calls catch what a Proxy trap or a getter throws; `Object.entries` would let
+        // it run through the module's frames to the page, past this function's error.
+        let keys = Reflect::own_keys(&overrides).map_err(|_| Error::invalid_argument("messages", "messages could not be read"))?;
+        for key in keys.iter() {
+            let text = Reflect::get(&overrides, &key).ok().and_then(|text| text.as_string());
+            match (key.as_string(), text) {
                 (Some(key), Some(text)) => messages.set(key, text),
                 (key, _) => return Err(Error::invalid_argument(&format!("messages.{}", key.unwrap_or_default()), "every message must be a string")),
             }

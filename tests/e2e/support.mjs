@@ -69,6 +69,60 @@ export function launchChromium() {
 }
 
 /**
+ * Opens `url` in headless Firefox through geckodriver (WebDriver: Playwright cannot drive Debian's
+ * Firefox), waits for `body[data-ready]`, and resolves to what `use(session)` resolves to.
+ * `session.executeAsync(expression)` evaluates a promise-valued expression in the page.
+ */
+export async function withFirefox(url, use) {
+  const driver = spawn("geckodriver", ["--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    let log = "";
+    const address = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`geckodriver did not start: ${log}`)), 10_000);
+      for (const stream of [driver.stdout, driver.stderr]) {
+        stream.setEncoding("utf8");
+        stream.on("data", (chunk) => {
+          log += chunk;
+          const match = log.match(/Listening on (127\.0\.0\.1:\d+)/);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+      }
+      driver.once("error", reject);
+    });
+    const call = async (method, path, body) => {
+      const response = await fetch(`http://${address}${path}`, {
+        method,
+        headers: { "Content-Type": "application/json" },
+        body: body && JSON.stringify(body),
+      });
+      const { value } = await response.json();
+      if (!response.ok) throw new Error(`WebDriver ${path}: ${value.error}: ${value.message}`);
+      return value;
+    };
+    const { sessionId } = await call("POST", "/session", {
+      capabilities: { alwaysMatch: { "moz:firefoxOptions": { args: ["-headless"] }, timeouts: { script: 300_000 } } },
+    });
+    const executeAsync = (expression) =>
+      call("POST", `/session/${sessionId}/execute/async`, {
+        script: `const done = arguments[arguments.length - 1]; Promise.resolve(${expression}).then(done, (error) => done({ error: String(error) }));`,
+        args: [],
+      });
+    try {
+      await call("POST", `/session/${sessionId}/url`, { url });
+      await executeAsync("new Promise((ready) => { const poll = () => document.body?.dataset.ready ? ready() : setTimeout(poll, 50); poll(); })");
+      return await use({ executeAsync });
+    } finally {
+      await call("DELETE", `/session/${sessionId}`).catch(() => {});
+    }
+  } finally {
+    driver.kill();
+  }
+}
+
+/**
  * Opens the demo page (in a browser or a context) and collects its console errors, page errors
  * and Content-Security-Policy violations.
  */

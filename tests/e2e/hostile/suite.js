@@ -1,0 +1,132 @@
+// Every export of the module called with values no type allows, the way a careless or hostile
+// page could call it. Each call must return a result or throw (or reject with) an Error that has
+// a `code`; a WebAssembly.RuntimeError (a panic) or an Error without a code is a failure. Then the
+// module must still answer normally. Run in Chromium (Playwright) and Firefox (WebDriver) by
+// hostile.test.mjs through `window.runHostileSuite()`.
+import init, * as connpay from "/pkg/connpay_checkout.js";
+
+const MEGABYTE = 1 << 20;
+const hostileObject = () => new Proxy({}, { get() { throw new Error("a getter that throws"); }, has() { throw new Error("has"); }, ownKeys() { throw new Error("ownKeys"); } });
+const withThrowingGetters = () => Object.defineProperties({}, Object.fromEntries(
+  ["number", "expiry", "cvv", "holder", "sourceOfFunds", "session", "transaction", "consumer", "amount", "gateway", "getSession", "signal", "timeoutMs"]
+    .map((key) => [key, { enumerable: true, get() { throw new Error(`${key} throws`); } }]),
+));
+
+/** The hostile values, named for the report. */
+export const VALUES = {
+  "undefined": () => undefined,
+  "null": () => null,
+  "0": () => 0,
+  "-1": () => -1,
+  "1e308": () => 1e308,
+  "NaN": () => NaN,
+  "Infinity": () => -Infinity,
+  "4111111111111111 (number)": () => 4111111111111111,
+  "true": () => true,
+  "10n": () => 10n,
+  "Symbol": () => Symbol("s"),
+  "[]": () => [],
+  "['4111']": () => ["4111"],
+  "{}": () => ({}),
+  "a function": () => () => "4111",
+  "a Proxy whose traps throw": hostileObject,
+  "getters that throw": withThrowingGetters,
+  "an object whose toString throws": () => ({ toString() { throw new Error("toString"); }, valueOf() { throw new Error("valueOf"); } }),
+  "\"\"": () => "",
+  "1 MB of digits": () => "4".repeat(MEGABYTE),
+  "1 MB of multi-byte text": () => "é€😀".repeat(MEGABYTE / 8),
+  "1 MB of JSON-like text": () => "{\"a\":[".repeat(MEGABYTE / 6),
+  "a lone high surrogate": () => "\uD800",
+  "a lone low surrogate in digits": () => "4111\uDC00 1111 1111 1111",
+  "lone surrogates, 1 MB": () => "\uD83D".repeat(MEGABYTE / 2),
+  "NUL and controls": () => "\u0000\u0007\u001b[0m\r\n",
+  "a Date": () => new Date(NaN),
+};
+
+const TODAY = { year: 2026, month: 11 };
+const checkoutOptions = () => ({ gateway: location.origin, amountCentis: 100, currency: "EUR", consumer: { email: "a@b.cd" }, getSession() {} });
+
+/** Each export (and class member), and how a hostile value `v` is passed to it. */
+export const CALLS = {
+  validateCardNumber: [(v) => connpay.validateCardNumber(v)],
+  detectBrand: [(v) => connpay.detectBrand(v)],
+  formatCardNumber: [(v) => connpay.formatCardNumber(v)],
+  validateExpiry: [(v) => connpay.validateExpiry(v, TODAY), (v) => connpay.validateExpiry("12/27", v)],
+  validateCvv: [(v) => connpay.validateCvv(v, v), (v) => connpay.validateCvv("123", v)],
+  validateHolder: [(v) => connpay.validateHolder(v), (v) => connpay.validateHolder({ firstName: v, lastName: v, printedName: v })],
+  validateCard: [(v) => connpay.validateCard(v, TODAY), (v) => connpay.validateCard({ number: v, expiry: v, cvv: v, holder: v }, TODAY), (v) => connpay.validateCard({}, v)],
+  validatePerformSale: [(v) => connpay.validatePerformSale(v, TODAY), (v) => connpay.validatePerformSale({ sourceOfFunds: { card: v }, session: v, transaction: v }, v)],
+  performSale: [
+    (v) => connpay.performSale(v, v, v),
+    (v) => connpay.performSale(location.origin, v),
+    (v) => connpay.performSale(location.origin, { endpointId: v, invoiceId: v, sourceOfFunds: { card: { number: v } } }),
+    (v) => connpay.performSale(location.origin, {}, v),
+  ],
+  saleStatus: [(v) => connpay.saleStatus(v, v, v, v, v), (v) => connpay.saleStatus(location.origin, v, v, v)],
+  waitForFinalState: [(v) => connpay.waitForFinalState(v, v, v, v, v), (v) => connpay.waitForFinalState(location.origin, "1", "2", { accessToken: "a", token: "b" }, { maxWaitMs: v, pollIntervalMs: v, signal: v, onRedirect: v })],
+  collectBrowserInfo: [(v) => connpay.collectBrowserInfo(v), (v) => connpay.collectBrowserInfo({ acceptHeader: v, ipAddress: v })],
+  validateV2Sale: [(v) => connpay.validateV2Sale(v, TODAY), (v) => connpay.validateV2Sale({ amount: v, browser: v, creditCardNumber: v }, v)],
+  buildV2SaleForm: [(v) => connpay.buildV2SaleForm(v, v), (v) => connpay.buildV2SaleForm({}, v)],
+  parseV2Response: [(v) => connpay.parseV2Response(v)],
+  mountCheckout: [
+    (v) => connpay.mountCheckout(v, v),
+    (v) => connpay.mountCheckout("#checkout", v),
+    (v) => {
+      const options = checkoutOptions();
+      for (const key of [...Object.keys(options), "locale", "messages", "selectors", "timeoutMs", "pollIntervalMs", "maxWaitMs", "onChange", "onBrand", "onSubmit", "onSuccess", "onError", "onRedirect"]) {
+        try {
+          connpay.mountCheckout(document.createElement("form"), { ...options, [key]: v })?.unmount();
+        } catch (error) {
+          if (!(error instanceof Error) || typeof error.code !== "string") throw new Error(`option ${key}: ${error}`);
+        }
+      }
+    },
+  ],
+  Gateway: [(v) => new connpay.Gateway(v).baseUrl],
+  SaleSession: [(v) => new connpay.SaleSession(v).inFlight, (v) => new connpay.SaleSession(location.origin).performSale(v, v)],
+  Checkout: [(v) => connpay.mountCheckout(document.createElement("form"), checkoutOptions()).unmount(v)],
+};
+
+/** Not callable exports: the loader. */
+const LOADERS = new Set(["default", "initSync"]);
+
+/** Why an outcome is a failure, or null. */
+function problem(error) {
+  if (error instanceof WebAssembly.RuntimeError) return `RuntimeError: ${error.message}`;
+  if (!(error instanceof Error)) return `threw a non-Error: ${typeof error}`;
+  if (typeof error.code !== "string" || !error.code) return `Error without a code: ${error.message}`;
+  return null;
+}
+
+/** Runs every call with every value; resolves to { failures, uncovered, calls, after }. */
+export async function run() {
+  const uncovered = Object.keys(connpay).filter((name) => !LOADERS.has(name) && !(name in CALLS));
+  const failures = [];
+  let calls = 0;
+  for (const [name, ways] of Object.entries(CALLS)) {
+    for (const [way, call] of ways.entries()) {
+      for (const [label, make] of Object.entries(VALUES)) {
+        calls += 1;
+        try {
+          const result = call(make());
+          // A promise must settle the same way: resolved, or rejected with a coded Error.
+          if (result instanceof Promise) await Promise.race([result, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+        } catch (error) {
+          const why = problem(error);
+          if (why) failures.push(`${name}#${way}(${label}): ${why}`);
+        }
+      }
+    }
+  }
+  const after = {
+    number: connpay.validateCardNumber("4111 1111 1111 1111"),
+    formatted: connpay.formatCardNumber("4111111111111111"),
+    javascriptEnabled: connpay.collectBrowserInfo().javascriptEnabled,
+    gateway: new connpay.Gateway("sandbox").baseUrl,
+  };
+  return { failures, uncovered, calls, after };
+}
+
+await init();
+window.runHostileSuite = run;
+document.body.dataset.ready = "true";

@@ -114,7 +114,7 @@ async fn the_gateways_error_is_rejected() {
 }
 
 #[wasm_bindgen_test]
-async fn server_errors_and_malformed_answers() {
+async fn server_errors_malformed_answers_and_a_redirect_that_is_not_followed() {
     for (scenario, status) in [("e500", 500.0), ("e502", 502.0), ("malformed", 200.0), ("redirect", 0.0)] {
         let id = invoice(scenario);
         let outcome = sale(&id, 5_000.0).await;

@@ -73,7 +73,8 @@ impl Gateway {
         if !path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)) || path.contains("//") {
             return Err(refuse("the gateway URL's path has characters that are not allowed"));
         }
-        if path.split('/').any(|segment| segment == "." || segment == "..") {
+        // A browser's URL parser reads `%2e` as a dot in a path segment, so `%2e%2e` climbs too.
+        if path.split('/').any(|segment| matches!(segment.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | "..")) {
             return Err(refuse("the gateway URL's path must not contain . or .. segments"));
         }
         let scheme = if secure { "https://" } else { "http://" };
@@ -183,7 +184,7 @@ mod tests {
         assert_eq!(base("http://localhost:8080"), "http://localhost:8080");
         assert_eq!(base("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
         assert_eq!(base("http://LOCALHOST"), "http://localhost");
-        for config in ["http://gate.connpay.com", "http://127.0.0.2", "http://localhost.evil.com", "http://10.0.0.1"] {
+        for config in ["http://gate.connpay.com", "http://127.0.0.2", "http://localhost.evil.com", "http://10.0.0.1", "http://127.0.0.1.evil.com", "http://0.0.0.0"] {
             assert_eq!(code(config), ErrorCode::GatewayInsecure, "{config}");
         }
     }
@@ -217,6 +218,26 @@ mod tests {
             "https://gate..connpay.com",
             "https://[::1]",
             "https://gate.connpay.com/a/../b",
+            "https://gate.connpay.com/a/%2e%2E/b",
+            "https://gate.connpay.com/a/.%2e",
+            "https://gate.connpay.com:443@evil.com",
+            "https://gate.connpay.com%40evil.com",
+            "https://user@gate.connpay.com",
+            "HTTPS://:@gate.connpay.com",
+            "https:gate.connpay.com",
+            "https:/gate.connpay.com",
+            "https:///gate.connpay.com",
+            "file:///etc/passwd",
+            "data:text/html,<script>alert(1)</script>",
+            "blob:https://gate.connpay.com/1",
+            "wss://gate.connpay.com",
+            "\u{a0}https://gate.connpay.com",
+            "https://gate.connpay.com\u{2028}",
+            "https://gate.connpay.com\t",
+            "https://gate.connpay.com/\u{200b}",
+            "https://gate.connpay\u{3002}com",
+            "https://ｇate.connpay.com",
+            "http://localhost.",
             "https://gate.connpay.com//x",
             "https://gаte.connpay.com",
             "https://999.1.1.1",

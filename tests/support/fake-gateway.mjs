@@ -28,7 +28,7 @@ function send(response, status, body, headers = {}) {
 
 const gatewayError = (cause, invoiceId) => ({ error: { cause, code: "E-1001", message: "refused by the fake gateway" }, invoiceId });
 
-function sale(invoiceId, response) {
+function sale(invoiceId, response, path) {
   const scenario = invoiceId.split("-")[0];
   switch (scenario) {
     case "ok": return send(response, 200, { invoiceId, session: { token: `token-${invoiceId}` } });
@@ -36,7 +36,8 @@ function sale(invoiceId, response) {
     case "e500": return send(response, 500, "");
     case "e502": return send(response, 502, "<html><body>Bad Gateway</body></html>", { "Content-Type": "text/html" });
     case "malformed": return send(response, 200, '{"invoiceId":"x","session":{"tok');
-    case "redirect": return send(response, 302, "", { Location: "/elsewhere" });
+    // 307 keeps the method and body: followed, it would arrive here again and be counted twice.
+    case "redirect": return send(response, 307, "", { Location: path });
     case "hang": held.push(response); return;
     default: return send(response, 404, gatewayError("ORDER_NOT_FOUND", invoiceId));
   }
@@ -82,7 +83,7 @@ const server = createServer((request, response) => {
     }
     if (route[3]) return status(invoiceId, response, count(`status:${invoiceId}`));
     count(`sale:${invoiceId}`);
-    return sale(invoiceId, response);
+    return sale(invoiceId, response, path);
   });
 });
 

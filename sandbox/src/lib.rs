@@ -106,13 +106,16 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
 
 /// Every route, with logging, fault injection, CORS, the body limit and the security headers.
 pub fn router(app: Arc<App>) -> Router {
-    let api = Router::new()
+    let json_api = Router::new()
         .route("/merchant/auth/access-token", post(merchant::access_token))
         .route("/merchant/sale/initiate-sale", post(merchant::initiate_sale))
         .route("/merchant/sale/{invoice_id}/check", post(merchant::check_sale))
         .route("/merchant/v2/control", post(merchant::v2_control))
         .route("/paynet/dapi/v1/sale/{endpoint_id}/{invoice_id}", post(gateway::perform_sale))
         .route("/paynet/dapi/v1/sale/{endpoint_id}/{invoice_id}/status", post(gateway::sale_status))
+        .layer(middleware::map_response(reply::spec_errors));
+    let api = Router::new()
+        .merge(json_api)
         .route("/paynet/api/v2/sale/{endpoint_id}", post(v2::sale))
         .route("/paynet/api/v2/status/{endpoint_id}", post(v2::status))
         .route("/sandbox/3ds/{key}", get(gateway::challenge_page).post(gateway::challenge_submit))

@@ -16,6 +16,26 @@ pub fn fail(status: StatusCode, cause: ErrorCause, message: impl Into<String>, i
     json(status, &body)
 }
 
+/// The JSON routes' last layer: an error answered before a handler ran (axum's rejection of a body
+/// over [`crate::MAX_BODY_BYTES`], a wrong method, a path that does not parse) is plain text;
+/// it becomes the spec's fail JSON with the same status, as every other error of these routes is.
+pub async fn spec_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => format!("the body is over {} KB", crate::MAX_BODY_BYTES / 1024),
+        _ => status.canonical_reason().unwrap_or("refused").to_string(),
+    };
+    let cause = if status.is_server_error() { ErrorCause::ServerUnavailable } else { ErrorCause::InvalidRequest };
+    fail(status, cause, message, None)
+}
+
 /// A JSON answer.
 pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     // The wire types have string keys and finite numbers: serde_json cannot fail on them.

@@ -153,18 +153,6 @@ async fn a_tampered_signature_is_an_invalid_request() {
 }
 
 #[tokio::test]
-async fn a_nonce_is_accepted_once() {
-    let sandbox = sandbox().await;
-    let session = initiate(&sandbox, None).await;
-    assert_eq!(perform(&sandbox, &session, &perform_body(&session, "123")).await.status, 200);
-    let replay = perform(&sandbox, &session, &perform_body(&session, "123")).await;
-    assert_eq!(replay.status, 400);
-    let fail = parse(&replay);
-    assert_eq!(fail["error"]["cause"], "INVALID_REQUEST");
-    assert!(fail["error"]["message"].as_str().unwrap().contains("nonce"));
-}
-
-#[tokio::test]
 async fn a_wrong_check_signature_means_no_sale() {
     let sandbox = sandbox().await;
     let session = initiate(&sandbox, Some("check-signature")).await;
@@ -288,23 +276,48 @@ async fn faults_are_injected_only_when_asked() {
     assert_eq!(post(&sandbox, "/merchant/auth/access-token", &json!({}), None).await.status, 200);
 }
 
+/// Checks an answer is a refusal in the spec's fail format (`error.cause`, `error.code`,
+/// `error.message`) with `status`, and never echoes the card; returns the error.
+fn refused(answer: &Answer, status: u16) -> Value {
+    assert_eq!(answer.status, status, "{}", answer.body);
+    let error = parse(answer)["error"].clone();
+    assert!(error["cause"].is_string() && error["message"].is_string(), "not the fail format: {}", answer.body);
+    assert_eq!(error["code"], status.to_string());
+    assert!(!answer.body.contains("4111111111111111"), "{}", answer.body);
+    error
+}
+
 #[tokio::test]
 async fn abuse_gets_the_spec_fail_format_and_a_4xx() {
     let sandbox = sandbox().await;
     let session = initiate(&sandbox, None).await;
     let url = format!("{}/paynet/dapi/v1/sale/{}/{}", sandbox.url(), session.endpoint_id, session.invoice_id);
-    let malformed = client::post(&url, &[("Content-Type", "application/json")], "{\"consumer\":").await.unwrap();
-    assert_eq!((malformed.status, parse(&malformed)["error"]["cause"].clone()), (400, json!("INVALID_REQUEST")));
+    let json = [("Content-Type", "application/json")];
+    let malformed = client::post(&url, &json, "{\"consumer\":").await.unwrap();
+    assert_eq!(refused(&malformed, 400)["cause"], "INVALID_REQUEST");
     let wrong_type = client::post(&url, &[("Content-Type", "text/plain")], "{}").await.unwrap();
-    assert_eq!((wrong_type.status, parse(&wrong_type)["error"]["cause"].clone()), (415, json!("INVALID_REQUEST")));
-    let huge = client::post(&url, &[("Content-Type", "application/json")], vec![b' '; 70 * 1024]).await.unwrap();
-    assert_eq!(huge.status, 413);
+    assert_eq!(refused(&wrong_type, 415)["cause"], "INVALID_REQUEST");
+    let huge = client::post(&url, &json, vec![b' '; 70 * 1024]).await.unwrap();
+    assert_eq!(refused(&huge, 413)["message"], "the body is over 64 KB");
+    let wrong_method = client::get(&url).await.unwrap();
+    refused(&wrong_method, 405);
     let mut body = perform_body(&session, "123");
     body["sourceOfFunds"]["card"]["pin"] = json!("1234");
-    let unknown = perform(&sandbox, &session, &body).await;
-    assert_eq!(unknown.status, 400);
-    let message = parse(&unknown)["error"]["message"].as_str().unwrap().to_string();
-    assert!(message.contains("sourceOfFunds.card.pin") && !message.contains("4111"), "{message}");
+    let unknown_key = perform(&sandbox, &session, &body).await;
+    let message = refused(&unknown_key, 400)["message"].as_str().unwrap().to_string();
+    assert!(message.contains("sourceOfFunds.card.pin"), "{message}");
+
+    // An invoice the merchant never issued: the session's signature covers the invoice id.
+    let elsewhere = Session { invoice_id: "INV000000000000000000000000".into(), ..initiate(&sandbox, None).await };
+    refused(&perform(&sandbox, &elsewhere, &perform_body(&elsewhere, "123")).await, 400);
+    let status_body = json!({ "session": { "accessToken": elsewhere.access_token, "token": "0".repeat(32) } });
+    let status_url = format!("/paynet/dapi/v1/sale/{}/{}/status", elsewhere.endpoint_id, elsewhere.invoice_id);
+    assert_eq!(refused(&post(&sandbox, &status_url, &status_body, None).await, 404)["cause"], "ORDER_NOT_FOUND");
+
+    // A replayed nonce: the same signed perform sale twice.
+    assert_eq!(perform(&sandbox, &session, &perform_body(&session, "123")).await.status, 200);
+    let replay = refused(&perform(&sandbox, &session, &perform_body(&session, "123")).await, 400);
+    assert!(replay["message"].as_str().unwrap().contains("nonce"), "{replay}");
 }
 
 #[tokio::test]
@@ -347,4 +360,58 @@ async fn two_hundred_concurrent_flows_complete_and_lose_no_invoice() {
     }
     assert_eq!(sandbox.app.merchant.lock().invoice_count(), 200);
     assert_eq!(sandbox.app.gateway.lock().sale_count(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_concurrent_sales_with_one_in_ten_faulted_lose_no_invoice() {
+    const SALES: usize = 1_000;
+    let sandbox = std::sync::Arc::new(sandbox().await);
+    // The sessions first (50 at a time), then every perform sale at once.
+    let mut sessions = Vec::with_capacity(SALES);
+    for chunk in (0..SALES).collect::<Vec<_>>().chunks(50) {
+        let started: Vec<_> = chunk.iter().map(|_| tokio::spawn({ let sandbox = sandbox.clone(); async move { initiate(&sandbox, None).await } })).collect();
+        for session in started {
+            sessions.push(session.await.expect("a session"));
+        }
+    }
+    let faults = ["drop", "status=500", "status=429", "malformed", "delay=50,status=503"];
+    let sales: Vec<_> = sessions
+        .into_iter()
+        .enumerate()
+        .map(|(index, session)| {
+            let sandbox = sandbox.clone();
+            let fault = (index % 10 == 0).then(|| faults[(index / 10) % faults.len()]);
+            tokio::spawn(async move {
+                let url = format!("/paynet/dapi/v1/sale/{}/{}", session.endpoint_id, session.invoice_id);
+                let mut headers = vec![("Content-Type", "application/json")];
+                headers.extend(fault.map(|fault| ("X-Sandbox-Fault", fault)));
+                let body = serde_json::to_vec(&perform_body(&session, "123")).unwrap();
+                let answer = client::post(&format!("{}{url}", sandbox.url()), &headers, body).await;
+                (fault, session, answer)
+            })
+        })
+        .collect();
+    let mut accepted = Vec::new();
+    for sale in sales {
+        let (fault, session, answer) = sale.await.expect("the task ends");
+        match (fault, answer) {
+            (None, Ok(answer)) => {
+                assert_eq!(answer.status, 200, "{}", answer.body);
+                accepted.push((session, parse(&answer)["session"]["token"].as_str().unwrap().to_string()));
+            }
+            (Some("drop"), answer) => assert!(answer.is_err(), "{answer:?}"),
+            (Some("malformed"), Ok(answer)) => assert!(serde_json::from_str::<Value>(&answer.body).is_err()),
+            (Some(_), Ok(answer)) => assert!(answer.status == 429 || answer.status >= 500, "{}", answer.status),
+            (fault, Err(error)) => panic!("{fault:?}: no answer: {error}"),
+        }
+    }
+    assert_eq!(accepted.len(), SALES * 9 / 10);
+    // Every invoice is kept by the merchant, every accepted sale by the gateway, each answering.
+    assert_eq!(sandbox.app.merchant.lock().invoice_count(), SALES);
+    assert_eq!(sandbox.app.gateway.lock().sale_count(), accepted.len());
+    for (session, token) in accepted.iter().step_by(37) {
+        assert_eq!(status(&sandbox, session, token).await["state"], "PROCESSING");
+    }
+    // And the sandbox still takes a whole new sale.
+    assert_eq!(sale(&sandbox, "123").await.2["state"], "APPROVED");
 }

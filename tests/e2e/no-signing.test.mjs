@@ -1,14 +1,36 @@
-// The browser package carries no signing: no export, type or parameter for it, no SHA-1 code in
-// the .wasm, and the `server` feature of connpay-core is not in the wasm build's dependency graph.
-import { test } from "node:test";
+// The browser package carries no signing. What is checked is the packed tarball, as npm would
+// publish it (`npm pack ./pkg`): no export, type or parameter for signing, no SHA-1 code in the
+// .wasm, no file that mentions a control key; and the `server` feature of connpay-core is not in
+// the wasm build's dependency graph.
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const pkg = (file) => readFile(new URL(`../../pkg/${file}`, import.meta.url));
 const SIGNING = /sign|hmac|sha1|sha_1|secret|merchant_?control|control_?key/i;
+
+let unpacked;
+before(async () => {
+  const scratch = await mkdtemp(join(tmpdir(), "connpay-tarball-"));
+  const [{ filename }] = JSON.parse(execFileSync("npm", ["pack", "./pkg", "--json", "--pack-destination", scratch], { cwd: root, encoding: "utf8" }));
+  execFileSync("tar", ["-xzf", join(scratch, filename), "-C", scratch]);
+  unpacked = join(scratch, "package");
+});
+const pkg = (file) => readFile(join(unpacked, file));
+
+test("no code file of the tarball (.wasm, .js, .d.ts) names a control key or a signing function", async () => {
+  // The README may explain that the key stays on the server; the code may not mention it at all.
+  const files = (await readdir(unpacked)).filter((file) => /\.(wasm|js|d\.ts)$/.test(file));
+  assert.deepEqual(files.sort(), ["connpay_checkout.d.ts", "connpay_checkout.js", "connpay_checkout_bg.wasm", "connpay_checkout_bg.wasm.d.ts"]);
+  for (const file of files) {
+    const text = (await pkg(file)).toString("latin1");
+    assert.doesNotMatch(text, /merchantControl|controlKey|control_key|MerchantControl|hmac_hex|session_signature|v2_sale_control/, file);
+  }
+});
 
 test("no .wasm export names signing, and no SHA-1 constant is in the module", async () => {
   const bytes = await pkg("connpay_checkout_bg.wasm");

@@ -1,0 +1,130 @@
+//! Every parser and validator of the core, driven by one arbitrary input each. Shared by the
+//! property tests (`no_panic.rs`) and the cargo-fuzz targets (`fuzz/fuzz_targets/*.rs`, which
+//! include this file by path), so that both attack exactly the same entry points.
+//!
+//! Each function must return for any input; the few invariants checked here hold for every input
+//! (a valid verdict is potentially valid; a formatted number keeps only digits and spaces).
+
+use connpay_core::browser::{fit_accept_header, fit_language, is_well_formed_language, BrowserInfo, BrowserReadings};
+use connpay_core::card::{self, BrandId, CardInput, HolderInput, Input, Verdict, YearMonth, BRANDS};
+use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
+use connpay_core::checkout::messages::Locale;
+use connpay_core::gateway::{is_safe_page, Gateway};
+use connpay_core::percent::{decode_component, form_pairs};
+use connpay_core::sale::{
+    read_json, validate_check_sale, validate_initiate_sale, validate_perform_sale, validate_status_call, CheckSaleRequest,
+    ErrorCause, InitiateSaleRequest, Outcome, PerformSaleRequest, SaleRoute, SaleStatus, StatusSession, SuccessResponse,
+};
+use connpay_core::v2::{minor_units, parse_v2_response, parse_v2_sale_form, validate_v2_sale, V2SaleRequest};
+
+fn today() -> YearMonth {
+    YearMonth::new(2026, 11).expect("a valid month")
+}
+
+fn sound(verdict: &Verdict) {
+    assert!(!verdict.valid || verdict.potentially_valid, "valid but not potentially valid: {verdict:?}");
+    assert_eq!(verdict.valid, verdict.code.is_none(), "{verdict:?}");
+}
+
+/// The card fields as typed: number, expiry, CVV (each brand), holder, the whole card, and the
+/// checkout's edits of each field with every caret and deletion.
+pub fn card_fields(text: &str) {
+    let number = card::validate_number(text);
+    sound(&number.verdict);
+    assert!(number.formatted.bytes().all(|b| b.is_ascii_digit() || b == b' '), "{:?}", number.formatted);
+    assert!(card::format_number(text).bytes().all(|b| b.is_ascii_digit() || b == b' '));
+    sound(&card::validate_expiry(text, today()).verdict);
+    sound(&card::validate_cvv(text, None));
+    for brand in &BRANDS {
+        sound(&card::validate_cvv(text, Some(brand)));
+    }
+    let _ = BrandId::parse(text);
+    let _ = card::detect(text.as_bytes());
+    let as_input = Input::Text(text);
+    let holder = HolderInput { first_name: as_input, last_name: Input::Absent, printed_name: as_input };
+    sound(&card::validate_holder(holder).verdict);
+    let whole = card::validate_card(CardInput { number: as_input, expiry: as_input, cvv: as_input, holder }, today());
+    assert!(!whole.valid || whole.number.verdict.valid);
+    for caret in [0, text.len() / 2, text.len(), text.len() + 3] {
+        for deletion in [Deletion::None, Deletion::Backward, Deletion::Forward] {
+            let edit = Edit { previous_digits: text.len() % 25, value: text, caret, deletion };
+            for edited in [edit_number(edit), edit_expiry(edit), edit_cvv(edit, None)] {
+                assert!(edited.caret <= edited.value.len());
+            }
+        }
+    }
+    let _ = Locale::parse(text);
+    let _ = Deletion::of_input_type(text);
+}
+
+/// A JSON body read as each wire type the module and the sandbox read, then validated.
+pub fn wire_json(bytes: &[u8]) {
+    let route = SaleRoute { endpoint_id: Some("1111".into()), invoice_id: Some("INV1".into()) };
+    if let Ok(request) = read_json::<PerformSaleRequest>(bytes) {
+        let _ = validate_perform_sale(&route, &request, today());
+        let _ = request.normalized();
+    }
+    if let Ok(request) = read_json::<InitiateSaleRequest>(bytes) {
+        let _ = validate_initiate_sale(&request);
+    }
+    if let Ok(request) = read_json::<CheckSaleRequest>(bytes) {
+        let _ = validate_check_sale(&request);
+    }
+    if let Ok(session) = read_json::<StatusSession>(bytes) {
+        let _ = validate_status_call(&route, &session);
+    }
+    if let Ok(request) = read_json::<V2SaleRequest>(bytes) {
+        let _ = validate_v2_sale(&request, today());
+    }
+}
+
+/// A gateway answer (status and body) classified as perform sale's and as sale status's.
+pub fn gateway_response(status: u16, body: &str) {
+    let _ = Outcome::<SuccessResponse>::classify(status, body);
+    let _ = Outcome::<SaleStatus>::classify(status, body);
+    let _ = ErrorCause::parse(body);
+}
+
+/// An /api/v2 answer, and an /api/v2/sale form body as the sandbox reads it.
+pub fn v2_text(bytes: &[u8]) {
+    let _ = parse_v2_response(bytes);
+    let text = String::from_utf8_lossy(bytes);
+    let _ = parse_v2_sale_form(&text);
+    let _ = form_pairs(&text);
+    let _ = decode_component(&text);
+    for exponent in [0, 2, 3, u32::MAX] {
+        let _ = minor_units(&text, exponent);
+    }
+}
+
+/// A configured gateway URL and a 3-D Secure page URL.
+pub fn urls(text: &str) {
+    if let Ok(gateway) = Gateway::parse(text) {
+        // What was accepted is accepted again, unchanged: normalisation is idempotent.
+        assert_eq!(Gateway::parse(gateway.base_url()).as_ref(), Ok(&gateway));
+    }
+    let _ = is_safe_page(text);
+}
+
+/// The 3-D Secure browser fields read from the page and the merchant's server.
+pub fn browser_fields(text: &str, number: f64) {
+    let _ = fit_language(text);
+    let _ = is_well_formed_language(text);
+    let _ = fit_accept_header(text);
+    let readings = BrowserReadings {
+        color_depth: Some(number),
+        screen_height: Some(number),
+        screen_width: Some(number),
+        time_zone_offset: Some(number),
+        language: Some(text.to_string()),
+        user_agent: Some(text.to_string()),
+        java_enabled: Some(number > 0.0),
+        accept_header: Some(text.to_string()),
+        ip_address: Some(text.to_string()),
+    };
+    let mut info = BrowserInfo::from_readings(&readings);
+    for (_, wire, _) in info.fields() {
+        let _ = info.set_form_field(wire, text.to_string());
+    }
+    let _ = info.set_form_field(text, text.to_string());
+}

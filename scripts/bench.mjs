@@ -5,7 +5,7 @@
 // session, and the throughput is reported as a ratio of two libraries measured in the same page,
 // round after round, because these machines are noisy.
 import { execFileSync, execSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -298,5 +298,8 @@ synchronously inside it), after a warm-up of 20 sets.
 p50 ${ms(figures.keystroke.p50)} ms, p99 ${ms(figures.keystroke.p99)} ms, slowest ${ms(figures.keystroke.max)} ms. The page is not cross-origin
 isolated, so Chromium's timer is coarsened (smallest non-zero sample: ${ms(figures.keystroke.resolution)} ms).
 `;
-writeFileSync(at("BENCHMARKS.md"), report);
+// npm run fuzz's section (executions and crashes) is kept as it was.
+const previous = existsSync(at("BENCHMARKS.md")) ? readFileSync(at("BENCHMARKS.md"), "utf8") : "";
+const fuzzing = previous.match(/<!-- fuzz:start[\s\S]*?<!-- fuzz:end -->/)?.[0];
+writeFileSync(at("BENCHMARKS.md"), fuzzing ? `${report.trimEnd()}\n\n${fuzzing}\n` : report);
 console.log(report);

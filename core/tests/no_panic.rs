@@ -64,6 +64,11 @@ proptest! {
     }
 
     #[test]
+    fn v2_text_takes_amount_like_text(text in "[0-9.]{0,25}") {
+        harness::v2_text(text.as_bytes());
+    }
+
+    #[test]
     fn v2_text_takes_damaged_valid_bodies(which in 0..3usize, at in any::<usize>(), length in 0usize..40, patch in "[=&%+a-zA-Z0-9\n ]{0,30}") {
         harness::v2_text(&damaged(V2_BODIES[which], at, length, patch.as_bytes()));
     }

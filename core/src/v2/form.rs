@@ -30,8 +30,15 @@ pub fn minor_units(amount: &str, exponent: u32) -> Option<u64> {
     if whole.is_empty() || !digits(whole) || !digits(fraction) {
         return None;
     }
-    // Both parts are ASCII digits: appending the missing decimals gives the minor units.
-    format!("{whole}{fraction}{}", "0".repeat(missing_decimals)).parse().ok()
+    // Counted, not spelled out: an exponent of u32::MAX must not become four billion zeros.
+    let mut units: u64 = 0;
+    for digit in whole.bytes().chain(fraction.bytes()) {
+        units = units.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+    }
+    if units == 0 {
+        return Some(0);
+    }
+    units.checked_mul(10u64.checked_pow(u32::try_from(missing_decimals).ok()?)?)
 }
 
 /// The parts of the v2 `control` that are not secret: SHA-1 is taken over these, concatenated,
@@ -204,6 +211,12 @@ mod tests {
             ("", 2, None),
             ("99999999999999999999", 2, None),
             ("1.2.3", 2, None),
+            // Found by `npm run fuzz` (v2_text): a huge exponent was spelled out as zeros (OOM).
+            ("8", u32::MAX, None),
+            ("0", u32::MAX, Some(0)),
+            ("18446744073709551615", 0, Some(u64::MAX)),
+            ("1844674407370955161.6", 1, None),
+            ("0000000000000000000000001", 2, Some(100)),
         ] {
             assert_eq!(minor_units(amount, exponent), minor, "{amount} with {exponent} decimals");
         }

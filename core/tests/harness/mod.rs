@@ -15,7 +15,8 @@ use connpay_core::sale::{
     read_json, validate_check_sale, validate_initiate_sale, validate_perform_sale, validate_status_call, CheckSaleRequest,
     ErrorCause, InitiateSaleRequest, Outcome, PerformSaleRequest, SaleRoute, SaleStatus, StatusSession, SuccessResponse,
 };
-use connpay_core::v2::{minor_units, parse_v2_response, parse_v2_sale_form, validate_v2_sale, V2SaleRequest};
+use connpay_core::iso::{currency_exponent, is_country_alpha2, is_country_alpha3};
+use connpay_core::v2::{self, minor_units, parse_v2_response, parse_v2_sale_form, validate_v2_sale, ControlParts, V2SaleRequest};
 
 fn today() -> YearMonth {
     YearMonth::new(2026, 11).expect("a valid month")
@@ -75,6 +76,7 @@ pub fn wire_json(bytes: &[u8]) {
     }
     if let Ok(request) = read_json::<V2SaleRequest>(bytes) {
         let _ = validate_v2_sale(&request, today());
+        let _ = ControlParts::of(&request);
     }
 }
 
@@ -85,11 +87,16 @@ pub fn gateway_response(status: u16, body: &str) {
     let _ = ErrorCause::parse(body);
 }
 
-/// An /api/v2 answer, and an /api/v2/sale form body as the sandbox reads it.
+/// An /api/v2 answer; an /api/v2/sale form body as the sandbox reads it, then validated; an
+/// amount with any exponent; currency and country codes.
 pub fn v2_text(bytes: &[u8]) {
     let _ = parse_v2_response(bytes);
     let text = String::from_utf8_lossy(bytes);
-    let _ = parse_v2_sale_form(&text);
+    if let Ok(parsed) = parse_v2_sale_form(&text) {
+        let _ = validate_v2_sale(&parsed.request, today());
+    }
+    let _ = v2::wire_name(&text);
+    let _ = (currency_exponent(&text), v2::currency_exponent(&text), is_country_alpha2(&text), is_country_alpha3(&text));
     let _ = form_pairs(&text);
     let _ = decode_component(&text);
     for exponent in [0, 2, 3, u32::MAX] {
@@ -127,4 +134,5 @@ pub fn browser_fields(text: &str, number: f64) {
         let _ = info.set_form_field(wire, text.to_string());
     }
     let _ = info.set_form_field(text, text.to_string());
+    let _ = BrowserInfo::wire_name(text);
 }

@@ -3,7 +3,7 @@
 //
 // `?locale=ru` shows the page in Russian; `?timeoutMs=…` shortens the gateway timeout (tests).
 import init, { mountCheckout } from "/pkg/connpay_checkout.js";
-import { getSession } from "./shop-server.js";
+import { shopCheckout } from "./shop-server.js";
 
 const params = new URLSearchParams(location.search);
 const locale = params.get("locale") === "ru" ? "ru" : "en";
@@ -33,11 +33,7 @@ translatePage();
 await init();
 const form = document.getElementById("checkout");
 mountCheckout(form, {
-  gateway: location.origin,
-  amountCentis: 1042,
-  currency: "EUR",
-  consumer: { email: "payer@example.com" },
-  getSession,
+  ...shopCheckout,
   locale,
   timeoutMs,
   pollIntervalMs: 500,

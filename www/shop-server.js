@@ -1,6 +1,6 @@
 // The shop's server as its pages call it: here the sandbox's reference merchant server, which
 // authenticates the payer and initiates the sale (it signs; it never sees the card). Shared by the
-// demo and the package's consumer test (tests/e2e/consumer/).
+// demo and the tests' shop pages (tests/e2e/consumer/, tests/e2e/hygiene/).
 
 /** The shop's server: POSTs JSON, and fails with the server's own message. */
 async function postJson(path, body) {
@@ -30,3 +30,12 @@ export async function getSession({ amountCentis, currency, consumer }) {
     signature: initiated.session.signature,
   };
 }
+
+/** The order every page of the shop pays, and where: the options mountCheckout always gets. */
+export const shopCheckout = {
+  gateway: location.origin,
+  amountCentis: 1042,
+  currency: "EUR",
+  consumer: { email: "payer@example.com" },
+  getSession,
+};

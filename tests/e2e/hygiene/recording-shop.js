@@ -2,7 +2,7 @@
 // demo's checkout with every callback's argument recorded in `window.recorded`, and the module's
 // memory in `window.connpayMemory`, for the test to search.
 import init, { mountCheckout } from "/pkg/connpay_checkout.js";
-import { getSession } from "/shop-server.js";
+import { shopCheckout } from "/shop-server.js";
 
 const { memory } = await init();
 window.connpayMemory = memory;
@@ -13,11 +13,7 @@ const record = (name, end) => (value) => {
 };
 const form = document.getElementById("checkout");
 mountCheckout(form, {
-  gateway: location.origin,
-  amountCentis: 1042,
-  currency: "EUR",
-  consumer: { email: "payer@example.com" },
-  getSession,
+  ...shopCheckout,
   pollIntervalMs: 300,
   onChange: record("onChange"),
   onBrand: record("onBrand"),

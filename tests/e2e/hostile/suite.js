@@ -109,8 +109,14 @@ export async function run() {
         calls += 1;
         try {
           const result = call(make());
-          // A promise must settle the same way: resolved, or rejected with a coded Error.
-          if (result instanceof Promise) await Promise.race([result, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+          // A promise must settle the same way, and soon: resolved, or rejected with a coded
+          // Error. Every hostile call is refused before any request, or ends on the sandbox's
+          // refusal, so none has a reason to stay pending.
+          if (result instanceof Promise) {
+            const pending = Symbol("pending");
+            const settled = await Promise.race([result, new Promise((resolve) => setTimeout(resolve, 2_000, pending))]);
+            if (settled === pending) failures.push(`${name}#${way}(${label}): still pending after 2 s`);
+          }
         } catch (error) {
           const why = problem(error);
           if (why) failures.push(`${name}#${way}(${label}): ${why}`);

@@ -26,6 +26,16 @@ impl Error {
         Error::new(ErrorCode::ArgumentInvalid, message).at(path)
     }
 
+    /// Options that no sale could be made with: `argument.invalid` at the first problem's path,
+    /// every problem on `errors`.
+    pub(crate) fn invalid_options(errors: &[FieldError]) -> Error {
+        let (path, message) = errors.first().map_or(("options", "the options are not valid"), |first| (first.path.as_str(), first.message.as_str()));
+        let list = crate::js::to_js(&errors).unwrap_or(JsValue::NULL);
+        Error::new(ErrorCode::ArgumentInvalid, format!("option {path}: {message}; see `errors` for every problem"))
+            .at(path)
+            .with("errors", list)
+    }
+
     /// The result could not be converted for JavaScript.
     pub(crate) fn internal() -> Error {
         Error::new(ErrorCode::Internal, "the module could not convert its answer to a JavaScript value")
@@ -53,6 +63,15 @@ impl Error {
     pub(crate) fn at(mut self, path: &str) -> Error {
         self.path = Some(path.to_string());
         self
+    }
+
+    /// Adds a property unless the error already has one of that name.
+    pub(crate) fn with_default(self, key: &'static str, value: JsValue) -> Error {
+        if self.details.iter().any(|(known, _)| *known == key) {
+            self
+        } else {
+            self.with(key, value)
+        }
     }
 
     /// Adds a property to the thrown object.

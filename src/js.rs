@@ -119,8 +119,9 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     js_sys::JSON::parse(&json).map_err(|_| Error::internal())
 }
 
-/// An options object (`{ timeoutMs, signal, … }`), read one key at a time. A missing object or
-/// key takes the default; a value of the wrong kind is an `argument.invalid` naming the key.
+/// An options object (`{ timeoutMs, signal, … }`), read one own key at a time: a key set on
+/// `Object.prototype` by anything else on the page is not an option. A missing object or key
+/// takes the default; a value of the wrong kind is an `argument.invalid` naming the key.
 pub(crate) struct Options(JsValue);
 
 impl Options {
@@ -133,11 +134,27 @@ impl Options {
     }
 
     pub(crate) fn get(&self, key: &str) -> Result<JsValue, Error> {
-        if self.0.is_undefined() || self.0.is_null() {
-            return Ok(JsValue::UNDEFINED);
+        own(&self.0, key).map_err(|_| Error::invalid_argument(key, "this option could not be read"))
+    }
+
+    /// Refuses a key that is not in `known` (a typo such as `onSucess`), naming it (inside the
+    /// option `within`, if any) and the nearest known key. Symbol keys are left alone.
+    pub(crate) fn only(&self, within: &str, known: &[&str]) -> Result<(), Error> {
+        if !self.0.is_object() {
+            return Ok(());
         }
-        Reflect::get(&self.0, &JsValue::from_str(key))
-            .map_err(|_| Error::invalid_argument(key, "this option could not be read"))
+        let keys = Reflect::own_keys(&self.0).map_err(|_| Error::invalid_argument("options", "the options could not be read"))?;
+        for key in keys.iter().filter_map(|key| key.as_string()) {
+            if !known.contains(&key.as_str()) {
+                let message = match connpay_core::checkout::nearest(&key, known) {
+                    Some(near) => format!("unknown option; did you mean {near}?"),
+                    None => "unknown option".to_string(),
+                };
+                let path = if within.is_empty() { key } else { format!("{within}.{key}") };
+                return Err(Error::invalid_argument(&path, &message));
+            }
+        }
+        Ok(())
     }
 
     /// A duration in milliseconds: a finite number from 0 to 2^31 − 1 (the timers' limit).
@@ -169,6 +186,20 @@ impl Options {
         }
         value.dyn_into().map(Some).map_err(|_| Error::invalid_argument(key, "this option must be a function"))
     }
+}
+
+/// `object[key]` if `object` has `key` as its own property (a getter of its own runs); undefined
+/// when it does not, or is not an object. `Err` when a getter or a Proxy trap throws.
+pub(crate) fn own(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    if !object.is_object() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let key = JsValue::from_str(key);
+    let object: &js_sys::Object = object.unchecked_ref();
+    if Reflect::get_own_property_descriptor(object, &key)?.is_undefined() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    Reflect::get(object, &key)
 }
 
 /// Reads a request object into the core's model; a wrong type or unknown key is a field error.

@@ -28,7 +28,7 @@ pub use card::{
     validate_expiry, validate_holder,
 };
 pub use browser::{collect_browser_info, BrowserInfoOptions};
-pub use checkout::{mount_checkout, Checkout, CheckoutOptions};
+pub use checkout::{mount_checkout, CheckoutOptions};
 pub use error::Error;
 pub use sale::{
     perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, Gateway,

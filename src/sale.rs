@@ -1,17 +1,17 @@
-//! The gateway calls: perform sale, sale status, polling to a final state, and the one-sale
-//! session. Each call validates in the core, sends the core's request once, and hands the
-//! answer back to the core to classify.
+//! The gateway calls: perform sale, sale status, polling to a final state, and the sale session
+//! of one checkout. Each call validates in the core, sends the core's request once, and hands
+//! the answer back to the core to classify.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use connpay_core::checkout::attempts::{Attempts, Refusal};
 use connpay_core::gateway;
 use connpay_core::sale::{
-    perform_sale_request, sale_status_request, validate_perform_sale, validate_status_call,
-    HttpRequest, Outcome, PerformSaleCall, PollStep, SaleAccepted, SaleGuard, SaleRoute, SaleStatus,
-    StatusPoll, StatusSession,
+    perform_sale_request, sale_status_request, validate_perform_sale, validate_status_call, HttpRequest, Outcome,
+    PerformSaleCall, PollStep, SaleRoute, SaleStatus, StatusPoll, StatusSession,
 };
-use connpay_core::ErrorCode;
+use connpay_core::{ErrorCode, FieldError};
 use js_sys::Promise;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -74,36 +74,33 @@ pub(crate) fn read_gateway(value: &JsValue) -> Result<gateway::Gateway, Error> {
 pub(crate) struct PreparedSale {
     pub(crate) invoice_id: String,
     pub(crate) endpoint_id: String,
-    http: HttpRequest,
+    /// The consumer's access token, which the sale's status calls need too.
+    pub(crate) access_token: String,
+    pub(crate) http: HttpRequest,
 }
 
 fn prepare_sale(gateway: &gateway::Gateway, request: JsValue) -> Result<PreparedSale, Error> {
     let call: PerformSaleCall = read_model(request).map_err(|error| Error::invalid_request(&[error]))?;
-    prepare_call(gateway, call)
+    prepare_call(gateway, call).map_err(|errors| Error::invalid_request(&errors))
 }
 
 /// Validates a perform sale (the card's expiry against the browser's clock) and builds its
-/// request; an invalid one is `request.invalid`.
-pub(crate) fn prepare_call(gateway: &gateway::Gateway, call: PerformSaleCall) -> Result<PreparedSale, Error> {
-    let today = js::today(None)?;
+/// request; `Err` holds every problem.
+pub(crate) fn prepare_call(gateway: &gateway::Gateway, call: PerformSaleCall) -> Result<PreparedSale, Vec<FieldError>> {
+    let today = js::today(None).map_err(|_| Vec::new())?;
     let (route, body) = call.split();
-    require_valid(validate_perform_sale(&route, &body, today))?;
-    let (endpoint_id, invoice_id) = (route.endpoint_id.unwrap_or_default(), route.invoice_id.unwrap_or_default());
-    let http = perform_sale_request(gateway, &endpoint_id, &invoice_id, &body);
-    Ok(PreparedSale { invoice_id, endpoint_id, http })
-}
-
-impl PreparedSale {
-    /// Sends the sale once under `guard`, which must have let it begin, and records its end.
-    pub(crate) async fn send(&self, timeout_ms: f64, signal: Option<&AbortSignal>, guard: &RefCell<SaleGuard>) -> Outcome<SaleAccepted> {
-        let outcome = exchange(&self.http, timeout_ms, signal).await;
-        guard.borrow_mut().finish(&self.invoice_id, outcome.sale_end());
-        outcome
+    let errors = validate_perform_sale(&route, &body, today);
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    let (endpoint_id, invoice_id) = (route.endpoint_id.unwrap_or_default(), route.invoice_id.unwrap_or_default());
+    let access_token = body.session.as_ref().and_then(|session| session.access_token.clone()).unwrap_or_default();
+    let http = perform_sale_request(gateway, &endpoint_id, &invoice_id, &body);
+    Ok(PreparedSale { invoice_id, endpoint_id, access_token, http })
 }
 
 /// Sends a request once and classifies the answer; no answer is an unknown outcome.
-async fn exchange<T: DeserializeOwned>(http: &HttpRequest, timeout_ms: f64, signal: Option<&AbortSignal>) -> Outcome<T> {
+pub(crate) async fn exchange<T: DeserializeOwned>(http: &HttpRequest, timeout_ms: f64, signal: Option<&AbortSignal>) -> Outcome<T> {
     match transport::send(http, timeout_ms, signal).await {
         Ok(answer) => Outcome::classify(answer.status, &answer.body),
         Err(reason) => Outcome::unknown(reason),
@@ -139,30 +136,40 @@ pub fn perform_sale(
     promise(start_sale(&gateway, request, options.map(Into::into), None))
 }
 
-fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, guard: Option<Rc<RefCell<SaleGuard>>>) -> Result<Promise, Error> {
+fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, attempts: Option<Rc<RefCell<Attempts>>>) -> Result<Promise, Error> {
     let gateway = read_gateway(gateway)?;
     let options = Options::read(options)?;
     let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS)?;
     let signal = options.signal()?;
     let sale = prepare_sale(&gateway, request)?;
     refuse_if_aborted(signal.as_ref())?;
-    if let Some(guard) = &guard {
-        guard.borrow_mut().begin(&sale.invoice_id).map_err(|code| Error::new(code, guard_message(code)))?;
+    if let Some(attempts) = &attempts {
+        let mut attempts = attempts.borrow_mut();
+        attempts.begin().map_err(refused)?;
+        attempts.send_sale(&sale.invoice_id);
     }
     Ok(future_to_promise(async move {
-        let outcome = match guard {
-            Some(guard) => sale.send(timeout_ms, signal.as_ref(), &guard).await,
-            None => exchange(&sale.http, timeout_ms, signal.as_ref()).await,
-        };
+        let outcome = exchange(&sale.http, timeout_ms, signal.as_ref()).await;
+        if let Some(attempts) = attempts {
+            attempts.borrow_mut().sale_answered(&sale.invoice_id, &outcome);
+        }
         Ok(js::to_js(&outcome)?)
     }))
 }
 
-fn guard_message(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::SaleInFlight => "this checkout already has a sale in flight",
-        ErrorCode::SaleAlreadyAccepted => "this checkout's sale was already accepted",
-        _ => "this invoice's sale may have reached the gateway; check its status instead of sending it again",
+/// Why a `SaleSession` sends nothing now.
+fn refused(refusal: Refusal) -> Error {
+    let message = match &refusal {
+        Refusal::InFlight => "this session already has a sale in flight",
+        Refusal::Accepted | Refusal::Finished => "this session's sale was already accepted",
+        Refusal::Unsettled(_) => {
+            "an earlier sale of this session may have been processed: learn its invoice's fate on the server, then allowNewAttempt(invoiceId)"
+        }
+    };
+    let error = Error::new(refusal.code(), message);
+    match refusal {
+        Refusal::Unsettled(report) => error.with("invoiceId", report.invoice_id.map_or(JsValue::NULL, |id| JsValue::from_str(&id))),
+        _ => error,
     }
 }
 
@@ -191,7 +198,7 @@ impl StatusCall {
         })
     }
 
-    fn http(&self) -> HttpRequest {
+    pub(crate) fn http(&self) -> HttpRequest {
         sale_status_request(&self.gateway, &self.endpoint_id, &self.invoice_id, self.session.clone())
     }
 }
@@ -294,13 +301,15 @@ pub(crate) async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Resu
     }
 }
 
-/// One checkout's sale: refuses a second `performSale` while one is in flight
-/// (`sale.in_flight`), after one was accepted (`sale.already_accepted`), and for an invoice
-/// whose outcome is unknown (`sale.outcome_unknown`).
+/// One checkout's sales, under the same rules as `mountCheckout`'s attempts: a second
+/// `performSale` is refused while one is in flight (`sale.in_flight`), after one was accepted
+/// (`sale.already_accepted`), and after one whose outcome is unknown (`sale.outcome_unknown`,
+/// with its `invoiceId`) until `allowNewAttempt(invoiceId)`. A sale the gateway refused leaves
+/// the session free.
 #[wasm_bindgen]
 pub struct SaleSession {
     gateway: JsValue,
-    guard: Rc<RefCell<SaleGuard>>,
+    attempts: Rc<RefCell<Attempts>>,
 }
 
 #[wasm_bindgen]
@@ -309,24 +318,37 @@ impl SaleSession {
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue) -> Result<SaleSession, Error> {
         let checked = read_gateway(&gateway)?;
-        Ok(SaleSession { gateway: checked.base_url().into(), guard: Rc::default() })
+        Ok(SaleSession { gateway: checked.base_url().into(), attempts: Rc::default() })
     }
 
-    /// Like the module's `performSale`, under this session's one-sale rules. A refusal rejects
-    /// the returned promise; nothing is sent.
+    /// Like the module's `performSale`, under this session's rules. A refusal rejects the
+    /// returned promise; nothing is sent.
     #[wasm_bindgen(js_name = performSale, unchecked_return_type = "Promise<SaleOutcome>")]
     pub fn perform_sale(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
         options: Option<RequestOptions>,
     ) -> Promise {
-        promise(start_sale(&self.gateway, request, options.map(Into::into), Some(self.guard.clone())))
+        promise(start_sale(&self.gateway, request, options.map(Into::into), Some(self.attempts.clone())))
     }
 
     /// Whether a sale is being sent now.
     #[wasm_bindgen(getter, js_name = inFlight)]
     pub fn in_flight(&self) -> bool {
-        self.guard.borrow().in_flight()
+        self.attempts.borrow().refusal() == Some(Refusal::InFlight)
+    }
+
+    /// After a sale whose outcome was unknown: the merchant's server learnt that `invoiceId` was
+    /// not charged, so the session may send a new sale. Throws `argument.invalid` unless
+    /// `invoiceId` is that sale's invoice.
+    #[wasm_bindgen(js_name = allowNewAttempt)]
+    pub fn allow_new_attempt(&self, #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue) -> Result<(), Error> {
+        let allowed = invoice_id.as_string().is_some_and(|invoice_id| self.attempts.borrow_mut().allow(&invoice_id));
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error::invalid_argument("invoiceId", "this session has no sale of unknown outcome with that invoice"))
+        }
     }
 }
 

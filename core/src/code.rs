@@ -146,8 +146,14 @@ error_codes! {
     /// `mountCheckout`: the merchant's `getSession` failed or gave no usable session; nothing
     /// was sent.
     CheckoutSession => "checkout.session",
-    /// `mountCheckout`: the payer closed the 3-D Secure window; the sale reached no final state.
+    /// `mountCheckout`: the payer closed the 3-D Secure window before the issuer answered; the
+    /// sale cannot complete and nothing was charged.
     CheckoutCancelled => "checkout.cancelled",
+    /// `mountCheckout`: the checkout was unmounted while its sale was on its way or being
+    /// followed; the invoice's fate is the merchant's to learn.
+    CheckoutUnmounted => "checkout.unmounted",
+    /// Thrown: `mountCheckout` on a form that already has a mounted checkout.
+    CheckoutAlreadyMounted => "checkout.already_mounted",
     /// Thrown: no final state within `maxWaitMs`.
     StatusTimeout => "status.timeout",
     /// Thrown: status polling was aborted by the caller's signal.

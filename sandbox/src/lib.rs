@@ -4,7 +4,7 @@
 //! One process serves:
 //! - the demo page (`www/`) and the built package (`/pkg/`) under a strict Content-Security-Policy;
 //! - the merchant server: `/merchant/auth/access-token`, `/merchant/sale/initiate-sale`,
-//!   `/merchant/sale/{invoiceId}/check`, `/merchant/v2/control`;
+//!   `/merchant/sale/{invoiceId}/check`, `/merchant/sale/{invoiceId}/settle`, `/merchant/v2/control`;
 //! - the gateway: `/paynet/dapi/v1/sale/{endpointId}/{invoiceId}` (and `/status`),
 //!   `/paynet/api/v2/sale/{endpointId}`, `/paynet/api/v2/status/{endpointId}`, and the emulated
 //!   3-D Secure page `/sandbox/3ds/{key}`.
@@ -110,6 +110,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/merchant/auth/access-token", post(merchant::access_token))
         .route("/merchant/sale/initiate-sale", post(merchant::initiate_sale))
         .route("/merchant/sale/{invoice_id}/check", post(merchant::check_sale))
+        .route("/merchant/sale/{invoice_id}/settle", post(merchant::settle))
         .route("/merchant/v2/control", post(merchant::v2_control))
         .route("/paynet/dapi/v1/sale/{endpoint_id}/{invoice_id}", post(gateway::perform_sale))
         .route("/paynet/dapi/v1/sale/{endpoint_id}/{invoice_id}/status", post(gateway::sale_status))

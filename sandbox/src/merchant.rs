@@ -1,6 +1,7 @@
 //! The reference merchant server (the Connecting Party's side, FACTS §1–2): access token,
-//! initiate sale, check sale (spec `004`), and the v2 `control`. It keeps its own invoices, apart
-//! from the gateway emulator's sales, as a real merchant server would.
+//! initiate sale, check sale (spec `004`), settling an invoice whose outcome the page could not
+//! learn, and the v2 `control`. It keeps its own invoices, apart from the gateway emulator's
+//! sales, as a real merchant server would.
 
 use std::sync::Arc;
 
@@ -9,13 +10,15 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use connpay_core::sale::{
-    validate_check_sale, validate_initiate_sale, CheckSaleRequest, CheckSaleResponse, CheckedSession, CheckedTransaction,
-    ErrorCause, InitiateSaleRequest, InitiateSaleResponse, NonceSignature,
+    sale_status_request, validate_check_sale, validate_initiate_sale, CheckSaleRequest, CheckSaleResponse, CheckedSession,
+    CheckedTransaction, ErrorCause, InitiateSaleRequest, InitiateSaleResponse, NonceSignature, Outcome, SaleStatus,
+    StatusSession,
 };
 use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
 use connpay_core::v2::{validate_v2_sale, ControlParts, V2SaleRequest};
 use serde::{Deserialize, Serialize};
 
+use crate::client;
 use crate::fault::Fault;
 use crate::reply::{fail, invalid, json, read_json};
 use crate::store::{random_hex, Bounded};
@@ -30,6 +33,10 @@ pub struct Invoice {
     currency: String,
     /// Test hook: answer check sale with a wrong `checkSignature`.
     wrong_check_signature: bool,
+    /// The sale's session token, from the gateway's check sale: what asking its status needs.
+    sale_token: Option<String>,
+    /// Settled before any check sale came: a later one is refused, so it can never be charged.
+    voided: bool,
 }
 
 /// The merchant's memory.
@@ -103,6 +110,8 @@ pub async fn initiate_sale(State(app): State<Arc<App>>, headers: HeaderMap, body
         signature: signature.clone(),
         currency,
         wrong_check_signature: Fault::read(&headers).wrong_check_signature,
+        sale_token: None,
+        voided: false,
     };
     app.merchant.lock().invoices.insert_new(invoice_id.clone(), invoice);
     json(StatusCode::OK, &InitiateSaleResponse { endpoint_id, invoice_id, session: NonceSignature { nonce, signature } })
@@ -121,10 +130,13 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
     }
     let serial = request.consumer.as_ref().and_then(|c| c.device.as_ref()).and_then(|d| d.serial_number.clone()).unwrap_or_default();
     let session = request.session.clone().unwrap_or_default();
-    let merchant = app.merchant.lock();
-    let Some(invoice) = merchant.invoices.get(&invoice_id) else {
+    let mut merchant = app.merchant.lock();
+    let Some(invoice) = merchant.invoices.get_mut(&invoice_id) else {
         return fail(StatusCode::NOT_FOUND, ErrorCause::InvalidRequest, "no such invoice", Some(&invoice_id));
     };
+    if invoice.voided {
+        return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "this invoice was settled as not charged", Some(&invoice_id));
+    }
     let matches = invoice.serial_number == serial
         && Some(&invoice.access_token) == session.access_token.as_ref()
         && Some(&invoice.nonce) == session.nonce.as_ref()
@@ -132,6 +144,7 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
     if !matches {
         return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "the sale does not match the invoice this server stored", Some(&invoice_id));
     }
+    invoice.sale_token = session.token.clone();
     let mut check_signature = app.check_signature(&serial, &invoice.nonce, &invoice_id);
     if invoice.wrong_check_signature {
         check_signature = check_signature.chars().rev().collect();
@@ -142,6 +155,58 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
         transaction: Some(CheckedTransaction { currency: invoice.currency.clone() }),
     };
     json(StatusCode::OK, &answer)
+}
+
+/// What the merchant's server learnt of an invoice.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Settled {
+    invoice_id: String,
+    /// `VOIDED` (no check sale ever came, and none will be confirmed: never charged), or the
+    /// gateway's state of the sale: `APPROVED`, `DECLINED`, `PROCESSING`, `REDIRECT_REQUEST`.
+    state: String,
+}
+
+/// `POST /merchant/sale/{invoiceId}/settle`: what a shop's server does when its page could not
+/// learn a sale's outcome (no answer, a 5xx). If the gateway never asked check sale for the
+/// invoice, the server voids it, so that no later check sale is confirmed: never charged. If it
+/// did, the server holds the sale's session token and asks the gateway's sale status itself.
+/// The page then allows a new attempt (`VOIDED`, `DECLINED`), shows the approval, or asks again.
+pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>) -> Response {
+    let tokens = {
+        let mut merchant = app.merchant.lock();
+        let Some(invoice) = merchant.invoices.get_mut(&invoice_id) else {
+            return fail(StatusCode::NOT_FOUND, ErrorCause::InvalidRequest, "no such invoice", Some(&invoice_id));
+        };
+        match &invoice.sale_token {
+            // Under the same lock as check sale: either the check came first, or it never will be confirmed.
+            None => {
+                invoice.voided = true;
+                None
+            }
+            Some(token) => Some(StatusSession { access_token: invoice.access_token.clone(), token: token.clone() }),
+        }
+    };
+    let Some(session) = tokens else {
+        return json(StatusCode::OK, &Settled { invoice_id, state: "VOIDED".into() });
+    };
+    let gateway = match connpay_core::gateway::Gateway::parse(&app.base_url) {
+        Ok(gateway) => gateway,
+        Err(_) => return fail(StatusCode::INTERNAL_SERVER_ERROR, ErrorCause::ServerFailed, "no gateway to ask", Some(&invoice_id)),
+    };
+    let request = sale_status_request(&gateway, &app.config.endpoint_id, &invoice_id, session);
+    let headers: Vec<(&str, &str)> = request.headers.to_vec();
+    let outcome = match client::post(&request.url, &headers, request.body).await {
+        Ok(answer) => Outcome::<SaleStatus>::classify(answer.status, &answer.body),
+        Err(_) => return fail(StatusCode::BAD_GATEWAY, ErrorCause::ServerUnavailable, "the gateway did not answer", Some(&invoice_id)),
+    };
+    match outcome {
+        Outcome::Accepted(status) => {
+            let state = serde_json::to_value(status.state).ok().and_then(|state| state.as_str().map(String::from)).unwrap_or_default();
+            json(StatusCode::OK, &Settled { invoice_id, state })
+        }
+        _ => fail(StatusCode::BAD_GATEWAY, ErrorCause::ServerUnavailable, "the gateway did not give the sale's status", Some(&invoice_id)),
+    }
 }
 
 impl App {

@@ -415,3 +415,28 @@ async fn a_thousand_concurrent_sales_with_one_in_ten_faulted_lose_no_invoice() {
     // And the sandbox still takes a whole new sale.
     assert_eq!(sale(&sandbox, "123").await.2["state"], "APPROVED");
 }
+
+#[tokio::test]
+async fn the_merchant_settles_an_invoice_its_page_could_not() {
+    let sandbox = sandbox().await;
+    let settle = |session: &Session| format!("/merchant/sale/{}/settle", session.invoice_id);
+
+    // The perform sale never reached the gateway: the invoice is voided, and a late perform sale
+    // is refused at check sale, so it can never be charged.
+    let lost = initiate(&sandbox, None).await;
+    assert_eq!(parse(&post(&sandbox, &settle(&lost), &json!({}), None).await)["state"], "VOIDED");
+    let late = perform(&sandbox, &lost, &perform_body(&lost, "123")).await;
+    assert_eq!((late.status, parse(&late)["error"]["cause"].as_str()), (400, Some("PROCESSING_FAILED")), "{}", late.body);
+    assert_eq!(parse(&post(&sandbox, &settle(&lost), &json!({}), None).await)["state"], "VOIDED", "settled once, for good");
+
+    // The gateway took the sale (its answer was lost to the page): the server asks its status
+    // with the token check sale brought, and the final state decides.
+    let (taken, _, _) = sale(&sandbox, "123").await;
+    let settled = parse(&post(&sandbox, &settle(&taken), &json!({}), None).await);
+    assert_eq!((settled["invoiceId"].as_str(), settled["state"].as_str()), (Some(taken.invoice_id.as_str()), Some("APPROVED")));
+    let (declined, _, _) = sale(&sandbox, "116").await;
+    assert_eq!(parse(&post(&sandbox, &settle(&declined), &json!({}), None).await)["state"], "DECLINED");
+
+    let unknown = post(&sandbox, "/merchant/sale/INV-none/settle", &json!({}), None).await;
+    assert_eq!(unknown.status, 404);
+}

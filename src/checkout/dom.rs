@@ -103,12 +103,17 @@ pub(crate) struct Selectors {
 impl Selectors {
     /// Reads `selectors` (an object of strings, or undefined).
     pub(crate) fn read(value: &JsValue) -> Result<Selectors, Error> {
+        const KEYS: [&str; 7] = ["number", "expiry", "cvv", "holder", "brand", "status", "submit"];
+        if !(value.is_undefined() || value.is_null() || value.is_object()) {
+            return Err(Error::invalid_argument("selectors", "selectors must be an object of CSS selectors"));
+        }
+        crate::js::Options::read(Some(value.clone()))?.only("selectors", &KEYS)?;
         let read = |key: &str, default: String| -> Result<String, Error> {
             if value.is_undefined() || value.is_null() {
                 return Ok(default);
             }
             let path = format!("selectors.{key}");
-            match Reflect::get(value, &JsValue::from_str(key)) {
+            match crate::js::own(value, key) {
                 Ok(found) if found.is_undefined() => Ok(default),
                 Ok(found) => found.as_string().ok_or_else(|| Error::invalid_argument(&path, "a selector must be a string")),
                 Err(_) => Err(Error::invalid_argument(&path, "this selector could not be read")),
@@ -136,11 +141,19 @@ fn find(root: &Element, selector: &str, key: &str) -> Result<Option<Element>, Er
         .map_err(|_| Error::invalid_argument(&format!("selectors.{key}"), "this selector is not valid CSS"))
 }
 
+/// The merchant's form and its elements, found but not yet changed.
+pub(crate) struct Found {
+    document: Document,
+    pub(crate) form: Element,
+    inputs: [HtmlInputElement; 4],
+    brand: Option<Element>,
+    button: Option<Element>,
+    status: Option<Element>,
+}
+
 impl Page {
-    /// Finds the form (an element or a selector) and its fields, and prepares them: autofill
-    /// tokens and numeric keyboards where the merchant set none, error texts linked to their
-    /// inputs, and the live region.
-    pub(crate) fn mount(form: &JsValue, selectors: &Selectors) -> Result<Page, Error> {
+    /// Finds the form (an element or a selector) and its fields, changing nothing yet.
+    pub(crate) fn find(form: &JsValue, selectors: &Selectors) -> Result<Found, Error> {
         let document: Document = Reflect::get(&js_sys::global(), &JsValue::from_str("document"))
             .ok()
             .and_then(|document| document.dyn_into().ok())
@@ -165,7 +178,15 @@ impl Page {
         let brand = find(&form, &selectors.brand, "brand")?;
         let button = find(&form, &selectors.submit, "submit")?;
         let status = find(&form, &selectors.status, "status")?;
+        Ok(Found { document, form, inputs, brand, button, status })
+    }
+}
 
+impl Found {
+    /// Prepares the fields: autofill tokens and numeric keyboards where the merchant set none,
+    /// error texts linked to their inputs, and the live region. `unmount()` takes it all back.
+    pub(crate) fn prepare(self) -> Result<Page, Error> {
+        let Found { document, form, inputs, brand, button, status } = self;
         let changes = Changes { document, undo: RefCell::default() };
         let mut errors = Vec::with_capacity(4);
         for (field, input) in Field::ALL.into_iter().zip(&inputs) {
@@ -193,7 +214,9 @@ impl Page {
         };
         Ok(Page { changes, form, inputs, errors, brand, status, button })
     }
+}
 
+impl Page {
     /// Whether `input` has the focus.
     pub(crate) fn focused(&self, input: &HtmlInputElement) -> bool {
         let input: &Element = input;

@@ -1,18 +1,22 @@
 //! The checkout's submit: every field checked, the merchant's session, one perform sale, its
 //! status followed to a final state (3-D Secure in a window over the page), and the report.
+//! Which attempt may begin, and what each answer means, is the core's
+//! [`Attempts`](connpay_core::checkout::attempts::Attempts); this file does what it says.
 //!
 //! 3-D Secure opens the issuer's page in a modal `<dialog>` with an `<iframe>` over the
 //! checkout rather than sending the payer away: the page, its values and the polling stay where
 //! they are, nothing has to be stored to resume after a return, and the payer can cancel. The
-//! merchant's CSP must allow the issuer's pages in `frame-src` (see the README).
+//! frame is sandboxed without top navigation, so the issuer's page cannot move the merchant's.
+//! The merchant's CSP must allow the issuer's pages in `frame-src` (see the README).
 
 use std::rc::Rc;
 
 use connpay_core::card::BrandId;
-use connpay_core::checkout::messages::{AUTHENTICATING, CANCEL, PROCESSING};
-use connpay_core::checkout::sale::{perform_sale_call, sale_failure, CheckoutSession, CheckoutSuccess};
+use connpay_core::checkout::attempts::{Ending, Next, Refusal, Report, Step};
+use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING};
+use connpay_core::checkout::sale::{perform_sale_call, CardLabel, CheckoutSession, CheckoutSuccess};
 use connpay_core::checkout::{Field, FormState, TypedCard};
-use connpay_core::sale::{Outcome, SaleAccepted, SaleState, StatusSession};
+use connpay_core::sale::{Outcome, SaleAccepted, SaleStatus, StatusSession};
 use connpay_core::{gateway, ErrorCode, FieldError};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -23,8 +27,12 @@ use web_sys::{AbortController, Element, Event, HtmlDialogElement};
 use super::dom::{fresh_id, Listener};
 use super::{call, Announce, Mounted};
 use crate::js::{self, read_model};
-use crate::sale::{poll_until_final, prepare_call, PollPlan, StatusCall};
-use crate::Error;
+use crate::sale::{exchange, prepare_call, PreparedSale, StatusCall};
+use crate::{transport, Error};
+
+/// After the longest wait the checkout keeps asking, but no more often than this: the sale may
+/// take hours to settle, and the page may stay open all that time.
+const SLOW_POLL_MS: f64 = 15_000.0;
 
 /// The 3-D Secure window while it is open.
 pub(super) struct Challenge {
@@ -33,30 +41,36 @@ pub(super) struct Challenge {
     _listeners: [Listener; 2],
 }
 
-/// Handles the form's `submit`: never the browser's own submission; nothing while a sale is in
-/// flight (double clicks, Enter presses); invalid fields marked and nothing sent; otherwise the
-/// sale, in the background.
+/// Handles the form's `submit`: never the browser's own submission; nothing while an attempt
+/// is under way or after approval (double clicks, Enter presses); after an uncertain attempt the
+/// payer is told again why nothing happens; invalid fields marked and nothing sent; otherwise a
+/// new attempt, in the background.
 pub(super) fn submit(mounted: &Rc<Mounted>, event: &Event) {
     event.prevent_default();
+    let Ok(refusal) = mounted.attempts.try_borrow().map(|attempts| attempts.refusal()) else { return };
+    match refusal {
+        None => {}
+        Some(Refusal::Unsettled(report)) => return mounted.announce(mounted.settings.messages.error(report.code)),
+        Some(_) => return,
+    }
     match mounted.live.try_borrow_mut() {
-        Ok(mut live) if !live.busy && !live.unmounted => live.marks.submit(),
-        _ => return,
+        Ok(mut live) => live.marks.submit(),
+        Err(_) => return,
     }
     let Some(state) = mounted.refresh(Announce::No) else { return };
     if !state.valid {
-        report_invalid(mounted, &state);
+        return report_invalid(mounted, &state);
+    }
+    // `onChange` ran meanwhile and may have unmounted the checkout: `begin` knows.
+    if !mounted.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.begin().is_ok()) {
         return;
     }
     let values = mounted.values();
-    set_busy(mounted, true);
+    render_attempt(mounted);
     mounted.announce(mounted.settings.messages.text(PROCESSING));
     call(&mounted.settings.callbacks.on_submit, &JsValue::UNDEFINED);
     let mounted = mounted.clone();
-    spawn_local(async move {
-        let result = sale(&mounted, &values, state.brand).await;
-        drop(values);
-        finish(&mounted, result);
-    });
+    spawn_local(async move { attempt(&mounted, values, state.brand).await });
 }
 
 /// Marks every invalid field, says so, moves the focus to the first, and tells `onError`
@@ -70,84 +84,136 @@ fn report_invalid(mounted: &Mounted, state: &FormState) {
             Some(FieldError { path: field.path().to_string(), code, message: messages.error(code).to_string() })
         })
         .collect();
-    let message = messages.error(ErrorCode::CheckoutInvalid);
-    mounted.announce(message);
     if let Some(first) = Field::ALL.into_iter().find(|&field| !state.verdict(field).valid) {
         let _ = mounted.input(first).focus();
     }
-    let error = Error::new(ErrorCode::CheckoutInvalid, message).with("errors", js::to_js(&errors).unwrap_or(JsValue::NULL));
-    call(&mounted.settings.callbacks.on_error, &error.into());
+    let report = Report { code: ErrorCode::CheckoutInvalid, next: Next::Retry, invoice_id: None };
+    let error = Error::new(ErrorCode::CheckoutInvalid, "").with("errors", js::to_js(&errors).unwrap_or(JsValue::NULL));
+    tell(mounted, &report, error);
 }
 
-/// Disables the submit button and marks the form busy, or the reverse.
-fn set_busy(mounted: &Mounted, busy: bool) {
-    if let Ok(mut live) = mounted.live.try_borrow_mut() {
-        live.busy = busy;
-    }
+/// Shows what the attempts allow: the submit button usable only when a new attempt may begin,
+/// and the form `aria-busy` while one is under way.
+pub(super) fn render_attempt(mounted: &Mounted) {
+    let Ok((ready, in_flight)) = mounted.attempts.try_borrow().map(|attempts| (attempts.ready(), attempts.in_flight())) else {
+        return;
+    };
     // Set through `changes`, so that unmount gives the button and the form back as they were.
     let changes = &mounted.page.changes;
     if let Some(button) = &mounted.page.button {
-        if busy {
-            changes.set(button, "disabled", "");
-        } else {
+        if ready {
             let _ = button.remove_attribute("disabled");
+        } else {
+            changes.set(button, "disabled", "");
         }
     }
-    changes.set(&mounted.page.form, "aria-busy", if busy { "true" } else { "false" });
+    changes.set(&mounted.page.form, "aria-busy", if in_flight { "true" } else { "false" });
 }
 
-/// The sale: the merchant's session, one perform sale, then its status to a final state.
-async fn sale(mounted: &Rc<Mounted>, values: &[String; 4], brand: Option<BrandId>) -> Result<CheckoutSuccess, Error> {
+/// The error `onError` receives for `report`: `error`'s details, the payer's message in the
+/// checkout's locale, what happened for the developer (`detail`, unless `error` has its own),
+/// what the checkout allows `next`, and the invoice whose sale was sent.
+pub(super) fn report_error(mounted: &Mounted, report: &Report, error: Error) -> Error {
+    let detail = Ending::of(report.code).map_or("", |ending| ending.detail);
+    let error = error
+        .with_message(mounted.settings.messages.error(report.code))
+        .with_default("detail", JsValue::from_str(detail))
+        .with("next", JsValue::from_str(report.next.as_str()));
+    match &report.invoice_id {
+        Some(invoice_id) => error.with("invoiceId", JsValue::from_str(invoice_id)),
+        None => error,
+    }
+}
+
+/// Tells the payer and `onError` how the attempt ended (or, with `next: "wait"`, that it is
+/// taking long), and shows what the checkout allows now.
+fn tell(mounted: &Mounted, report: &Report, error: Error) {
+    if report.next != Next::Wait {
+        mounted.close_challenge();
+    }
+    render_attempt(mounted);
+    let error = report_error(mounted, report, error);
+    mounted.announce(mounted.settings.messages.error(report.code));
+    call(&mounted.settings.callbacks.on_error, &error.into());
+}
+
+/// One attempt: the merchant's session, one perform sale, then its status to a final state.
+async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<BrandId>) {
+    let label = CardLabel::of(&values[0]);
+    let prepared = prepare(mounted, &values, brand).await;
+    drop(values);
+    let PreparedSale { invoice_id, endpoint_id, access_token, http } = match prepared {
+        Ok(sale) => sale,
+        Err(error) => {
+            let report = mounted.attempts.try_borrow_mut().ok().and_then(|mut attempts| attempts.abandon(error.code()));
+            if let Some(report) = report {
+                tell(mounted, &report, error);
+            }
+            return;
+        }
+    };
+    // The last moment to stop: the checkout may have been unmounted while getSession ran.
+    if !mounted.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.send_sale(&invoice_id)) {
+        return;
+    }
+    let outcome: Outcome<SaleAccepted> = exchange(&http, mounted.settings.timeout_ms, None).await;
+    drop(http);
+    let Ok(step) = mounted.attempts.try_borrow_mut().map(|mut attempts| attempts.sale_answered(&invoice_id, &outcome)) else {
+        return;
+    };
+    match (step, outcome) {
+        (Step::Poll, Outcome::Accepted(accepted)) => {
+            let call = StatusCall {
+                gateway: mounted.settings.gateway.clone(),
+                endpoint_id,
+                invoice_id,
+                session: StatusSession { access_token, token: accepted.session_token },
+            };
+            follow(mounted, call, label).await;
+        }
+        (Step::Report(report), outcome) => tell(mounted, &report, outcome_error(report.code, &outcome)),
+        _ => {}
+    }
+}
+
+/// The merchant's session, and the perform sale made of it and the typed card, validated. A
+/// session no sale can be made with is `checkout.session` naming the key at fault.
+async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>) -> Result<PreparedSale, Error> {
     let settings = &mounted.settings;
-    let session_failed = |cause: JsValue| Error::new(ErrorCode::CheckoutSession, "getSession failed").with("cause", cause);
+    let session_failed = |cause: JsValue| {
+        Error::new(ErrorCode::CheckoutSession, "")
+            .with("detail", JsValue::from_str("getSession threw or rejected (see cause); nothing was sent to the gateway"))
+            .with("cause", cause)
+    };
     let request = js::to_js(&settings.order.session_request(brand))?;
     let session = settings.get_session.call1(&JsValue::UNDEFINED, &request).map_err(session_failed)?;
     let session = JsFuture::from(Promise::resolve(&session)).await.map_err(session_failed)?;
-    let session: CheckoutSession = read_model(session)
-        .map_err(|_| Error::new(ErrorCode::CheckoutSession, "getSession must resolve to { endpointId, invoiceId, accessToken, nonce, signature }"))?;
-    let access_token = session.access_token.clone().unwrap_or_default();
-
+    let session: CheckoutSession = read_model(session).map_err(|problem| wrong_session(&[problem]))?;
     let [number, expiry, cvv, holder] = values;
     let card = TypedCard { number, expiry, cvv, holder };
-    let sale = prepare_call(&settings.gateway, perform_sale_call(card, js::today(None)?, session, settings.order.clone()))?;
-    mounted.guard.borrow_mut().begin(&sale.invoice_id).map_err(|code| Error::new(code, "this checkout cannot send another sale"))?;
-    let accepted = match sale.send(settings.timeout_ms, None, &mounted.guard).await {
-        Outcome::Accepted(accepted) => accepted,
-        failed => return Err(failure(&failed)),
-    };
+    prepare_call(&settings.gateway, perform_sale_call(card, js::today(None)?, session, settings.order.clone()))
+        .map_err(|problems| wrong_session(&problems))
+}
 
-    let cancel = AbortController::new().map_err(|_| Error::internal())?;
-    if let Ok(mut live) = mounted.live.try_borrow_mut() {
-        live.cancel = Some(cancel.clone());
-    }
-    let status_call = StatusCall {
-        gateway: settings.gateway.clone(),
-        endpoint_id: sale.endpoint_id.clone(),
-        invoice_id: accepted.invoice_id,
-        session: StatusSession { access_token, token: accepted.session_token },
-    };
-    let on_redirect = mounted.clone();
-    let plan = PollPlan {
-        interval_ms: settings.poll_interval_ms,
-        max_wait_ms: settings.max_wait_ms,
-        timeout_ms: settings.timeout_ms,
-        on_redirect: Some(Box::new(move |url| open_challenge(&on_redirect, url))),
-        signal: Some(cancel.signal()),
-    };
-    let status = poll_until_final(&status_call, &plan).await.map_err(|error| match error.code() {
-        ErrorCode::StatusAborted => Error::new(ErrorCode::CheckoutCancelled, "the payer closed the 3-D Secure window"),
-        _ => error,
-    })?;
-    match status.state {
-        SaleState::Approved => Ok(CheckoutSuccess::new(status, &settings.order, number)),
-        _ => Err(Error::new(ErrorCode::SaleDeclined, "the sale was declined").with("invoiceId", JsValue::from_str(&status.invoice_id))),
+/// `checkout.session` for a `getSession` answer of the wrong shape: `path` is the key of the
+/// answer at fault (`endpointId`, `nonce`, …), `detail` says what is wrong with it. The card and
+/// the order were checked before, so every problem left is the session's.
+fn wrong_session(problems: &[FieldError]) -> Error {
+    let shape = "getSession must resolve to { endpointId, invoiceId, accessToken, nonce, signature }";
+    let error = Error::new(ErrorCode::CheckoutSession, "").with("errors", js::to_js(&problems).unwrap_or(JsValue::NULL));
+    match problems.first() {
+        Some(problem) if !problem.path.is_empty() => {
+            let key = problem.path.strip_prefix("session.").unwrap_or(&problem.path);
+            let detail = format!("getSession's answer: {key} {}; {shape}", problem.message);
+            error.at(key).with("detail", JsValue::from_str(&detail))
+        }
+        _ => error.with("detail", JsValue::from_str(shape)),
     }
 }
 
-/// The error of a perform sale that was not accepted, with what the gateway said.
-fn failure(outcome: &Outcome<SaleAccepted>) -> Error {
-    let code = sale_failure(outcome).unwrap_or(ErrorCode::Internal);
-    let error = Error::new(code, "the sale was not accepted");
+/// The error of a gateway answer that ended the attempt, with what the gateway said.
+fn outcome_error<T>(code: ErrorCode, outcome: &Outcome<T>) -> Error {
+    let error = Error::new(code, "");
     match outcome {
         Outcome::Rejected(fail) => error.with("gatewayError", js::to_js(&fail.error).unwrap_or(JsValue::NULL)),
         Outcome::ServerError { status, error: gateway_error } => error
@@ -158,46 +224,60 @@ fn failure(outcome: &Outcome<SaleAccepted>) -> Error {
     }
 }
 
-/// Reports the sale's end in the live region and to the merchant. After a failure the button
-/// comes back and every value stays; after approval the checkout is finished.
-fn finish(mounted: &Mounted, result: Result<CheckoutSuccess, Error>) {
-    mounted.close_challenge();
-    let unmounted = match mounted.live.try_borrow_mut() {
-        Ok(mut live) => {
-            live.cancel = None;
-            live.unmounted
+/// Asks the accepted sale's status until the attempts say it is decided: the first time at once,
+/// then every `pollIntervalMs`, and after `maxWaitMs` (once reported) every [`SLOW_POLL_MS`].
+/// A poll that fails is simply asked again: polling only reads.
+async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
+    let settings = &mounted.settings;
+    let http = call.http();
+    let invoice_id = call.invoice_id.as_str();
+    let deadline = js_sys::Date::now() + settings.max_wait_ms;
+    let mut pause = None;
+    loop {
+        if let Some(milliseconds) = pause {
+            mounted.pause(milliseconds).await;
         }
-        Err(_) => false,
-    };
-    let messages = &mounted.settings.messages;
-    let callbacks = &mounted.settings.callbacks;
-    match result {
-        Ok(success) => {
-            mounted.page.changes.set(&mounted.page.form, "aria-busy", "false");
-            if !unmounted {
-                mounted.announce(messages.text(connpay_core::checkout::messages::APPROVED));
-                call(&callbacks.on_success, &js::to_js(&success).unwrap_or(JsValue::NULL));
-            }
+        if !mounted.attempts.try_borrow().is_ok_and(|attempts| attempts.following(invoice_id)) {
+            return;
         }
-        Err(error) => {
-            set_busy(mounted, false);
-            if !unmounted {
-                let message = messages.error(error.code());
-                mounted.announce(message);
-                call(&callbacks.on_error, &error.with_message(message).into());
-            }
+        let outcome: Outcome<SaleStatus> = exchange(&http, settings.timeout_ms, None).await;
+        let deadline_passed = js_sys::Date::now() >= deadline;
+        let Ok(step) = mounted.attempts.try_borrow_mut().map(|mut attempts| attempts.status_answered(invoice_id, &outcome, deadline_passed))
+        else {
+            return;
+        };
+        match step {
+            Step::Poll => {}
+            Step::Challenge(url) => open_challenge(mounted, &url),
+            Step::Report(report) if report.next == Next::Wait => tell(mounted, &report, outcome_error(report.code, &outcome)),
+            Step::Report(report) => return tell(mounted, &report, outcome_error(report.code, &outcome)),
+            Step::Approved(status) => return succeed(mounted, status, label),
+            Step::Stop => return,
         }
+        let interval = settings.poll_interval_ms;
+        pause = Some(if deadline_passed { interval.max(SLOW_POLL_MS) } else { interval });
     }
 }
 
-/// 3-D Secure: tells `onRedirect`, then shows the issuer's page in the window (a later URL
-/// replaces the page in the open window). A URL that is not https (or http to localhost) is
-/// not shown; the status polling goes on to its end.
+/// The sale was approved: the checkout is finished.
+fn succeed(mounted: &Mounted, status: SaleStatus, label: CardLabel) {
+    mounted.close_challenge();
+    render_attempt(mounted);
+    mounted.announce(mounted.settings.messages.text(APPROVED));
+    let success = CheckoutSuccess::new(status, &mounted.settings.order, label);
+    call(&mounted.settings.callbacks.on_success, &js::to_js(&success).unwrap_or(JsValue::NULL));
+}
+
+/// 3-D Secure: shows the issuer's page in the window (a later URL replaces the page in the open
+/// window), after telling `onRedirect`. A URL that is not https (or http to localhost) is
+/// neither shown nor handed on: the challenge cannot be answered, so the attempt is cancelled
+/// once the gateway confirms that the sale still waits for it.
 fn open_challenge(mounted: &Rc<Mounted>, url: &str) {
-    call(&mounted.settings.callbacks.on_redirect, &JsValue::from_str(url));
     if !gateway::is_safe_page(url) {
+        mounted.cancel_sale();
         return;
     }
+    call(&mounted.settings.callbacks.on_redirect, &JsValue::from_str(url));
     if let Some(challenge) = mounted.challenge.try_borrow().ok().as_ref().and_then(|open| open.as_ref()) {
         let _ = challenge.frame.set_attribute("src", url);
         return;
@@ -220,7 +300,16 @@ fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error>
     let _ = dialog.set_attribute("aria-labelledby", &title_id);
     let _ = title.set_attribute("id", &title_id);
     title.set_text_content(Some(messages.text(AUTHENTICATING)));
-    for (name, value) in [("src", url), ("title", messages.text(AUTHENTICATING)), ("width", "390"), ("height", "400"), ("referrerpolicy", "no-referrer")] {
+    // No `allow-top-navigation`: the issuer's page cannot navigate the merchant's.
+    let sandbox = "allow-forms allow-scripts allow-same-origin";
+    for (name, value) in [
+        ("src", url),
+        ("title", messages.text(AUTHENTICATING)),
+        ("width", "390"),
+        ("height", "400"),
+        ("referrerpolicy", "no-referrer"),
+        ("sandbox", sandbox),
+    ] {
         let _ = frame.set_attribute(name, value);
     }
     let _ = cancel.set_attribute("type", "button");
@@ -240,12 +329,27 @@ fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error>
 }
 
 impl Mounted {
-    /// Stops following the sale: its end is reported as `checkout.cancelled`.
+    /// The payer closed the 3-D Secure window (Cancel, or Escape while the focus is on the
+    /// window's own controls): the window leaves the page at once, and the next status decides.
+    /// Its listeners, one of which is running now, go when the attempt ends.
     fn cancel_sale(&self) {
-        let cancel = self.live.try_borrow().ok().and_then(|live| live.cancel.clone());
-        if let Some(cancel) = cancel {
-            cancel.abort();
+        let changed = self.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.cancel());
+        if let Some(challenge) = self.challenge.try_borrow().ok().as_ref().and_then(|open| open.as_ref()) {
+            challenge.dialog.close();
+            challenge.dialog.remove();
         }
+        if changed {
+            self.wake();
+        }
+    }
+
+    /// Waits `milliseconds`, or until [`Mounted::wake`].
+    async fn pause(&self, milliseconds: f64) {
+        let controller = AbortController::new().ok();
+        if let (Some(controller), Ok(mut wake)) = (&controller, self.wake.try_borrow_mut()) {
+            *wake = Some(controller.clone());
+        }
+        transport::sleep(milliseconds, controller.as_ref().map(AbortController::signal).as_ref()).await;
     }
 
     /// Closes and removes the 3-D Secure window, if open.

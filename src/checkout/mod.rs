@@ -10,16 +10,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use connpay_core::card::BrandId;
+use connpay_core::checkout::attempts::Attempts;
 use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
-use connpay_core::checkout::messages::{Locale, Messages};
+use connpay_core::checkout::messages::{self, Locale, Messages};
 use connpay_core::checkout::sale::CheckoutOrder;
 use connpay_core::checkout::{Field, FormState, Marks, TypedCard};
-use connpay_core::sale::{Consumer, Device, SaleGuard};
+use connpay_core::sale::{Consumer, Device};
 use connpay_core::{gateway, ErrorCode};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, Event, InputEvent};
+use web_sys::{AbortController, Element, Event, InputEvent};
 
 use crate::js::{self, read_model, Options};
 use crate::sale::read_gateway;
@@ -32,6 +33,13 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "CheckoutOptions")]
     pub type CheckoutOptions;
 }
+
+/// Every option `mountCheckout` reads; any other key is a mistake worth a clear error.
+const OPTION_KEYS: &[&str] = &[
+    "gateway", "getSession", "amountCentis", "currency", "consumer", "billing", "order", "location", "locale",
+    "messages", "selectors", "timeoutMs", "pollIntervalMs", "maxWaitMs", "onChange", "onBrand", "onSubmit",
+    "onSuccess", "onError", "onRedirect",
+];
 
 /// The merchant's callbacks; each may be absent, and one that throws changes nothing.
 struct Callbacks {
@@ -61,7 +69,7 @@ struct Settings {
     max_wait_ms: f64,
 }
 
-/// What changes while the payer types and pays.
+/// What changes while the payer types.
 #[derive(Default)]
 struct Live {
     marks: Marks,
@@ -70,11 +78,6 @@ struct Live {
     /// The error each field shows now.
     shown: [Option<ErrorCode>; 4],
     brand: Option<BrandId>,
-    /// A submit is being handled: from the click to the sale's end.
-    busy: bool,
-    unmounted: bool,
-    /// Stops the status polling (the payer closed the 3-D Secure window, or unmount).
-    cancel: Option<AbortController>,
 }
 
 /// A mounted checkout. Its listeners hold it alive until `unmount()`.
@@ -82,10 +85,20 @@ struct Mounted {
     page: Page,
     settings: Settings,
     live: RefCell<Live>,
-    guard: RefCell<SaleGuard>,
+    /// Which attempt may begin, and what each answer means: the core's rules. Borrowed only
+    /// for a call, never across a callback or an await.
+    attempts: RefCell<Attempts>,
     listeners: RefCell<Vec<Listener>>,
     /// The 3-D Secure window while it is open.
     challenge: RefCell<Option<flow::Challenge>>,
+    /// Wakes the status polling from its pause (a cancel, an allowed new attempt, unmount).
+    wake: RefCell<Option<AbortController>>,
+}
+
+thread_local! {
+    /// The forms with a mounted checkout: a second checkout on one form would answer every
+    /// submit twice.
+    static MOUNTED_FORMS: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether a render announces newly shown errors in the live region: yes when the payer leaves
@@ -186,63 +199,84 @@ impl Mounted {
         self.page.status.set_text_content(Some(message));
     }
 
+    /// Takes the checkout off the page: every listener, error text and attribute it added go,
+    /// the form keeps its values, and a sale on its way or being followed is reported to
+    /// `onError` as `checkout.unmounted` with its invoice (the sale itself cannot be called
+    /// back). Calling it again does nothing.
     fn unmount(&self) {
-        let cancel = match self.live.try_borrow_mut() {
-            Ok(mut live) => {
-                live.unmounted = true;
-                live.cancel.take()
-            }
-            Err(_) => None,
-        };
-        if let Some(cancel) = cancel {
-            cancel.abort();
-        }
+        let Ok(mut attempts) = self.attempts.try_borrow_mut() else { return };
+        let report = attempts.unmount();
+        drop(attempts);
+        self.wake();
         drop(self.listeners.take());
         self.close_challenge();
         self.page.changes.restore();
+        MOUNTED_FORMS.with(|forms| forms.borrow_mut().retain(|form| form != &self.page.form));
+        if let Some(report) = report {
+            call(&self.settings.callbacks.on_error, &flow::report_error(self, &report, Error::new(report.code, "")).into());
+        }
     }
-}
 
-/// A mounted checkout: `unmount()` removes every listener and everything the checkout added to
-/// the page.
-#[wasm_bindgen]
-pub struct Checkout {
-    mounted: Rc<Mounted>,
-}
+    /// Ends the polling's pause now.
+    fn wake(&self) {
+        let pause = self.wake.try_borrow_mut().ok().and_then(|mut pause| pause.take());
+        if let Some(pause) = pause {
+            pause.abort();
+        }
+    }
 
-#[wasm_bindgen]
-impl Checkout {
-    /// Removes every listener, error text and attribute the checkout added, and stops
-    /// following a sale (its outcome is then not reported). The form keeps its values.
-    pub fn unmount(&self) {
-        self.mounted.unmount();
+    /// The merchant's server settled `invoice_id` (it was not charged): the payer may pay again.
+    fn allow_new_attempt(&self, invoice_id: &JsValue) -> Result<(), Error> {
+        let invoice = invoice_id.as_string().ok_or_else(|| Error::invalid_argument("invoiceId", "invoiceId must be a string"))?;
+        let allowed = self.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.allow(&invoice));
+        if !allowed {
+            return Err(Error::invalid_argument(
+                "invoiceId",
+                "this checkout has no unsettled sale of that invoice (onError named it, with next \"merchant\" or \"wait\")",
+            ));
+        }
+        self.wake();
+        self.close_challenge();
+        flow::render_attempt(self);
+        self.announce(self.settings.messages.text(messages::ALLOWED));
+        Ok(())
     }
 }
 
 /// Turns the merchant's card form into a checkout. `form` is the `<form>` or a selector for it;
 /// its inputs are found by `data-connpay="number|expiry|cvv|holder"` unless
-/// `options.selectors` says otherwise. Throws `argument.invalid` (naming the option) or
-/// `request.invalid` for options a sale could never be made with; nothing else throws later:
-/// every outcome reaches `onSuccess` or `onError`.
-#[wasm_bindgen(js_name = mountCheckout)]
+/// `options.selectors` says otherwise. Every option is checked now, by the rules of the sale it
+/// feeds: a mistake throws `argument.invalid` naming it (with `errors` for the order's fields),
+/// and a form that already has a checkout throws `checkout.already_mounted`. Nothing throws
+/// later: every outcome reaches `onSuccess` or `onError`. Resolves to the `Checkout` handle.
+#[wasm_bindgen(js_name = mountCheckout, unchecked_return_type = "Checkout")]
 pub fn mount_checkout(
     #[wasm_bindgen(unchecked_param_type = "HTMLFormElement | string")] form: JsValue,
     options: CheckoutOptions,
-) -> Result<Checkout, Error> {
+) -> Result<JsValue, Error> {
     let options: JsValue = options.into();
     if !options.is_object() {
         return Err(Error::invalid_argument("options", "mountCheckout needs an options object"));
     }
     let options = Options::read(Some(options))?;
+    options.only("", OPTION_KEYS)?;
     let settings = read_settings(&options)?;
-    let page = Page::mount(&form, &Selectors::read(&options.get("selectors")?)?)?;
+    let page = Page::find(&form, &Selectors::read(&options.get("selectors")?)?)?;
+    if MOUNTED_FORMS.with(|forms| forms.borrow().contains(&page.form)) {
+        return Err(Error::new(ErrorCode::CheckoutAlreadyMounted, "this form already has a mounted checkout; unmount() it first")
+            .at("form"));
+    }
+    // Only now does the page change: every check above has passed.
+    let page = page.prepare()?;
+    MOUNTED_FORMS.with(|forms| forms.borrow_mut().push(page.form.clone()));
     let mounted = Rc::new(Mounted {
         page,
         settings,
         live: RefCell::default(),
-        guard: RefCell::default(),
+        attempts: RefCell::default(),
         listeners: RefCell::default(),
         challenge: RefCell::default(),
+        wake: RefCell::default(),
     });
     listen(&mounted);
     // Values already in the fields (the browser kept them, or autofill ran) count as typed.
@@ -252,7 +286,39 @@ pub fn mount_checkout(
         }
     }
     mounted.refresh(Announce::No);
-    Ok(Checkout { mounted })
+    Ok(handle(mounted))
+}
+
+/// The `Checkout` the page gets: a plain object whose methods close over the checkout. (A
+/// wasm-bindgen class would be freed by the garbage collector, and its methods throw once
+/// freed; these stay callable, and each does nothing twice.)
+fn handle(mounted: Rc<Mounted>) -> JsValue {
+    let checkout = Object::new();
+    let method = |name: &JsValue, function: JsValue| {
+        let _ = Reflect::set(&checkout, name, &function);
+    };
+    let unmount = {
+        let mounted = mounted.clone();
+        Closure::<dyn Fn()>::new(move || mounted.unmount()).into_js_value()
+    };
+    for name in ["unmount", "free"] {
+        method(&JsValue::from_str(name), unmount.clone());
+    }
+    // `using checkout = mountCheckout(…)` (explicit resource management) unmounts at scope end.
+    if let Some(dispose) = symbol_dispose() {
+        method(&dispose, unmount);
+    }
+    let allow = Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |invoice_id: JsValue| {
+        mounted.allow_new_attempt(&invoice_id).map_err(JsValue::from)
+    });
+    method(&JsValue::from_str("allowNewAttempt"), allow.into_js_value());
+    checkout.into()
+}
+
+/// `Symbol.dispose`, where the engine has it.
+fn symbol_dispose() -> Option<JsValue> {
+    let symbol = Reflect::get(&js_sys::global(), &"Symbol".into()).ok()?;
+    Some(Reflect::get(&symbol, &"dispose".into()).ok()?).filter(|dispose| dispose.is_symbol())
 }
 
 fn listen(mounted: &Rc<Mounted>) {
@@ -281,27 +347,11 @@ fn read_settings(options: &Options) -> Result<Settings, Error> {
             .and_then(|text| Locale::parse(&text))
             .ok_or_else(|| Error::invalid_argument("locale", "locale must be \"en\" or \"ru\""))?,
     };
-    let mut messages = Messages::new(locale);
-    let overrides = options.get("messages")?;
-    if overrides.is_object() {
-        // Reflect's calls catch what a Proxy trap or a getter throws; `Object.entries` would let
-        // it run through the module's frames to the page, past this function's error.
-        let keys = Reflect::own_keys(&overrides).map_err(|_| Error::invalid_argument("messages", "messages could not be read"))?;
-        for key in keys.iter() {
-            let text = Reflect::get(&overrides, &key).ok().and_then(|text| text.as_string());
-            match (key.as_string(), text) {
-                (Some(key), Some(text)) => messages.set(key, text),
-                (key, _) => return Err(Error::invalid_argument(&format!("messages.{}", key.unwrap_or_default()), "every message must be a string")),
-            }
-        }
-    } else if !overrides.is_undefined() {
-        return Err(Error::invalid_argument("messages", "messages must be an object of strings"));
-    }
     Ok(Settings {
         gateway,
         order: read_order(options)?,
         get_session,
-        messages,
+        messages: read_messages(Messages::new(locale), &options.get("messages")?)?,
         callbacks: Callbacks {
             on_change: options.function("onChange")?,
             on_brand: options.function("onBrand")?,
@@ -316,8 +366,34 @@ fn read_settings(options: &Options) -> Result<Settings, Error> {
     })
 }
 
-/// The sale's amount, currency and payer (and its optional parts) from the options. The device
-/// serial number, which initiate sale signs, is made up for the page when not given.
+/// The merchant's `messages`: own keys only, each an error code or a notice, each a string.
+fn read_messages(mut messages: Messages, overrides: &JsValue) -> Result<Messages, Error> {
+    if overrides.is_undefined() {
+        return Ok(messages);
+    }
+    if !overrides.is_object() {
+        return Err(Error::invalid_argument("messages", "messages must be an object of strings"));
+    }
+    // Reflect's calls catch what a Proxy trap or a getter throws; `Object.entries` would let it
+    // run through the module's frames to the page, past this function's error.
+    let keys = Reflect::own_keys(overrides).map_err(|_| Error::invalid_argument("messages", "messages could not be read"))?;
+    for key in keys.iter() {
+        let Some(key) = key.as_string() else { continue };
+        let path = format!("messages.{key}");
+        if !messages::is_key(&key) {
+            return Err(Error::invalid_argument(&path, "not a message key: an error code such as \"sale.declined\" or a notice such as \"approved\""));
+        }
+        match js::own(overrides, &key).ok().and_then(|text| text.as_string()) {
+            Some(text) => messages.set(key, text),
+            None => return Err(Error::invalid_argument(&path, "every message must be a string")),
+        }
+    }
+    Ok(messages)
+}
+
+/// The sale's amount, currency and payer (and its optional parts) from the options, checked by
+/// the perform sale's own rules. The device serial number, which initiate sale signs, is made
+/// up for the page when not given.
 fn read_order(options: &Options) -> Result<CheckoutOrder, Error> {
     let picked = Object::new();
     for key in ["amountCentis", "currency", "consumer", "billing", "order", "location"] {
@@ -326,15 +402,17 @@ fn read_order(options: &Options) -> Result<CheckoutOrder, Error> {
             let _ = Reflect::set(&picked, &JsValue::from_str(key), &value);
         }
     }
-    let mut order: CheckoutOrder = read_model(picked.into()).map_err(|error| Error::invalid_request(&[error]))?;
-    if order.amount_centis.is_none() || order.currency.is_none() {
-        return Err(Error::invalid_argument("amountCentis", "amountCentis and currency are required"));
-    }
+    let read: Result<CheckoutOrder, _> = read_model(picked.into());
+    let mut order = read.map_err(|error| Error::invalid_options(&[error]))?;
     let consumer = order.consumer.get_or_insert_with(Consumer::default);
     let device = consumer.device.get_or_insert_with(Device::default);
     if device.serial_number.is_none() {
         let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
         device.serial_number = Some(format!("web-{random:08x}{:08x}", (js_sys::Date::now() as u64) as u32));
+    }
+    let problems = order.validate(js::today(None)?);
+    if !problems.is_empty() {
+        return Err(Error::invalid_options(&problems));
     }
     Ok(order)
 }

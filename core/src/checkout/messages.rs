@@ -33,6 +33,8 @@ pub const PROCESSING: &str = "processing";
 pub const AUTHENTICATING: &str = "authenticating";
 /// The 3-D Secure window's button that closes it.
 pub const CANCEL: &str = "cancel";
+/// Said when the merchant's code allows a new attempt after an uncertain one.
+pub const ALLOWED: &str = "allowed";
 /// Any card-field error without a message of its own.
 pub const FIELD: &str = "field";
 /// Any other failure without a message of its own.
@@ -62,17 +64,19 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("card.holder.invalid_characters", "The name contains characters that cannot be used.", "Имя содержит недопустимые символы."),
     ("checkout.invalid", "Check the highlighted fields.", "Проверьте отмеченные поля."),
     ("checkout.session", "The payment could not be started. Please try again.", "Не удалось начать оплату. Попробуйте ещё раз."),
-    ("checkout.cancelled", "Card authentication was cancelled. The payment is not complete.", "Подтверждение карты отменено. Оплата не завершена."),
+    ("checkout.cancelled", "Card authentication was cancelled, so the payment was not made. You can pay again.", "Подтверждение карты отменено, поэтому оплата не выполнена. Можно оплатить снова."),
+    ("checkout.unmounted", "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged.", "Форма оплаты закрыта до завершения платежа. Не платите повторно, пока магазин не подтвердит, были ли списаны деньги."),
     ("sale.rejected", "The payment was refused. Check the card details or use another card.", "Платёж не принят. Проверьте данные карты или используйте другую карту."),
     ("sale.declined", "Declined. Your bank did not approve the payment; try another card or contact your bank.", "Отклонено. Банк не одобрил платёж; попробуйте другую карту или обратитесь в банк."),
-    ("sale.server_error", "The payment service is having trouble. Please try again in a moment.", "Платёжный сервис временно недоступен. Попробуйте ещё раз чуть позже."),
-    ("sale.outcome_unknown", "The payment service did not answer, so we cannot tell whether you were charged. Please check with your bank before paying again.", "Платёжный сервис не ответил, поэтому неизвестно, списаны ли деньги. Проверьте это в банке, прежде чем платить снова."),
-    ("status.timeout", "The payment is still being processed. Please check with your bank before paying again.", "Платёж всё ещё обрабатывается. Проверьте это в банке, прежде чем платить снова."),
-    ("status.rejected", "The payment's status could not be checked. Please contact the shop before paying again.", "Не удалось проверить статус платежа. Свяжитесь с магазином, прежде чем платить снова."),
+    ("sale.server_error", "The payment service answered with an error, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Платёжный сервис ответил ошибкой, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло."),
+    ("sale.outcome_unknown", "The payment service did not answer, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Платёжный сервис не ответил, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло."),
+    ("status.timeout", "Your payment is still being processed. Please do not pay again: this page shows the result as soon as the bank answers.", "Платёж всё ещё обрабатывается. Не платите повторно: результат появится на этой странице, как только ответит банк."),
+    ("status.rejected", "We could not check the payment, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Не удалось проверить платёж, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло."),
     (APPROVED, "Approved. Thank you, your payment is complete.", "Одобрено. Спасибо, оплата прошла успешно."),
     (PROCESSING, "Processing your payment…", "Обрабатываем платёж…"),
     (AUTHENTICATING, "Confirm the payment with your bank", "Подтвердите платёж в вашем банке"),
     (CANCEL, "Cancel", "Отмена"),
+    (ALLOWED, "The shop confirmed that you were not charged. You can pay again.", "Магазин подтвердил, что деньги не списаны. Можно оплатить снова."),
     (FIELD, "Check this field.", "Проверьте это поле."),
     (ERROR, "The payment could not be completed. Please try again.", "Не удалось выполнить оплату. Попробуйте ещё раз."),
 ];
@@ -122,6 +126,11 @@ fn built_in(locale: Locale, key: &str) -> Option<&'static str> {
         Locale::En => en,
         Locale::Ru => ru,
     })
+}
+
+/// Whether `key` names a message a merchant may replace: an error code, or a notice.
+pub fn is_key(key: &str) -> bool {
+    ErrorCode::ALL.iter().any(|code| code.as_str() == key) || keys().any(|notice| notice == key)
 }
 
 /// Every key with a built-in message, for documentation and types.

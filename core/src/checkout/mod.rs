@@ -1,8 +1,10 @@
 //! The drop-in checkout's rules, without the page: how a card field is formatted as the payer
 //! types ([`edit`]), when a field shows its error ([`Marks`]), what the checkout says
-//! ([`messages`]), and how the typed card and the merchant's session become a perform sale
-//! ([`sale`]). The WebAssembly layer binds them to the merchant's form.
+//! ([`messages`]), how the typed card and the merchant's session become a perform sale
+//! ([`sale`]), and what each attempt's end allows next ([`attempts`]). The WebAssembly layer
+//! binds them to the merchant's form.
 
+pub mod attempts;
 pub mod edit;
 pub mod messages;
 pub mod sale;
@@ -165,6 +167,33 @@ impl Marks {
     }
 }
 
+/// The entry of `known` nearest to a mistyped `key` (at most two letters added, dropped or
+/// changed, case ignored): what "did you mean" names. `None` when nothing is that close.
+pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let key: Vec<char> = key.to_lowercase().chars().collect();
+    known
+        .iter()
+        .map(|candidate| (edit_distance(&key, &candidate.to_lowercase().chars().collect::<Vec<_>>()), *candidate))
+        .filter(|&(distance, _)| distance <= 2)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, one row at a time.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &from) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &to) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(from != to));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +222,16 @@ mod tests {
         assert!(!state.valid && state.number.valid && state.expiry.valid && state.holder.valid);
         assert_eq!(state.verdict(Field::Cvv).code, Some(ErrorCode::CvvIncomplete));
         assert!(FormState::check(TypedCard { cvv: "1234", ..card }, today).valid);
+    }
+
+    #[test]
+    fn a_typo_names_the_nearest_key() {
+        let known = ["onSuccess", "onSubmit", "onError", "currency"];
+        assert_eq!(nearest("onSucess", &known), Some("onSuccess"));
+        assert_eq!(nearest("onerror", &known), Some("onError"));
+        assert_eq!(nearest("curency", &known), Some("currency"));
+        assert_eq!(nearest("shipping", &known), None);
+        assert_eq!(nearest("", &known), None);
     }
 
     #[test]

@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::card::{self, BrandId, YearMonth};
 use crate::sale::{
-    Billing, Card, Consumer, ErrorCause, Expiry, Holder, Location, Order, Outcome, PerformSaleCall, SaleState,
-    SaleStatus, Session, SourceOfFunds, Transaction,
+    validate_perform_sale, Billing, Card, Consumer, ErrorCause, Expiry, Holder, Location, Order, Outcome,
+    PerformSaleCall, PerformSaleRequest, SaleRoute, SaleState, SaleStatus, Session, SourceOfFunds, Transaction,
 };
-use crate::ErrorCode;
+use crate::{ErrorCode, FieldError};
 
 use super::TypedCard;
 
@@ -28,6 +28,34 @@ wire_object! {
         order: Order,
         /// Optional.
         location: Location,
+    }
+}
+
+impl CheckoutOrder {
+    /// Checks the order by the rules of the perform sale it feeds, so that a mistake is found
+    /// when the checkout is mounted rather than after the merchant's server made an invoice.
+    /// Paths name the options (`amountCentis`, `consumer.email`, `billing.address.country`).
+    /// `today` is the perform sale's own input; no card is checked here.
+    pub fn validate(&self, today: YearMonth) -> Vec<FieldError> {
+        let request = PerformSaleRequest {
+            consumer: self.consumer.clone(),
+            transaction: Some(Transaction { amount_centis: self.amount_centis, currency: self.currency.clone() }),
+            location: self.location.clone(),
+            billing: self.billing.clone(),
+            order: self.order.clone(),
+            ..PerformSaleRequest::default()
+        };
+        let session_parts = ["endpointId", "invoiceId", "session", "sourceOfFunds"];
+        validate_perform_sale(&SaleRoute::default(), &request, today)
+            .into_iter()
+            .filter(|error| !session_parts.iter().any(|part| error.path == *part || error.path.starts_with(&format!("{part}."))))
+            .map(|mut error| {
+                if let Some(option) = error.path.strip_prefix("transaction.") {
+                    error.path = option.to_string();
+                }
+                error
+            })
+            .collect()
     }
 }
 
@@ -135,11 +163,28 @@ pub struct CheckoutSuccess {
     pub last4: String,
 }
 
-impl CheckoutSuccess {
-    /// The success report of an approved `status` for `order`, paid with `number`.
-    pub fn new(status: SaleStatus, order: &CheckoutOrder, number: &str) -> CheckoutSuccess {
+/// How a success names the card: its brand and last four digits, taken when the payer submits so
+/// that the number need not be kept while the sale is followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardLabel {
+    /// The card's brand.
+    pub brand: Option<BrandId>,
+    /// The number's last four digits.
+    pub last4: String,
+}
+
+impl CardLabel {
+    /// The label of `number`, formatted or not.
+    pub fn of(number: &str) -> CardLabel {
         let (digits, _) = card::number::digits_of(number);
         let last4 = digits[digits.len().saturating_sub(4)..].iter().map(|&digit| char::from(digit)).collect();
+        CardLabel { brand: card::detect(&digits).brand().map(|brand| brand.id), last4 }
+    }
+}
+
+impl CheckoutSuccess {
+    /// The success report of an approved `status` for `order`, paid with the card `label` names.
+    pub fn new(status: SaleStatus, order: &CheckoutOrder, label: CardLabel) -> CheckoutSuccess {
         CheckoutSuccess {
             invoice_id: status.invoice_id,
             state: status.state,
@@ -147,8 +192,8 @@ impl CheckoutSuccess {
             order_id: status.order_id,
             amount_centis: order.amount_centis,
             currency: order.currency.clone(),
-            brand: card::detect(&digits).brand().map(|brand| brand.id),
-            last4,
+            brand: label.brand,
+            last4: label.last4,
         }
     }
 }
@@ -212,6 +257,28 @@ mod tests {
     }
 
     #[test]
+    fn an_order_is_checked_by_the_rules_of_the_sale_it_feeds() {
+        assert_eq!(order().validate(today()), []);
+        let mut wrong = order();
+        wrong.amount_centis = Some(0);
+        wrong.currency = Some("eur".into());
+        wrong.consumer.as_mut().unwrap().email = Some("nope".into());
+        wrong.billing = Some(Billing { address: Some(crate::sale::Address { country: Some("DE".into()), ..Default::default() }), phone: None });
+        let problems: Vec<(String, ErrorCode)> = wrong.validate(today()).into_iter().map(|error| (error.path, error.code)).collect();
+        assert_eq!(
+            problems,
+            [
+                ("consumer.email".to_string(), ErrorCode::RequestEmail),
+                ("amountCentis".to_string(), ErrorCode::RequestRange),
+                ("currency".to_string(), ErrorCode::RequestCurrency),
+                ("billing.address.country".to_string(), ErrorCode::RequestCountry),
+            ]
+        );
+        let required: Vec<String> = CheckoutOrder::default().validate(today()).into_iter().map(|error| error.path).collect();
+        assert_eq!(required, ["consumer", "amountCentis", "currency"]);
+    }
+
+    #[test]
     fn the_session_request_carries_no_card_digits() {
         let order = order();
         let json = serde_json::to_string(&order.session_request(Some(BrandId::Visa))).unwrap();
@@ -247,7 +314,7 @@ mod tests {
             order_id: None,
             transaction: None,
         };
-        let success = CheckoutSuccess::new(status, &order(), "4111 1111 1111 1234");
+        let success = CheckoutSuccess::new(status, &order(), CardLabel::of("4111 1111 1111 1234"));
         assert_eq!(success.last4, "1234");
         assert_eq!(success.brand, Some(BrandId::Visa));
         let json = serde_json::to_string(&success).unwrap();

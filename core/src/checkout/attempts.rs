@@ -1,0 +1,323 @@
+//! The attempts of one checkout: how each attempt to pay can end, and what that allows next.
+//!
+//! Money moves once. An attempt that charged nothing (a decline, a refusal, a cancelled 3-D
+//! Secure window, a `getSession` that failed) leaves the payer free to pay again, with a new
+//! invoice. An attempt whose outcome is unknown (no answer, a 5xx, a status the gateway refuses
+//! to give) blocks every new sale from this checkout until the merchant's code, having learnt the
+//! invoice's fate on its server, allows one; where the checkout holds the sale's session token it
+//! keeps asking the sale's status instead, and the final state decides.
+//!
+//! The machine is sans-IO: the WebAssembly layer tells it each event (a submit, an answer) and
+//! does what it answers; every rule is tested natively, including a proptest over sequences of
+//! events (`core/tests/attempts.rs`).
+
+use crate::sale::{Outcome, PollStep, SaleAccepted, SaleState, SaleStatus, StatusPoll};
+use crate::ErrorCode;
+
+use super::sale::sale_failure;
+
+/// What the checkout allows after an attempt ended short of approval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Nothing was charged: the payer may correct the form and pay again, with a new invoice.
+    Retry,
+    /// The sale is still being decided: the checkout keeps asking its status, and reports the
+    /// final state when it comes.
+    Wait,
+    /// Nobody can tell yet whether the payer was charged: no new sale starts from this checkout
+    /// until the merchant's code allows it (`allowNewAttempt(invoiceId)`).
+    Merchant,
+}
+
+impl Next {
+    /// `retry`, `wait` or `merchant`: the `next` of the error `onError` receives.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Next::Retry => "retry",
+            Next::Wait => "wait",
+            Next::Merchant => "merchant",
+        }
+    }
+
+    /// What may follow an attempt that ended with `code`. A code missing from [`ENDINGS`] is
+    /// treated as the uncertain kind: blocking a payer is recoverable, a second charge is not.
+    pub fn after(code: ErrorCode) -> Next {
+        Ending::of(code).map_or(Next::Merchant, |ending| ending.next)
+    }
+}
+
+/// One way an attempt can end short of approval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ending {
+    /// The code `onError` receives.
+    pub code: ErrorCode,
+    /// What the checkout allows next.
+    pub next: Next,
+    /// What happened, for the merchant's developer (`error.detail`); the payer reads the
+    /// checkout's message instead.
+    pub detail: &'static str,
+}
+
+impl Ending {
+    /// The row of `code`, if the checkout can end with it.
+    pub fn of(code: ErrorCode) -> Option<&'static Ending> {
+        ENDINGS.iter().find(|ending| ending.code == code)
+    }
+}
+
+const fn ending(code: ErrorCode, next: Next, detail: &'static str) -> Ending {
+    Ending { code, next, detail }
+}
+
+/// Every code the checkout's `onError` can receive, with what it allows next. The README's
+/// table of the drop-in checkout lists each one (a test reads it).
+pub const ENDINGS: &[Ending] = &[
+    ending(ErrorCode::CheckoutInvalid, Next::Retry, "a card field is not valid (see errors); nothing was sent"),
+    ending(ErrorCode::CheckoutSession, Next::Retry, "getSession failed or answered a session no sale can be made with; nothing was sent to the gateway"),
+    ending(ErrorCode::SaleRejected, Next::Retry, "the gateway refused the perform sale with its error answer (see gatewayError); nothing was charged"),
+    ending(ErrorCode::SaleDeclined, Next::Retry, "the sale was declined; nothing was charged"),
+    ending(ErrorCode::CheckoutCancelled, Next::Retry, "the payer closed the 3-D Secure window while the sale still waited for the issuer; nothing was charged"),
+    ending(ErrorCode::Internal, Next::Retry, "the module failed before sending the perform sale (a bug); nothing was sent"),
+    ending(ErrorCode::StatusTimeout, Next::Wait, "no final state within maxWaitMs; the checkout keeps asking the sale's status and reports its final state"),
+    ending(ErrorCode::SaleServerError, Next::Merchant, "perform sale got a 5xx or an answer not in the gateway's format (see status): the sale may have been processed; settle invoiceId on the server, then allowNewAttempt(invoiceId)"),
+    ending(ErrorCode::SaleOutcomeUnknown, Next::Merchant, "perform sale got no answer (see reason): the sale may have been processed; settle invoiceId on the server, then allowNewAttempt(invoiceId)"),
+    ending(ErrorCode::StatusRejected, Next::Merchant, "the gateway refused the status request (see gatewayError): the sale may have been processed; settle invoiceId on the server, then allowNewAttempt(invoiceId)"),
+    ending(ErrorCode::CheckoutUnmounted, Next::Merchant, "the checkout was unmounted while its sale was on its way or being followed; settle invoiceId on the server"),
+];
+
+/// How an attempt ended (or, with [`Next::Wait`], that it is taking long), as the checkout
+/// reports it to the payer and to `onError`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// Why.
+    pub code: ErrorCode,
+    /// What the checkout allows now.
+    pub next: Next,
+    /// The invoice whose perform sale was sent, if one was.
+    pub invoice_id: Option<String>,
+}
+
+impl Report {
+    fn new(code: ErrorCode, invoice_id: Option<&str>) -> Report {
+        Report { code, next: Next::after(code), invoice_id: invoice_id.map(str::to_string) }
+    }
+}
+
+/// Why a new attempt cannot begin now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// An attempt is asking for its session or waiting for its perform sale's answer.
+    InFlight,
+    /// The gateway accepted the sale; its final state is not known yet.
+    Accepted,
+    /// An earlier attempt's outcome is unknown: the report the payer was given.
+    Unsettled(Report),
+    /// The sale was approved, or the checkout was unmounted.
+    Finished,
+}
+
+impl Refusal {
+    /// The code a caller that tried to send a sale anyway is refused with.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Refusal::InFlight => ErrorCode::SaleInFlight,
+            Refusal::Accepted | Refusal::Finished => ErrorCode::SaleAlreadyAccepted,
+            Refusal::Unsettled(_) => ErrorCode::SaleOutcomeUnknown,
+        }
+    }
+}
+
+/// What the checkout does after an answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Ask the sale's status (again, after the interval).
+    Poll,
+    /// Show the issuer's 3-D Secure page, then keep polling.
+    Challenge(String),
+    /// Tell the payer and `onError`. With [`Next::Wait`] the checkout keeps polling (slower);
+    /// otherwise the attempt is over.
+    Report(Report),
+    /// The sale was approved: the checkout is finished.
+    Approved(SaleStatus),
+    /// Nothing more: this answer is no longer awaited (unmounted, allowed, or another invoice's).
+    Stop,
+}
+
+#[derive(Clone, Debug, Default)]
+enum State {
+    /// A new attempt may begin.
+    #[default]
+    Ready,
+    /// Asking the merchant's `getSession`: nothing has been sent to the gateway.
+    Starting,
+    /// The perform sale of this invoice is on its way.
+    Selling { invoice_id: String },
+    /// The gateway accepted the sale; its status is being asked.
+    Following {
+        invoice_id: String,
+        poll: StatusPoll,
+        /// The payer closed the 3-D Secure window: a status still asking for it ends the attempt.
+        cancelled: bool,
+        /// The longest wait passed and the payer was told; the checkout keeps asking.
+        pending: bool,
+    },
+    /// The outcome of this report's invoice is unknown, and nothing can find it out from here.
+    Unsettled(Report),
+    Approved,
+    Unmounted,
+}
+
+/// The attempts of one checkout. See the module's documentation.
+#[derive(Clone, Debug, Default)]
+pub struct Attempts {
+    state: State,
+}
+
+impl Attempts {
+    /// A submit: begins a new attempt, or says why not. Nothing is sent yet.
+    pub fn begin(&mut self) -> Result<(), Refusal> {
+        match self.refusal() {
+            Some(refusal) => Err(refusal),
+            None => {
+                self.state = State::Starting;
+                Ok(())
+            }
+        }
+    }
+
+    /// The attempt ended before its perform sale was sent (`getSession` failed, or gave a session
+    /// no sale can be made with): nothing was charged. `None` if no attempt was starting.
+    pub fn abandon(&mut self, code: ErrorCode) -> Option<Report> {
+        if !matches!(self.state, State::Starting) {
+            return None;
+        }
+        Some(self.end(Report::new(code, None)))
+    }
+
+    /// Asks to send the perform sale of `invoice_id` now: `false` means do not send it (the
+    /// checkout was unmounted meanwhile, or no attempt is starting).
+    pub fn send_sale(&mut self, invoice_id: &str) -> bool {
+        if !matches!(self.state, State::Starting) {
+            return false;
+        }
+        self.state = State::Selling { invoice_id: invoice_id.to_string() };
+        true
+    }
+
+    /// The perform sale of `invoice_id` was answered (or got no answer).
+    pub fn sale_answered(&mut self, invoice_id: &str, outcome: &Outcome<SaleAccepted>) -> Step {
+        if !matches!(&self.state, State::Selling { invoice_id: selling } if selling == invoice_id) {
+            return Step::Stop;
+        }
+        match sale_failure(outcome) {
+            None => {
+                let invoice_id = invoice_id.to_string();
+                self.state = State::Following { invoice_id, poll: StatusPoll::default(), cancelled: false, pending: false };
+                Step::Poll
+            }
+            Some(code) => Step::Report(self.end(Report::new(code, Some(invoice_id)))),
+        }
+    }
+
+    /// Whether the status of `invoice_id` is still awaited: ask it only then.
+    pub fn following(&self, invoice_id: &str) -> bool {
+        matches!(&self.state, State::Following { invoice_id: following, .. } if following == invoice_id)
+    }
+
+    /// A status answer for `invoice_id`; `deadline_passed` once the longest wait is over.
+    pub fn status_answered(&mut self, invoice_id: &str, outcome: &Outcome<SaleStatus>, deadline_passed: bool) -> Step {
+        let State::Following { invoice_id: following, poll, cancelled, pending } = &mut self.state else { return Step::Stop };
+        if following != invoice_id {
+            return Step::Stop;
+        }
+        let still_challenging = matches!(outcome, Outcome::Accepted(status) if status.state == SaleState::RedirectRequest);
+        if *cancelled && still_challenging {
+            // The window is gone and the issuer was never answered: the sale cannot complete.
+            return Step::Report(self.end(Report::new(ErrorCode::CheckoutCancelled, Some(invoice_id))));
+        }
+        match poll.observe(outcome.clone()) {
+            PollStep::Done(status) if status.state == SaleState::Approved => {
+                self.state = State::Approved;
+                Step::Approved(status)
+            }
+            PollStep::Done(_) => Step::Report(self.end(Report::new(ErrorCode::SaleDeclined, Some(invoice_id)))),
+            PollStep::Stop(_) => Step::Report(self.end(Report::new(ErrorCode::StatusRejected, Some(invoice_id)))),
+            PollStep::Redirect(url) if !*cancelled => Step::Challenge(url),
+            PollStep::Redirect(_) | PollStep::KeepPolling if deadline_passed && !*pending => {
+                *pending = true;
+                Step::Report(Report::new(ErrorCode::StatusTimeout, Some(invoice_id)))
+            }
+            PollStep::Redirect(_) | PollStep::KeepPolling => Step::Poll,
+        }
+    }
+
+    /// The payer closed the 3-D Secure window. `true` when this changed anything: the next
+    /// status decides (still waiting for the issuer: cancelled; final: that state).
+    pub fn cancel(&mut self) -> bool {
+        match &mut self.state {
+            State::Following { cancelled, .. } if !*cancelled => {
+                *cancelled = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The merchant's code, having learnt the fate of `invoice_id` on its server, allows a new
+    /// attempt. Only an attempt that was reported unsettled or still pending can be released,
+    /// and only by naming its invoice; `false` otherwise, and nothing changes.
+    pub fn allow(&mut self, invoice_id: &str) -> bool {
+        let releasable = match &self.state {
+            State::Unsettled(report) => report.invoice_id.as_deref() == Some(invoice_id),
+            State::Following { invoice_id: following, pending: true, .. } => following == invoice_id,
+            _ => false,
+        };
+        if releasable {
+            self.state = State::Ready;
+        }
+        releasable
+    }
+
+    /// The checkout is unmounted: no more attempts, and a sale on its way or being followed is
+    /// reported (its invoice is the merchant's to settle).
+    pub fn unmount(&mut self) -> Option<Report> {
+        let report = match &self.state {
+            State::Selling { invoice_id } | State::Following { invoice_id, .. } => {
+                Some(Report::new(ErrorCode::CheckoutUnmounted, Some(invoice_id)))
+            }
+            _ => None,
+        };
+        self.state = State::Unmounted;
+        report
+    }
+
+    /// Whether a new attempt may begin now (the submit button is usable).
+    pub fn ready(&self) -> bool {
+        self.refusal().is_none()
+    }
+
+    /// Whether an attempt is under way: asking for its session, its sale or its status.
+    pub fn in_flight(&self) -> bool {
+        matches!(self.state, State::Starting | State::Selling { .. } | State::Following { .. })
+    }
+
+    /// Why a new attempt cannot begin now; `None` when it can.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match &self.state {
+            State::Ready => None,
+            State::Starting | State::Selling { .. } => Some(Refusal::InFlight),
+            State::Following { .. } => Some(Refusal::Accepted),
+            State::Unsettled(report) => Some(Refusal::Unsettled(report.clone())),
+            State::Approved | State::Unmounted => Some(Refusal::Finished),
+        }
+    }
+
+    /// Moves to what `report` allows and hands it back.
+    fn end(&mut self, report: Report) -> Report {
+        self.state = match report.next {
+            Next::Retry => State::Ready,
+            Next::Wait | Next::Merchant => State::Unsettled(report.clone()),
+        };
+        report
+    }
+}

@@ -1,0 +1,449 @@
+//! The attempts of one checkout (`connpay_core::checkout::attempts`): the payer's stories as
+//! scenarios, then a proptest over any sequence of events that checks both halves of the rule:
+//! no second perform sale while an earlier one is in flight, uncertain or approved (unless the
+//! merchant allowed it), and a decline or a cancelled 3-D Secure never blocks the next attempt.
+
+use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step, ENDINGS};
+use connpay_core::checkout::messages::{Locale, Messages};
+use connpay_core::sale::{
+    ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SaleState, SaleStatus, SessionToken, UnknownReason,
+};
+use connpay_core::ErrorCode;
+use proptest::prelude::*;
+
+fn accepted(invoice: &str) -> Outcome<SaleAccepted> {
+    Outcome::Accepted(SaleAccepted { invoice_id: invoice.into(), session_token: "token".into() })
+}
+
+fn refused(cause: ErrorCause) -> FailResponse {
+    FailResponse { error: GatewayError { cause, code: None, message: None }, invoice_id: None }
+}
+
+fn status(invoice: &str, state: SaleState) -> Outcome<SaleStatus> {
+    Outcome::Accepted(SaleStatus {
+        invoice_id: invoice.into(),
+        session: SessionToken { token: "token".into() },
+        state,
+        redirect_url: (state == SaleState::RedirectRequest).then(|| format!("https://issuer.example/{invoice}")),
+        bank_order_id: None,
+        order_id: None,
+        transaction: None,
+    })
+}
+
+/// Begins an attempt and sends its perform sale, as a submit with a valid form does.
+fn pay(attempts: &mut Attempts, invoice: &str) {
+    assert_eq!(attempts.begin(), Ok(()), "{invoice}: an attempt begins");
+    assert!(attempts.send_sale(invoice), "{invoice}: its sale is sent");
+}
+
+fn report(step: Step) -> Report {
+    match step {
+        Step::Report(report) => report,
+        other => panic!("expected a report, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_decline_then_a_new_card_is_approved() {
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    assert_eq!(attempts.sale_answered("INV1", &accepted("INV1")), Step::Poll);
+    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::Processing), false), Step::Poll);
+    let declined = report(attempts.status_answered("INV1", &status("INV1", SaleState::Declined), false));
+    assert_eq!((declined.code, declined.next, declined.invoice_id.as_deref()), (ErrorCode::SaleDeclined, Next::Retry, Some("INV1")));
+    assert!(attempts.ready(), "the button comes back");
+    pay(&mut attempts, "INV2");
+    attempts.sale_answered("INV2", &accepted("INV2"));
+    assert!(matches!(attempts.status_answered("INV2", &status("INV2", SaleState::Approved), false), Step::Approved(_)));
+    assert_eq!(attempts.begin(), Err(Refusal::Finished), "approved: further submits do nothing");
+}
+
+#[test]
+fn a_cancelled_challenge_ends_only_once_the_gateway_still_waits_for_the_issuer() {
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    attempts.sale_answered("INV1", &accepted("INV1"));
+    let challenge = attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false);
+    assert_eq!(challenge, Step::Challenge("https://issuer.example/INV1".into()));
+    assert!(attempts.cancel());
+    assert!(!attempts.cancel(), "once");
+    // The status after the cancel decides: still processing is asked again…
+    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::Processing), false), Step::Poll);
+    // …still waiting for the issuer, whose page is gone, is cancelled: nothing was charged.
+    let cancelled = report(attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false));
+    assert_eq!((cancelled.code, cancelled.next), (ErrorCode::CheckoutCancelled, Next::Retry));
+    pay(&mut attempts, "INV2");
+
+    // The payer confirmed in the frame just before Cancel: the approval is reported, not lost.
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    attempts.sale_answered("INV1", &accepted("INV1"));
+    attempts.cancel();
+    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false), Step::Approved(_)));
+}
+
+#[test]
+fn an_uncertain_sale_blocks_the_checkout_until_the_merchant_allows_a_new_attempt() {
+    for outcome in [
+        Outcome::ServerError { status: 502, error: None },
+        Outcome::unknown(UnknownReason::Network),
+        Outcome::unknown(UnknownReason::Timeout),
+    ] {
+        let mut attempts = Attempts::default();
+        pay(&mut attempts, "INV1");
+        let uncertain = report(attempts.sale_answered("INV1", &outcome));
+        assert_eq!((uncertain.next, uncertain.invoice_id.as_deref()), (Next::Merchant, Some("INV1")));
+        assert_eq!(attempts.begin(), Err(Refusal::Unsettled(uncertain.clone())));
+        assert!(!attempts.ready());
+        assert!(!attempts.allow("INV2"), "only by naming the invoice");
+        assert!(attempts.allow("INV1"));
+        pay(&mut attempts, "INV2");
+    }
+}
+
+#[test]
+fn a_long_wait_is_reported_once_and_the_final_state_still_decides() {
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    attempts.sale_answered("INV1", &accepted("INV1"));
+    let processing = status("INV1", SaleState::Processing);
+    let pending = report(attempts.status_answered("INV1", &processing, true));
+    assert_eq!((pending.code, pending.next), (ErrorCode::StatusTimeout, Next::Wait));
+    assert_eq!(attempts.status_answered("INV1", &processing, true), Step::Poll, "reported once; still asking");
+    assert_eq!(attempts.begin(), Err(Refusal::Accepted));
+    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), true), Step::Approved(_)));
+}
+
+#[test]
+fn a_refused_status_request_leaves_the_sale_to_the_merchant() {
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    attempts.sale_answered("INV1", &accepted("INV1"));
+    let refused = report(attempts.status_answered("INV1", &Outcome::Rejected(refused(ErrorCause::OrderNotFound)), false));
+    assert_eq!((refused.code, refused.next), (ErrorCode::StatusRejected, Next::Merchant));
+    assert!(matches!(attempts.begin(), Err(Refusal::Unsettled(_))));
+}
+
+#[test]
+fn a_refused_or_failed_start_charges_nothing() {
+    let mut attempts = Attempts::default();
+    attempts.begin().unwrap();
+    assert_eq!(attempts.begin(), Err(Refusal::InFlight), "a second submit while asking for the session");
+    let failed = attempts.abandon(ErrorCode::CheckoutSession).unwrap();
+    assert_eq!((failed.next, failed.invoice_id), (Next::Retry, None));
+    pay(&mut attempts, "INV1");
+    let rejected = report(attempts.sale_answered("INV1", &Outcome::Rejected(refused(ErrorCause::InvalidRequest))));
+    assert_eq!((rejected.code, rejected.next), (ErrorCode::SaleRejected, Next::Retry));
+    pay(&mut attempts, "INV2");
+    let declined = report(attempts.sale_answered("INV2", &Outcome::Rejected(refused(ErrorCause::Declined))));
+    assert_eq!((declined.code, declined.next), (ErrorCode::SaleDeclined, Next::Retry));
+    assert!(attempts.ready());
+}
+
+#[test]
+fn unmounting_reports_a_sale_on_its_way_and_stops_everything() {
+    let mut attempts = Attempts::default();
+    attempts.begin().unwrap();
+    assert_eq!(attempts.unmount(), None, "no sale was sent");
+    assert!(!attempts.send_sale("INV1"), "the session came back after the unmount: nothing is sent");
+
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    let unmounted = attempts.unmount().unwrap();
+    assert_eq!((unmounted.code, unmounted.next, unmounted.invoice_id.as_deref()), (ErrorCode::CheckoutUnmounted, Next::Merchant, Some("INV1")));
+    assert_eq!(attempts.sale_answered("INV1", &accepted("INV1")), Step::Stop, "its answer is not reported");
+    assert_eq!(attempts.begin(), Err(Refusal::Finished));
+}
+
+#[test]
+fn every_uncertain_message_tells_the_payer_not_to_pay_again() {
+    for locale in [Locale::En, Locale::Ru] {
+        let messages = Messages::new(locale);
+        for &Ending { code, next, .. } in ENDINGS {
+            let text = messages.error(code).to_lowercase();
+            let (try_again, do_not) = match locale {
+                Locale::En => ("try again", "do not pay again"),
+                Locale::Ru => ("попробуйте ещё раз", "не платите повторно"),
+            };
+            match next {
+                Next::Retry => assert!(!text.contains(do_not), "{locale:?} {}: {text}", code.as_str()),
+                Next::Wait | Next::Merchant => {
+                    assert!(text.contains(do_not), "{locale:?} {}: {text}", code.as_str());
+                    assert!(!text.contains(try_again), "{locale:?} {} invites a retry: {text}", code.as_str());
+                }
+            }
+        }
+    }
+}
+
+/// What the world does next: the payer, the merchant's server, the gateway, the merchant's code.
+#[derive(Clone, Debug)]
+enum Event {
+    /// The payer presses Pay (a click, a double click, Enter: each is one submit).
+    Submit,
+    SessionReady,
+    SessionFailed,
+    SaleAnswer(SaleKind),
+    StatusAnswer(StatusKind, bool),
+    /// A late answer for an earlier invoice (a poll still on its way when that attempt ended).
+    StaleStatus(StatusKind),
+    /// Cancel or Escape on the 3-D Secure window.
+    Cancel,
+    /// `allowNewAttempt` with the right invoice, or a wrong one.
+    Allow(bool),
+    Unmount,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum SaleKind {
+    Accepted,
+    Declined,
+    Refused,
+    ServerError,
+    NoAnswer,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum StatusKind {
+    Processing,
+    Redirect,
+    Approved,
+    Declined,
+    NoAnswer,
+    Refused,
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    let sale = prop_oneof![
+        Just(SaleKind::Accepted),
+        Just(SaleKind::Declined),
+        Just(SaleKind::Refused),
+        Just(SaleKind::ServerError),
+        Just(SaleKind::NoAnswer)
+    ];
+    let status = || {
+        prop_oneof![
+            Just(StatusKind::Processing),
+            Just(StatusKind::Redirect),
+            Just(StatusKind::Approved),
+            Just(StatusKind::Declined),
+            Just(StatusKind::NoAnswer),
+            Just(StatusKind::Refused)
+        ]
+    };
+    prop_oneof![
+        4 => Just(Event::Submit),
+        3 => Just(Event::SessionReady),
+        1 => Just(Event::SessionFailed),
+        3 => sale.prop_map(Event::SaleAnswer),
+        4 => (status(), any::<bool>()).prop_map(|(kind, late)| Event::StatusAnswer(kind, late)),
+        1 => status().prop_map(Event::StaleStatus),
+        2 => Just(Event::Cancel),
+        2 => any::<bool>().prop_map(Event::Allow),
+        1 => Just(Event::Unmount),
+    ]
+}
+
+fn sale_outcome(kind: SaleKind, invoice: &str) -> Outcome<SaleAccepted> {
+    match kind {
+        SaleKind::Accepted => accepted(invoice),
+        SaleKind::Declined => Outcome::Rejected(refused(ErrorCause::Declined)),
+        SaleKind::Refused => Outcome::Rejected(refused(ErrorCause::InvalidRequest)),
+        SaleKind::ServerError => Outcome::ServerError { status: 502, error: None },
+        SaleKind::NoAnswer => Outcome::unknown(UnknownReason::Network),
+    }
+}
+
+fn status_outcome(kind: StatusKind, invoice: &str) -> Outcome<SaleStatus> {
+    match kind {
+        StatusKind::Processing => status(invoice, SaleState::Processing),
+        StatusKind::Redirect => status(invoice, SaleState::RedirectRequest),
+        StatusKind::Approved => status(invoice, SaleState::Approved),
+        StatusKind::Declined => status(invoice, SaleState::Declined),
+        StatusKind::NoAnswer => Outcome::unknown(UnknownReason::Timeout),
+        StatusKind::Refused => Outcome::Rejected(refused(ErrorCause::OrderNotFound)),
+    }
+}
+
+/// The world's own account of each invoice whose perform sale was sent, kept apart from the
+/// machine's: what a second charge would need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    /// Sent, no answer yet; or accepted and not final.
+    Open,
+    /// Nothing was charged, and nothing can be any more.
+    NotCharged,
+    /// Nobody knows, and the merchant has not allowed a new attempt.
+    Unknown,
+    /// The merchant learnt the fate on its server and allowed a new attempt.
+    Released,
+    Charged,
+}
+
+/// Runs `events` against the machine the way the checkout's flow does, and checks the rule at
+/// every perform sale and after every end that charged nothing.
+fn run(events: &[Event]) -> Result<(), TestCaseError> {
+    let mut attempts = Attempts::default();
+    let mut invoices: Vec<(String, Fate)> = Vec::new();
+    let mut asking_session = false;
+    let mut selling: Option<String> = None;
+    let mut following: Option<String> = None;
+    let mut cancelled = false;
+    let mut unmounted = false;
+    for event in events {
+        let fate_of = |invoices: &mut Vec<(String, Fate)>, invoice: &str, fate: Fate| {
+            if let Some(entry) = invoices.iter_mut().find(|(known, _)| known == invoice) {
+                entry.1 = fate;
+            }
+        };
+        // What ended (if anything), for the "never blocks" half.
+        let mut ended: Option<(Report, Fate)> = None;
+        match event {
+            Event::Submit => {
+                if attempts.begin().is_ok() {
+                    prop_assert!(!unmounted, "an unmounted checkout took a submit");
+                    asking_session = true;
+                }
+            }
+            Event::SessionReady if asking_session => {
+                asking_session = false;
+                let invoice = format!("INV{}", invoices.len() + 1);
+                if attempts.send_sale(&invoice) {
+                    // The first half of the rule: nothing earlier may still be able to charge.
+                    for (earlier, fate) in &invoices {
+                        prop_assert!(
+                            matches!(fate, Fate::NotCharged | Fate::Released),
+                            "perform sale {invoice} sent while {earlier} is {fate:?}: {events:?}"
+                        );
+                    }
+                    invoices.push((invoice.clone(), Fate::Open));
+                    selling = Some(invoice);
+                }
+            }
+            Event::SessionFailed if asking_session => {
+                asking_session = false;
+                if let Some(report) = attempts.abandon(ErrorCode::CheckoutSession) {
+                    ended = Some((report, Fate::NotCharged));
+                }
+            }
+            Event::SaleAnswer(kind) => {
+                if let Some(invoice) = selling.take() {
+                    let fate = match kind {
+                        SaleKind::Accepted => Fate::Open,
+                        SaleKind::Declined | SaleKind::Refused => Fate::NotCharged,
+                        SaleKind::ServerError | SaleKind::NoAnswer => Fate::Unknown,
+                    };
+                    fate_of(&mut invoices, &invoice, fate);
+                    match attempts.sale_answered(&invoice, &sale_outcome(*kind, &invoice)) {
+                        Step::Poll => {
+                            prop_assert!(matches!(kind, SaleKind::Accepted));
+                            following = Some(invoice);
+                            cancelled = false;
+                        }
+                        Step::Report(report) => ended = Some((report, fate)),
+                        Step::Stop => prop_assert!(unmounted, "a sale's answer ignored while mounted"),
+                        other => prop_assert!(false, "perform sale answered with {other:?}"),
+                    }
+                }
+            }
+            Event::StatusAnswer(kind, late) => {
+                if let Some(invoice) = following.clone() {
+                    prop_assert!(attempts.following(&invoice) || unmounted);
+                    let fate = match kind {
+                        StatusKind::Approved => Fate::Charged,
+                        StatusKind::Declined => Fate::NotCharged,
+                        // The issuer's page is gone: the challenge can no longer be answered.
+                        StatusKind::Redirect if cancelled => Fate::NotCharged,
+                        StatusKind::Refused => Fate::Unknown,
+                        _ => Fate::Open,
+                    };
+                    match attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), *late) {
+                        Step::Poll => prop_assert_eq!(fate, Fate::Open),
+                        Step::Challenge(_) => prop_assert!(!cancelled),
+                        Step::Approved(_) => {
+                            fate_of(&mut invoices, &invoice, Fate::Charged);
+                            following = None;
+                        }
+                        Step::Report(report) if report.next == Next::Wait => {
+                            prop_assert!(*late && fate == Fate::Open);
+                        }
+                        Step::Report(report) => {
+                            fate_of(&mut invoices, &invoice, fate);
+                            following = None;
+                            ended = Some((report, fate));
+                        }
+                        Step::Stop => {
+                            prop_assert!(unmounted, "a status ignored while following");
+                            following = None;
+                        }
+                    }
+                }
+            }
+            Event::StaleStatus(kind) => {
+                let stale = invoices.iter().map(|(invoice, _)| invoice.clone()).find(|invoice| Some(invoice) != following.as_ref());
+                if let Some(invoice) = stale {
+                    let before = format!("{attempts:?}");
+                    prop_assert_eq!(attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), true), Step::Stop);
+                    prop_assert_eq!(format!("{attempts:?}"), before, "a stale answer changed the checkout");
+                }
+            }
+            Event::Cancel => {
+                if attempts.cancel() {
+                    prop_assert!(following.is_some());
+                    cancelled = true;
+                }
+            }
+            Event::Allow(right) => {
+                let unknown = invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
+                let named = match (right, &unknown) {
+                    (true, Some(invoice)) => invoice.clone(),
+                    _ => "INV-not-this-checkout".to_string(),
+                };
+                if attempts.allow(&named) {
+                    // The merchant's server learnt the invoice's fate: whatever it was, it is
+                    // settled, and the merchant chose to let the payer pay again.
+                    prop_assert!(unknown.as_deref() == Some(named.as_str()), "allowed {named}");
+                    fate_of(&mut invoices, &named, Fate::Released);
+                    if following.as_deref() == Some(named.as_str()) {
+                        following = None;
+                    }
+                }
+            }
+            Event::Unmount => {
+                if let Some(report) = attempts.unmount() {
+                    prop_assert_eq!(report.code, ErrorCode::CheckoutUnmounted);
+                    prop_assert!(selling.is_some() || following.is_some());
+                }
+                unmounted = true;
+            }
+            Event::SessionReady | Event::SessionFailed => {}
+        }
+        if let Some((report, fate)) = ended {
+            prop_assert_eq!(report.next, Next::after(report.code));
+            match report.next {
+                // The second half of the rule: an end that charged nothing never blocks.
+                Next::Retry => {
+                    prop_assert_eq!(fate, Fate::NotCharged, "{:?} allowed a retry: {:?}", report.code, events);
+                    prop_assert!(attempts.ready());
+                    let mut probe = attempts.clone();
+                    prop_assert!(probe.begin().is_ok() && probe.send_sale("INV-probe"));
+                }
+                Next::Wait | Next::Merchant => {
+                    prop_assert!(!attempts.ready());
+                    prop_assert!(attempts.clone().begin().is_err());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn no_second_charge_and_no_needless_block(events in prop::collection::vec(event(), 0..60)) {
+        run(&events)?;
+    }
+}

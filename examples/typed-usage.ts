@@ -10,6 +10,8 @@ import init, {
   formatCardNumber,
   Gateway,
   mountCheckout,
+  type Checkout,
+  type CheckoutNext,
   parseV2Response,
   performSale,
   SaleSession,
@@ -116,10 +118,17 @@ const options: CheckoutOptions = {
   onError: (error: ConnPayError) => {
     const code: ConnPayErrorCode = error.code;
     if (code === "checkout.invalid") void error.errors?.length;
+    const next: CheckoutNext | undefined = error.next;
+    if (next === "merchant" && error.invoiceId) checkout.allowNewAttempt(error.invoiceId);
   },
 };
-const checkout = mountCheckout("#checkout", options);
+const checkout: Checkout = mountCheckout("#checkout", options);
 checkout.unmount();
+checkout[Symbol.dispose]();
+// @ts-expect-error: the invoice id is a string
+checkout.allowNewAttempt(42);
+// @ts-expect-error: "next" is one of three words
+const wrongNext: CheckoutNext = "later";
 // @ts-expect-error: a message key is a code or a notice
 mountCheckout("#checkout", { ...options, messages: { "sale.no_such_code": "?" } });
 
@@ -139,4 +148,4 @@ const body: string = form.body;
 const answer: V2Response = parseV2Response("type=async-response&paynet-order-id=1");
 const answerType: string = answer.type;
 
-export const used = [brand, numberCode, cvvLength, formatted, expiryYear, cvvOk, holderErrors, card, base, paths, pay, depth, v2Valid, body, answerType];
+export const used = [wrongNext, brand, numberCode, cvvLength, formatted, expiryYear, cvvOk, holderErrors, card, base, paths, pay, depth, v2Valid, body, answerType];

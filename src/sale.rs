@@ -255,13 +255,13 @@ pub fn wait_for_final_state(
 }
 
 /// How to poll a sale's status.
-pub(crate) struct PollPlan {
-    pub(crate) interval_ms: f64,
-    pub(crate) max_wait_ms: f64,
-    pub(crate) timeout_ms: f64,
+struct PollPlan {
+    interval_ms: f64,
+    max_wait_ms: f64,
+    timeout_ms: f64,
     /// Called once per 3-D Secure URL.
-    pub(crate) on_redirect: Option<Box<dyn Fn(&str)>>,
-    pub(crate) signal: Option<AbortSignal>,
+    on_redirect: Option<Box<dyn Fn(&str)>>,
+    signal: Option<AbortSignal>,
 }
 
 impl PollPlan {
@@ -273,7 +273,7 @@ impl PollPlan {
     }
 }
 
-pub(crate) async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
+async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
     let deadline = js_sys::Date::now() + plan.max_wait_ms;
     let http = call.http();
     let mut poll = StatusPoll::default();

@@ -128,7 +128,7 @@ export type RequestErrorCode =
 
 /** Codes of the errors the module throws or rejects with (validators report in results). */
 export type ConnPayErrorCode =
-  | "request.invalid" | "argument.invalid" | "gateway.invalid_url" | "gateway.insecure"
+  | "request.invalid" | "argument.invalid" | "gateway.invalid_url" | "gateway.insecure" | "checkout.already_mounted"
   | "sale.in_flight" | "sale.already_accepted" | "sale.outcome_unknown" | "sale.aborted"
   | "status.timeout" | "status.aborted" | "status.rejected" | "response.invalid" | "internal.error"
   | CheckoutErrorCode;
@@ -136,7 +136,15 @@ export type ConnPayErrorCode =
 /** Codes only `mountCheckout`'s `onError` receives. */
 export type CheckoutErrorCode =
   | "sale.rejected" | "sale.server_error" | "sale.declined"
-  | "checkout.invalid" | "checkout.session" | "checkout.cancelled";
+  | "checkout.invalid" | "checkout.session" | "checkout.cancelled" | "checkout.unmounted";
+
+/**
+ * What a checkout allows after `onError`: `"retry"` (nothing was charged; the payer may pay
+ * again), `"wait"` (the sale is still being decided; the checkout keeps asking and reports the
+ * final state), `"merchant"` (nobody can tell yet whether the payer was charged; no new sale
+ * until your code calls `checkout.allowNewAttempt(invoiceId)`).
+ */
+export type CheckoutNext = "retry" | "wait" | "merchant";
 
 /** What the module throws: an `Error` named "ConnPayError" with a stable code. */
 export interface ConnPayError extends Error {
@@ -152,8 +160,12 @@ export interface ConnPayError extends Error {
   status?: number;
   /** With `sale.outcome_unknown` from `mountCheckout`: why no answer came. */
   reason?: "network" | "timeout" | "aborted";
-  /** With `sale.declined`: the declined invoice. */
+  /** The invoice whose sale was sent (from `mountCheckout`), or the unsettled one (`SaleSession`). */
   invoiceId?: string;
+  /** From `mountCheckout`: what happened, for you; `message` is the payer's text. */
+  detail?: string;
+  /** From `mountCheckout`: what the checkout allows now. */
+  next?: CheckoutNext;
   /** With `checkout.session`: what `getSession` threw or rejected with. */
   cause?: unknown;
 }
@@ -367,6 +379,8 @@ export type CheckoutMessageKey =
   | "authenticating"
   /** The 3-D Secure window's button. */
   | "cancel"
+  /** Said when your code allows a new attempt after an uncertain one. */
+  | "allowed"
   /** A card-field error without a message of its own. */
   | "field"
   /** Another failure without a message of its own. */
@@ -440,6 +454,25 @@ export interface CheckoutSuccess {
   last4: string;
 }
 
+/** What `mountCheckout` returns. Every method may be called any number of times. */
+export interface Checkout {
+  /**
+   * Removes every listener and everything the checkout added; the form keeps its values. A sale
+   * on its way or being followed is reported to `onError` as `checkout.unmounted` with its
+   * `invoiceId`. Call it in a React effect's cleanup.
+   */
+  unmount(): void;
+  /** The same as `unmount()`. */
+  free(): void;
+  /** The same as `unmount()`: `using checkout = mountCheckout(…)`. */
+  [Symbol.dispose](): void;
+  /**
+   * After `onError` with `next` `"merchant"` (or `"wait"`): your server learnt that `invoiceId`
+   * was not charged, so the payer may pay again. Throws `argument.invalid` for any other invoice.
+   */
+  allowNewAttempt(invoiceId: string): void;
+}
+
 /** The options of `mountCheckout`. */
 export interface CheckoutOptions {
   /** Where perform sale and sale status go. */
@@ -475,7 +508,7 @@ export interface CheckoutOptions {
   onSuccess?: (result: CheckoutSuccess) => void;
   /** The submit ended without approval; `error.message` is the payer's message in `locale`. */
   onError?: (error: ConnPayError) => void;
-  /** 3-D Secure: the issuer's page, shown in a window over the checkout. */
+  /** 3-D Secure: the issuer's page (https, or http to localhost), shown in a window over the checkout. */
   onRedirect?: (url: string) => void;
 }
 

@@ -1,6 +1,7 @@
 //! `mountCheckout` in Chromium and Firefox (`wasm-pack test --headless --chrome --firefox`): the
 //! fields are formatted on `input`, the error texts and attributes are added and taken back by
-//! `unmount()`, and options a sale could never be made with are coded errors, not panics.
+//! `unmount()`, options a sale could never be made with are coded errors at mount (not panics),
+//! and a form holds one checkout at a time.
 #![cfg(target_arch = "wasm32")]
 
 use connpay_checkout::{mount_checkout, CheckoutOptions};
@@ -42,6 +43,19 @@ fn options(key: Option<(&str, JsValue)>) -> CheckoutOptions {
     options.unchecked_into()
 }
 
+/// Calls `checkout.unmount()` (or another method of the handle).
+fn call(checkout: &JsValue, method: &str) {
+    let method: Function = Reflect::get(checkout, &JsValue::from_str(method)).expect("a method").unchecked_into();
+    method.call0(checkout).expect("it does not throw");
+}
+
+/// The `code` and `path` of what a mount threw.
+fn refusal(result: Result<JsValue, connpay_checkout::Error>) -> (Option<String>, Option<String>) {
+    let error: JsValue = result.expect_err("refused").into();
+    let text = |key: &str| Reflect::get(&error, &JsValue::from_str(key)).ok().and_then(|value| value.as_string());
+    (text("code"), text("path"))
+}
+
 /// Types `value` into `input` the way the browser reports it: the value, then an `input` event.
 fn type_into(input: &HtmlInputElement, value: &str) -> String {
     input.set_value(value);
@@ -59,7 +73,7 @@ fn fields_are_formatted_and_unmount_gives_the_form_back() {
     assert_eq!(type_into(&input(&form, "cvv"), "12345"), "123");
     assert_eq!(input(&form, "number").get_attribute("autocomplete").as_deref(), Some("cc-number"));
     assert!(form.query_selector(".connpay-error").ok().flatten().is_some(), "error texts added");
-    checkout.unmount();
+    call(&checkout, "unmount");
     assert_eq!(form.outer_html(), before);
     assert_eq!(type_into(&input(&form, "number"), "41111111"), "41111111", "no formatting after unmount");
     form.remove();
@@ -72,7 +86,7 @@ fn unusable_options_are_coded_errors() {
         for key in ["gateway", "amountCentis", "consumer", "getSession", "locale", "messages", "selectors", "timeoutMs"] {
             let form = form();
             match mount_checkout(form.clone().into(), options(Some((key, value.clone())))) {
-                Ok(checkout) => checkout.unmount(),
+                Ok(checkout) => call(&checkout, "unmount"),
                 Err(error) => {
                     let error: JsValue = error.into();
                     let code = Reflect::get(&error, &JsValue::from_str("code")).ok().and_then(|code| code.as_string());
@@ -82,5 +96,43 @@ fn unusable_options_are_coded_errors() {
             form.remove();
         }
         assert!(mount_checkout(value.clone(), options(None)).is_err(), "a form that is not one");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_form_holds_one_checkout_and_free_unmounts_it() {
+    let form = form();
+    let checkout = mount_checkout(form.clone().into(), options(None)).expect("mounted");
+    let before = form.outer_html();
+    let second = refusal(mount_checkout(form.clone().into(), options(None)));
+    assert_eq!(second, (Some("checkout.already_mounted".into()), Some("form".into())));
+    assert_eq!(form.outer_html(), before, "the refused mount changed nothing");
+    call(&checkout, "free");
+    call(&checkout, "unmount");
+    let again = mount_checkout(form.clone().into(), options(None)).expect("mounted again after free()");
+    call(&again, "unmount");
+    form.remove();
+}
+
+#[wasm_bindgen_test]
+fn options_are_checked_at_mount_by_the_rules_of_the_sale() {
+    let json = |text: &str| js_sys::JSON::parse(text).expect("json");
+    for (key, value, path) in [
+        ("currency", JsValue::from_str("eur"), "currency"),
+        ("amountCentis", JsValue::from(0), "amountCentis"),
+        ("consumer", json(r#"{"email":"nope"}"#), "consumer.email"),
+        ("billing", json(r#"{"address":{"country":"DE"}}"#), "billing.address.country"),
+        ("location", json(r#"{"lat":91}"#), "location.lat"),
+        ("onSucess", Function::new_no_args("").into(), "onSucess"),
+        ("onSuccess", JsValue::from_str("not a function"), "onSuccess"),
+        ("locale", JsValue::from_str("de"), "locale"),
+        ("messages", json(r#"{"no.such.key":"?"}"#), "messages.no.such.key"),
+        ("selectors", json(r#"{"numbr":"input"}"#), "selectors.numbr"),
+    ] {
+        let form = form();
+        let before = form.outer_html();
+        assert_eq!(refusal(mount_checkout(form.clone().into(), options(Some((key, value))))), (Some("argument.invalid".into()), Some(path.into())), "{key}");
+        assert_eq!(form.outer_html(), before, "{key}: nothing changed");
+        form.remove();
     }
 }

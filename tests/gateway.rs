@@ -212,14 +212,24 @@ async fn a_session_never_has_two_sales_in_flight() {
     assert_eq!(text(&third, "code").as_deref(), Some("sale.already_accepted"));
     assert_eq!(seen(&id).await, (1, 0));
 
-    // After an unknown outcome the same invoice is never sent again.
+    // After an unknown outcome nothing is sent, whatever the invoice, until the merchant's code
+    // allows it by naming the unsettled invoice.
     let session = SaleSession::new(gateway()).unwrap();
     let id = invoice("hang");
     let outcome = settle(session.perform_sale(sale_request(&id), options(&[("timeoutMs", 300.into())]))).await.unwrap();
     assert_eq!(text(&outcome, "kind").as_deref(), Some("outcomeUnknown"));
-    let again = settle(session.perform_sale(sale_request(&id), None)).await.unwrap_err();
-    assert_eq!(text(&again, "code").as_deref(), Some("sale.outcome_unknown"));
+    let next = invoice("ok");
+    for request in [sale_request(&id), sale_request(&next)] {
+        let again = settle(session.perform_sale(request, None)).await.unwrap_err();
+        assert_eq!(text(&again, "code").as_deref(), Some("sale.outcome_unknown"));
+        assert_eq!(text(&again, "invoiceId"), Some(id.clone()));
+    }
     assert_eq!(seen(&id).await, (1, 0));
+    assert!(session.allow_new_attempt(next.clone().into()).is_err(), "only the unsettled invoice");
+    session.allow_new_attempt(id.clone().into()).expect("allowed");
+    let allowed = settle(session.perform_sale(sale_request(&next), None)).await.unwrap();
+    assert_eq!(text(&allowed, "kind").as_deref(), Some("accepted"));
+    assert_eq!(seen(&next).await, (1, 0));
 }
 
 #[wasm_bindgen_test]

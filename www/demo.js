@@ -3,7 +3,7 @@
 //
 // `?locale=ru` shows the page in Russian; `?timeoutMs=…` shortens the gateway timeout (tests).
 import init, { mountCheckout } from "/pkg/connpay_checkout.js";
-import { shopCheckout } from "./shop-server.js";
+import { settleUncertain, shopCheckout } from "./shop-server.js";
 
 const params = new URLSearchParams(location.search);
 const locale = params.get("locale") === "ru" ? "ru" : "en";
@@ -15,7 +15,9 @@ const TEXTS = {
     summary: "Ваш заказ", item: "Эфиопия Иргачеффе, 250 г", shipping: "Доставка", total: "Итого",
     payer: "Плательщик", title: "Оплата картой", number: "Номер карты", expiry: "Срок действия",
     cvv: "Код безопасности", holder: "Имя на карте", pay: "Оплатить", cards: "Тестовые карты песочницы",
+    settled: "Одобрено: магазин подтвердил, что оплата прошла. Спасибо.",
   },
+  en: { settled: "Approved: the shop confirmed that your payment went through. Thank you." },
 };
 
 function translatePage() {
@@ -32,13 +34,23 @@ function translatePage() {
 translatePage();
 await init();
 const form = document.getElementById("checkout");
-mountCheckout(form, {
+const checkout = mountCheckout(form, {
   ...shopCheckout,
   locale,
   timeoutMs,
   pollIntervalMs: 500,
   onSubmit: () => { delete form.dataset.outcome; },
   onSuccess: () => { form.dataset.outcome = "approved"; },
-  onError: (error) => { form.dataset.outcome = error.code; },
+  onError: (error) => {
+    form.dataset.outcome = error.code;
+    // The payer cannot know whether they were charged: the shop's server finds out.
+    if (error.next === "merchant") settleUncertain(checkout, error.invoiceId, approvedAfterAll);
+  },
 });
+
+/** The shop's server found the uncertain sale approved: the payer reads it in the live region. */
+function approvedAfterAll() {
+  form.dataset.outcome = "approved";
+  document.getElementById("outcome").textContent = TEXTS[locale].settled;
+}
 form.dataset.ready = "true";

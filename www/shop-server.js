@@ -1,6 +1,7 @@
 // The shop's server as its pages call it: here the sandbox's reference merchant server, which
-// authenticates the payer and initiates the sale (it signs; it never sees the card). Shared by the
-// demo and the tests' shop pages (tests/e2e/consumer/, tests/e2e/hygiene/).
+// authenticates the payer and initiates the sale (it signs; it never sees the card), and settles
+// an invoice whose outcome the page could not learn. Shared by the demo and the tests' shop pages
+// (tests/e2e/consumer/, tests/e2e/hygiene/).
 
 /** The shop's server: POSTs JSON, and fails with the server's own message. */
 async function postJson(path, body) {
@@ -29,6 +30,21 @@ export async function getSession({ amountCentis, currency, consumer }) {
     nonce: initiated.session.nonce,
     signature: initiated.session.signature,
   };
+}
+
+/**
+ * After `onError` with `next: "merchant"` (the page could not learn whether the payer was
+ * charged): the shop's server settles the invoice (it voids an invoice the gateway never asked
+ * about, or asks the gateway's status with the token check sale brought), until its fate is
+ * known. Not charged: the payer may pay again. Charged after all: `approved()`.
+ */
+export async function settleUncertain(checkout, invoiceId, approved) {
+  for (;;) {
+    const { state } = await postJson(`/merchant/sale/${encodeURIComponent(invoiceId)}/settle`, {});
+    if (state === "APPROVED") return approved();
+    if (state === "VOIDED" || state === "DECLINED") return checkout.allowNewAttempt(invoiceId);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
 }
 
 /** The order every page of the shop pays, and where: the options mountCheckout always gets. */

@@ -447,3 +447,20 @@ proptest! {
         run(&events)?;
     }
 }
+
+#[test]
+fn the_readme_table_lists_every_ending_with_what_it_allows() {
+    let readme = include_str!("../../npm/README.md");
+    let section = readme.split("### How an attempt ends").nth(1).and_then(|rest| rest.split("What each `next` allows").next()).unwrap();
+    let rows: Vec<(String, String)> = section
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(|cell| cell.trim().trim_matches('`')).collect();
+            (cells[0].to_string(), cells[cells.len() - 1].to_string())
+        })
+        .collect();
+    let expected: Vec<(String, String)> =
+        ENDINGS.iter().map(|ending| (ending.code.as_str().to_string(), ending.next.as_str().to_string())).collect();
+    assert_eq!(rows, expected);
+}

@@ -3,6 +3,8 @@
 
 use connpay_core::card::YearMonth;
 use connpay_core::gateway::Gateway;
+use connpay_core::checkout::attempts::Next;
+use connpay_core::checkout::sale::sale_failure;
 use connpay_core::sale::*;
 use connpay_core::ErrorCode;
 use serde_json::{json, Value};
@@ -336,7 +338,7 @@ fn every_kind_of_response_gives_exactly_one_outcome() {
     }
     let unknown = Outcome::<SaleAccepted>::unknown(UnknownReason::Timeout);
     assert_eq!(kind(&unknown), "outcomeUnknown");
-    assert_eq!(unknown.sale_end(), SaleEnd::Uncertain);
+    assert_eq!(sale_failure(&unknown).map(Next::after), Some(Next::Merchant), "never a retry");
 }
 
 #[test]

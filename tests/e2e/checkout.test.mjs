@@ -9,9 +9,17 @@ const demo = useDemo();
 /** A perform sale (not its status): POST …/paynet/dapi/v1/sale/{endpointId}/{invoiceId}. */
 const PERFORM_SALE = /\/paynet\/dapi\/v1\/sale\/[^/]+\/[^/]+$/;
 
-/** Opens the demo (with `query`) and counts what it sends to the gateway and the shop. */
+/**
+ * Opens the demo (with `query`), counts what it sends to the gateway and the shop, and records
+ * every text of the live region in `window.statusTexts` (the shop may replace one quickly).
+ */
 async function openCheckout(query = "") {
   const opened = await openDemo(demo.browser, new URL(query, demo.server.url).href);
+  await opened.page.evaluate(() => {
+    const region = document.getElementById("outcome");
+    window.statusTexts = [];
+    new MutationObserver(() => window.statusTexts.push(region.textContent)).observe(region, { childList: true, characterData: true, subtree: true });
+  });
   const sent = { sales: 0, requests: 0 };
   opened.page.on("request", (request) => {
     const path = new URL(request.url()).pathname;
@@ -80,7 +88,14 @@ test("a payer buys with 4111 1111 1111 1111, a future expiry, CVV 123 and a name
   assert.deepEqual(problems, []);
 });
 
-test("CVV 116 is declined with its message; the values stay and the button comes back", async () => {
+/** Replaces the security code, as a payer does after a decline. */
+async function retypeCvv(page, cvv) {
+  const field = page.getByLabel("Security code", { exact: true });
+  await field.fill("");
+  await field.pressSequentially(cvv);
+}
+
+test("CVV 116 is declined with its message; the payer changes the code and pays again: approved, two perform sales", async () => {
   const { page, problems, sent } = await openCheckout();
   await typeCard(page, card("116"));
   await page.getByRole("button", { name: "Pay" }).click();
@@ -89,6 +104,13 @@ test("CVV 116 is declined with its message; the values stay and the button comes
   assert.match(end.status, /^Declined\. Your bank did not approve the payment/);
   assert.deepEqual(await formAfter(page), { values: { ...TYPED, cvv: "116" }, payEnabled: true });
   assert.equal(sent.sales, 1);
+
+  await retypeCvv(page, "123");
+  await page.getByRole("button", { name: "Pay" }).click();
+  const second = await outcome(page);
+  assert.equal(second.code, "approved");
+  assert.match(second.status, /^Approved/);
+  assert.equal(sent.sales, 2);
   assert.deepEqual(problems, []);
 });
 
@@ -109,16 +131,51 @@ test("3-D Secure (321): the issuer's page opens over the checkout, hint approves
   assert.deepEqual(problems, []);
 });
 
-test("3-D Secure cancelled by the payer ends as checkout.cancelled with the form kept", async () => {
-  const { page, problems } = await openCheckout();
+for (const how of ["its Cancel button", "Escape on the window"]) {
+  test(`3-D Secure cancelled with ${how} ends as checkout.cancelled with the form kept; then 123 is approved`, async () => {
+    const { page, problems, sent } = await openCheckout();
+    await typeCard(page, card("321"));
+    await page.getByRole("button", { name: "Pay" }).click();
+    const cancel = page.getByRole("dialog").getByRole("button", { name: "Cancel" });
+    if (how === "its Cancel button") {
+      await cancel.click();
+    } else {
+      await cancel.focus();
+      await page.keyboard.press("Escape");
+    }
+    const end = await outcome(page);
+    assert.equal(end.code, "checkout.cancelled");
+    assert.match(end.status, /cancelled, so the payment was not made/);
+    assert.equal(await page.locator("dialog").count(), 0, "the window is gone");
+    assert.deepEqual(await formAfter(page), { values: { ...TYPED, cvv: "321" }, payEnabled: true });
+
+    await retypeCvv(page, "123");
+    await page.getByRole("button", { name: "Pay" }).click();
+    assert.equal((await outcome(page)).code, "approved");
+    assert.equal(sent.sales, 2);
+    assert.deepEqual(problems, []);
+  });
+}
+
+test("the issuer's page in the window cannot navigate the merchant's page", async () => {
+  const { page, sent } = await openCheckout();
+  // An issuer page that tries every way out of its frame.
+  await page.route("**/sandbox/3ds/**", (route) => route.fulfill({
+    contentType: "text/html",
+    body: `<!doctype html><title>issuer</title><a id="out" href="/navigated" target="_top">out</a>
+      <script>try { top.location.href = "/navigated"; } catch {} document.getElementById("out").click();</script>`,
+  }));
+  const start = page.url();
   await typeCard(page, card("321"));
   await page.getByRole("button", { name: "Pay" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
-  const end = await outcome(page);
-  assert.equal(end.code, "checkout.cancelled");
-  assert.match(end.status, /cancelled/);
-  assert.deepEqual(await formAfter(page), { values: { ...TYPED, cvv: "321" }, payEnabled: true });
-  assert.deepEqual(problems, []);
+  const frame = page.locator("dialog iframe");
+  await frame.waitFor({ timeout: 15_000 });
+  const sandbox = (await frame.getAttribute("sandbox")).split(" ");
+  assert.ok(sandbox.includes("allow-forms") && !sandbox.some((token) => token.startsWith("allow-top-navigation")), sandbox.join(" "));
+  await page.waitForTimeout(1_500);
+  assert.equal(page.url(), start, "the merchant's page stayed");
+  assert.equal(await page.getByRole("dialog").count(), 1, "the window is still open");
+  assert.equal(sent.sales, 1);
 });
 
 test("invalid fields are marked, linked to their messages, announced, and nothing is sent", async () => {
@@ -172,29 +229,73 @@ const FAULTS = [
     fault: "delay=4000",
     query: "?timeoutMs=1000",
     code: "sale.outcome_unknown",
-    status: /did not answer, so we cannot tell whether you were charged/,
+    status: /^The payment service did not answer, so we cannot tell whether you were charged\. Please do not pay again/,
   },
-  { fault: "status=500", code: "sale.server_error", status: /^The payment service is having trouble\. Please try again in a moment\.$/ },
+  { fault: "status=500", code: "sale.server_error", status: /^The payment service answered with an error, so we cannot tell whether you were charged\. Please do not pay again/ },
   { fault: "status=502", code: "sale.server_error" },
-  // 429 with the spec's error JSON: the gateway refused it unprocessed.
-  { fault: "status=429", code: "sale.rejected" },
+  // 429 with the spec's error JSON: the gateway refused it unprocessed, so the payer may pay again at once.
+  { fault: "status=429", code: "sale.rejected", retry: true },
   { fault: "malformed", code: "sale.server_error" },
 ];
 
-for (const { fault, query = "", code, status = /./ } of FAULTS) {
-  test(`fault ${fault}: ${code}, exactly one perform sale, the values kept`, async () => {
+const ALLOWED = "The shop confirmed that you were not charged. You can pay again.";
+
+for (const { fault, query = "", code, status = /./, retry = false } of FAULTS) {
+  test(`fault ${fault}: ${code}, exactly one perform sale, the values kept; ${retry ? "the payer pays again" : "the shop settles it, then the payer pays again"}`, async () => {
     const { page, problems, sent } = await openCheckout(query);
     await typeCard(page, card("123"));
     await injectSaleFault(page, fault);
     await page.getByRole("button", { name: "Pay" }).click();
-    const end = await outcome(page);
-    assert.equal(end.code, code);
-    assert.match(end.status, status);
-    assert.deepEqual(await formAfter(page), { values: { ...TYPED, cvv: "123" }, payEnabled: true });
+    assert.equal((await outcome(page)).code, code);
+    const told = await page.evaluate(() => window.statusTexts);
+    assert.ok(told.some((text) => status.test(text)), told.join(" | "));
     assert.equal(sent.sales, 1);
+    if (!retry) {
+      assert.deepEqual(told.filter((text) => /try again/i.test(text)), []);
+      // The demo shop's server voids the invoice the gateway never confirmed, and allows a new attempt.
+      await page.getByText(ALLOWED).waitFor({ timeout: 10_000 });
+    }
+    assert.deepEqual(await formAfter(page), { values: { ...TYPED, cvv: "123" }, payEnabled: true });
+    await page.unrouteAll();
+    await page.getByRole("button", { name: "Pay" }).click();
+    assert.equal((await outcome(page)).code, "approved");
+    assert.equal(sent.sales, 2);
     assert.deepEqual(unexpected(problems), []);
   });
 }
+
+test("a 502 after the gateway processed the sale: no second perform sale however the payer insists, never 'try again'", async () => {
+  const { page, problems, sent } = await openCheckout();
+  await typeCard(page, card("123"));
+  const processed = [];
+  // The gateway takes the sale; a proxy on the way back loses its answer.
+  await page.route((url) => PERFORM_SALE.test(url.pathname), async (route) => {
+    const response = await route.fetch();
+    processed.push(response.status());
+    await route.fulfill({ status: 502, contentType: "text/html", body: "<html><body><h1>502 Bad Gateway</h1></body></html>" });
+  });
+  const pay = page.getByRole("button", { name: /^Pay/ });
+  await pay.click();
+  const end = await outcome(page);
+  assert.equal(end.code, "sale.server_error");
+  assert.deepEqual(processed, [200], "the gateway accepted the sale");
+  assert.equal(await pay.isDisabled(), true, "no button to pay again");
+  const insisted = Date.now();
+  while (Date.now() - insisted < 10_000) {
+    await pay.click({ force: true, timeout: 500 }).catch(() => {});
+    await page.getByLabel("Security code", { exact: true }).press("Enter");
+    // A submit no button can stop: the checkout itself must refuse it.
+    await page.evaluate(() => document.getElementById("checkout").requestSubmit());
+    await page.waitForTimeout(500);
+  }
+  assert.equal(sent.sales, 1, "one perform sale");
+  const texts = await page.evaluate(() => window.statusTexts);
+  assert.ok(texts.some((text) => /cannot tell whether you were charged\. Please do not pay again/.test(text)), texts.join(" | "));
+  assert.deepEqual(texts.filter((text) => /try again/i.test(text)), []);
+  // Meanwhile the demo shop's server asked the gateway itself, and found the sale approved.
+  assert.equal(await page.getAttribute("#checkout", "data-outcome"), "approved");
+  assert.deepEqual(unexpected(problems), []);
+});
 
 test("ten submits in one go send one initiate sale and one perform sale", async () => {
   const { page, problems, sent } = await openCheckout();
@@ -328,4 +429,164 @@ test("callbacks report changes, the brand, the submit and its error; unmount() u
   assert.equal(await page.locator("#n").inputValue(), "41111111", "no formatting after unmount");
   assert.equal(await page.evaluate(() => window.calls.length), callsBefore, "no callback after unmount");
   assert.deepEqual(problems, []);
+});
+
+/** Appends a second card form to the page and returns nothing; the page script finds it as `form.extra`. */
+const EXTRA_FORM = `<form class="extra"><input data-connpay="number"><input data-connpay="expiry">
+  <input data-connpay="cvv"><input data-connpay="holder"><button>Pay</button></form>`;
+
+test("options are checked at mount by the sale's rules, one checkout per form, own keys only; free() unmounts", async () => {
+  const { page, problems } = await openCheckout();
+  const results = await page.evaluate(async (markup) => {
+    const { mountCheckout } = await import("/pkg/connpay_checkout.js");
+    const { shopCheckout } = await import("/shop-server.js");
+    document.body.insertAdjacentHTML("beforeend", markup);
+    const form = document.querySelector("form.extra");
+    const mount = (target, options) => {
+      try {
+        mountCheckout(target, options).unmount();
+        return "mounted";
+      } catch (error) {
+        return `${error.code} ${error.path}`;
+      }
+    };
+    const results = {
+      second: mount(document.getElementById("checkout"), shopCheckout),
+      currency: mount(form, { ...shopCheckout, currency: "eur" }),
+      email: mount(form, { ...shopCheckout, consumer: { email: "nope" } }),
+      country: mount(form, { ...shopCheckout, billing: { address: { country: "DE" } } }),
+      amount: mount(form, { ...shopCheckout, amountCentis: 0 }),
+      typo: mount(form, { ...shopCheckout, onSucess: () => {} }),
+      messageKey: mount(form, { ...shopCheckout, messages: { "sale.declinde": "?" } }),
+      real: mount(form, shopCheckout),
+    };
+    try {
+      mountCheckout(form, { ...shopCheckout, onSucess: () => {} });
+    } catch (error) {
+      results.typoMessage = error.message;
+    }
+    try {
+      mountCheckout(form, { ...shopCheckout, currency: "eur", consumer: { email: "nope" } });
+    } catch (error) {
+      results.every = error.errors.map(({ path, code }) => `${path} ${code}`);
+    }
+    // A key set on Object.prototype elsewhere on the page is not an option.
+    Object.prototype.messages = { "checkout.invalid": "pwned" };
+    let checkout;
+    try {
+      checkout = mountCheckout(form, shopCheckout);
+    } finally {
+      delete Object.prototype.messages;
+    }
+    form.requestSubmit();
+    results.inherited = form.querySelector("[role=status]").textContent;
+    // free() unmounts; a second unmount, free or dispose does nothing and throws nothing.
+    checkout.free();
+    checkout.unmount();
+    checkout[Symbol.dispose]?.();
+    results.afterFree = mount(form, shopCheckout);
+    return results;
+  }, EXTRA_FORM);
+  assert.deepEqual(results, {
+    second: "checkout.already_mounted form",
+    currency: "argument.invalid currency",
+    email: "argument.invalid consumer.email",
+    country: "argument.invalid billing.address.country",
+    amount: "argument.invalid amountCentis",
+    typo: "argument.invalid onSucess",
+    messageKey: "argument.invalid messages.sale.declinde",
+    real: "mounted",
+    typoMessage: "unknown option; did you mean onSuccess?",
+    every: ["consumer.email request.email", "currency request.currency"],
+    inherited: "Check the highlighted fields.",
+    afterFree: "mounted",
+  });
+  assert.deepEqual(problems, []);
+});
+
+/**
+ * Mounts a second checkout on the demo page, every callback recorded in `window.calls`; with
+ * `numericEndpoint`, its getSession answers `endpointId` as a number.
+ */
+async function mountRecorded(page, { numericEndpoint = false } = {}) {
+  await page.evaluate(async ({ markup, numericEndpoint }) => {
+    const { mountCheckout } = await import("/pkg/connpay_checkout.js");
+    const { shopCheckout } = await import("/shop-server.js");
+    document.body.insertAdjacentHTML("beforeend", markup);
+    window.calls = [];
+    const record = (name) => (value) => window.calls.push([name, value ?? null]);
+    const getSession = async (request) => {
+      const session = await shopCheckout.getSession(request);
+      return numericEndpoint ? { ...session, endpointId: Number(session.endpointId) } : session;
+    };
+    window.extraCheckout = mountCheckout("form.extra", {
+      ...shopCheckout,
+      getSession,
+      pollIntervalMs: 300,
+      onError: record("error"), onSuccess: record("success"), onRedirect: record("redirect"),
+    });
+  }, { markup: EXTRA_FORM, numericEndpoint });
+}
+
+/** Types a card into the second form. */
+async function typeExtra(page, cvv) {
+  for (const [role, value] of [["number", "4111111111111111"], ["expiry", "1230"], ["cvv", cvv], ["holder", "JOHN SMITH"]]) {
+    await page.locator(`form.extra [data-connpay=${role}]`).pressSequentially(value);
+  }
+}
+
+const errors = (page) => page.evaluate(() => window.calls.filter(([name]) => name === "error").map(([, error]) => ({
+  code: error.code, next: error.next, invoiceId: typeof error.invoiceId, path: error.path, detail: error.detail, message: error.message,
+})));
+
+test("unmounting during a sale reports it to onError with its invoice; nothing is reported after", async () => {
+  const { page, sent } = await openCheckout();
+  await mountRecorded(page);
+  await typeExtra(page, "123");
+  await injectSaleFault(page, "delay=1500");
+  const saleSent = page.waitForRequest((request) => PERFORM_SALE.test(new URL(request.url()).pathname));
+  await page.locator("form.extra button").click();
+  await saleSent;
+  await page.evaluate(() => window.extraCheckout.unmount());
+  const [unmounted] = await errors(page);
+  assert.equal(unmounted.code, "checkout.unmounted");
+  assert.equal(unmounted.next, "merchant");
+  assert.equal(unmounted.invoiceId, "string");
+  await page.waitForTimeout(2_500);
+  assert.equal((await errors(page)).length, 1, "no other report");
+  assert.equal(await page.evaluate(() => window.calls.some(([name]) => name === "success")), false);
+  assert.equal(sent.sales, 1);
+});
+
+test("a getSession answer of the wrong shape is checkout.session naming the key; the payer may pay again", async () => {
+  const { page, sent } = await openCheckout();
+  await mountRecorded(page, { numericEndpoint: true });
+  await typeExtra(page, "123");
+  await page.locator("form.extra button").click();
+  await page.waitForFunction(() => window.calls.some(([name]) => name === "error"));
+  const [wrong] = await errors(page);
+  assert.deepEqual({ code: wrong.code, next: wrong.next, path: wrong.path }, { code: "checkout.session", next: "retry", path: "endpointId" });
+  assert.match(wrong.detail, /^getSession's answer: endpointId /);
+  assert.equal(wrong.message, "The payment could not be started. Please try again.");
+  assert.equal(await page.locator("form.extra button").isEnabled(), true);
+  assert.equal(sent.sales, 0);
+});
+
+test("a redirectUrl that is not https is neither framed nor handed to onRedirect; the attempt ends as cancelled", async () => {
+  const { page, sent } = await openCheckout();
+  await mountRecorded(page);
+  // The gateway's status answer, with its 3-D Secure URL replaced by one no page may open.
+  await page.route((url) => url.pathname.endsWith("/status"), async (route) => {
+    const response = await route.fetch();
+    const status = await response.json();
+    if (status.redirectUrl) status.redirectUrl = "javascript:alert(document.cookie)";
+    await route.fulfill({ response, json: status });
+  });
+  await typeExtra(page, "321");
+  await page.locator("form.extra button").click();
+  await page.waitForFunction(() => window.calls.some(([name]) => name === "error"), null, { timeout: 15_000 });
+  const calls = await page.evaluate(() => window.calls.map(([name, value]) => [name, value?.code ?? value]));
+  assert.deepEqual(calls, [["error", "checkout.cancelled"]]);
+  assert.equal(await page.locator("dialog").count(), 0);
+  assert.equal(sent.sales, 1);
 });

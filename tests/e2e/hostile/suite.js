@@ -45,6 +45,12 @@ export const VALUES = {
 
 const TODAY = { year: 2026, month: 11 };
 const checkoutOptions = () => ({ gateway: location.origin, amountCentis: 100, currency: "EUR", consumer: { email: "a@b.cd" }, getSession() {} });
+/** A detached card form that mountCheckout accepts. */
+const cardForm = () => {
+  const form = document.createElement("form");
+  form.innerHTML = '<input data-connpay="number"><input data-connpay="expiry"><input data-connpay="cvv"><input data-connpay="holder">';
+  return form;
+};
 
 /** Each export (and class member), and how a hostile value `v` is passed to it. */
 export const CALLS = {
@@ -83,8 +89,28 @@ export const CALLS = {
     },
   ],
   Gateway: [(v) => new connpay.Gateway(v).baseUrl],
-  SaleSession: [(v) => new connpay.SaleSession(v).inFlight, (v) => new connpay.SaleSession(location.origin).performSale(v, v)],
-  Checkout: [(v) => connpay.mountCheckout(document.createElement("form"), checkoutOptions()).unmount(v)],
+  SaleSession: [
+    (v) => new connpay.SaleSession(v).inFlight,
+    (v) => new connpay.SaleSession(location.origin).performSale(v, v),
+    (v) => new connpay.SaleSession(location.origin).allowNewAttempt(v),
+  ],
+  // The handle mountCheckout returns (not an export): every method, with hostile arguments.
+  Checkout: [
+    (v) => {
+      const checkout = connpay.mountCheckout(cardForm(), checkoutOptions());
+      try {
+        checkout.allowNewAttempt(v);
+      } finally {
+        checkout.unmount(v);
+      }
+    },
+    (v) => {
+      const checkout = connpay.mountCheckout(cardForm(), checkoutOptions());
+      checkout.free(v);
+      checkout.unmount(v);
+      checkout[Symbol.dispose]?.(v);
+    },
+  ],
 };
 
 /** Not callable exports: the loader. */

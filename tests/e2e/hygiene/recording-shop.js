@@ -2,7 +2,7 @@
 // demo's checkout with every callback's argument recorded in `window.recorded`, and the module's
 // memory in `window.connpayMemory`, for the test to search.
 import init, { mountCheckout } from "/pkg/connpay_checkout.js";
-import { shopCheckout } from "/shop-server.js";
+import { settleUncertain, shopCheckout } from "/shop-server.js";
 
 const { memory } = await init();
 window.connpayMemory = memory;
@@ -12,14 +12,19 @@ const record = (name, end) => (value) => {
   if (end) form.dataset.outcome = end(value);
 };
 const form = document.getElementById("checkout");
-mountCheckout(form, {
+const checkout = mountCheckout(form, {
   ...shopCheckout,
   pollIntervalMs: 300,
   onChange: record("onChange"),
   onBrand: record("onBrand"),
   onSubmit: record("onSubmit", () => "pending"),
   onSuccess: record("onSuccess", () => "approved"),
-  onError: record("onError", (error) => error.code),
+  onError: (error) => {
+    record("onError", (error) => error.code)(error);
+    if (error.next === "merchant") {
+      settleUncertain(checkout, error.invoiceId, () => {}).then(() => { form.dataset.settled = error.invoiceId; });
+    }
+  },
   onRedirect: record("onRedirect"),
 });
 form.dataset.ready = "true";

@@ -26,7 +26,7 @@ if ! command -v wasm-pack >/dev/null; then
 fi
 
 npm_ready() {
-  [ -d node_modules/playwright-core ] && [ -d node_modules/card-validator ] || return 1
+  [ -d node_modules/playwright-core ] && [ -d node_modules/card-validator ] && [ -d node_modules/react-dom ] || return 1
   for tool in wasm-opt tsc vite; do [ -x "node_modules/.bin/$tool" ] || return 1; done
 }
 if ! npm_ready; then

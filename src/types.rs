@@ -454,7 +454,7 @@ export interface CheckoutSuccess {
   last4: string;
 }
 
-/** What `mountCheckout` returns. Every method may be called any number of times. */
+/** What `mountCheckout` returns. A method called again does nothing more. */
 export interface Checkout {
   /**
    * Removes every listener and everything the checkout added; the form keeps its values. A sale
@@ -468,7 +468,7 @@ export interface Checkout {
   [Symbol.dispose](): void;
   /**
    * After `onError` with `next` `"merchant"` (or `"wait"`): your server learnt that `invoiceId`
-   * was not charged, so the payer may pay again. Throws `argument.invalid` for any other invoice.
+   * was not charged, so the payer may pay again. Throws `argument.invalid` for every other invoice.
    */
   allowNewAttempt(invoiceId: string): void;
 }

@@ -1,6 +1,7 @@
 // The package as a merchant gets it: `npm pack` of pkg/, installed from the tarball into a scratch
 // project outside the repository, type-checked with tsc, bundled by Vite and also loaded without a
-// bundler; in Chromium each page validates a card and completes a sandbox sale.
+// bundler, and mounted by a React component under StrictMode; in Chromium each page validates a
+// card and completes a sandbox sale.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -26,6 +27,17 @@ function writePage(dir, specifier) {
   writeFileSync(join(dir, "shop.js"), script.replace('from "connpay-checkout"', `from "${specifier}"`));
 }
 
+/** The React page: its component and the shop's server calls. */
+function writeReactPage(dir) {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(fixtures, "react.html"), join(dir, "index.html"));
+  copyFileSync(join(fixtures, "react-shop.js"), join(dir, "react-shop.js"));
+  for (const file of ["shop-server.js", "favicon.svg"]) copyFileSync(join(repo, "www", file), join(dir, file));
+}
+
+/** React's version, the one the workspace installs (so that npm finds it in its cache). */
+const REACT = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).devDependencies.react;
+
 before(async () => {
   const [packed] = JSON.parse(run("npm", ["pack", join(repo, "pkg"), "--json", "--pack-destination", scratch], repo));
   shared.tarball = packed;
@@ -45,6 +57,18 @@ before(async () => {
     configFile: false,
     logLevel: "warn",
     build: { outDir: join(scratch, "bundled"), emptyOutDir: true },
+  });
+  // React, as a shop adds it; a development build, so that StrictMode mounts every effect twice.
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `react@${REACT}`, `react-dom@${REACT}`], scratch);
+  writeReactPage(join(scratch, "react-src"));
+  await build({
+    root: join(scratch, "react-src"),
+    base: "./",
+    configFile: false,
+    logLevel: "warn",
+    mode: "development",
+    define: { "process.env.NODE_ENV": JSON.stringify("development") },
+    build: { outDir: join(scratch, "react"), emptyOutDir: true, minify: false },
   });
   // Unbundled: the page imports the installed file by its path.
   writePage(join(scratch, "unbundled"), "/node_modules/connpay-checkout/connpay_checkout.js");
@@ -115,3 +139,29 @@ for (const [name, path] of [["bundled by Vite", "bundled/"], ["unbundled, in a p
     assert.deepEqual(problems, []);
   });
 }
+
+test("React under StrictMode: mounted in an effect and unmounted in its cleanup, one checkout pays once", { timeout: 60_000 }, async () => {
+  const { page, problems } = await openDemo(shared.browser, `${shared.server.url}react/`);
+  const sent = { sales: 0, sessions: 0 };
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/\/paynet\/dapi\/v1\/sale\/[^/]+\/[^/]+$/.test(path)) sent.sales += 1;
+    if (path.endsWith("/initiate-sale")) sent.sessions += 1;
+  });
+  // StrictMode ran the effect, its cleanup, and the effect again: the second mount found the
+  // form free again.
+  assert.deepEqual(await page.evaluate(() => window.effects), { mounted: 2, unmounted: 1 });
+  assert.equal(await page.locator(".connpay-error").count(), 4, "one error text per field, not two");
+  const number = page.getByLabel("Card number");
+  await number.pressSequentially("4111111111111111");
+  assert.equal(await number.inputValue(), "4111 1111 1111 1111", "formatted once");
+  const nextYear = String((new Date().getFullYear() + 1) % 100).padStart(2, "0");
+  await page.getByLabel("Expiry date").pressSequentially(`12${nextYear}`);
+  await page.getByLabel("Security code").pressSequentially("123");
+  await page.getByLabel("Name on card").pressSequentially("JOHN SMITH");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForSelector("#checkout[data-outcome]", { timeout: 20_000 });
+  assert.equal(await page.locator("#checkout").getAttribute("data-outcome"), "approved visa 1111");
+  assert.deepEqual(sent, { sales: 1, sessions: 1 });
+  assert.deepEqual(problems, []);
+});

@@ -53,6 +53,12 @@ impl Error {
         self.code
     }
 
+    /// The same error under another code (how the checkout reports it).
+    pub(crate) fn with_code(mut self, code: ErrorCode) -> Error {
+        self.code = code;
+        self
+    }
+
     /// The same error with another message (the checkout's, in the payer's language).
     pub(crate) fn with_message(mut self, message: &str) -> Error {
         self.message = message.to_string();

@@ -132,6 +132,10 @@ fn a_refused_or_failed_start_charges_nothing() {
     assert_eq!(attempts.begin(), Err(Refusal::InFlight), "a second submit while asking for the session");
     let failed = attempts.abandon(ErrorCode::CheckoutSession).unwrap();
     assert_eq!((failed.next, failed.invoice_id), (Next::Retry, None));
+    // Whatever failed before the sale was sent (here the browser's clock), it charged nothing.
+    attempts.begin().unwrap();
+    let broken = attempts.abandon(ErrorCode::ArgumentInvalid).unwrap();
+    assert_eq!((broken.code, broken.next), (ErrorCode::Internal, Next::Retry));
     pay(&mut attempts, "INV1");
     let rejected = report(attempts.sale_answered("INV1", &Outcome::Rejected(refused(ErrorCause::InvalidRequest))));
     assert_eq!((rejected.code, rejected.next), (ErrorCode::SaleRejected, Next::Retry));

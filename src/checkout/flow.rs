@@ -116,6 +116,7 @@ pub(super) fn render_attempt(mounted: &Mounted) {
 pub(super) fn report_error(mounted: &Mounted, report: &Report, error: Error) -> Error {
     let detail = Ending::of(report.code).map_or("", |ending| ending.detail);
     let error = error
+        .with_code(report.code)
         .with_message(mounted.settings.messages.error(report.code))
         .with_default("detail", JsValue::from_str(detail))
         .with("next", JsValue::from_str(report.next.as_str()));

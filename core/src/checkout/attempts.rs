@@ -186,11 +186,14 @@ impl Attempts {
     }
 
     /// The attempt ended before its perform sale was sent (`getSession` failed, or gave a session
-    /// no sale can be made with): nothing was charged. `None` if no attempt was starting.
+    /// no sale can be made with): nothing was charged, so the payer may pay again whatever went
+    /// wrong; a `code` that is not such an ending is reported as `internal.error`. `None` if no
+    /// attempt was starting.
     pub fn abandon(&mut self, code: ErrorCode) -> Option<Report> {
         if !matches!(self.state, State::Starting) {
             return None;
         }
+        let code = if Next::after(code) == Next::Retry { code } else { ErrorCode::Internal };
         Some(self.end(Report::new(code, None)))
     }
 

@@ -508,8 +508,8 @@ test("options are checked at mount by the sale's rules, one checkout per form, o
  * Mounts a second checkout on the demo page, every callback recorded in `window.calls`; with
  * `numericEndpoint`, its getSession answers `endpointId` as a number.
  */
-async function mountRecorded(page, { numericEndpoint = false } = {}) {
-  await page.evaluate(async ({ markup, numericEndpoint }) => {
+async function mountRecorded(page, { numericEndpoint = false, maxWaitMs = 600_000 } = {}) {
+  await page.evaluate(async ({ markup, numericEndpoint, maxWaitMs }) => {
     const { mountCheckout } = await import("/pkg/connpay_checkout.js");
     const { shopCheckout } = await import("/shop-server.js");
     document.body.insertAdjacentHTML("beforeend", markup);
@@ -523,9 +523,10 @@ async function mountRecorded(page, { numericEndpoint = false } = {}) {
       ...shopCheckout,
       getSession,
       pollIntervalMs: 300,
+      maxWaitMs,
       onError: record("error"), onSuccess: record("success"), onRedirect: record("redirect"),
     });
-  }, { markup: EXTRA_FORM, numericEndpoint });
+  }, { markup: EXTRA_FORM, numericEndpoint, maxWaitMs });
 }
 
 /** Types a card into the second form. */
@@ -589,4 +590,32 @@ test("a redirectUrl that is not https is neither framed nor handed to onRedirect
   assert.deepEqual(calls, [["error", "checkout.cancelled"]]);
   assert.equal(await page.locator("dialog").count(), 0);
   assert.equal(sent.sales, 1);
+});
+
+test("a sale still processing after maxWaitMs: status.timeout with next wait; the checkout keeps asking and sends no sale until allowed", { timeout: 60_000 }, async () => {
+  const { page, sent } = await openCheckout();
+  let polls = 0;
+  page.on("request", (request) => { if (new URL(request.url()).pathname.endsWith("/status")) polls += 1; });
+  await mountRecorded(page, { maxWaitMs: 1_000 });
+  await typeExtra(page, "217");
+  const pay = page.locator("form.extra button");
+  await pay.click();
+  await page.waitForFunction(() => window.calls.some(([name]) => name === "error"), null, { timeout: 15_000 });
+  const [pending] = await errors(page);
+  assert.deepEqual({ code: pending.code, next: pending.next, invoiceId: pending.invoiceId }, { code: "status.timeout", next: "wait", invoiceId: "string" });
+  assert.match(await page.locator("form.extra [role=status]").textContent(), /still being processed\. Please do not pay again/);
+  assert.equal(await pay.isDisabled(), true);
+  const pollsAtReport = polls;
+  await page.evaluate(() => document.querySelector("form.extra").requestSubmit());
+  await page.waitForTimeout(16_000);
+  assert.ok(polls > pollsAtReport, "it keeps asking the sale's status");
+  assert.equal(sent.sales, 1, "and sends no other sale");
+  assert.equal((await errors(page)).length, 1, "reported once");
+  // The shop's server learnt the invoice's fate: the payer may pay again.
+  const invoiceId = await page.evaluate(() => window.calls.find(([name]) => name === "error")[1].invoiceId);
+  await page.evaluate((invoiceId) => window.extraCheckout.allowNewAttempt(invoiceId), invoiceId);
+  assert.equal(await pay.isEnabled(), true);
+  const pollsAtAllow = polls;
+  await page.waitForTimeout(1_000);
+  assert.ok(polls <= pollsAtAllow + 1, "it stops asking once allowed");
 });

@@ -168,19 +168,21 @@ impl Marks {
 }
 
 /// The entry of `known` nearest to a mistyped `key` (at most two letters added, dropped or
-/// changed, case ignored): what "did you mean" names. `None` when nothing is that close.
+/// changed, ASCII case ignored): what "did you mean" names. `None` when nothing is that close.
+/// (Keys are ASCII; Unicode case folding would add its tables to the WebAssembly module.)
 pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let key: Vec<char> = key.to_lowercase().chars().collect();
+    let folded = |text: &str| -> Vec<u8> { text.bytes().map(|byte| byte.to_ascii_lowercase()).collect() };
+    let key = folded(key);
     known
         .iter()
-        .map(|candidate| (edit_distance(&key, &candidate.to_lowercase().chars().collect::<Vec<_>>()), *candidate))
+        .map(|candidate| (edit_distance(&key, &folded(candidate)), *candidate))
         .filter(|&(distance, _)| distance <= 2)
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, candidate)| candidate)
 }
 
 /// Levenshtein distance, one row at a time.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, &from) in a.iter().enumerate() {
         let mut diagonal = row[0];

@@ -161,15 +161,21 @@ fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, att
 fn refused(refusal: Refusal) -> Error {
     let message = match &refusal {
         Refusal::InFlight => "this session already has a sale in flight",
-        Refusal::Accepted | Refusal::Finished => "this session's sale was already accepted",
+        Refusal::Accepted(_) => "this session's sale was accepted; if its final state is DECLINED, allowNewAttempt(invoiceId) frees the session",
+        Refusal::Finished => "this session's sale was already accepted",
         Refusal::Unsettled(_) => {
             "an earlier sale of this session may have been processed: learn its invoice's fate on the server, then allowNewAttempt(invoiceId)"
         }
     };
     let error = Error::new(refusal.code(), message);
-    match refusal {
-        Refusal::Unsettled(report) => error.with("invoiceId", report.invoice_id.map_or(JsValue::NULL, |id| JsValue::from_str(&id))),
-        _ => error,
+    let invoice_id = match refusal {
+        Refusal::Accepted(invoice_id) => Some(invoice_id),
+        Refusal::Unsettled(report) => report.invoice_id,
+        Refusal::InFlight | Refusal::Finished => None,
+    };
+    match invoice_id {
+        Some(invoice_id) => error.with("invoiceId", JsValue::from_str(&invoice_id)),
+        None => error,
     }
 }
 
@@ -338,16 +344,16 @@ impl SaleSession {
         self.attempts.borrow().refusal() == Some(Refusal::InFlight)
     }
 
-    /// After a sale whose outcome was unknown: the merchant's server learnt that `invoiceId` was
-    /// not charged, so the session may send a new sale. Throws `argument.invalid` unless
-    /// `invoiceId` is that sale's invoice.
+    /// After a sale whose outcome was unknown, the merchant's server learnt that `invoiceId` was
+    /// not charged; or, after an accepted sale, `waitForFinalState` ended `DECLINED`: the session
+    /// may send a new sale. Throws `argument.invalid` unless `invoiceId` is that sale's invoice.
     #[wasm_bindgen(js_name = allowNewAttempt)]
     pub fn allow_new_attempt(&self, #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue) -> Result<(), Error> {
         let allowed = invoice_id.as_string().is_some_and(|invoice_id| self.attempts.borrow_mut().allow(&invoice_id));
         if allowed {
             Ok(())
         } else {
-            Err(Error::invalid_argument("invoiceId", "this session has no sale of unknown outcome with that invoice"))
+            Err(Error::invalid_argument("invoiceId", "this session has no accepted or uncertain sale with that invoice"))
         }
     }
 }

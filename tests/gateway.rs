@@ -210,7 +210,12 @@ async fn a_session_never_has_two_sales_in_flight() {
     assert_eq!(text(&settle(first).await.unwrap(), "kind").as_deref(), Some("accepted"));
     let third = settle(session.perform_sale(sale_request(&invoice("ok")), None)).await.unwrap_err();
     assert_eq!(text(&third, "code").as_deref(), Some("sale.already_accepted"));
+    assert_eq!(text(&third, "invoiceId"), Some(id.clone()));
     assert_eq!(seen(&id).await, (1, 0));
+    // Its status ended DECLINED (the caller follows it): naming the invoice frees the session.
+    session.allow_new_attempt(id.clone().into()).expect("allowed");
+    let retried = invoice("ok");
+    assert_eq!(text(&settle(session.perform_sale(sale_request(&retried), None)).await.unwrap(), "kind").as_deref(), Some("accepted"));
 
     // After an unknown outcome nothing is sent, whatever the invoice, until the merchant's code
     // allows it by naming the unsettled invoice.

@@ -111,7 +111,7 @@ fn a_long_wait_is_reported_once_and_the_final_state_still_decides() {
     let pending = report(attempts.status_answered("INV1", &processing, true));
     assert_eq!((pending.code, pending.next), (ErrorCode::StatusTimeout, Next::Wait));
     assert_eq!(attempts.status_answered("INV1", &processing, true), Step::Poll, "reported once; still asking");
-    assert_eq!(attempts.begin(), Err(Refusal::Accepted));
+    assert_eq!(attempts.begin(), Err(Refusal::Accepted("INV1".into())));
     assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), true), Step::Approved(_)));
 }
 

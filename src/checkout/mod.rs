@@ -232,7 +232,7 @@ impl Mounted {
         if !allowed {
             return Err(Error::invalid_argument(
                 "invoiceId",
-                "this checkout has no unsettled sale of that invoice (onError named it, with next \"merchant\" or \"wait\")",
+                "this checkout has no sale of that invoice that is on its way or unsettled (onError names it, with next \"merchant\" or \"wait\")",
             ));
         }
         self.wake();

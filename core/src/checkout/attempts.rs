@@ -108,8 +108,8 @@ impl Report {
 pub enum Refusal {
     /// An attempt is asking for its session or waiting for its perform sale's answer.
     InFlight,
-    /// The gateway accepted the sale; its final state is not known yet.
-    Accepted,
+    /// The gateway accepted the sale of this invoice; its final state is not known yet.
+    Accepted(String),
     /// An earlier attempt's outcome is unknown: the report the payer was given.
     Unsettled(Report),
     /// The sale was approved, or the checkout was unmounted.
@@ -121,7 +121,7 @@ impl Refusal {
     pub fn code(&self) -> ErrorCode {
         match self {
             Refusal::InFlight => ErrorCode::SaleInFlight,
-            Refusal::Accepted | Refusal::Finished => ErrorCode::SaleAlreadyAccepted,
+            Refusal::Accepted(_) | Refusal::Finished => ErrorCode::SaleAlreadyAccepted,
             Refusal::Unsettled(_) => ErrorCode::SaleOutcomeUnknown,
         }
     }
@@ -266,13 +266,14 @@ impl Attempts {
         }
     }
 
-    /// The merchant's code, having learnt the fate of `invoice_id` on its server, allows a new
-    /// attempt. Only an attempt that was reported unsettled or still pending can be released,
-    /// and only by naming its invoice; `false` otherwise, and nothing changes.
+    /// The merchant's code, having learnt on its server that `invoice_id` was not charged (or,
+    /// following the status itself, that it was declined), allows a new attempt. Only a sale that
+    /// was sent, answered and not approved can be released, and only by naming its invoice;
+    /// `false` otherwise, and nothing changes.
     pub fn allow(&mut self, invoice_id: &str) -> bool {
         let releasable = match &self.state {
             State::Unsettled(report) => report.invoice_id.as_deref() == Some(invoice_id),
-            State::Following { invoice_id: following, pending: true, .. } => following == invoice_id,
+            State::Following { invoice_id: following, .. } => following == invoice_id,
             _ => false,
         };
         if releasable {
@@ -309,7 +310,7 @@ impl Attempts {
         match &self.state {
             State::Ready => None,
             State::Starting | State::Selling { .. } => Some(Refusal::InFlight),
-            State::Following { .. } => Some(Refusal::Accepted),
+            State::Following { invoice_id, .. } => Some(Refusal::Accepted(invoice_id.clone())),
             State::Unsettled(report) => Some(Refusal::Unsettled(report.clone())),
             State::Approved | State::Unmounted => Some(Refusal::Finished),
         }

@@ -157,16 +157,15 @@ impl Options {
         Ok(())
     }
 
-    /// A duration in milliseconds: a finite number from 0 to 2^31 − 1 (the timers' limit).
-    pub(crate) fn number(&self, key: &str, default: f64) -> Result<f64, Error> {
+    /// A duration in milliseconds: a finite number from `min` to 2^31 − 1 (the timers' limit).
+    pub(crate) fn number(&self, key: &str, default: f64, min: f64) -> Result<f64, Error> {
         let value = self.get(key)?;
         if value.is_undefined() {
             return Ok(default);
         }
-        value
-            .as_f64()
-            .filter(|number| (0.0..=f64::from(i32::MAX)).contains(number))
-            .ok_or_else(|| Error::invalid_argument(key, "this option must be a number of milliseconds from 0 to 2147483647"))
+        value.as_f64().filter(|number| (min..=f64::from(i32::MAX)).contains(number)).ok_or_else(|| {
+            Error::invalid_argument(key, &format!("this option must be a number of milliseconds from {} to 2147483647", min as u32))
+        })
     }
 
     /// `signal`: an `AbortSignal`, if given.

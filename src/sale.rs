@@ -139,7 +139,7 @@ pub fn perform_sale(
 fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, attempts: Option<Rc<RefCell<Attempts>>>) -> Result<Promise, Error> {
     let gateway = read_gateway(gateway)?;
     let options = Options::read(options)?;
-    let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS)?;
+    let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS, 0.0)?;
     let signal = options.signal()?;
     let sale = prepare_sale(&gateway, request)?;
     refuse_if_aborted(signal.as_ref())?;
@@ -221,7 +221,7 @@ pub fn sale_status(
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
         let options = Options::read(options.map(Into::into))?;
-        let timeout_ms = options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS)?;
+        let timeout_ms = options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?;
         let signal = options.signal()?;
         Ok(future_to_promise(async move {
             let outcome: Outcome<SaleStatus> = exchange(&call.http(), timeout_ms, signal.as_ref()).await;
@@ -247,9 +247,9 @@ pub fn wait_for_final_state(
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
         let options = Options::read(options.map(Into::into))?;
         let plan = PollPlan {
-            interval_ms: options.number("intervalMs", 3_000.0)?,
-            max_wait_ms: options.number("maxWaitMs", 180_000.0)?,
-            timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS)?,
+            interval_ms: options.number("intervalMs", 3_000.0, 0.0)?,
+            max_wait_ms: options.number("maxWaitMs", 180_000.0, 0.0)?,
+            timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?,
             on_redirect: options.function("onRedirect")?.map(|on_redirect| -> Box<dyn Fn(&str)> {
                 // The page's callback may throw; polling goes on regardless.
                 Box::new(move |url| drop(on_redirect.call1(&JsValue::UNDEFINED, &JsValue::from_str(url))))

@@ -467,8 +467,9 @@ export interface Checkout {
   /** The same as `unmount()`: `using checkout = mountCheckout(…)`. */
   [Symbol.dispose](): void;
   /**
-   * After `onError` with `next` `"merchant"` (or `"wait"`): your server learnt that `invoiceId`
-   * was not charged, so the payer may pay again. Throws `argument.invalid` for every other invoice.
+   * After `onError` with `next` `"merchant"` or `"wait"`: your server found `invoiceId` VOIDED
+   * or DECLINED (never call it while it is processing), so the payer may pay again. Throws
+   * `argument.invalid` for every other invoice.
    */
   allowNewAttempt(invoiceId: string): void;
 }

@@ -124,6 +124,8 @@ fn options_are_checked_at_mount_by_the_rules_of_the_sale() {
         ("billing", json(r#"{"address":{"country":"DE"}}"#), "billing.address.country"),
         ("location", json(r#"{"lat":91}"#), "location.lat"),
         ("onSucess", Function::new_no_args("").into(), "onSucess"),
+        ("timeoutMs", JsValue::from(0), "timeoutMs"),
+        ("pollIntervalMs", JsValue::from(0), "pollIntervalMs"),
         ("onSuccess", JsValue::from_str("not a function"), "onSuccess"),
         ("locale", JsValue::from_str("de"), "locale"),
         ("messages", json(r#"{"no.such.key":"?"}"#), "messages.no.such.key"),

@@ -15,7 +15,11 @@ async function postJson(path, body) {
   return answer;
 }
 
-/** Consumer authentication, then initiate sale: the server signs the sale; no card data. */
+/**
+ * Consumer authentication, then initiate sale: the server signs the sale; no card data. (The
+ * sandbox's reference server keeps no orders, so the page names the amount; a real shop's server
+ * takes it from the order it stored, never from the page.)
+ */
 export async function getSession({ amountCentis, currency, consumer }) {
   const { accessToken } = await postJson("/merchant/auth/access-token", {});
   const initiated = await postJson("/merchant/sale/initiate-sale", {

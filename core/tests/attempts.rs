@@ -149,15 +149,36 @@ fn a_refused_or_failed_start_charges_nothing() {
 fn unmounting_reports_a_sale_on_its_way_and_stops_everything() {
     let mut attempts = Attempts::default();
     attempts.begin().unwrap();
-    assert_eq!(attempts.unmount(), None, "no sale was sent");
+    let unmounted = attempts.unmount();
+    assert_eq!((unmounted.report, unmounted.carried.is_none()), (None, true), "no sale was sent: a new mount starts afresh");
     assert!(!attempts.send_sale("INV1"), "the session came back after the unmount: nothing is sent");
 
     let mut attempts = Attempts::default();
     pay(&mut attempts, "INV1");
-    let unmounted = attempts.unmount().unwrap();
-    assert_eq!((unmounted.code, unmounted.next, unmounted.invoice_id.as_deref()), (ErrorCode::CheckoutUnmounted, Next::Merchant, Some("INV1")));
+    let unmounted = attempts.unmount();
+    let report = unmounted.report.unwrap();
+    assert_eq!((report.code, report.next, report.invoice_id.as_deref()), (ErrorCode::CheckoutUnmounted, Next::Merchant, Some("INV1")));
     assert_eq!(attempts.sale_answered("INV1", &accepted("INV1")), Step::Stop, "its answer is not reported");
     assert_eq!(attempts.begin(), Err(Refusal::Finished));
+    assert!(attempts.unmount().report.is_none(), "reported once");
+
+    // The next checkout on the form (a React effect run again) inherits the unsettled sale.
+    let mut remounted = unmounted.carried.unwrap();
+    assert_eq!(remounted.unsettled(), Some(&report));
+    assert_eq!(remounted.begin(), Err(Refusal::Unsettled(report)));
+    assert!(remounted.allow("INV1"));
+    pay(&mut remounted, "INV2");
+}
+
+#[test]
+fn an_approved_form_stays_approved_when_it_is_mounted_again() {
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    attempts.sale_answered("INV1", &accepted("INV1"));
+    attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false);
+    let mut remounted = attempts.unmount().carried.unwrap();
+    assert!(remounted.approved());
+    assert_eq!(remounted.begin(), Err(Refusal::Finished));
 }
 
 #[test]
@@ -197,6 +218,8 @@ enum Event {
     /// `allowNewAttempt` with the right invoice, or a wrong one.
     Allow(bool),
     Unmount,
+    /// A new checkout on the same form (after an unmount, or a React effect run again).
+    Remount,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -246,6 +269,7 @@ fn event() -> impl Strategy<Value = Event> {
         2 => Just(Event::Cancel),
         2 => any::<bool>().prop_map(Event::Allow),
         1 => Just(Event::Unmount),
+        1 => Just(Event::Remount),
     ]
 }
 
@@ -295,6 +319,8 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
     let mut following: Option<String> = None;
     let mut cancelled = false;
     let mut unmounted = false;
+    // What the form keeps for its next checkout, from the last unmount.
+    let mut carried: Option<Attempts> = None;
     for event in events {
         let fate_of = |invoices: &mut Vec<(String, Fate)>, invoice: &str, fate: Fate| {
             if let Some(entry) = invoices.iter_mut().find(|(known, _)| known == invoice) {
@@ -414,12 +440,21 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                     }
                 }
             }
-            Event::Unmount => {
-                if let Some(report) = attempts.unmount() {
-                    prop_assert_eq!(report.code, ErrorCode::CheckoutUnmounted);
-                    prop_assert!(selling.is_some() || following.is_some());
+            Event::Unmount | Event::Remount => {
+                if !unmounted {
+                    let gone = attempts.unmount();
+                    if let Some(report) = gone.report {
+                        prop_assert_eq!(report.code, ErrorCode::CheckoutUnmounted);
+                        prop_assert!(selling.is_some() || following.is_some());
+                    }
+                    carried = gone.carried;
+                    unmounted = true;
                 }
-                unmounted = true;
+                if matches!(event, Event::Remount) {
+                    // The old checkout's answers never reach the new one.
+                    attempts = carried.take().unwrap_or_default();
+                    (asking_session, selling, following, cancelled, unmounted) = (false, None, None, false, false);
+                }
             }
             Event::SessionReady | Event::SessionFailed => {}
         }

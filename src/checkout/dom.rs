@@ -17,6 +17,9 @@ enum Undo {
     Remove(Element),
     /// An attribute the checkout set: its value before, if it had one.
     Restore(Element, &'static str, Option<String>),
+    /// The merchant's element whose text the checkout writes (the live region, an error text):
+    /// its text before.
+    Text(Element, Option<String>),
 }
 
 /// Every change the checkout made to the page, so that `unmount()` can take each one back.
@@ -47,6 +50,11 @@ impl Changes {
         }
     }
 
+    /// Remembers the text of the merchant's `element`, which the checkout will write, for unmount.
+    fn keep_text(&self, element: &Element) {
+        self.undo.borrow_mut().push(Undo::Text(element.clone(), element.text_content()));
+    }
+
     fn set_if_absent(&self, element: &Element, name: &'static str, value: &str) {
         if !element.has_attribute(name) {
             self.set(element, name, value);
@@ -60,6 +68,7 @@ impl Changes {
                 Undo::Remove(element) => element.remove(),
                 Undo::Restore(element, name, Some(value)) => drop(element.set_attribute(name, &value)),
                 Undo::Restore(element, name, None) => drop(element.remove_attribute(name)),
+                Undo::Text(element, text) => element.set_text_content(text.as_deref()),
             }
         }
     }
@@ -199,6 +208,7 @@ impl Found {
         let errors: [Element; 4] = errors.try_into().map_err(|_| Error::internal())?;
         let status = match status {
             Some(status) => {
+                changes.keep_text(&status);
                 if status.get_attribute("role").as_deref() != Some("status") {
                     changes.set_if_absent(&status, "aria-live", "polite");
                 }
@@ -234,7 +244,10 @@ impl Page {
 fn error_text(changes: &Changes, form: &Element, input: &Element, field: Field) -> Result<Element, Error> {
     let selector = format!("[data-connpay-error=\"{}\"]", field.name());
     let text = match find(form, &selector, field.name())? {
-        Some(text) => text,
+        Some(text) => {
+            changes.keep_text(&text);
+            text
+        }
         None => {
             let text = changes.create("p")?;
             changes.set(&text, "class", "connpay-error");

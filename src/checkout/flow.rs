@@ -92,22 +92,38 @@ fn report_invalid(mounted: &Mounted, state: &FormState) {
     tell(mounted, &report, error);
 }
 
-/// Shows what the attempts allow: the submit button usable only when a new attempt may begin,
-/// and the form `aria-busy` while one is under way.
+/// Shows what the attempts allow: the submit button usable, and the card fields editable, only
+/// when a new attempt may begin (the card on screen is the card being paid with), and the form
+/// `aria-busy` while an attempt is under way.
 pub(super) fn render_attempt(mounted: &Mounted) {
     let Ok((ready, in_flight)) = mounted.attempts.try_borrow().map(|attempts| (attempts.ready(), attempts.in_flight())) else {
         return;
     };
-    // Set through `changes`, so that unmount gives the button and the form back as they were.
+    // Set through `changes`, so that unmount gives the button and the fields back as they were.
     let changes = &mounted.page.changes;
-    if let Some(button) = &mounted.page.button {
+    let locked = mounted.page.inputs.iter().map(|input| (input.as_ref(), "readonly"));
+    for (element, attribute) in mounted.page.button.iter().map(|button| (button, "disabled")).chain(locked) {
         if ready {
-            let _ = button.remove_attribute("disabled");
+            let _ = element.remove_attribute(attribute);
         } else {
-            changes.set(button, "disabled", "");
+            changes.set(element, attribute, "");
         }
     }
     changes.set(&mounted.page.form, "aria-busy", if in_flight { "true" } else { "false" });
+}
+
+/// A checkout mounted on a form whose earlier checkout left an unsettled or an approved sale:
+/// it starts where that one ended, and says so.
+pub(super) fn resume(mounted: &Mounted) {
+    let said = match mounted.attempts.try_borrow() {
+        Ok(attempts) if attempts.approved() => Some(mounted.settings.messages.text(APPROVED)),
+        Ok(attempts) => attempts.unsettled().map(|report| mounted.settings.messages.error(report.code)),
+        Err(_) => None,
+    };
+    if let Some(message) = said {
+        render_attempt(mounted);
+        mounted.announce(message);
+    }
 }
 
 /// The error `onError` receives for `report`: `error`'s details, the payer's message in the
@@ -260,9 +276,16 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
     }
 }
 
-/// The sale was approved: the checkout is finished.
+/// The sale was approved: the checkout is finished. The number and the security code leave the
+/// page (the payer sees the card by brand and last four digits, through `onSuccess`).
 fn succeed(mounted: &Mounted, status: SaleStatus, label: CardLabel) {
     mounted.close_challenge();
+    for field in [Field::Number, Field::Cvv] {
+        mounted.input(field).set_value("");
+        if let Ok(mut live) = mounted.live.try_borrow_mut() {
+            live.previous_digits[field as usize] = 0;
+        }
+    }
     render_attempt(mounted);
     mounted.announce(mounted.settings.messages.text(APPROVED));
     let success = CheckoutSuccess::new(status, &mounted.settings.order, label);
@@ -323,8 +346,9 @@ fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error>
     let (on_click, on_escape) = (mounted.clone(), mounted.clone());
     let listeners = [
         Listener::add(&cancel, "click", move |_| on_click.cancel_sale()),
-        // Escape closes a modal dialog: the payer gave up, as with the button.
-        Listener::add(&dialog, "cancel", move |_| on_escape.cancel_sale()),
+        // Escape closes a modal dialog, and so may the page's own code: either way the payer's
+        // window is gone, as with the button.
+        Listener::add(&dialog, "close", move |_| on_escape.cancel_sale()),
     ];
     Ok(Challenge { dialog, frame, _listeners: listeners })
 }

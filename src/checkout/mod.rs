@@ -99,6 +99,9 @@ thread_local! {
     /// The forms with a mounted checkout: a second checkout on one form would answer every
     /// submit twice.
     static MOUNTED_FORMS: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
+    /// What forms whose checkout was unmounted keep for their next one: an unsettled or an
+    /// approved sale (see `Unmounted::carried`).
+    static CARRIED: RefCell<Vec<(Element, Attempts)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether a render announces newly shown errors in the live region: yes when the payer leaves
@@ -205,14 +208,18 @@ impl Mounted {
     /// back). Calling it again does nothing.
     fn unmount(&self) {
         let Ok(mut attempts) = self.attempts.try_borrow_mut() else { return };
-        let report = attempts.unmount();
+        let gone = attempts.unmount();
         drop(attempts);
         self.wake();
         drop(self.listeners.take());
         self.close_challenge();
         self.page.changes.restore();
-        MOUNTED_FORMS.with(|forms| forms.borrow_mut().retain(|form| form != &self.page.form));
-        if let Some(report) = report {
+        let form = &self.page.form;
+        MOUNTED_FORMS.with(|forms| forms.borrow_mut().retain(|mounted| mounted != form));
+        if let Some(carried) = gone.carried {
+            CARRIED.with(|kept| kept.borrow_mut().push((form.clone(), carried)));
+        }
+        if let Some(report) = gone.report {
             call(&self.settings.callbacks.on_error, &flow::report_error(self, &report, Error::new(report.code, "")).into());
         }
     }
@@ -248,7 +255,7 @@ impl Mounted {
 /// `options.selectors` says otherwise. Every option is checked now, by the rules of the sale it
 /// feeds: a mistake throws `argument.invalid` naming it (with `errors` for the order's fields),
 /// and a form that already has a checkout throws `checkout.already_mounted`. Nothing throws
-/// later: every outcome reaches `onSuccess` or `onError`. Resolves to the `Checkout` handle.
+/// later: every outcome reaches `onSuccess` or `onError`. Returns the `Checkout` handle.
 #[wasm_bindgen(js_name = mountCheckout, unchecked_return_type = "Checkout")]
 pub fn mount_checkout(
     #[wasm_bindgen(unchecked_param_type = "HTMLFormElement | string")] form: JsValue,
@@ -269,11 +276,15 @@ pub fn mount_checkout(
     // Only now does the page change: every check above has passed.
     let page = page.prepare()?;
     MOUNTED_FORMS.with(|forms| forms.borrow_mut().push(page.form.clone()));
+    let carried = CARRIED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        kept.iter().position(|(form, _)| form == &page.form).map(|at| kept.swap_remove(at).1)
+    });
     let mounted = Rc::new(Mounted {
         page,
         settings,
         live: RefCell::default(),
-        attempts: RefCell::default(),
+        attempts: RefCell::new(carried.unwrap_or_default()),
         listeners: RefCell::default(),
         challenge: RefCell::default(),
         wake: RefCell::default(),
@@ -286,6 +297,7 @@ pub fn mount_checkout(
         }
     }
     mounted.refresh(Announce::No);
+    flow::resume(&mounted);
     Ok(handle(mounted))
 }
 
@@ -360,9 +372,10 @@ fn read_settings(options: &Options) -> Result<Settings, Error> {
             on_error: options.function("onError")?,
             on_redirect: options.function("onRedirect")?,
         },
-        timeout_ms: options.number("timeoutMs", 30_000.0)?,
-        poll_interval_ms: options.number("pollIntervalMs", 2_000.0)?,
-        max_wait_ms: options.number("maxWaitMs", 600_000.0)?,
+        // A sale needs time to be answered, and polling must not flood the gateway.
+        timeout_ms: options.number("timeoutMs", 30_000.0, 1_000.0)?,
+        poll_interval_ms: options.number("pollIntervalMs", 2_000.0, 250.0)?,
+        max_wait_ms: options.number("maxWaitMs", 600_000.0, 0.0)?,
     })
 }
 

@@ -85,6 +85,10 @@ test("a payer buys with 4111 1111 1111 1111, a future expiry, CVV 123 and a name
   assert.equal(end.code, "approved");
   assert.match(end.status, /^Approved/);
   assert.equal(sent.sales, 1);
+  // Finished: the number and the security code leave the page; nothing can be edited or paid again.
+  const after = await formAfter(page);
+  assert.deepEqual(after, { values: { number: "", expiry: "12 / 30", cvv: "", holder: "JOHN SMITH" }, payEnabled: false });
+  assert.equal(await page.getByLabel("Card number").getAttribute("readonly"), "");
   assert.deepEqual(problems, []);
 });
 
@@ -131,7 +135,7 @@ test("3-D Secure (321): the issuer's page opens over the checkout, hint approves
   assert.deepEqual(problems, []);
 });
 
-for (const how of ["its Cancel button", "Escape on the window"]) {
+for (const how of ["its Cancel button", "Escape on the window", "the page's own code"]) {
   test(`3-D Secure cancelled with ${how} ends as checkout.cancelled with the form kept; then 123 is approved`, async () => {
     const { page, problems, sent } = await openCheckout();
     await typeCard(page, card("321"));
@@ -139,9 +143,12 @@ for (const how of ["its Cancel button", "Escape on the window"]) {
     const cancel = page.getByRole("dialog").getByRole("button", { name: "Cancel" });
     if (how === "its Cancel button") {
       await cancel.click();
-    } else {
+    } else if (how === "Escape on the window") {
       await cancel.focus();
       await page.keyboard.press("Escape");
+    } else {
+      await cancel.waitFor();
+      await page.evaluate(() => document.querySelector("dialog.connpay-challenge").close());
     }
     const end = await outcome(page);
     assert.equal(end.code, "checkout.cancelled");
@@ -280,6 +287,7 @@ test("a 502 after the gateway processed the sale: no second perform sale however
   assert.equal(end.code, "sale.server_error");
   assert.deepEqual(processed, [200], "the gateway accepted the sale");
   assert.equal(await pay.isDisabled(), true, "no button to pay again");
+  assert.equal(await page.getByLabel("Card number").getAttribute("readonly"), "", "the card on screen is the card in doubt");
   const insisted = Date.now();
   while (Date.now() - insisted < 10_000) {
     await pay.click({ force: true, timeout: 500 }).catch(() => {});
@@ -549,6 +557,7 @@ test("unmounting during a sale reports it to onError with its invoice; nothing i
   await page.locator("form.extra button").click();
   await saleSent;
   await page.evaluate(() => window.extraCheckout.unmount());
+  assert.equal(await page.locator("form.extra [readonly], form.extra [disabled], form.extra [role=status]").count(), 0, "the form is given back");
   const [unmounted] = await errors(page);
   assert.equal(unmounted.code, "checkout.unmounted");
   assert.equal(unmounted.next, "merchant");
@@ -556,6 +565,22 @@ test("unmounting during a sale reports it to onError with its invoice; nothing i
   await page.waitForTimeout(2_500);
   assert.equal((await errors(page)).length, 1, "no other report");
   assert.equal(await page.evaluate(() => window.calls.some(([name]) => name === "success")), false);
+  assert.equal(sent.sales, 1);
+
+  // A new checkout on the same form inherits the sale in doubt: it sends nothing until allowed.
+  const again = await page.evaluate(async () => {
+    const { mountCheckout } = await import("/pkg/connpay_checkout.js");
+    const { shopCheckout } = await import("/shop-server.js");
+    window.extraCheckout = mountCheckout("form.extra", shopCheckout);
+    const form = document.querySelector("form.extra");
+    form.requestSubmit();
+    return { disabled: form.querySelector("button").disabled, said: form.querySelector("[role=status]").textContent };
+  });
+  assert.deepEqual(again, { disabled: true, said: "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged." });
+  const invoiceId = await page.evaluate(() => window.calls.find(([name]) => name === "error")[1].invoiceId);
+  await page.evaluate((invoiceId) => window.extraCheckout.allowNewAttempt(invoiceId), invoiceId);
+  assert.equal(await page.locator("form.extra button").isEnabled(), true);
+  await page.waitForTimeout(500);
   assert.equal(sent.sales, 1);
 });
 

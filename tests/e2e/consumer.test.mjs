@@ -140,7 +140,7 @@ for (const [name, path] of [["bundled by Vite", "bundled/"], ["unbundled, in a p
   });
 }
 
-test("React under StrictMode: mounted in an effect and unmounted in its cleanup, one checkout pays once", { timeout: 60_000 }, async () => {
+test("React under StrictMode: mounted in an effect and unmounted in its cleanup, one checkout pays once, and a re-mount after approval sends nothing", { timeout: 60_000 }, async () => {
   const { page, problems } = await openDemo(shared.browser, `${shared.server.url}react/`);
   const sent = { sales: 0, sessions: 0 };
   page.on("request", (request) => {
@@ -162,6 +162,13 @@ test("React under StrictMode: mounted in an effect and unmounted in its cleanup,
   await page.getByRole("button", { name: "Pay" }).click();
   await page.waitForSelector("#checkout[data-outcome]", { timeout: 20_000 });
   assert.equal(await page.locator("#checkout").getAttribute("data-outcome"), "approved visa 1111");
+  // The approval re-rendered the component, whose effect mounted the checkout again on the same
+  // form: that checkout starts approved, and no submit sends a second sale.
+  await page.waitForFunction(() => window.effects.mounted > 2);
+  assert.equal(await page.getByRole("button", { name: "Pay" }).isDisabled(), true);
+  assert.match(await page.getByRole("status").textContent(), /^Approved/);
+  await page.evaluate(() => document.getElementById("checkout").requestSubmit());
+  await page.waitForTimeout(1_000);
   assert.deepEqual(sent, { sales: 1, sessions: 1 });
   assert.deepEqual(problems, []);
 });

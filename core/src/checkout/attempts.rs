@@ -167,7 +167,20 @@ enum State {
     Unmounted,
 }
 
-/// The attempts of one checkout. See the module's documentation.
+/// What unmounting a checkout leaves.
+#[derive(Clone, Debug)]
+pub struct Unmounted {
+    /// For `onError`: the sale that was on its way or being followed, now the merchant's to settle.
+    pub report: Option<Report>,
+    /// What the next checkout on the same form starts from, so that money still moves once when
+    /// a page mounts again (a React effect re-run, StrictMode): a sale that was sent and not
+    /// settled stays unsettled until the merchant allows a new attempt, and an approved sale stays
+    /// approved. `None`: the next checkout starts afresh.
+    pub carried: Option<Attempts>,
+}
+
+/// The attempts of one checkout (and of the checkouts mounted after it on the same form). See
+/// the module's documentation.
 #[derive(Clone, Debug, Default)]
 pub struct Attempts {
     state: State,
@@ -283,16 +296,37 @@ impl Attempts {
     }
 
     /// The checkout is unmounted: no more attempts, and a sale on its way or being followed is
-    /// reported (its invoice is the merchant's to settle).
-    pub fn unmount(&mut self) -> Option<Report> {
+    /// reported (its invoice is the merchant's to settle). What a checkout mounted later on the
+    /// same form must inherit is [`Unmounted::carried`]. Unmounting again gives nothing.
+    pub fn unmount(&mut self) -> Unmounted {
         let report = match &self.state {
             State::Selling { invoice_id } | State::Following { invoice_id, .. } => {
                 Some(Report::new(ErrorCode::CheckoutUnmounted, Some(invoice_id)))
             }
             _ => None,
         };
+        let carried = match &self.state {
+            State::Selling { .. } | State::Following { .. } => report.clone().map(State::Unsettled),
+            State::Unsettled(report) => Some(State::Unsettled(report.clone())),
+            State::Approved => Some(State::Approved),
+            State::Ready | State::Starting | State::Unmounted => None,
+        };
         self.state = State::Unmounted;
-        report
+        Unmounted { report, carried: carried.map(|state| Attempts { state }) }
+    }
+
+    /// The report a checkout that inherits these attempts shows the payer at once: the unsettled
+    /// sale's. `None` when there is none.
+    pub fn unsettled(&self) -> Option<&Report> {
+        match &self.state {
+            State::Unsettled(report) => Some(report),
+            _ => None,
+        }
+    }
+
+    /// Whether the sale was approved: the checkout is finished.
+    pub fn approved(&self) -> bool {
+        matches!(self.state, State::Approved)
     }
 
     /// Whether a new attempt may begin now (the submit button is usable).

@@ -96,6 +96,14 @@ pub fn is_safe_page(url: &str) -> bool {
     !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') && Gateway::parse(base).is_ok() && base.contains("://")
 }
 
+/// The origin (`scheme://host[:port]`) of an absolute URL, as a browser names a page it refused:
+/// everything before the path, query or fragment. A text without `://` is its own origin.
+pub fn origin_of(url: &str) -> &str {
+    let Some(after_scheme) = url.find("://").map(|at| at + 3) else { return url };
+    let end = url[after_scheme..].find(['/', '?', '#']).map_or(url.len(), |at| after_scheme + at);
+    &url[..end]
+}
+
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
@@ -244,5 +252,13 @@ mod tests {
         ] {
             assert_eq!(code(config), ErrorCode::GatewayInvalidUrl, "{config:?}");
         }
+    }
+
+    #[test]
+    fn a_page_has_its_origin() {
+        assert_eq!(origin_of("https://acs.bank.example:8443/3ds/challenge?id=1"), "https://acs.bank.example:8443");
+        assert_eq!(origin_of("https://acs.bank.example"), "https://acs.bank.example");
+        assert_eq!(origin_of("http://127.0.0.1:8080#x"), "http://127.0.0.1:8080");
+        assert_eq!(origin_of("not a url"), "not a url");
     }
 }

@@ -233,6 +233,11 @@ impl Page {
         self.changes.document.active_element().as_ref() == Some(input)
     }
 
+    /// The page's document.
+    pub(crate) fn document(&self) -> &Document {
+        &self.changes.document
+    }
+
     /// The page's `<body>`, where the 3-D Secure window goes.
     pub(crate) fn body(&self) -> Option<HtmlElement> {
         self.changes.document.body()

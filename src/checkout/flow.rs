@@ -18,7 +18,7 @@ use connpay_core::checkout::sale::{perform_sale_call, CardLabel, CheckoutSession
 use connpay_core::checkout::{Field, FormState, TypedCard};
 use connpay_core::sale::{Outcome, SaleAccepted, SaleStatus, StatusSession};
 use connpay_core::{gateway, ErrorCode, FieldError};
-use js_sys::Promise;
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -38,8 +38,11 @@ const SLOW_POLL_MS: f64 = 15_000.0;
 pub(super) struct Challenge {
     dialog: HtmlDialogElement,
     frame: Element,
-    _listeners: [Listener; 2],
+    _listeners: [Listener; 3],
 }
+
+/// `detail` of `checkout.cancelled` when the page's policy refused the issuer's page.
+const CHALLENGE_BLOCKED: &str = "the page's Content-Security-Policy refused to frame the issuer's 3-D Secure page: add the issuers' origins to frame-src; the sale still waited for the issuer, and nothing was charged";
 
 /// Handles the form's `submit`: never the browser's own submission; nothing while an attempt
 /// is under way or after approval (double clicks, Enter presses); after an uncertain attempt the
@@ -267,7 +270,11 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
             Step::Poll => {}
             Step::Challenge(url) => open_challenge(mounted, &url),
             Step::Report(report) if report.next == Next::Wait => tell(mounted, &report, outcome_error(report.code, &outcome)),
-            Step::Report(report) => return tell(mounted, &report, outcome_error(report.code, &outcome)),
+            Step::Report(report) => {
+                let error = outcome_error(report.code, &outcome);
+                let blocked = report.code == ErrorCode::CheckoutCancelled && mounted.challenge_blocked.get();
+                return tell(mounted, &report, if blocked { error.with("detail", JsValue::from_str(CHALLENGE_BLOCKED)) } else { error });
+            }
             Step::Approved(status) => return succeed(mounted, status, label),
             Step::Stop => return,
         }
@@ -306,6 +313,7 @@ fn open_challenge(mounted: &Rc<Mounted>, url: &str) {
         let _ = challenge.frame.set_attribute("src", url);
         return;
     }
+    mounted.challenge_blocked.set(false);
     if let (Ok(challenge), Ok(mut slot)) = (build_challenge(mounted, url), mounted.challenge.try_borrow_mut()) {
         let _ = challenge.dialog.show_modal();
         *slot = Some(challenge);
@@ -343,12 +351,23 @@ fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error>
     }
     let body = mounted.page.body().ok_or_else(Error::internal)?;
     let _ = body.append_child(&dialog);
-    let (on_click, on_escape) = (mounted.clone(), mounted.clone());
+    let (on_click, on_escape, on_blocked) = (mounted.clone(), mounted.clone(), mounted.clone());
+    let issuer = gateway::origin_of(url).to_string();
     let listeners = [
         Listener::add(&cancel, "click", move |_| on_click.cancel_sale()),
         // Escape closes a modal dialog, and so may the page's own code: either way the payer's
         // window is gone, as with the button.
         Listener::add(&dialog, "close", move |_| on_escape.cancel_sale()),
+        // A page whose policy forbids the issuer's frame shows the payer only the browser's
+        // "blocked" notice: end the attempt, and tell the developer why.
+        Listener::add(mounted.page.document(), "securitypolicyviolation", move |event| {
+            let text = |key: &str| Reflect::get(&event, &JsValue::from_str(key)).ok().and_then(|value| value.as_string()).unwrap_or_default();
+            let framing = matches!(text("effectiveDirective").as_str(), "frame-src" | "child-src");
+            if framing && text("blockedURI").starts_with(&issuer) {
+                on_blocked.challenge_blocked.set(true);
+                on_blocked.cancel_sale();
+            }
+        }),
     ];
     Ok(Challenge { dialog, frame, _listeners: listeners })
 }

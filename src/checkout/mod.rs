@@ -6,7 +6,7 @@
 mod dom;
 mod flow;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use connpay_core::card::BrandId;
@@ -93,6 +93,8 @@ struct Mounted {
     challenge: RefCell<Option<flow::Challenge>>,
     /// Wakes the status polling from its pause (a cancel, an allowed new attempt, unmount).
     wake: RefCell<Option<AbortController>>,
+    /// The page's Content-Security-Policy refused to frame the issuer's page.
+    challenge_blocked: Cell<bool>,
 }
 
 thread_local! {
@@ -288,6 +290,7 @@ pub fn mount_checkout(
         listeners: RefCell::default(),
         challenge: RefCell::default(),
         wake: RefCell::default(),
+        challenge_blocked: Cell::default(),
     });
     listen(&mounted);
     // Values already in the fields (the browser kept them, or autofill ran) count as typed.

@@ -644,3 +644,24 @@ test("a sale still processing after maxWaitMs: status.timeout with next wait; th
   await page.waitForTimeout(1_000);
   assert.ok(polls <= pollsAtAllow + 1, "it stops asking once allowed");
 });
+
+test("an issuer the page's CSP does not allow in frame-src: the attempt ends as cancelled, and detail says why", async () => {
+  const { page, sent } = await openCheckout();
+  await mountRecorded(page);
+  // The demo's policy frames only its own origin; this issuer is elsewhere (and never reached).
+  await page.route((url) => url.pathname.endsWith("/status"), async (route) => {
+    const response = await route.fetch();
+    const status = await response.json();
+    if (status.redirectUrl) status.redirectUrl = "https://acs.issuer.example/3ds/challenge";
+    await route.fulfill({ response, json: status });
+  });
+  await typeExtra(page, "321");
+  await page.locator("form.extra button").click();
+  await page.waitForFunction(() => window.calls.some(([name]) => name === "error"), null, { timeout: 15_000 });
+  const [blocked] = await errors(page);
+  assert.deepEqual({ code: blocked.code, next: blocked.next }, { code: "checkout.cancelled", next: "retry" });
+  assert.match(blocked.detail, /Content-Security-Policy refused to frame the issuer's 3-D Secure page: add the issuers' origins to frame-src/);
+  assert.equal(await page.locator("dialog").count(), 0);
+  assert.equal(await page.locator("form.extra button").isEnabled(), true);
+  assert.equal(sent.sales, 1);
+});

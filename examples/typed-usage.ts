@@ -120,6 +120,7 @@ const options: CheckoutOptions = {
     if (code === "checkout.invalid") void error.errors?.length;
     const next: CheckoutNext | undefined = error.next;
     if (next === "merchant" && error.invoiceId) checkout.allowNewAttempt(error.invoiceId);
+    if (next === "wait" && error.invoiceId) checkout.confirmApproval(error.invoiceId);
   },
 };
 const checkout: Checkout = mountCheckout("#checkout", options);

@@ -472,6 +472,12 @@ export interface Checkout {
    * `argument.invalid` for every other invoice.
    */
   allowNewAttempt(invoiceId: string): void;
+  /**
+   * After `onError` with `next` `"merchant"` or `"wait"`: your server found `invoiceId`
+   * APPROVED. The payer reads the approval and the checkout is finished. Throws
+   * `argument.invalid` for every other invoice.
+   */
+  confirmApproval(invoiceId: string): void;
 }
 
 /** The options of `mountCheckout`. */

@@ -40,13 +40,15 @@ export async function getSession({ amountCentis, currency, consumer }) {
  * After `onError` with `next: "merchant"` (the page could not learn whether the payer was
  * charged): the shop's server settles the invoice (it voids an invoice the gateway never asked
  * about, or asks the gateway's status with the token check sale brought), until its fate is
- * known. Not charged: the payer may pay again. Charged after all: `approved()`.
+ * known, and tells the checkout. Resolves to that state.
  */
-export async function settleUncertain(checkout, invoiceId, approved) {
+export async function settleUncertain(checkout, invoiceId) {
   for (;;) {
     const { state } = await postJson(`/merchant/sale/${encodeURIComponent(invoiceId)}/settle`, {});
-    if (state === "APPROVED") return approved();
-    if (state === "VOIDED" || state === "DECLINED") return checkout.allowNewAttempt(invoiceId);
+    if (state === "APPROVED") checkout.confirmApproval(invoiceId);
+    if (state === "VOIDED" || state === "DECLINED") checkout.allowNewAttempt(invoiceId);
+    if (state === "APPROVED" || state === "VOIDED" || state === "DECLINED") return state;
+    // Still processing, or waiting for the issuer: ask again.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 }

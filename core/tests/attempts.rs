@@ -3,7 +3,7 @@
 //! no second perform sale while an earlier one is in flight, uncertain or approved (unless the
 //! merchant allowed it), and a decline or a cancelled 3-D Secure never blocks the next attempt.
 
-use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step, ENDINGS};
+use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step, CANCEL_GRACE_MS, ENDINGS};
 use connpay_core::checkout::messages::{Locale, Messages};
 use connpay_core::sale::{
     ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SaleState, SaleStatus, SessionToken, UnknownReason,
@@ -49,38 +49,54 @@ fn a_decline_then_a_new_card_is_approved() {
     let mut attempts = Attempts::default();
     pay(&mut attempts, "INV1");
     assert_eq!(attempts.sale_answered("INV1", &accepted("INV1")), Step::Poll);
-    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::Processing), false), Step::Poll);
-    let declined = report(attempts.status_answered("INV1", &status("INV1", SaleState::Declined), false));
+    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::Processing), false, 0.0), Step::Poll);
+    let declined = report(attempts.status_answered("INV1", &status("INV1", SaleState::Declined), false, 0.0));
     assert_eq!((declined.code, declined.next, declined.invoice_id.as_deref()), (ErrorCode::SaleDeclined, Next::Retry, Some("INV1")));
     assert!(attempts.ready(), "the button comes back");
     pay(&mut attempts, "INV2");
     attempts.sale_answered("INV2", &accepted("INV2"));
-    assert!(matches!(attempts.status_answered("INV2", &status("INV2", SaleState::Approved), false), Step::Approved(_)));
+    assert!(matches!(attempts.status_answered("INV2", &status("INV2", SaleState::Approved), false, 0.0), Step::Approved(_)));
     assert_eq!(attempts.begin(), Err(Refusal::Finished), "approved: further submits do nothing");
 }
 
 #[test]
-fn a_cancelled_challenge_ends_only_once_the_gateway_still_waits_for_the_issuer() {
+fn a_cancelled_challenge_ends_only_once_the_gateway_still_waits_for_the_issuer_after_the_grace() {
     let mut attempts = Attempts::default();
     pay(&mut attempts, "INV1");
     attempts.sale_answered("INV1", &accepted("INV1"));
-    let challenge = attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false);
+    let challenge = attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false, 0.0);
     assert_eq!(challenge, Step::Challenge("https://issuer.example/INV1".into()));
-    assert!(attempts.cancel());
-    assert!(!attempts.cancel(), "once");
-    // The status after the cancel decides: still processing is asked again…
-    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::Processing), false), Step::Poll);
-    // …still waiting for the issuer, whose page is gone, is cancelled: nothing was charged.
-    let cancelled = report(attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false));
+    assert!(attempts.cancel(10_000.0));
+    assert!(!attempts.cancel(10_500.0), "once");
+    // Right after the cancel the gateway may not have heard the issuer yet: ask again…
+    let waiting = status("INV1", SaleState::RedirectRequest);
+    assert_eq!(attempts.status_answered("INV1", &waiting, false, 10_100.0), Step::Poll);
+    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::Processing), false, 12_000.0), Step::Poll);
+    // …still waiting for the issuer, whose page is gone, after the grace: cancelled, nothing charged.
+    let cancelled = report(attempts.status_answered("INV1", &waiting, false, 10_000.0 + CANCEL_GRACE_MS));
     assert_eq!((cancelled.code, cancelled.next), (ErrorCode::CheckoutCancelled, Next::Retry));
     pay(&mut attempts, "INV2");
 
-    // The payer confirmed in the frame just before Cancel: the approval is reported, not lost.
+    // The payer confirmed in the frame just before Cancel, and the answer arrives within the
+    // grace: the approval is reported, not lost.
     let mut attempts = Attempts::default();
     pay(&mut attempts, "INV1");
     attempts.sale_answered("INV1", &accepted("INV1"));
-    attempts.cancel();
-    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false), Step::Approved(_)));
+    attempts.cancel(0.0);
+    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false, 1_500.0), Step::Poll);
+    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false, 3_000.0), Step::Approved(_)));
+}
+
+#[test]
+fn the_merchant_may_confirm_an_approval_its_server_learnt() {
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    report(attempts.sale_answered("INV1", &Outcome::ServerError { status: 502, error: None }));
+    assert!(!attempts.confirm_approval("INV2"), "only the sale in doubt");
+    assert!(attempts.confirm_approval("INV1"));
+    assert!(attempts.approved());
+    assert_eq!(attempts.begin(), Err(Refusal::Finished));
+    assert!(!attempts.allow("INV1"), "an approved sale is never released");
 }
 
 #[test]
@@ -108,11 +124,11 @@ fn a_long_wait_is_reported_once_and_the_final_state_still_decides() {
     pay(&mut attempts, "INV1");
     attempts.sale_answered("INV1", &accepted("INV1"));
     let processing = status("INV1", SaleState::Processing);
-    let pending = report(attempts.status_answered("INV1", &processing, true));
+    let pending = report(attempts.status_answered("INV1", &processing, true, 0.0));
     assert_eq!((pending.code, pending.next), (ErrorCode::StatusTimeout, Next::Wait));
-    assert_eq!(attempts.status_answered("INV1", &processing, true), Step::Poll, "reported once; still asking");
+    assert_eq!(attempts.status_answered("INV1", &processing, true, 0.0), Step::Poll, "reported once; still asking");
     assert_eq!(attempts.begin(), Err(Refusal::Accepted("INV1".into())));
-    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), true), Step::Approved(_)));
+    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), true, 0.0), Step::Approved(_)));
 }
 
 #[test]
@@ -120,7 +136,7 @@ fn a_refused_status_request_leaves_the_sale_to_the_merchant() {
     let mut attempts = Attempts::default();
     pay(&mut attempts, "INV1");
     attempts.sale_answered("INV1", &accepted("INV1"));
-    let refused = report(attempts.status_answered("INV1", &Outcome::Rejected(refused(ErrorCause::OrderNotFound)), false));
+    let refused = report(attempts.status_answered("INV1", &Outcome::Rejected(refused(ErrorCause::OrderNotFound)), false, 0.0));
     assert_eq!((refused.code, refused.next), (ErrorCode::StatusRejected, Next::Merchant));
     assert!(matches!(attempts.begin(), Err(Refusal::Unsettled(_))));
 }
@@ -175,7 +191,7 @@ fn an_approved_form_stays_approved_when_it_is_mounted_again() {
     let mut attempts = Attempts::default();
     pay(&mut attempts, "INV1");
     attempts.sale_answered("INV1", &accepted("INV1"));
-    attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false);
+    attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false, 0.0);
     let mut remounted = attempts.unmount().carried.unwrap();
     assert!(remounted.approved());
     assert_eq!(remounted.begin(), Err(Refusal::Finished));
@@ -210,13 +226,16 @@ enum Event {
     SessionReady,
     SessionFailed,
     SaleAnswer(SaleKind),
-    StatusAnswer(StatusKind, bool),
+    /// A status answer; whether the longest wait has passed; whether a long time passed before it.
+    StatusAnswer(StatusKind, bool, bool),
     /// A late answer for an earlier invoice (a poll still on its way when that attempt ended).
     StaleStatus(StatusKind),
     /// Cancel or Escape on the 3-D Secure window.
     Cancel,
     /// `allowNewAttempt` with the right invoice, or a wrong one.
     Allow(bool),
+    /// `confirmApproval` with the right invoice, or a wrong one (the server found it approved).
+    Confirm(bool),
     Unmount,
     /// A new checkout on the same form (after an unmount, or a React effect run again).
     Remount,
@@ -264,10 +283,11 @@ fn event() -> impl Strategy<Value = Event> {
         3 => Just(Event::SessionReady),
         1 => Just(Event::SessionFailed),
         3 => sale.prop_map(Event::SaleAnswer),
-        4 => (status(), any::<bool>()).prop_map(|(kind, late)| Event::StatusAnswer(kind, late)),
+        4 => (status(), any::<bool>(), any::<bool>()).prop_map(|(kind, late, long)| Event::StatusAnswer(kind, late, long)),
         1 => status().prop_map(Event::StaleStatus),
         2 => Just(Event::Cancel),
         2 => any::<bool>().prop_map(Event::Allow),
+        1 => any::<bool>().prop_map(Event::Confirm),
         1 => Just(Event::Unmount),
         1 => Just(Event::Remount),
     ]
@@ -294,6 +314,10 @@ fn status_outcome(kind: StatusKind, invoice: &str) -> Outcome<SaleStatus> {
     }
 }
 
+/// A fact of the world, kept apart from the machine's constant: an answer the payer gave the
+/// issuer just before closing its window reaches the gateway up to this long after.
+const ANSWER_IN_FLIGHT_MS: f64 = 3_000.0;
+
 /// The world's own account of each invoice whose perform sale was sent, kept apart from the
 /// machine's: what a second charge would need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -317,7 +341,8 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
     let mut asking_session = false;
     let mut selling: Option<String> = None;
     let mut following: Option<String> = None;
-    let mut cancelled = false;
+    let mut cancelled: Option<f64> = None;
+    let mut now = 0.0;
     let mut unmounted = false;
     // What the form keeps for its next checkout, from the last unmount.
     let mut carried: Option<Attempts> = None;
@@ -369,7 +394,7 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                         Step::Poll => {
                             prop_assert!(matches!(kind, SaleKind::Accepted));
                             following = Some(invoice);
-                            cancelled = false;
+                            cancelled = None;
                         }
                         Step::Report(report) => ended = Some((report, fate)),
                         Step::Stop => prop_assert!(unmounted, "a sale's answer ignored while mounted"),
@@ -377,20 +402,23 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                     }
                 }
             }
-            Event::StatusAnswer(kind, late) => {
+            Event::StatusAnswer(kind, late, long) => {
+                now += if *long { 6_000.0 } else { 1_000.0 };
                 if let Some(invoice) = following.clone() {
                     prop_assert!(attempts.following(&invoice) || unmounted);
                     let fate = match kind {
                         StatusKind::Approved => Fate::Charged,
                         StatusKind::Declined => Fate::NotCharged,
-                        // The issuer's page is gone: the challenge can no longer be answered.
-                        StatusKind::Redirect if cancelled => Fate::NotCharged,
+                        // The issuer's page is gone, and no answer given before it went can still
+                        // be on its way: the challenge can no longer be answered.
+                        StatusKind::Redirect if cancelled.is_some_and(|at| now - at >= ANSWER_IN_FLIGHT_MS) => Fate::NotCharged,
                         StatusKind::Refused => Fate::Unknown,
                         _ => Fate::Open,
                     };
-                    match attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), *late) {
-                        Step::Poll => prop_assert_eq!(fate, Fate::Open),
-                        Step::Challenge(_) => prop_assert!(!cancelled),
+                    match attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), *late, now) {
+                        // Asking longer than needed after a cancel is safe.
+                        Step::Poll => prop_assert!(fate == Fate::Open || (matches!(kind, StatusKind::Redirect) && cancelled.is_some())),
+                        Step::Challenge(_) => prop_assert!(cancelled.is_none()),
                         Step::Approved(_) => {
                             fate_of(&mut invoices, &invoice, Fate::Charged);
                             following = None;
@@ -414,14 +442,27 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                 let stale = invoices.iter().map(|(invoice, _)| invoice.clone()).find(|invoice| Some(invoice) != following.as_ref());
                 if let Some(invoice) = stale {
                     let before = format!("{attempts:?}");
-                    prop_assert_eq!(attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), true), Step::Stop);
+                    prop_assert_eq!(attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), true, now), Step::Stop);
                     prop_assert_eq!(format!("{attempts:?}"), before, "a stale answer changed the checkout");
                 }
             }
             Event::Cancel => {
-                if attempts.cancel() {
+                if attempts.cancel(now) {
                     prop_assert!(following.is_some());
-                    cancelled = true;
+                    cancelled = Some(now);
+                }
+            }
+            Event::Confirm(right) => {
+                let open = invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
+                let named = match (right, &open) {
+                    (true, Some(invoice)) => invoice.clone(),
+                    _ => "INV-not-this-checkout".to_string(),
+                };
+                if attempts.confirm_approval(&named) {
+                    prop_assert!(open.as_deref() == Some(named.as_str()), "confirmed {named}");
+                    fate_of(&mut invoices, &named, Fate::Charged);
+                    following = None;
+                    prop_assert!(attempts.clone().begin().is_err(), "finished");
                 }
             }
             Event::Allow(right) => {
@@ -453,7 +494,7 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                 if matches!(event, Event::Remount) {
                     // The old checkout's answers never reach the new one.
                     attempts = carried.take().unwrap_or_default();
-                    (asking_session, selling, following, cancelled, unmounted) = (false, None, None, false, false);
+                    (asking_session, selling, following, cancelled, unmounted) = (false, None, None, None, false);
                 }
             }
             Event::SessionReady | Event::SessionFailed => {}

@@ -144,10 +144,12 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
     if !matches {
         return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "the sale does not match the invoice this server stored", Some(&invoice_id));
     }
-    invoice.sale_token = session.token.clone();
     let mut check_signature = app.check_signature(&serial, &invoice.nonce, &invoice_id);
     if invoice.wrong_check_signature {
         check_signature = check_signature.chars().rev().collect();
+    } else {
+        // Confirmed: the sale may now be charged, and its token is what asking its status needs.
+        invoice.sale_token = session.token.clone();
     }
     let answer = CheckSaleResponse {
         invoice_id: invoice_id.clone(),

@@ -437,6 +437,13 @@ async fn the_merchant_settles_an_invoice_its_page_could_not() {
     let (declined, _, _) = sale(&sandbox, "116").await;
     assert_eq!(parse(&post(&sandbox, &settle(&declined), &json!({}), None).await)["state"], "DECLINED");
 
+    // A check sale this server did not confirm (the test hook answers a wrong signature): the
+    // gateway refused the sale, and the invoice is voided like one never checked.
+    let refused = initiate(&sandbox, Some("check-signature")).await;
+    let answer = perform(&sandbox, &refused, &perform_body(&refused, "123")).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(parse(&post(&sandbox, &settle(&refused), &json!({}), None).await)["state"], "VOIDED");
+
     let unknown = post(&sandbox, "/merchant/sale/INV-none/settle", &json!({}), None).await;
     assert_eq!(unknown.status, 404);
 }

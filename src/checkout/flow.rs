@@ -15,7 +15,7 @@ use connpay_core::card::BrandId;
 use connpay_core::checkout::attempts::{Ending, Next, Refusal, Report, Step};
 use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING};
 use connpay_core::checkout::sale::{perform_sale_call, CardLabel, CheckoutSession, CheckoutSuccess};
-use connpay_core::checkout::{Field, FormState, TypedCard};
+use connpay_core::checkout::{Field, FormState, Marks, TypedCard};
 use connpay_core::sale::{Outcome, SaleAccepted, SaleStatus, StatusSession};
 use connpay_core::{gateway, ErrorCode, FieldError};
 use js_sys::{Promise, Reflect};
@@ -116,16 +116,28 @@ pub(super) fn render_attempt(mounted: &Mounted) {
 }
 
 /// A checkout mounted on a form whose earlier checkout left an unsettled or an approved sale:
-/// it starts where that one ended, and says so.
-pub(super) fn resume(mounted: &Mounted) {
-    let said = match mounted.attempts.try_borrow() {
-        Ok(attempts) if attempts.approved() => Some(mounted.settings.messages.text(APPROVED)),
-        Ok(attempts) => attempts.unsettled().map(|report| mounted.settings.messages.error(report.code)),
-        Err(_) => None,
+/// it starts where that one ended, and says so. A sale in doubt reaches this checkout's
+/// `onError` too (once `mountCheckout` has returned its handle), so that the code that settles
+/// it runs again with the handle that can release it.
+pub(super) fn resume(mounted: &Rc<Mounted>) {
+    let (approved, unsettled) = match mounted.attempts.try_borrow() {
+        Ok(attempts) => (attempts.approved(), attempts.unsettled().cloned()),
+        Err(_) => return,
     };
-    if let Some(message) = said {
+    if approved {
         render_attempt(mounted);
-        mounted.announce(message);
+        mounted.announce(mounted.settings.messages.text(APPROVED));
+    }
+    if let Some(report) = unsettled {
+        render_attempt(mounted);
+        mounted.announce(mounted.settings.messages.error(report.code));
+        let mounted = mounted.clone();
+        spawn_local(async move {
+            let ending = Ending::of(report.code).map_or("", |ending| ending.detail);
+            let detail = format!("left in doubt by an earlier checkout on this form: {ending}");
+            let error = Error::new(report.code, "").with("detail", JsValue::from_str(&detail));
+            call(&mounted.settings.callbacks.on_error, &report_error(&mounted, &report, error).into());
+        });
     }
 }
 
@@ -261,11 +273,12 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
             return;
         }
         let outcome: Outcome<SaleStatus> = exchange(&http, settings.timeout_ms, None).await;
-        let deadline_passed = js_sys::Date::now() >= deadline;
-        let Ok(step) = mounted.attempts.try_borrow_mut().map(|mut attempts| attempts.status_answered(invoice_id, &outcome, deadline_passed))
+        let now = js_sys::Date::now();
+        let Ok(step) = mounted.attempts.try_borrow_mut().map(|mut attempts| attempts.status_answered(invoice_id, &outcome, now >= deadline, now))
         else {
             return;
         };
+        mounted.cancel_if_window_removed();
         match step {
             Step::Poll => {}
             Step::Challenge(url) => open_challenge(mounted, &url),
@@ -279,24 +292,31 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
             Step::Stop => return,
         }
         let interval = settings.poll_interval_ms;
-        pause = Some(if deadline_passed { interval.max(SLOW_POLL_MS) } else { interval });
+        pause = Some(if now >= deadline { interval.max(SLOW_POLL_MS) } else { interval });
     }
 }
 
-/// The sale was approved: the checkout is finished. The number and the security code leave the
-/// page (the payer sees the card by brand and last four digits, through `onSuccess`).
+/// The sale was approved: the checkout is finished.
 fn succeed(mounted: &Mounted, status: SaleStatus, label: CardLabel) {
+    finish_approved(mounted);
+    let success = CheckoutSuccess::new(status, &mounted.settings.order, label);
+    call(&mounted.settings.callbacks.on_success, &js::to_js(&success).unwrap_or(JsValue::NULL));
+}
+
+/// Shows the approval: the window goes, the number and the security code leave the page (the
+/// card is named by brand and last four digits), nothing can be edited or paid again.
+pub(super) fn finish_approved(mounted: &Mounted) {
     mounted.close_challenge();
-    for field in [Field::Number, Field::Cvv] {
-        mounted.input(field).set_value("");
-        if let Ok(mut live) = mounted.live.try_borrow_mut() {
+    if let Ok(mut live) = mounted.live.try_borrow_mut() {
+        // Emptied on purpose: no field of a paid form is marked for it.
+        live.marks = Marks::default();
+        for field in [Field::Number, Field::Cvv] {
+            mounted.input(field).set_value("");
             live.previous_digits[field as usize] = 0;
         }
     }
     render_attempt(mounted);
     mounted.announce(mounted.settings.messages.text(APPROVED));
-    let success = CheckoutSuccess::new(status, &mounted.settings.order, label);
-    call(&mounted.settings.callbacks.on_success, &js::to_js(&success).unwrap_or(JsValue::NULL));
 }
 
 /// 3-D Secure: shows the issuer's page in the window (a later URL replaces the page in the open
@@ -377,13 +397,22 @@ impl Mounted {
     /// window's own controls): the window leaves the page at once, and the next status decides.
     /// Its listeners, one of which is running now, go when the attempt ends.
     fn cancel_sale(&self) {
-        let changed = self.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.cancel());
+        let changed = self.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.cancel(js_sys::Date::now()));
         if let Some(challenge) = self.challenge.try_borrow().ok().as_ref().and_then(|open| open.as_ref()) {
             challenge.dialog.close();
             challenge.dialog.remove();
         }
         if changed {
             self.wake();
+        }
+    }
+
+    /// The page's own code took the 3-D Secure window out of the page: the payer cannot answer
+    /// the issuer any more, as after Cancel.
+    fn cancel_if_window_removed(&self) {
+        let removed = self.challenge.try_borrow().is_ok_and(|open| open.as_ref().is_some_and(|challenge| !challenge.dialog.is_connected()));
+        if removed {
+            self.cancel_sale();
         }
     }
 

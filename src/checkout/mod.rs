@@ -7,7 +7,7 @@ mod dom;
 mod flow;
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use connpay_core::card::BrandId;
 use connpay_core::checkout::attempts::Attempts;
@@ -100,7 +100,7 @@ struct Mounted {
 thread_local! {
     /// The forms with a mounted checkout: a second checkout on one form would answer every
     /// submit twice.
-    static MOUNTED_FORMS: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
+    static MOUNTED_FORMS: RefCell<Vec<(Element, Weak<Mounted>)>> = const { RefCell::new(Vec::new()) };
     /// What forms whose checkout was unmounted keep for their next one: an unsettled or an
     /// approved sale (see `Unmounted::carried`).
     static CARRIED: RefCell<Vec<(Element, Attempts)>> = const { RefCell::new(Vec::new()) };
@@ -217,7 +217,7 @@ impl Mounted {
         self.close_challenge();
         self.page.changes.restore();
         let form = &self.page.form;
-        MOUNTED_FORMS.with(|forms| forms.borrow_mut().retain(|mounted| mounted != form));
+        MOUNTED_FORMS.with(|forms| forms.borrow_mut().retain(|(mounted, _)| mounted != form));
         if let Some(carried) = gone.carried {
             CARRIED.with(|kept| kept.borrow_mut().push((form.clone(), carried)));
         }
@@ -234,21 +234,65 @@ impl Mounted {
         }
     }
 
-    /// The merchant's server settled `invoice_id` (it was not charged): the payer may pay again.
-    fn allow_new_attempt(&self, invoice_id: &JsValue) -> Result<(), Error> {
+    /// The merchant's server learnt the fate of `invoice_id`, a sale this form sent and did not
+    /// settle. A handle whose checkout was unmounted reaches the form's checkout mounted since
+    /// (a React effect run again), or what the form keeps for its next one.
+    fn settle(&self, invoice_id: &JsValue, fate: Fate) -> Result<(), Error> {
         let invoice = invoice_id.as_string().ok_or_else(|| Error::invalid_argument("invoiceId", "invoiceId must be a string"))?;
-        let allowed = self.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.allow(&invoice));
-        if !allowed {
-            return Err(Error::invalid_argument(
+        let refused = || {
+            Error::invalid_argument(
                 "invoiceId",
-                "this checkout has no sale of that invoice that is on its way or unsettled (onError names it, with next \"merchant\" or \"wait\")",
-            ));
+                "this form has no sale of that invoice that is on its way or in doubt (onError names it, with next \"merchant\" or \"wait\")",
+            )
+        };
+        if self.attempts.try_borrow().is_ok_and(|attempts| attempts.unmounted()) {
+            let form = &self.page.form;
+            let current = MOUNTED_FORMS.with(|forms| forms.borrow().iter().find(|(mounted, _)| mounted == form).and_then(|(_, checkout)| checkout.upgrade()));
+            if let Some(current) = current {
+                return current.settle(invoice_id, fate);
+            }
+            let settled = CARRIED.with(|kept| {
+                let mut kept = kept.borrow_mut();
+                let Some(at) = kept.iter().position(|(kept_form, _)| kept_form == form) else { return false };
+                let settled = fate.apply(&mut kept[at].1, &invoice);
+                if kept[at].1.ready() {
+                    kept.swap_remove(at);
+                }
+                settled
+            });
+            return if settled { Ok(()) } else { Err(refused()) };
+        }
+        if !self.attempts.try_borrow_mut().is_ok_and(|mut attempts| fate.apply(&mut attempts, &invoice)) {
+            return Err(refused());
         }
         self.wake();
-        self.close_challenge();
-        flow::render_attempt(self);
-        self.announce(self.settings.messages.text(messages::ALLOWED));
+        match fate {
+            Fate::NotCharged => {
+                self.close_challenge();
+                flow::render_attempt(self);
+                self.announce(self.settings.messages.text(messages::ALLOWED));
+            }
+            Fate::Approved => flow::finish_approved(self),
+        }
         Ok(())
+    }
+}
+
+/// What the merchant's server learnt of a sale in doubt.
+#[derive(Clone, Copy)]
+enum Fate {
+    /// Voided or declined: the payer may pay again (`allowNewAttempt`).
+    NotCharged,
+    /// Approved after all: the checkout is finished (`confirmApproval`).
+    Approved,
+}
+
+impl Fate {
+    fn apply(self, attempts: &mut Attempts, invoice_id: &str) -> bool {
+        match self {
+            Fate::NotCharged => attempts.allow(invoice_id),
+            Fate::Approved => attempts.confirm_approval(invoice_id),
+        }
     }
 }
 
@@ -257,7 +301,8 @@ impl Mounted {
 /// `options.selectors` says otherwise. Every option is checked now, by the rules of the sale it
 /// feeds: a mistake throws `argument.invalid` naming it (with `errors` for the order's fields),
 /// and a form that already has a checkout throws `checkout.already_mounted`. Nothing throws
-/// later: every outcome reaches `onSuccess` or `onError`. Returns the `Checkout` handle.
+/// later: every attempt's end reaches `onSuccess` or `onError` (after `unmount()`, only a sale
+/// on its way is reported, as `checkout.unmounted`). Returns the `Checkout` handle.
 #[wasm_bindgen(js_name = mountCheckout, unchecked_return_type = "Checkout")]
 pub fn mount_checkout(
     #[wasm_bindgen(unchecked_param_type = "HTMLFormElement | string")] form: JsValue,
@@ -271,13 +316,12 @@ pub fn mount_checkout(
     options.only("", OPTION_KEYS)?;
     let settings = read_settings(&options)?;
     let page = Page::find(&form, &Selectors::read(&options.get("selectors")?)?)?;
-    if MOUNTED_FORMS.with(|forms| forms.borrow().contains(&page.form)) {
+    if MOUNTED_FORMS.with(|forms| forms.borrow().iter().any(|(form, _)| form == &page.form)) {
         return Err(Error::new(ErrorCode::CheckoutAlreadyMounted, "this form already has a mounted checkout; unmount() it first")
             .at("form"));
     }
     // Only now does the page change: every check above has passed.
     let page = page.prepare()?;
-    MOUNTED_FORMS.with(|forms| forms.borrow_mut().push(page.form.clone()));
     let carried = CARRIED.with(|kept| {
         let mut kept = kept.borrow_mut();
         kept.iter().position(|(form, _)| form == &page.form).map(|at| kept.swap_remove(at).1)
@@ -292,6 +336,7 @@ pub fn mount_checkout(
         wake: RefCell::default(),
         challenge_blocked: Cell::default(),
     });
+    MOUNTED_FORMS.with(|forms| forms.borrow_mut().push((mounted.page.form.clone(), Rc::downgrade(&mounted))));
     listen(&mounted);
     // Values already in the fields (the browser kept them, or autofill ran) count as typed.
     for field in Field::ALL {
@@ -323,10 +368,13 @@ fn handle(mounted: Rc<Mounted>) -> JsValue {
     if let Some(dispose) = symbol_dispose() {
         method(&dispose, unmount);
     }
-    let allow = Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |invoice_id: JsValue| {
-        mounted.allow_new_attempt(&invoice_id).map_err(JsValue::from)
-    });
-    method(&JsValue::from_str("allowNewAttempt"), allow.into_js_value());
+    for (name, fate) in [("allowNewAttempt", Fate::NotCharged), ("confirmApproval", Fate::Approved)] {
+        let mounted = mounted.clone();
+        let settle = Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |invoice_id: JsValue| {
+            mounted.settle(&invoice_id, fate).map_err(JsValue::from)
+        });
+        method(&JsValue::from_str(name), settle.into_js_value());
+    }
     checkout.into()
 }
 

@@ -135,7 +135,7 @@ test("3-D Secure (321): the issuer's page opens over the checkout, hint approves
   assert.deepEqual(problems, []);
 });
 
-for (const how of ["its Cancel button", "Escape on the window", "the page's own code"]) {
+for (const how of ["its Cancel button", "Escape on the window", "the page's own close()", "the page removing it"]) {
   test(`3-D Secure cancelled with ${how} ends as checkout.cancelled with the form kept; then 123 is approved`, async () => {
     const { page, problems, sent } = await openCheckout();
     await typeCard(page, card("321"));
@@ -148,7 +148,8 @@ for (const how of ["its Cancel button", "Escape on the window", "the page's own 
       await page.keyboard.press("Escape");
     } else {
       await cancel.waitFor();
-      await page.evaluate(() => document.querySelector("dialog.connpay-challenge").close());
+      const close = how === "the page's own close()" ? "close" : "remove";
+      await page.evaluate((close) => document.querySelector("dialog.connpay-challenge")[close](), close);
     }
     const end = await outcome(page);
     assert.equal(end.code, "checkout.cancelled");
@@ -300,8 +301,11 @@ test("a 502 after the gateway processed the sale: no second perform sale however
   const texts = await page.evaluate(() => window.statusTexts);
   assert.ok(texts.some((text) => /cannot tell whether you were charged\. Please do not pay again/.test(text)), texts.join(" | "));
   assert.deepEqual(texts.filter((text) => /try again/i.test(text)), []);
-  // Meanwhile the demo shop's server asked the gateway itself, and found the sale approved.
+  // Meanwhile the demo shop's server asked the gateway itself, found the sale approved, and told
+  // the checkout (confirmApproval): the payer reads the truth, and the card leaves the page.
   assert.equal(await page.getAttribute("#checkout", "data-outcome"), "approved");
+  assert.match(await page.getByRole("status").textContent(), /^Approved/);
+  assert.equal(await page.getByLabel("Card number").inputValue(), "");
   assert.deepEqual(unexpected(problems), []);
 });
 
@@ -567,18 +571,34 @@ test("unmounting during a sale reports it to onError with its invoice; nothing i
   assert.equal(await page.evaluate(() => window.calls.some(([name]) => name === "success")), false);
   assert.equal(sent.sales, 1);
 
-  // A new checkout on the same form inherits the sale in doubt: it sends nothing until allowed.
+  // A new checkout on the same form inherits the sale in doubt: it sends nothing until allowed,
+  // and its own onError hears of it, so that the code that settles it runs again.
   const again = await page.evaluate(async () => {
     const { mountCheckout } = await import("/pkg/connpay_checkout.js");
     const { shopCheckout } = await import("/shop-server.js");
-    window.extraCheckout = mountCheckout("form.extra", shopCheckout);
+    window.oldCheckout = window.extraCheckout;
+    window.inherited = [];
+    window.extraCheckout = mountCheckout("form.extra", { ...shopCheckout, onError: (error) => window.inherited.push(error) });
     const form = document.querySelector("form.extra");
     form.requestSubmit();
-    return { disabled: form.querySelector("button").disabled, said: form.querySelector("[role=status]").textContent };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const [error] = window.inherited;
+    return {
+      disabled: form.querySelector("button").disabled,
+      said: form.querySelector("[role=status]").textContent,
+      inherited: [window.inherited.length, error.code, error.next, error.invoiceId === window.calls[0][1].invoiceId],
+      detail: error.detail.startsWith("left in doubt by an earlier checkout on this form"),
+    };
   });
-  assert.deepEqual(again, { disabled: true, said: "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged." });
+  assert.deepEqual(again, {
+    disabled: true,
+    said: "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged.",
+    inherited: [1, "checkout.unmounted", "merchant", true],
+    detail: true,
+  });
+  // The settling code may still hold the old handle (a React effect's closure): it reaches the form.
   const invoiceId = await page.evaluate(() => window.calls.find(([name]) => name === "error")[1].invoiceId);
-  await page.evaluate((invoiceId) => window.extraCheckout.allowNewAttempt(invoiceId), invoiceId);
+  await page.evaluate((invoiceId) => window.oldCheckout.allowNewAttempt(invoiceId), invoiceId);
   assert.equal(await page.locator("form.extra button").isEnabled(), true);
   await page.waitForTimeout(500);
   assert.equal(sent.sales, 1);
@@ -663,5 +683,27 @@ test("an issuer the page's CSP does not allow in frame-src: the attempt ends as 
   assert.match(blocked.detail, /Content-Security-Policy refused to frame the issuer's 3-D Secure page: add the issuers' origins to frame-src/);
   assert.equal(await page.locator("dialog").count(), 0);
   assert.equal(await page.locator("form.extra button").isEnabled(), true);
+  assert.equal(sent.sales, 1);
+});
+
+test("the payer confirms in the issuer's page and cancels before the answer lands: the approval is reported, not a cancel", async () => {
+  const { page, sent } = await openCheckout();
+  // The one-time password reaches the issuer 1.5 s late (the browser may drop the frame's own
+  // request once the window is gone: the test delivers it as the network would have).
+  await page.route("**/sandbox/3ds/**", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const response = await route.fetch();
+    await route.fulfill({ response }).catch(() => {});
+  });
+  await typeCard(page, card("321"));
+  await page.getByRole("button", { name: "Pay" }).click();
+  const issuer = page.frameLocator("dialog iframe");
+  await issuer.getByLabel("One-time password").fill("hint");
+  await issuer.getByRole("button", { name: "Confirm" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  const end = await outcome(page);
+  assert.equal(end.code, "approved");
+  assert.match(end.status, /^Approved/);
   assert.equal(sent.sales, 1);
 });

@@ -85,6 +85,11 @@ pub const ENDINGS: &[Ending] = &[
     ending(ErrorCode::CheckoutUnmounted, Next::Merchant, "the checkout was unmounted while its sale was on its way or being followed; settle invoiceId on the server"),
 ];
 
+/// How long after the payer closes the 3-D Secure window a status still waiting for the issuer
+/// is believed: an answer the payer gave just before closing (a one-time password on its way)
+/// reaches the gateway within it, and is then reported as what it is.
+pub const CANCEL_GRACE_MS: f64 = 5_000.0;
+
 /// How an attempt ended (or, with [`Next::Wait`], that it is taking long), as the checkout
 /// reports it to the payer and to `onError`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,8 +161,9 @@ enum State {
     Following {
         invoice_id: String,
         poll: StatusPoll,
-        /// The payer closed the 3-D Secure window: a status still asking for it ends the attempt.
-        cancelled: bool,
+        /// When the payer closed the 3-D Secure window (ms): a status still waiting for the
+        /// issuer [`CANCEL_GRACE_MS`] later ends the attempt.
+        cancelled: Option<f64>,
         /// The longest wait passed and the payer was told; the checkout keeps asking.
         pending: bool,
     },
@@ -228,7 +234,7 @@ impl Attempts {
         match sale_failure(outcome) {
             None => {
                 let invoice_id = invoice_id.to_string();
-                self.state = State::Following { invoice_id, poll: StatusPoll::default(), cancelled: false, pending: false };
+                self.state = State::Following { invoice_id, poll: StatusPoll::default(), cancelled: None, pending: false };
                 Step::Poll
             }
             Some(code) => Step::Report(self.end(Report::new(code, Some(invoice_id)))),
@@ -240,16 +246,21 @@ impl Attempts {
         matches!(&self.state, State::Following { invoice_id: following, .. } if following == invoice_id)
     }
 
-    /// A status answer for `invoice_id`; `deadline_passed` once the longest wait is over.
-    pub fn status_answered(&mut self, invoice_id: &str, outcome: &Outcome<SaleStatus>, deadline_passed: bool) -> Step {
+    /// A status answer for `invoice_id` at `now` (ms, the clock [`Attempts::cancel`] was given);
+    /// `deadline_passed` once the longest wait is over.
+    pub fn status_answered(&mut self, invoice_id: &str, outcome: &Outcome<SaleStatus>, deadline_passed: bool, now: f64) -> Step {
         let State::Following { invoice_id: following, poll, cancelled, pending } = &mut self.state else { return Step::Stop };
         if following != invoice_id {
             return Step::Stop;
         }
         let still_challenging = matches!(outcome, Outcome::Accepted(status) if status.state == SaleState::RedirectRequest);
-        if *cancelled && still_challenging {
-            // The window is gone and the issuer was never answered: the sale cannot complete.
-            return Step::Report(self.end(Report::new(ErrorCode::CheckoutCancelled, Some(invoice_id))));
+        if let (Some(at), true) = (*cancelled, still_challenging) {
+            if now - at >= CANCEL_GRACE_MS {
+                // The window is gone and the issuer never answered: the sale cannot complete.
+                return Step::Report(self.end(Report::new(ErrorCode::CheckoutCancelled, Some(invoice_id))));
+            }
+            // An answer the payer gave just before closing may still be on its way: ask again.
+            return Step::Poll;
         }
         match poll.observe(outcome.clone()) {
             PollStep::Done(status) if status.state == SaleState::Approved => {
@@ -258,7 +269,7 @@ impl Attempts {
             }
             PollStep::Done(_) => Step::Report(self.end(Report::new(ErrorCode::SaleDeclined, Some(invoice_id)))),
             PollStep::Stop(_) => Step::Report(self.end(Report::new(ErrorCode::StatusRejected, Some(invoice_id)))),
-            PollStep::Redirect(url) if !*cancelled => Step::Challenge(url),
+            PollStep::Redirect(url) if cancelled.is_none() => Step::Challenge(url),
             PollStep::Redirect(_) | PollStep::KeepPolling if deadline_passed && !*pending => {
                 *pending = true;
                 Step::Report(Report::new(ErrorCode::StatusTimeout, Some(invoice_id)))
@@ -267,16 +278,32 @@ impl Attempts {
         }
     }
 
-    /// The payer closed the 3-D Secure window. `true` when this changed anything: the next
-    /// status decides (still waiting for the issuer: cancelled; final: that state).
-    pub fn cancel(&mut self) -> bool {
+    /// The payer closed the 3-D Secure window at `now` (ms). `true` when this changed anything:
+    /// the statuses decide (a final state is that state; still waiting for the issuer
+    /// [`CANCEL_GRACE_MS`] after the cancel: cancelled).
+    pub fn cancel(&mut self, now: f64) -> bool {
         match &mut self.state {
-            State::Following { cancelled, .. } if !*cancelled => {
-                *cancelled = true;
+            State::Following { cancelled, .. } if cancelled.is_none() => {
+                *cancelled = Some(now);
                 true
             }
             _ => false,
         }
+    }
+
+    /// The merchant's server learnt that the sale of `invoice_id`, sent and not settled here,
+    /// was approved: the checkout is finished, as if its own status had said so. `false` (and
+    /// nothing changes) unless that is the sale in doubt or being followed.
+    pub fn confirm_approval(&mut self, invoice_id: &str) -> bool {
+        let ours = match &self.state {
+            State::Unsettled(report) => report.invoice_id.as_deref() == Some(invoice_id),
+            State::Following { invoice_id: following, .. } => following == invoice_id,
+            _ => false,
+        };
+        if ours {
+            self.state = State::Approved;
+        }
+        ours
     }
 
     /// The merchant's code, having learnt on its server that `invoice_id` was not charged (or,
@@ -322,6 +349,11 @@ impl Attempts {
             State::Unsettled(report) => Some(report),
             _ => None,
         }
+    }
+
+    /// Whether this checkout was unmounted: what it held went to the form's next checkout.
+    pub fn unmounted(&self) -> bool {
+        matches!(self.state, State::Unmounted)
     }
 
     /// Whether the sale was approved: the checkout is finished.

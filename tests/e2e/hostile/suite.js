@@ -101,7 +101,11 @@ export const CALLS = {
       try {
         checkout.allowNewAttempt(v);
       } finally {
-        checkout.unmount(v);
+        try {
+          checkout.confirmApproval(v);
+        } finally {
+          checkout.unmount(v);
+        }
       }
     },
     (v) => {

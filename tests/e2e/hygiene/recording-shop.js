@@ -22,7 +22,7 @@ const checkout = mountCheckout(form, {
   onError: (error) => {
     record("onError", (error) => error.code)(error);
     if (error.next === "merchant") {
-      settleUncertain(checkout, error.invoiceId, () => {}).then(() => { form.dataset.settled = error.invoiceId; });
+      settleUncertain(checkout, error.invoiceId).then(() => { form.dataset.settled = error.invoiceId; });
     }
   },
   onRedirect: record("onRedirect"),

@@ -618,16 +618,21 @@ test("a getSession answer of the wrong shape is checkout.session naming the key;
   assert.equal(sent.sales, 0);
 });
 
+/** Replaces the 3-D Secure URL in the gateway's status answers with `url`. */
+function redirectChallengeTo(page, url) {
+  return page.route((requested) => requested.pathname.endsWith("/status"), async (route) => {
+    const response = await route.fetch();
+    const status = await response.json();
+    if (status.redirectUrl) status.redirectUrl = url;
+    await route.fulfill({ response, json: status });
+  });
+}
+
 test("a redirectUrl that is not https is neither framed nor handed to onRedirect; the attempt ends as cancelled", async () => {
   const { page, sent } = await openCheckout();
   await mountRecorded(page);
   // The gateway's status answer, with its 3-D Secure URL replaced by one no page may open.
-  await page.route((url) => url.pathname.endsWith("/status"), async (route) => {
-    const response = await route.fetch();
-    const status = await response.json();
-    if (status.redirectUrl) status.redirectUrl = "javascript:alert(document.cookie)";
-    await route.fulfill({ response, json: status });
-  });
+  await redirectChallengeTo(page, "javascript:alert(document.cookie)");
   await typeExtra(page, "321");
   await page.locator("form.extra button").click();
   await page.waitForFunction(() => window.calls.some(([name]) => name === "error"), null, { timeout: 15_000 });
@@ -669,12 +674,7 @@ test("an issuer the page's CSP does not allow in frame-src: the attempt ends as 
   const { page, sent } = await openCheckout();
   await mountRecorded(page);
   // The demo's policy frames only its own origin; this issuer is elsewhere (and never reached).
-  await page.route((url) => url.pathname.endsWith("/status"), async (route) => {
-    const response = await route.fetch();
-    const status = await response.json();
-    if (status.redirectUrl) status.redirectUrl = "https://acs.issuer.example/3ds/challenge";
-    await route.fulfill({ response, json: status });
-  });
+  await redirectChallengeTo(page, "https://acs.issuer.example/3ds/challenge");
   await typeExtra(page, "321");
   await page.locator("form.extra button").click();
   await page.waitForFunction(() => window.calls.some(([name]) => name === "error"), null, { timeout: 15_000 });

@@ -115,6 +115,16 @@ test("tsc --noEmit --strict compiles the typed usage example against the install
   }
 });
 
+/** With the number typed: a future expiry, CVV 123, a name, Pay, and the outcome. */
+async function payTheRest(page) {
+  const nextYear = String((new Date().getFullYear() + 1) % 100).padStart(2, "0");
+  await page.getByLabel("Expiry date").pressSequentially(`12${nextYear}`);
+  await page.getByLabel("Security code").pressSequentially("123");
+  await page.getByLabel("Name on card").pressSequentially("JOHN SMITH");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForSelector("#checkout[data-outcome]", { timeout: 20_000 });
+}
+
 for (const [name, path] of [["bundled by Vite", "bundled/"], ["unbundled, in a plain <script type=module>", "unbundled/"]]) {
   test(`${name}: the page validates a card and completes a sandbox sale`, { timeout: 60_000 }, async () => {
     const { page, problems } = await openDemo(shared.browser, `${shared.server.url}${path}`);
@@ -128,12 +138,7 @@ for (const [name, path] of [["bundled by Vite", "bundled/"], ["unbundled, in a p
     await number.fill("");
     await number.pressSequentially("4111111111111111");
     assert.notEqual(await number.getAttribute("aria-invalid"), "true");
-    const nextYear = String((new Date().getFullYear() + 1) % 100).padStart(2, "0");
-    await page.getByLabel("Expiry date").pressSequentially(`12${nextYear}`);
-    await page.getByLabel("Security code").pressSequentially("123");
-    await page.getByLabel("Name on card").pressSequentially("JOHN SMITH");
-    await page.getByRole("button", { name: "Pay" }).click();
-    await page.waitForSelector("#checkout[data-outcome]", { timeout: 20_000 });
+    await payTheRest(page);
     assert.equal(await form.getAttribute("data-outcome"), "approved visa 1111");
     assert.match(await page.getByRole("status").textContent(), /^Approved/);
     assert.deepEqual(problems, []);
@@ -155,12 +160,7 @@ test("React under StrictMode: mounted in an effect and unmounted in its cleanup,
   const number = page.getByLabel("Card number");
   await number.pressSequentially("4111111111111111");
   assert.equal(await number.inputValue(), "4111 1111 1111 1111", "formatted once");
-  const nextYear = String((new Date().getFullYear() + 1) % 100).padStart(2, "0");
-  await page.getByLabel("Expiry date").pressSequentially(`12${nextYear}`);
-  await page.getByLabel("Security code").pressSequentially("123");
-  await page.getByLabel("Name on card").pressSequentially("JOHN SMITH");
-  await page.getByRole("button", { name: "Pay" }).click();
-  await page.waitForSelector("#checkout[data-outcome]", { timeout: 20_000 });
+  await payTheRest(page);
   assert.equal(await page.locator("#checkout").getAttribute("data-outcome"), "approved visa 1111");
   // The approval re-rendered the component, whose effect mounted the checkout again on the same
   // form: that checkout starts approved, and no submit sends a second sale.

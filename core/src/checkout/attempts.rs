@@ -295,15 +295,7 @@ impl Attempts {
     /// was approved: the checkout is finished, as if its own status had said so. `false` (and
     /// nothing changes) unless that is the sale in doubt or being followed.
     pub fn confirm_approval(&mut self, invoice_id: &str) -> bool {
-        let ours = match &self.state {
-            State::Unsettled(report) => report.invoice_id.as_deref() == Some(invoice_id),
-            State::Following { invoice_id: following, .. } => following == invoice_id,
-            _ => false,
-        };
-        if ours {
-            self.state = State::Approved;
-        }
-        ours
+        self.settle(invoice_id, State::Approved)
     }
 
     /// The merchant's code, having learnt on its server that `invoice_id` was not charged (or,
@@ -311,15 +303,20 @@ impl Attempts {
     /// was sent, answered and not approved can be released, and only by naming its invoice;
     /// `false` otherwise, and nothing changes.
     pub fn allow(&mut self, invoice_id: &str) -> bool {
-        let releasable = match &self.state {
+        self.settle(invoice_id, State::Ready)
+    }
+
+    /// Moves to `settled` if `invoice_id` is the sale in doubt or being followed.
+    fn settle(&mut self, invoice_id: &str, settled: State) -> bool {
+        let ours = match &self.state {
             State::Unsettled(report) => report.invoice_id.as_deref() == Some(invoice_id),
             State::Following { invoice_id: following, .. } => following == invoice_id,
             _ => false,
         };
-        if releasable {
-            self.state = State::Ready;
+        if ours {
+            self.state = settled;
         }
-        releasable
+        ours
     }
 
     /// The checkout is unmounted: no more attempts, and a sale on its way or being followed is

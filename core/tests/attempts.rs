@@ -75,7 +75,9 @@ fn a_cancelled_challenge_ends_only_once_the_gateway_still_waits_for_the_issuer_a
     // …still waiting for the issuer, whose page is gone, after the grace: cancelled, nothing charged.
     let cancelled = report(attempts.status_answered("INV1", &waiting, false, 10_000.0 + CANCEL_GRACE_MS));
     assert_eq!((cancelled.code, cancelled.next), (ErrorCode::CheckoutCancelled, Next::Retry));
-    pay(&mut attempts, "INV2");
+    attempts.begin().unwrap();
+    assert_eq!(attempts.rechecked("INV1", &waiting), None, "asked once more before paying again");
+    assert!(attempts.send_sale("INV2"));
 
     // The payer confirmed in the frame just before Cancel, and the answer arrives within the
     // grace: the approval is reported, not lost.
@@ -85,6 +87,34 @@ fn a_cancelled_challenge_ends_only_once_the_gateway_still_waits_for_the_issuer_a
     attempts.cancel(0.0);
     assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false, 1_500.0), Step::Poll);
     assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false, 3_000.0), Step::Approved(_)));
+}
+
+#[test]
+fn a_cancelled_challenge_approved_later_outside_the_window_stops_the_next_sale() {
+    let cancelled = |attempts: &mut Attempts| {
+        pay(attempts, "INV1");
+        attempts.sale_answered("INV1", &accepted("INV1"));
+        attempts.cancel(0.0);
+        report(attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false, CANCEL_GRACE_MS));
+    };
+    // The payer approved in the banking app, then pressed Pay again: that approval is found
+    // before the second sale is sent, and nothing is sent.
+    let mut attempts = Attempts::default();
+    cancelled(&mut attempts);
+    attempts.begin().unwrap();
+    assert!(!attempts.send_sale("INV2"), "not before the cancelled invoice is asked about");
+    assert_eq!(attempts.recheck(), Some("INV1"));
+    assert!(attempts.rechecked("INV1", &status("INV1", SaleState::Approved)).is_some());
+    assert!(attempts.approved());
+    assert!(!attempts.send_sale("INV2"));
+
+    // Still waiting for the issuer: the new attempt goes on, and asks once only.
+    let mut attempts = Attempts::default();
+    cancelled(&mut attempts);
+    attempts.begin().unwrap();
+    assert_eq!(attempts.rechecked("INV1", &status("INV1", SaleState::RedirectRequest)), None);
+    assert_eq!(attempts.recheck(), None);
+    assert!(attempts.send_sale("INV2"));
 }
 
 #[test]
@@ -239,6 +269,9 @@ enum Event {
     Unmount,
     /// A new checkout on the same form (after an unmount, or a React effect run again).
     Remount,
+    /// The issuer of the last cancelled challenge approves it after all, outside the window,
+    /// before the payer pays again.
+    LateApproval,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -290,6 +323,7 @@ fn event() -> impl Strategy<Value = Event> {
         1 => any::<bool>().prop_map(Event::Confirm),
         1 => Just(Event::Unmount),
         1 => Just(Event::Remount),
+        1 => Just(Event::LateApproval),
     ]
 }
 
@@ -346,6 +380,9 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
     let mut unmounted = false;
     // What the form keeps for its next checkout, from the last unmount.
     let mut carried: Option<Attempts> = None;
+    // The last cancelled challenge that no new perform sale has been sent after: its issuer may
+    // still approve it (`LateApproval`), and the checkout must find out before paying again.
+    let mut latest_cancel: Option<String> = None;
     for event in events {
         let fate_of = |invoices: &mut Vec<(String, Fate)>, invoice: &str, fate: Fate| {
             if let Some(entry) = invoices.iter_mut().find(|(known, _)| known == invoice) {
@@ -363,6 +400,14 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
             }
             Event::SessionReady if asking_session => {
                 asking_session = false;
+                if let Some(cancelled) = attempts.recheck().map(str::to_string) {
+                    let charged = invoices.iter().any(|(invoice, fate)| *invoice == cancelled && *fate == Fate::Charged);
+                    let answer = status(&cancelled, if charged { SaleState::Approved } else { SaleState::RedirectRequest });
+                    if attempts.rechecked(&cancelled, &answer).is_some() {
+                        prop_assert!(charged);
+                        continue;
+                    }
+                }
                 let invoice = format!("INV{}", invoices.len() + 1);
                 if attempts.send_sale(&invoice) {
                     // The first half of the rule: nothing earlier may still be able to charge.
@@ -374,6 +419,9 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                     }
                     invoices.push((invoice.clone(), Fate::Open));
                     selling = Some(invoice);
+                    // From now on a late approval of the cancelled one is the residual risk the
+                    // README states; the world model stops producing it.
+                    latest_cancel = None;
                 }
             }
             Event::SessionFailed if asking_session => {
@@ -429,6 +477,9 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                         Step::Report(report) => {
                             fate_of(&mut invoices, &invoice, fate);
                             following = None;
+                            if report.code == ErrorCode::CheckoutCancelled {
+                                latest_cancel = Some(invoice.clone());
+                            }
                             ended = Some((report, fate));
                         }
                         Step::Stop => {
@@ -497,6 +548,14 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                     (asking_session, selling, following, cancelled, unmounted) = (false, None, None, None, false);
                 }
             }
+            Event::LateApproval => {
+                if let Some(cancelled) = attempts.recheck().map(str::to_string).or_else(|| latest_cancel.clone()) {
+                    if latest_cancel.as_deref() == Some(cancelled.as_str()) {
+                        fate_of(&mut invoices, &cancelled, Fate::Charged);
+                        latest_cancel = None;
+                    }
+                }
+            }
             Event::SessionReady | Event::SessionFailed => {}
         }
         if let Some((report, fate)) = ended {
@@ -507,7 +566,11 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                     prop_assert_eq!(fate, Fate::NotCharged, "{:?} allowed a retry: {:?}", report.code, events);
                     prop_assert!(attempts.ready());
                     let mut probe = attempts.clone();
-                    prop_assert!(probe.begin().is_ok() && probe.send_sale("INV-probe"));
+                    prop_assert!(probe.begin().is_ok());
+                    if let Some(cancelled) = probe.recheck().map(str::to_string) {
+                        probe.rechecked(&cancelled, &status(&cancelled, SaleState::RedirectRequest));
+                    }
+                    prop_assert!(probe.send_sale("INV-probe"));
                 }
                 Next::Wait | Next::Merchant => {
                     prop_assert!(!attempts.ready());

@@ -16,7 +16,7 @@ use connpay_core::checkout::attempts::{Ending, Next, Refusal, Report, Step};
 use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING};
 use connpay_core::checkout::sale::{perform_sale_call, CardLabel, CheckoutSession, CheckoutSuccess};
 use connpay_core::checkout::{Field, FormState, Marks, TypedCard};
-use connpay_core::sale::{Outcome, SaleAccepted, SaleStatus, StatusSession};
+use connpay_core::sale::{Outcome, SaleAccepted, SaleStatus, StatusSession, UnknownReason};
 use connpay_core::{gateway, ErrorCode, FieldError};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -184,6 +184,20 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
             return;
         }
     };
+    // A challenge the payer cancelled may have been approved since, outside the window: find
+    // out before charging again.
+    let recheck = mounted.attempts.try_borrow().ok().and_then(|attempts| attempts.recheck().map(str::to_string));
+    if let Some(cancelled) = recheck {
+        let asked = mounted.cancelled.take();
+        let outcome = match &asked {
+            Some((call, _)) => exchange(&call.http(), mounted.settings.timeout_ms, None).await,
+            None => Outcome::unknown(UnknownReason::Network),
+        };
+        let approved = mounted.attempts.try_borrow_mut().ok().and_then(|mut attempts| attempts.rechecked(&cancelled, &outcome));
+        if let (Some(status), Some((_, earlier))) = (approved, asked) {
+            return succeed(mounted, status, earlier);
+        }
+    }
     // The last moment to stop: the checkout may have been unmounted while getSession ran.
     if !mounted.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.send_sale(&invoice_id)) {
         return;
@@ -285,7 +299,11 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
             Step::Report(report) if report.next == Next::Wait => tell(mounted, &report, outcome_error(report.code, &outcome)),
             Step::Report(report) => {
                 let error = outcome_error(report.code, &outcome);
-                let blocked = report.code == ErrorCode::CheckoutCancelled && mounted.challenge_blocked.get();
+                let cancelled = report.code == ErrorCode::CheckoutCancelled;
+                let blocked = cancelled && mounted.challenge_blocked.get();
+                if cancelled {
+                    mounted.cancelled.replace(Some((call, label)));
+                }
                 return tell(mounted, &report, if blocked { error.with("detail", JsValue::from_str(CHALLENGE_BLOCKED)) } else { error });
             }
             Step::Approved(status) => return succeed(mounted, status, label),

@@ -95,6 +95,9 @@ struct Mounted {
     wake: RefCell<Option<AbortController>>,
     /// The page's Content-Security-Policy refused to frame the issuer's page.
     challenge_blocked: Cell<bool>,
+    /// The last cancelled challenge's status call and card, to ask about once more before the
+    /// next perform sale (see `Attempts::recheck`).
+    cancelled: RefCell<Option<(crate::sale::StatusCall, connpay_core::checkout::sale::CardLabel)>>,
 }
 
 thread_local! {
@@ -335,6 +338,7 @@ pub fn mount_checkout(
         challenge: RefCell::default(),
         wake: RefCell::default(),
         challenge_blocked: Cell::default(),
+        cancelled: RefCell::default(),
     });
     MOUNTED_FORMS.with(|forms| forms.borrow_mut().push((mounted.page.form.clone(), Rc::downgrade(&mounted))));
     listen(&mounted);

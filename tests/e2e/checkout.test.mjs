@@ -707,3 +707,31 @@ test("the payer confirms in the issuer's page and cancels before the answer land
   assert.match(end.status, /^Approved/);
   assert.equal(sent.sales, 1);
 });
+
+test("3-D Secure cancelled, then approved outside the window, then Pay again: the approval is found and nothing more is sent", async () => {
+  const { page, sent } = await openCheckout();
+  const invoices = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (PERFORM_SALE.test(path)) invoices.push(decodeURIComponent(path.split("/").pop()));
+  });
+  await typeCard(page, card("321"));
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  assert.equal((await outcome(page)).code, "checkout.cancelled");
+  // The payer approves in the banking app: the issuer hears it without the window.
+  const approved = await fetch(new URL(`/sandbox/3ds/${encodeURIComponent(invoices[0])}`, demo.server.url), {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: "password=hint",
+    redirect: "manual",
+  });
+  assert.ok(approved.status < 400, `the issuer took the answer (${approved.status})`);
+  await retypeCvv(page, "123");
+  await page.getByRole("button", { name: "Pay" }).click();
+  const end = await outcome(page);
+  assert.equal(end.code, "approved");
+  assert.match(end.status, /^Approved/);
+  assert.deepEqual(invoices.length, 1, "no second perform sale");
+  assert.equal(sent.sales, 1);
+});

@@ -190,6 +190,10 @@ pub struct Unmounted {
 #[derive(Clone, Debug, Default)]
 pub struct Attempts {
     state: State,
+    /// The invoice of the last challenge the payer cancelled: its issuer may still approve it
+    /// outside the window (a banking app), so its status is asked once more before the next
+    /// perform sale is sent.
+    recheck: Option<String>,
 }
 
 impl Attempts {
@@ -219,11 +223,34 @@ impl Attempts {
     /// Asks to send the perform sale of `invoice_id` now: `false` means do not send it (the
     /// checkout was unmounted meanwhile, or no attempt is starting).
     pub fn send_sale(&mut self, invoice_id: &str) -> bool {
-        if !matches!(self.state, State::Starting) {
+        if !matches!(self.state, State::Starting) || self.recheck.is_some() {
             return false;
         }
         self.state = State::Selling { invoice_id: invoice_id.to_string() };
         true
+    }
+
+    /// A cancelled challenge's invoice whose status must be asked (and given to
+    /// [`Attempts::rechecked`]) before this attempt's perform sale may be sent.
+    pub fn recheck(&self) -> Option<&str> {
+        self.recheck.as_deref().filter(|_| matches!(self.state, State::Starting))
+    }
+
+    /// The status of the cancelled invoice [`Attempts::recheck`] named. Approved after all (its
+    /// issuer answered outside the window): the checkout is finished and this attempt sends
+    /// nothing; the status is handed back to report. Otherwise the attempt goes on.
+    pub fn rechecked(&mut self, invoice_id: &str, outcome: &Outcome<SaleStatus>) -> Option<SaleStatus> {
+        if self.recheck() != Some(invoice_id) {
+            return None;
+        }
+        self.recheck = None;
+        match outcome {
+            Outcome::Accepted(status) if status.state == SaleState::Approved => {
+                self.state = State::Approved;
+                Some(status.clone())
+            }
+            _ => None,
+        }
     }
 
     /// The perform sale of `invoice_id` was answered (or got no answer).
@@ -256,8 +283,10 @@ impl Attempts {
         let still_challenging = matches!(outcome, Outcome::Accepted(status) if status.state == SaleState::RedirectRequest);
         if let (Some(at), true) = (*cancelled, still_challenging) {
             if now - at >= CANCEL_GRACE_MS {
-                // The window is gone and the issuer never answered: the sale cannot complete.
-                return Step::Report(self.end(Report::new(ErrorCode::CheckoutCancelled, Some(invoice_id))));
+                // The window is gone and the issuer never answered: nothing was charged.
+                let report = self.end(Report::new(ErrorCode::CheckoutCancelled, Some(invoice_id)));
+                self.recheck = Some(invoice_id.to_string());
+                return Step::Report(report);
             }
             // An answer the payer gave just before closing may still be on its way: ask again.
             return Step::Poll;
@@ -336,7 +365,7 @@ impl Attempts {
             State::Ready | State::Starting | State::Unmounted => None,
         };
         self.state = State::Unmounted;
-        Unmounted { report, carried: carried.map(|state| Attempts { state }) }
+        Unmounted { report, carried: carried.map(|state| Attempts { state, recheck: None }) }
     }
 
     /// The report a checkout that inherits these attempts shows the payer at once: the unsettled

@@ -100,13 +100,32 @@ struct Mounted {
     cancelled: RefCell<Option<(crate::sale::StatusCall, connpay_core::checkout::sale::CardLabel)>>,
 }
 
+/// What the module holds for a form element.
+enum FormHolds {
+    /// Its mounted checkout: a second one on the form would answer every submit twice.
+    Checkout(Weak<Mounted>),
+    /// What its unmounted checkout left for the next one: an unsettled or an approved sale
+    /// (see `Unmounted::carried`).
+    Left(Attempts),
+}
+
 thread_local! {
-    /// The forms with a mounted checkout: a second checkout on one form would answer every
-    /// submit twice.
-    static MOUNTED_FORMS: RefCell<Vec<(Element, Weak<Mounted>)>> = const { RefCell::new(Vec::new()) };
-    /// What forms whose checkout was unmounted keep for their next one: an unsettled or an
-    /// approved sale (see `Unmounted::carried`).
-    static CARRIED: RefCell<Vec<(Element, Attempts)>> = const { RefCell::new(Vec::new()) };
+    /// Each form the module holds something for, once.
+    static FORMS: RefCell<Vec<(Element, FormHolds)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes what the module holds for `form`, if anything.
+fn take_form(form: &Element) -> Option<FormHolds> {
+    FORMS.with(|forms| {
+        let mut forms = forms.borrow_mut();
+        let at = forms.iter().position(|(held, _)| held == form)?;
+        Some(forms.swap_remove(at).1)
+    })
+}
+
+/// Records what the module holds for `form` (it held nothing: `take_form` came first).
+fn hold_form(form: &Element, holds: FormHolds) {
+    FORMS.with(|forms| forms.borrow_mut().push((form.clone(), holds)));
 }
 
 /// Whether a render announces newly shown errors in the live region: yes when the payer leaves
@@ -220,9 +239,9 @@ impl Mounted {
         self.close_challenge();
         self.page.changes.restore();
         let form = &self.page.form;
-        MOUNTED_FORMS.with(|forms| forms.borrow_mut().retain(|(mounted, _)| mounted != form));
+        take_form(form);
         if let Some(carried) = gone.carried {
-            CARRIED.with(|kept| kept.borrow_mut().push((form.clone(), carried)));
+            hold_form(form, FormHolds::Left(carried));
         }
         if let Some(report) = gone.report {
             call(&self.settings.callbacks.on_error, &flow::report_error(self, &report, Error::new(report.code, "")).into());
@@ -250,20 +269,20 @@ impl Mounted {
         };
         if self.attempts.try_borrow().is_ok_and(|attempts| attempts.unmounted()) {
             let form = &self.page.form;
-            let current = MOUNTED_FORMS.with(|forms| forms.borrow().iter().find(|(mounted, _)| mounted == form).and_then(|(_, checkout)| checkout.upgrade()));
-            if let Some(current) = current {
-                return current.settle(invoice_id, fate);
-            }
-            let settled = CARRIED.with(|kept| {
-                let mut kept = kept.borrow_mut();
-                let Some(at) = kept.iter().position(|(kept_form, _)| kept_form == form) else { return false };
-                let settled = fate.apply(&mut kept[at].1, &invoice);
-                if kept[at].1.ready() {
-                    kept.swap_remove(at);
+            return match take_form(form) {
+                Some(FormHolds::Checkout(current)) => {
+                    hold_form(form, FormHolds::Checkout(current.clone()));
+                    current.upgrade().ok_or_else(refused)?.settle(invoice_id, fate)
                 }
-                settled
-            });
-            return if settled { Ok(()) } else { Err(refused()) };
+                Some(FormHolds::Left(mut left)) => {
+                    let settled = fate.apply(&mut left, &invoice);
+                    if !left.ready() {
+                        hold_form(form, FormHolds::Left(left));
+                    }
+                    if settled { Ok(()) } else { Err(refused()) }
+                }
+                None => Err(refused()),
+            };
         }
         if !self.attempts.try_borrow_mut().is_ok_and(|mut attempts| fate.apply(&mut attempts, &invoice)) {
             return Err(refused());
@@ -319,16 +338,17 @@ pub fn mount_checkout(
     options.only("", OPTION_KEYS)?;
     let settings = read_settings(&options)?;
     let page = Page::find(&form, &Selectors::read(&options.get("selectors")?)?)?;
-    if MOUNTED_FORMS.with(|forms| forms.borrow().iter().any(|(form, _)| form == &page.form)) {
+    let mounted_already = FORMS.with(|forms| forms.borrow().iter().any(|(form, holds)| form == &page.form && matches!(holds, FormHolds::Checkout(_))));
+    if mounted_already {
         return Err(Error::new(ErrorCode::CheckoutAlreadyMounted, "this form already has a mounted checkout; unmount() it first")
             .at("form"));
     }
     // Only now does the page change: every check above has passed.
     let page = page.prepare()?;
-    let carried = CARRIED.with(|kept| {
-        let mut kept = kept.borrow_mut();
-        kept.iter().position(|(form, _)| form == &page.form).map(|at| kept.swap_remove(at).1)
-    });
+    let carried = match take_form(&page.form) {
+        Some(FormHolds::Left(left)) => Some(left),
+        _ => None,
+    };
     let mounted = Rc::new(Mounted {
         page,
         settings,
@@ -340,7 +360,7 @@ pub fn mount_checkout(
         challenge_blocked: Cell::default(),
         cancelled: RefCell::default(),
     });
-    MOUNTED_FORMS.with(|forms| forms.borrow_mut().push((mounted.page.form.clone(), Rc::downgrade(&mounted))));
+    hold_form(&mounted.page.form, FormHolds::Checkout(Rc::downgrade(&mounted)));
     listen(&mounted);
     // Values already in the fields (the browser kept them, or autofill ran) count as typed.
     for field in Field::ALL {

@@ -18,9 +18,11 @@ pub mod iso;
 pub mod percent;
 mod problems;
 pub mod sale;
+pub mod schema;
 #[cfg(feature = "server")]
 pub mod sign;
 pub mod v2;
+pub mod value;
 
 pub use code::ErrorCode;
 pub use problems::FieldError;

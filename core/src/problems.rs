@@ -27,6 +27,12 @@ impl Problems {
         self.0.push(FieldError { path: path.to_string(), code, message: message.into() });
     }
 
+    /// Whether a problem is already reported at `path` (a value the walker refused is not
+    /// judged again by the rules across fields).
+    pub(crate) fn has(&self, path: &str) -> bool {
+        self.0.iter().any(|problem| problem.path == path)
+    }
+
     /// The value, or a `request.required` problem.
     pub(crate) fn required<'a, T>(&mut self, path: &str, value: &'a Option<T>) -> Option<&'a T> {
         if value.is_none() {
@@ -119,8 +125,9 @@ pub(crate) enum DateOrder {
     YearMonthDay,
 }
 
-/// Eight digits naming a date that exists, from 1900 on (a birthday further back is a typo).
-pub(crate) fn real_date(text: &str, order: DateOrder) -> bool {
+/// Eight digits naming a date that exists, from 1900 on (a birthday further back is a typo) and
+/// no later than `today`'s month.
+pub(crate) fn real_date(text: &str, order: DateOrder, today: crate::card::YearMonth) -> bool {
     if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
@@ -137,5 +144,5 @@ pub(crate) fn real_date(text: &str, order: DateOrder) -> bool {
         2 => 28,
         _ => return false,
     };
-    year >= 1900 && (1..=days_in_month).contains(&day)
+    year >= 1900 && (1..=days_in_month).contains(&day) && (year, month) <= (today.year(), today.month())
 }

@@ -2,6 +2,7 @@
 //! merchant server's initiate sale and check sale. One checkout's attempts are
 //! `checkout::attempts`.
 
+mod check;
 mod http;
 mod merchant;
 mod read;
@@ -15,6 +16,7 @@ pub use merchant::{
     CheckSaleResponse, CheckSession, CheckSource, CheckedSession, CheckedTransaction, InitiateConsumer,
     InitiateSaleRequest, InitiateSaleResponse, NonceSignature,
 };
+pub use check::{check_perform_sale, check_perform_sale_call, check_status_call, wire_body};
 pub use http::{perform_sale_request, sale_status_request, sale_url, HttpRequest};
 pub use request::*;
 pub use response::{

@@ -14,7 +14,7 @@ pub fn validate_perform_sale(route: &SaleRoute, request: &PerformSaleRequest, to
     let mut problems = Problems::default();
     route_ids(&mut problems, route);
     if let Some(consumer) = problems.required("consumer", &request.consumer) {
-        consumer_fields(&mut problems, consumer);
+        consumer_fields(&mut problems, consumer, today);
     }
     if let Some(session) = problems.required("session", &request.session) {
         signed_session(&mut problems, &session.access_token, &session.nonce, &session.signature);
@@ -135,7 +135,7 @@ pub(crate) fn ip_address_list(problems: &mut Problems, addresses: &Option<Vec<St
     }
 }
 
-fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
+fn consumer_fields(problems: &mut Problems, consumer: &Consumer, today: YearMonth) {
     device_fields(problems, &consumer.device);
     if let Some(email) = problems.required_text("consumer.email", &consumer.email, 3, 128) {
         if !plausible_email(email) {
@@ -143,7 +143,7 @@ fn consumer_fields(problems: &mut Problems, consumer: &Consumer) {
         }
     }
     if let Some(birth_day) = &consumer.birth_day {
-        if !real_date(birth_day, DateOrder::DayMonthYear) {
+        if !real_date(birth_day, DateOrder::DayMonthYear, today) {
             problems.add("consumer.birthDay", ErrorCode::RequestDate, "must be a real date in the past, as ddMMyyyy");
         }
     }

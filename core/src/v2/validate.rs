@@ -17,6 +17,7 @@ struct Context {
     exponent: Option<u32>,
     /// The card number's brand, for the security code's length.
     brand: Option<BrandId>,
+    today: YearMonth,
 }
 
 /// Validates a /api/v2/sale request; `today` decides whether the card has expired.
@@ -26,6 +27,7 @@ pub fn validate_v2_sale(request: &V2SaleRequest, today: YearMonth) -> Vec<FieldE
     let context = Context {
         exponent: request.currency.as_deref().and_then(|currency| currency_exponent(currency.trim())),
         brand: request.credit_card_number.as_deref().and_then(|number| card::validate_number(number).brand),
+        today,
     };
     for (parameter, value) in PARAMETERS.iter().zip(request.values()) {
         match value {
@@ -92,7 +94,7 @@ fn check(problems: &mut Problems, parameter: &Parameter, value: &str, context: &
         Rule::IpAddress => {}
         Rule::Url if !absolute_url(value) => problems.add(path, ErrorCode::RequestUrl, "must be an absolute http:// or https:// URL without spaces"),
         Rule::Url => {}
-        Rule::Date if !real_date(value, DateOrder::YearMonthDay) => {
+        Rule::Date if !real_date(value, DateOrder::YearMonthDay, context.today) => {
             problems.add(path, ErrorCode::RequestDate, "must be a real date as yyyyMMdd")
         }
         Rule::Date => {}

@@ -1,0 +1,351 @@
+//! Values read key by key: the one interface the walker ([`crate::schema`]) and the answer
+//! readers see, implemented for JavaScript values in the wasm layer (own properties, read with
+//! their JavaScript type), for `serde_json::Value` natively, and for the module's own [`Got`].
+//!
+//! Nothing passes through JSON text on the way in: a value JSON cannot carry (NaN, a `Date`, a
+//! getter that throws) reaches the walker as what it is and is refused at its own path.
+
+use std::borrow::Cow;
+
+/// What a value is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape<'a> {
+    /// `undefined`, `null`, or no such key.
+    Absent,
+    /// A boolean.
+    Bool(bool),
+    /// A number, whatever it is (NaN and the infinities included).
+    Number(f64),
+    /// A string.
+    Text(Cow<'a, str>),
+    /// An object (not an array); its keys through [`Value::keys`].
+    Object,
+    /// An array of this many elements.
+    Array(usize),
+    /// Something JSON cannot carry: a function, a symbol, a BigInt.
+    Foreign,
+}
+
+/// A property could not be read: its getter, or a Proxy's trap, threw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unreadable;
+
+/// A value the walker can read.
+pub trait Value: Sized {
+    /// What the value is.
+    fn shape(&self) -> Shape<'_>;
+    /// An object's own string keys, in order; empty for anything else.
+    fn keys(&self) -> Result<Vec<String>, Unreadable>;
+    /// An object's own property; `None` when it has no such own key.
+    fn get(&self, key: &str) -> Result<Option<Self>, Unreadable>;
+    /// An array's element.
+    fn at(&self, index: usize) -> Result<Option<Self>, Unreadable>;
+
+    /// The text of a string value.
+    fn text(&self) -> Option<String> {
+        match self.shape() {
+            Shape::Text(text) => Some(text.into_owned()),
+            _ => None,
+        }
+    }
+
+    /// `key`'s value when it is a string; `Err` when the key holds something else.
+    fn text_at(&self, key: &str) -> Result<Option<String>, Unreadable> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(value) => match value.shape() {
+                Shape::Absent => Ok(None),
+                Shape::Text(text) => Ok(Some(text.into_owned())),
+                _ => Err(Unreadable),
+            },
+        }
+    }
+
+    /// `key`'s value when it is a whole number from 0 to 2^53 − 1; `Err` for anything else there.
+    fn count_at(&self, key: &str) -> Result<Option<u64>, Unreadable> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(value) => match value.shape() {
+                Shape::Absent => Ok(None),
+                Shape::Number(number) if whole(number) && number >= 0.0 => Ok(Some(number as u64)),
+                _ => Err(Unreadable),
+            },
+        }
+    }
+}
+
+/// JavaScript's largest exactly representable integer.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A finite whole number that JavaScript holds exactly.
+pub fn whole(number: f64) -> bool {
+    number.is_finite() && number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER
+}
+
+/// A value the walker accepted, or one the module built: text, numbers, flags, records and
+/// lists, with the keys of the table that read them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Got {
+    /// A string.
+    Text(String),
+    /// A finite number.
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+    /// An object.
+    Record(Record),
+    /// An array.
+    List(Vec<Got>),
+}
+
+/// An object's accepted keys and values, in the order of its table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record(pub Vec<(&'static str, Got)>);
+
+impl Record {
+    /// The value at `path`: a key, or keys joined by dots (`sourceOfFunds.card.number`).
+    pub fn get(&self, path: &str) -> Option<&Got> {
+        let (key, rest) = path.split_once('.').map_or((path, None), |(key, rest)| (key, Some(rest)));
+        let got = self.0.iter().find(|(known, _)| *known == key).map(|(_, got)| got)?;
+        match (rest, got) {
+            (None, got) => Some(got),
+            (Some(rest), Got::Record(inner)) => inner.get(rest),
+            _ => None,
+        }
+    }
+
+    /// The text at `path`.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        match self.get(path)? {
+            Got::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The number at `path`.
+    pub fn number(&self, path: &str) -> Option<f64> {
+        match self.get(path)? {
+            Got::Number(number) => Some(*number),
+            _ => None,
+        }
+    }
+
+    /// The boolean at `path`.
+    pub fn flag(&self, path: &str) -> Option<bool> {
+        match self.get(path)? {
+            Got::Bool(flag) => Some(*flag),
+            _ => None,
+        }
+    }
+
+    /// The record at `path`.
+    pub fn record(&self, path: &str) -> Option<&Record> {
+        match self.get(path)? {
+            Got::Record(record) => Some(record),
+            _ => None,
+        }
+    }
+
+    /// Whether `path` has a value.
+    pub fn has(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// Sets `key` (replacing its value, if any).
+    pub fn set(&mut self, key: &'static str, got: Got) {
+        match self.0.iter_mut().find(|(known, _)| *known == key) {
+            Some((_, slot)) => *slot = got,
+            None => self.0.push((key, got)),
+        }
+    }
+
+    /// The same with `key` set, for building a record in one expression.
+    pub fn with(mut self, key: &'static str, got: impl Into<Option<Got>>) -> Record {
+        if let Some(got) = got.into() {
+            self.set(key, got);
+        }
+        self
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn take(&mut self, key: &str) -> Option<Got> {
+        let index = self.0.iter().position(|(known, _)| *known == key)?;
+        Some(self.0.remove(index).1)
+    }
+}
+
+impl From<&str> for Got {
+    fn from(text: &str) -> Got {
+        Got::Text(text.to_string())
+    }
+}
+
+impl From<String> for Got {
+    fn from(text: String) -> Got {
+        Got::Text(text)
+    }
+}
+
+impl From<Record> for Got {
+    fn from(record: Record) -> Got {
+        Got::Record(record)
+    }
+}
+
+impl<'a> Value for &'a Got {
+    fn shape(&self) -> Shape<'_> {
+        match self {
+            Got::Text(text) => Shape::Text(Cow::Borrowed(text)),
+            Got::Number(number) => Shape::Number(*number),
+            Got::Bool(flag) => Shape::Bool(*flag),
+            Got::Record(_) => Shape::Object,
+            Got::List(items) => Shape::Array(items.len()),
+        }
+    }
+
+    fn keys(&self) -> Result<Vec<String>, Unreadable> {
+        match self {
+            Got::Record(record) => Ok(record.0.iter().map(|(key, _)| key.to_string()).collect()),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    fn get(&self, key: &str) -> Result<Option<Self>, Unreadable> {
+        match self {
+            Got::Record(record) => Ok(record.0.iter().find(|(known, _)| *known == key).map(|(_, got)| got)),
+            _ => Ok(None),
+        }
+    }
+
+    fn at(&self, index: usize) -> Result<Option<Self>, Unreadable> {
+        match self {
+            Got::List(items) => Ok(items.get(index)),
+            _ => Ok(None),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'a> Value for &'a serde_json::Value {
+    fn shape(&self) -> Shape<'_> {
+        use serde_json::Value as Json;
+        match self {
+            Json::Null => Shape::Absent,
+            Json::Bool(flag) => Shape::Bool(*flag),
+            // A u64 past 2^53 rounds to 2^53 or more: still past the largest safe integer.
+            Json::Number(number) => Shape::Number(number.as_f64().unwrap_or(f64::NAN)),
+            Json::String(text) => Shape::Text(Cow::Borrowed(text)),
+            Json::Array(items) => Shape::Array(items.len()),
+            Json::Object(_) => Shape::Object,
+        }
+    }
+
+    fn keys(&self) -> Result<Vec<String>, Unreadable> {
+        Ok(self.as_object().map(|map| map.keys().cloned().collect()).unwrap_or_default())
+    }
+
+    fn get(&self, key: &str) -> Result<Option<Self>, Unreadable> {
+        Ok(self.as_object().and_then(|map| map.get(key)))
+    }
+
+    fn at(&self, index: usize) -> Result<Option<Self>, Unreadable> {
+        Ok(self.as_array().and_then(|items| items.get(index)))
+    }
+}
+
+/// JSON text written from a record: the bodies the module sends. Keys and order are the
+/// record's (its table's); numbers are written as JavaScript's `JSON.stringify` writes them.
+pub fn to_json(record: &Record) -> String {
+    let mut out = String::new();
+    write_record(&mut out, record);
+    out
+}
+
+fn write_record(out: &mut String, record: &Record) {
+    out.push('{');
+    for (index, (key, got)) in record.0.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        write_text(out, key);
+        out.push(':');
+        write_got(out, got);
+    }
+    out.push('}');
+}
+
+fn write_got(out: &mut String, got: &Got) {
+    match got {
+        Got::Text(text) => write_text(out, text),
+        Got::Number(number) => write_number(out, *number),
+        Got::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+        Got::Record(record) => write_record(out, record),
+        Got::List(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_got(out, item);
+            }
+            out.push(']');
+        }
+    }
+}
+
+/// A JSON string: quotes, backslashes and control characters escaped.
+pub fn write_text(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(u32::from(c) >> 4) as usize]));
+                out.push(char::from(HEX[(u32::from(c) & 15) as usize]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A finite number: whole ones as integers, others in the shortest form that reads back the
+/// same (the walker lets no NaN or infinity through).
+fn write_number(out: &mut String, number: f64) {
+    if whole(number) {
+        out.push_str(&(number as i64).to_string());
+    } else if number.is_finite() {
+        out.push_str(zmij::Buffer::new().format_finite(number));
+    } else {
+        out.push_str("null");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_written_as_json_in_their_order() {
+        let record = Record::default()
+            .with("b", Got::from("x\"\\\n\u{1}é"))
+            .with("a", Got::Number(1042.0))
+            .with("c", Got::List(vec![Got::Number(-12.5), Got::Bool(true), Got::Record(Record::default())]));
+        assert_eq!(to_json(&record), r#"{"b":"x\"\\\n\u0001é","a":1042,"c":[-12.5,true,{}]}"#);
+        assert_eq!(to_json(&Record::default().with("lat", Got::Number(40.741895))), r#"{"lat":40.741895}"#);
+    }
+
+    #[test]
+    fn paths_reach_into_records() {
+        let record = Record::default().with("a", Got::Record(Record::default().with("b", Got::from("c"))));
+        assert_eq!(record.text("a.b"), Some("c"));
+        assert_eq!(record.text("a.c"), None);
+        assert_eq!(record.text("a.b.c"), None);
+    }
+}

@@ -1,9 +1,11 @@
 //! Reading JavaScript values without trusting them, and writing results back.
 
+use std::borrow::Cow;
+
 use connpay_core::card::{HolderInput, Input, YearMonth};
-use connpay_core::sale;
-use connpay_core::{ErrorCode, FieldError};
-use serde::de::DeserializeOwned;
+use connpay_core::schema::Checked;
+use connpay_core::value::{to_json, Record, Shape, Unreadable, Value};
+use connpay_core::FieldError;
 use serde::Serialize;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -133,6 +135,11 @@ impl Options {
         }
     }
 
+    /// The options object itself (undefined when none was given).
+    pub(crate) fn value(&self) -> &JsValue {
+        &self.0
+    }
+
     pub(crate) fn get(&self, key: &str) -> Result<JsValue, Error> {
         own(&self.0, key).map_err(|_| Error::invalid_argument(key, "this option could not be read"))
     }
@@ -201,19 +208,63 @@ pub(crate) fn own(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     Reflect::get(object, &key)
 }
 
-/// Reads a request object into the core's model; a wrong type or unknown key is a field error.
-///
-/// The object travels as JSON text: `JSON.stringify` reads every own key (serde-wasm-bindgen
-/// would read only the model's keys and so miss unknown ones), and a value JSON cannot carry
-/// (a cycle, a BigInt, a getter that throws) is refused here rather than half-read.
-pub(crate) fn read_model<T: DeserializeOwned>(value: JsValue) -> Result<T, FieldError> {
-    let json = js_sys::JSON::stringify(&value).ok().and_then(|json| json.as_string());
-    let json = json.ok_or_else(|| FieldError {
-        path: String::new(),
-        code: ErrorCode::RequestType,
-        message: "must be an object of JSON values".to_string(),
-    })?;
-    sale::read_json(json.as_bytes())
+/// A JavaScript value as the core's walker reads it: own properties only, each with its
+/// JavaScript type, nothing through JSON. A `Date`, a `String` object or an object with `toJSON`
+/// is an object (refused where text belongs), NaN is a number (refused where a finite one
+/// belongs), and a getter that throws is [`Unreadable`] at its own path.
+pub(crate) struct Js(pub(crate) JsValue);
+
+impl Value for Js {
+    fn shape(&self) -> Shape<'_> {
+        let value = &self.0;
+        if value.is_undefined() || value.is_null() {
+            Shape::Absent
+        } else if let Some(flag) = value.as_bool() {
+            Shape::Bool(flag)
+        } else if let Some(number) = value.as_f64() {
+            Shape::Number(number)
+        } else if let Some(text) = value.as_string() {
+            Shape::Text(Cow::Owned(text))
+        } else if js_sys::Array::is_array(value) {
+            // A Proxy's `length` may throw or lie: read it like any property, and cap it.
+            let length = Reflect::get(value, &JsValue::from_str("length")).ok().and_then(|length| length.as_f64());
+            Shape::Array(length.filter(|length| *length >= 0.0).map_or(0, |length| length as usize))
+        } else if value.is_object() {
+            Shape::Object
+        } else {
+            Shape::Foreign
+        }
+    }
+
+    fn keys(&self) -> Result<Vec<String>, Unreadable> {
+        if !self.0.is_object() {
+            return Ok(Vec::new());
+        }
+        let keys = Reflect::own_keys(self.0.unchecked_ref()).map_err(|_| Unreadable)?;
+        Ok(keys.iter().filter_map(|key| key.as_string()).collect())
+    }
+
+    fn get(&self, key: &str) -> Result<Option<Js>, Unreadable> {
+        if !self.0.is_object() {
+            return Ok(None);
+        }
+        match own(&self.0, key) {
+            Ok(value) if value.is_undefined() => Ok(None),
+            Ok(value) => Ok(Some(Js(value))),
+            Err(_) => Err(Unreadable),
+        }
+    }
+
+    fn at(&self, index: usize) -> Result<Option<Js>, Unreadable> {
+        let index = u32::try_from(index).map_err(|_| Unreadable)?;
+        Reflect::get_u32(&self.0, index).map(|value| Some(Js(value))).map_err(|_| Unreadable)
+    }
+}
+
+/// A record as a plain JavaScript object.
+pub(crate) fn record_to_js(record: &Record) -> JsValue {
+    // The core writes only string keys and finite numbers: the engine's JSON.parse reads it.
+    js_sys::JSON::parse(&to_json(record)).unwrap_or(JsValue::NULL)
 }
 
 /// `request.invalid` with every problem, unless there is none.
@@ -225,19 +276,14 @@ pub(crate) fn require_valid(errors: Vec<FieldError>) -> Result<(), Error> {
     }
 }
 
-/// A `validate…` export: reads the request as `T`, applies `rules` with `today` (the browser's
-/// clock when absent) and answers `{ valid, errors }`. Only a malformed `today` throws.
-pub(crate) fn validation<T: DeserializeOwned>(
-    request: JsValue,
-    today: Option<&JsValue>,
-    rules: impl FnOnce(T, YearMonth) -> Vec<FieldError>,
-) -> Result<JsValue, Error> {
+/// A `validate…` export: reads the request with `check` and `today` (the browser's clock when
+/// absent) and answers `{ valid, errors }`. Only a malformed `today` throws.
+pub(crate) fn validation(request: JsValue, today: Option<&JsValue>, check: impl FnOnce(&Js, YearMonth) -> Checked) -> Result<JsValue, Error> {
     #[derive(Serialize)]
     struct Validation {
         valid: bool,
         errors: Vec<FieldError>,
     }
-    let today = self::today(today)?;
-    let errors = read_model(request).map_or_else(|error| vec![error], |model| rules(model, today));
+    let errors = check(&Js(request), self::today(today)?).errors;
     to_js(&Validation { valid: errors.is_empty(), errors })
 }

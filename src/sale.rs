@@ -8,17 +8,17 @@ use std::rc::Rc;
 use connpay_core::checkout::attempts::{Attempts, Refusal};
 use connpay_core::gateway;
 use connpay_core::sale::{
-    perform_sale_request, sale_status_request, validate_perform_sale, validate_status_call, HttpRequest, Outcome,
-    PerformSaleCall, PollStep, SaleRoute, SaleStatus, StatusPoll, StatusSession,
+    check_perform_sale_call, check_status_call, perform_sale_request, sale_status_request, Answer, HttpRequest, Outcome,
+    PollStep, SaleRoute, SaleStatus, StatusPoll, StatusSession,
 };
+use connpay_core::schema::Checked;
 use connpay_core::{ErrorCode, FieldError};
 use js_sys::Promise;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use crate::js::{self, read_model, require_valid, Options};
+use crate::js::{self, require_valid, Js, Options};
 use crate::transport;
 use crate::Error;
 
@@ -80,29 +80,27 @@ pub(crate) struct PreparedSale {
 }
 
 fn prepare_sale(gateway: &gateway::Gateway, request: JsValue) -> Result<PreparedSale, Error> {
-    let call: PerformSaleCall = read_model(request).map_err(|error| Error::invalid_request(&[error]))?;
-    prepare_call(gateway, call).map_err(|errors| Error::invalid_request(&errors))
+    let checked = check_perform_sale_call(&Js(request), js::today(None)?);
+    prepare_call(gateway, checked).map_err(|errors| Error::invalid_request(&errors))
 }
 
-/// Validates a perform sale (the card's expiry against the browser's clock) and builds its
+/// A perform sale the walker read (the card's expiry against the browser's clock), as its
 /// request; `Err` holds every problem.
-pub(crate) fn prepare_call(gateway: &gateway::Gateway, call: PerformSaleCall) -> Result<PreparedSale, Vec<FieldError>> {
-    let today = js::today(None).map_err(|_| Vec::new())?;
-    let (route, body) = call.split();
-    let errors = validate_perform_sale(&route, &body, today);
-    if !errors.is_empty() {
-        return Err(errors);
+pub(crate) fn prepare_call(gateway: &gateway::Gateway, checked: Checked) -> Result<PreparedSale, Vec<FieldError>> {
+    if !checked.errors.is_empty() {
+        return Err(checked.errors);
     }
-    let (endpoint_id, invoice_id) = (route.endpoint_id.unwrap_or_default(), route.invoice_id.unwrap_or_default());
-    let access_token = body.session.as_ref().and_then(|session| session.access_token.clone()).unwrap_or_default();
-    let http = perform_sale_request(gateway, &endpoint_id, &invoice_id, &body);
-    Ok(PreparedSale { invoice_id, endpoint_id, access_token, http })
+    let call = checked.record;
+    let text = |path: &str| call.text(path).unwrap_or_default().to_string();
+    let http = perform_sale_request(gateway, &call);
+    Ok(PreparedSale { invoice_id: text("invoiceId"), endpoint_id: text("endpointId"), access_token: text("session.accessToken"), http })
 }
 
-/// Sends a request once and classifies the answer; no answer is an unknown outcome.
-pub(crate) async fn exchange<T: DeserializeOwned>(http: &HttpRequest, timeout_ms: f64, signal: Option<&AbortSignal>) -> Outcome<T> {
+/// Sends a request once and classifies the answer, parsed by the engine's `JSON.parse`; no
+/// answer is an unknown outcome.
+pub(crate) async fn exchange<T: Answer>(http: &HttpRequest, timeout_ms: f64, signal: Option<&AbortSignal>) -> Outcome<T> {
     match transport::send(http, timeout_ms, signal).await {
-        Ok(answer) => Outcome::classify(answer.status, &answer.body),
+        Ok(answer) => Outcome::classify(answer.status, js_sys::JSON::parse(&answer.body).ok().map(Js).as_ref()),
         Err(reason) => Outcome::unknown(reason),
     }
 }
@@ -190,22 +188,19 @@ pub(crate) struct StatusCall {
 impl StatusCall {
     fn read(gateway: &JsValue, endpoint_id: JsValue, invoice_id: JsValue, session: JsValue) -> Result<StatusCall, Error> {
         let gateway = read_gateway(gateway)?;
-        let session: StatusSession = read_model(session).map_err(|mut error| {
-            error.path = if error.path.is_empty() { "session".into() } else { format!("session.{}", error.path) };
-            Error::invalid_request(&[error])
-        })?;
         let route = SaleRoute { endpoint_id: endpoint_id.as_string(), invoice_id: invoice_id.as_string() };
-        require_valid(validate_status_call(&route, &session))?;
+        let checked = check_status_call(&route, &Js(session), js::today(None)?);
+        require_valid(checked.errors)?;
         Ok(StatusCall {
             gateway,
             endpoint_id: route.endpoint_id.unwrap_or_default(),
             invoice_id: route.invoice_id.unwrap_or_default(),
-            session,
+            session: StatusSession::of(checked.record.record("session").unwrap_or(&Default::default())),
         })
     }
 
     pub(crate) fn http(&self) -> HttpRequest {
-        sale_status_request(&self.gateway, &self.endpoint_id, &self.invoice_id, self.session.clone())
+        sale_status_request(&self.gateway, &self.endpoint_id, &self.invoice_id, &self.session)
     }
 }
 
@@ -366,8 +361,5 @@ pub fn validate_perform_sale_js(
     #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
     today: Option<crate::Today>,
 ) -> Result<JsValue, Error> {
-    js::validation(request, today.as_deref(), |call: PerformSaleCall, today| {
-        let (route, body) = call.split();
-        validate_perform_sale(&route, &body, today)
-    })
+    js::validation(request, today.as_deref(), check_perform_sale_call)
 }

@@ -2,12 +2,12 @@
 //! merchant's server computed, and read the gateway's answer. Nothing here accepts the
 //! merchant's key or computes a signature: the core's `server` feature is never enabled here.
 
-use connpay_core::v2::{self, V2SaleForm, V2SaleRequest};
+use connpay_core::v2::{self, V2SaleForm};
 use connpay_core::ErrorCode;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{self, read_model, require_valid};
+use crate::js::{self, require_valid, Js};
 use crate::Error;
 
 /// Validates a /api/v2/sale request without building it: every problem at once, each with its
@@ -18,7 +18,7 @@ pub fn validate_v2_sale(
     #[wasm_bindgen(unchecked_param_type = "V2SaleRequest")] request: JsValue,
     today: Option<crate::Today>,
 ) -> Result<JsValue, Error> {
-    js::validation(request, today.as_deref(), |request: V2SaleRequest, today| v2::validate_v2_sale(&request, today))
+    js::validation(request, today.as_deref(), v2::check_v2_sale)
 }
 
 /// The form as JavaScript receives it.
@@ -40,9 +40,9 @@ pub fn build_v2_sale_form(
     #[wasm_bindgen(unchecked_param_type = "V2SaleRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] control: JsValue,
 ) -> Result<JsValue, Error> {
-    let today = js::today(None)?;
-    let request: V2SaleRequest = read_model(request).map_err(|error| Error::invalid_request(&[error]))?;
-    require_valid(v2::validate_v2_sale(&request, today))?;
+    let checked = v2::check_v2_sale(&Js(request), js::today(None)?);
+    require_valid(checked.errors)?;
+    let request = checked.record;
     let control = control
         .as_string()
         .filter(|control| control.len() == 40 && control.bytes().all(|b| b.is_ascii_hexdigit()))

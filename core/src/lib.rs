@@ -6,9 +6,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-#[macro_use]
-mod wire;
-
 pub mod browser;
 pub mod card;
 pub mod checkout;

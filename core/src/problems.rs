@@ -33,14 +33,6 @@ impl Problems {
         self.0.iter().any(|problem| problem.path == path)
     }
 
-    /// The value, or a `request.required` problem.
-    pub(crate) fn required<'a, T>(&mut self, path: &str, value: &'a Option<T>) -> Option<&'a T> {
-        if value.is_none() {
-            self.add(path, ErrorCode::RequestRequired, "this field is required");
-        }
-        value.as_ref()
-    }
-
     /// A string of `min..=max` characters without control characters.
     pub(crate) fn text<'a>(&mut self, path: &str, value: &'a str, min: usize, max: usize) -> Option<&'a str> {
         let length = value.chars().count();
@@ -53,24 +45,6 @@ impl Problems {
             None
         } else {
             Some(value)
-        }
-    }
-
-    pub(crate) fn required_text<'a>(&mut self, path: &str, value: &'a Option<String>, min: usize, max: usize) -> Option<&'a str> {
-        self.required(path, value).and_then(|value| self.text(path, value, min, max))
-    }
-
-    pub(crate) fn optional_text<'a>(&mut self, path: &str, value: &'a Option<String>, min: usize, max: usize) -> Option<&'a str> {
-        value.as_deref().and_then(|value| self.text(path, value, min, max))
-    }
-
-    /// An id that becomes a URL path segment: 1–128 printable ASCII characters, and never a
-    /// `.`/`..` segment, which a browser would resolve as a directory step even when
-    /// percent-encoded.
-    pub(crate) fn path_segment(&mut self, path: &str, id: &str) {
-        let Some(id) = self.text(path, id, 1, 128) else { return };
-        if !id.bytes().all(|b| b.is_ascii_graphic()) || id.bytes().all(|b| b == b'.') {
-            self.add(path, ErrorCode::RequestCharacters, "must be printable ASCII without spaces, and not . or ..");
         }
     }
 

@@ -332,7 +332,11 @@ fn read_object<V: Value>(problems: &mut Problems, tables: &[&'static [Field]], v
         match value.keys() {
             Ok(keys) => {
                 for key in keys.iter().filter(|key| !fields().any(|field| field.key == key.as_str())) {
-                    problems.add(&join(path, key), ErrorCode::RequestUnknownField, "is not a field of the gateway's spec");
+                    // A key set to undefined or null is absent, as JSON would leave it out.
+                    let absent = matches!(value.get(key), Ok(None)) || value.get(key).ok().flatten().is_some_and(|found| found.shape() == Shape::Absent);
+                    if !absent {
+                        problems.add(&join(path, key), ErrorCode::RequestUnknownField, "is not a field of the gateway's spec");
+                    }
                 }
             }
             Err(Unreadable) => problems.add(path, ErrorCode::RequestType, "its keys could not be read"),
@@ -351,6 +355,10 @@ fn read_object<V: Value>(problems: &mut Problems, tables: &[&'static [Field]], v
     }
     record
 }
+
+/// The most items a list may have: no list of the spec needs more, and a sparse array's length
+/// (up to 2^32 − 1) must not be walked.
+const MAX_ITEMS: usize = 100;
 
 /// One value by its row; `None` when absent or of the wrong type.
 fn read_field<V: Value>(problems: &mut Problems, field: &Field, value: Option<&V>, path: &str, reading: Reading) -> Option<Got> {
@@ -383,6 +391,10 @@ fn read_field<V: Value>(problems: &mut Problems, field: &Field, value: Option<&V
         }
         (Kind::Boolean, Shape::Bool(flag)) => Got::Bool(flag),
         (Kind::Object(fields), Shape::Object) => Got::Record(read_object(problems, &[fields], value?, path, reading)),
+        (Kind::List(_), Shape::Array(length)) if length > MAX_ITEMS => {
+            problems.add(path, ErrorCode::RequestLength, "must have at most 100 items");
+            return None;
+        }
         (Kind::List(item), Shape::Array(length)) => {
             let value = value?;
             let mut items = Vec::new();
@@ -514,6 +526,30 @@ fn absolute_url(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
     rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/')) && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Puts problems in the order of the fields they are about, as the tables list them (a rule
+/// across fields reports after the walker; the first problem should still be the first field).
+pub fn in_table_order(errors: &mut [FieldError], tables: &[&'static [Field]]) {
+    fn paths(table: &'static [Field], prefix: &str, out: &mut Vec<String>) {
+        for field in table {
+            let path = join(prefix, field.key);
+            out.push(path.clone());
+            if let Kind::Object(inner) = field.kind {
+                paths(inner, &path, out);
+            }
+        }
+    }
+    let mut order = Vec::new();
+    for table in tables {
+        paths(table, "", &mut order);
+    }
+    // `a.b[2].c` sorts as `a.b`; a path no table names goes last.
+    let rank = |path: &str| {
+        let path = path.split('[').next().unwrap_or(path);
+        order.iter().position(|known| known == path).unwrap_or(order.len())
+    };
+    errors.sort_by_key(|error| rank(&error.path));
 }
 
 /// The row at a path of a table (`sourceOfFunds.card.number`).

@@ -96,6 +96,8 @@ pub enum Got {
     Record(Record),
     /// An array.
     List(Vec<Got>),
+    /// `null`: a result's field that has no value.
+    Null,
 }
 
 /// An object's accepted keys and values, in the order of its table.
@@ -200,6 +202,7 @@ impl<'a> Value for &'a Got {
             Got::Bool(flag) => Shape::Bool(*flag),
             Got::Record(_) => Shape::Object,
             Got::List(items) => Shape::Array(items.len()),
+            Got::Null => Shape::Absent,
         }
     }
 
@@ -225,7 +228,7 @@ impl<'a> Value for &'a Got {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "json")]
 impl<'a> Value for &'a serde_json::Value {
     fn shape(&self) -> Shape<'_> {
         use serde_json::Value as Json;
@@ -279,6 +282,7 @@ fn write_got(out: &mut String, got: &Got) {
         Got::Text(text) => write_text(out, text),
         Got::Number(number) => write_number(out, *number),
         Got::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+        Got::Null => out.push_str("null"),
         Got::Record(record) => write_record(out, record),
         Got::List(items) => {
             out.push('[');

@@ -9,10 +9,7 @@ use connpay_core::sale::*;
 use connpay_core::ErrorCode;
 use serde_json::{json, Value};
 
-/// Reads a model from a JSON value as a page or a body would send it: as text.
-fn read<T: serde::de::DeserializeOwned, V: std::borrow::Borrow<Value>>(value: V) -> Result<T, FieldError> {
-    read_json(&serde_json::to_vec(value.borrow()).expect("a JSON value serializes"))
-}
+use connpay_core::value::to_json;
 
 const SPEC_EXAMPLE: &str = include_str!("fixtures/spec-request-example.json");
 const REALISTIC: &str = include_str!("fixtures/perform-sale-request.json");
@@ -60,8 +57,14 @@ fn card_sale() -> Value {
 }
 
 fn errors_of(value: &Value) -> Vec<(String, ErrorCode)> {
-    let request: PerformSaleRequest = read(value).unwrap_or_else(|error| panic!("{error:?}"));
-    validate_perform_sale(&route(), &request, today()).into_iter().map(|error| (error.path, error.code)).collect()
+    check_perform_sale(&route(), &value, today()).errors.into_iter().map(|error| (error.path, error.code)).collect()
+}
+
+/// A page's call: the body with its route.
+fn call_of(mut value: Value) -> Value {
+    value["endpointId"] = json!("1111");
+    value["invoiceId"] = json!("INV-11042");
+    value
 }
 
 /// Sets the value at a JSON pointer (creating nothing: the parent must exist).
@@ -79,8 +82,8 @@ fn without(mut value: Value, pointer: &str) -> Value {
 #[test]
 fn the_realistic_example_round_trips_with_exactly_the_specs_key_set() {
     let spec: Value = serde_json::from_str(SPEC_EXAMPLE).unwrap();
-    let request: PerformSaleRequest = serde_json::from_str(REALISTIC).unwrap();
-    let written: Value = serde_json::to_value(&request).unwrap();
+    let checked = check_perform_sale_call(&&call_of(serde_json::from_str(REALISTIC).unwrap()), today());
+    let written: Value = serde_json::from_str(&to_json(&wire_body(&checked.record))).unwrap();
     assert_eq!(sorted_paths(&written), sorted_paths(&spec));
     assert_eq!(written, serde_json::from_str::<Value>(REALISTIC).unwrap());
 }
@@ -228,30 +231,31 @@ fn wrong_types_and_unknown_fields_are_reported_with_their_path_and_no_value() {
         (with(card_sale(), "/sourceOfFunds/card/expiry/month", json!("12")), "sourceOfFunds.card.expiry.month", ErrorCode::RequestType),
         (with(card_sale(), "/sourceOfFunds/card/number", json!(4538977399606732u64)), "sourceOfFunds.card.number", ErrorCode::RequestType),
         (with(card_sale(), "/transaction/amountCentis", json!(10.42)), "transaction.amountCentis", ErrorCode::RequestType),
-        (with(card_sale(), "/transaction/amountCentis", json!(-5)), "transaction.amountCentis", ErrorCode::RequestType),
+        (with(card_sale(), "/transaction/amountCentis", json!(-5)), "transaction.amountCentis", ErrorCode::RequestRange),
+        (with(card_sale(), "/transaction/amountCentis", json!(1e300)), "transaction.amountCentis", ErrorCode::RequestRange),
+        (with(card_sale(), "/consumer/ipAddresses", json!([null])), "consumer.ipAddresses[0]", ErrorCode::RequestType),
+        (with(card_sale(), "/consumer/ipAddresses", json!([{}])), "consumer.ipAddresses[0]", ErrorCode::RequestType),
+        (with(card_sale(), "/consumer/email", json!({ "toJSON": "a@b.co" })), "consumer.email", ErrorCode::RequestType),
         (with(card_sale(), "/consumer/ipAddresses", json!("203.0.113.7")), "consumer.ipAddresses", ErrorCode::RequestType),
     ];
     for (value, path, code) in cases {
-        let error = read::<PerformSaleRequest, _>(value).unwrap_err();
-        assert_eq!((error.path.as_str(), error.code), (*path, *code), "{value}");
-        assert!(!error.message.contains("4538977399606732") && !error.message.contains("12"), "{}", error.message);
+        let errors = check_perform_sale(&route(), &value, today()).errors;
+        assert_eq!(errors.iter().map(|error| (error.path.as_str(), error.code)).collect::<Vec<_>>(), [(*path, *code)], "{value}");
+        assert!(!errors[0].message.contains("4538977399606732") && !errors[0].message.contains("12"), "{}", errors[0].message);
     }
     let mut extra = card_sale();
     extra["order"]["amount"] = json!(1);
-    let error = read::<PerformSaleRequest, _>(&extra).unwrap_err();
-    assert_eq!(error.code, ErrorCode::RequestUnknownField);
-    assert!(error.path.starts_with("order"), "{}", error.path);
+    assert_eq!(errors_of(&extra), [("order.amount".to_string(), ErrorCode::RequestUnknownField)]);
     let mut top = card_sale();
     top["invoice"] = json!("x");
-    assert_eq!(read::<PerformSaleRequest, _>(&top).unwrap_err().code, ErrorCode::RequestUnknownField);
+    assert_eq!(errors_of(&top), [("invoice".to_string(), ErrorCode::RequestUnknownField)]);
 }
 
 #[test]
 fn route_ids_must_be_safe_path_segments() {
-    let request: PerformSaleRequest = read(card_sale()).unwrap();
     let check = |endpoint: Option<&str>, invoice: Option<&str>| {
         let route = SaleRoute { endpoint_id: endpoint.map(Into::into), invoice_id: invoice.map(Into::into) };
-        validate_perform_sale(&route, &request, today()).into_iter().map(|e| (e.path, e.code)).collect::<Vec<_>>()
+        check_perform_sale(&route, &&card_sale(), today()).errors.into_iter().map(|e| (e.path, e.code)).collect::<Vec<_>>()
     };
     assert_eq!(check(Some("1111"), Some("INV/1?x#y")), []);
     assert_eq!(check(None, Some("INV")), [("endpointId".to_string(), ErrorCode::RequestRequired)]);
@@ -267,10 +271,13 @@ fn the_request_is_built_with_encoded_segments_and_a_normalized_body() {
     let mut value = card_sale();
     value["sourceOfFunds"]["card"]["number"] = json!("4538 9773-9960 6732");
     value["sourceOfFunds"]["card"]["holder"]["firstName"] = json!("  John ");
-    let request: PerformSaleRequest = read(&value).unwrap();
-    let http = perform_sale_request(&gateway, "1111", "INV/1?x#y %", &request);
+    value["endpointId"] = json!("1111");
+    value["invoiceId"] = json!("INV/1?x#y%");
+    let checked = check_perform_sale_call(&&value, today());
+    assert_eq!(checked.errors, []);
+    let http = perform_sale_request(&gateway, &checked.record);
     assert_eq!(http.method, "POST");
-    assert_eq!(http.url, "https://sandbox.connpay.com/paynet/dapi/v1/sale/1111/INV%2F1%3Fx%23y%20%25");
+    assert_eq!(http.url, "https://sandbox.connpay.com/paynet/dapi/v1/sale/1111/INV%2F1%3Fx%23y%25");
     assert!(http.headers.contains(&("Content-Type", "application/json")));
     let body: Value = serde_json::from_str(&http.body).unwrap();
     assert_eq!(body["sourceOfFunds"]["card"]["number"], "4538977399606732");
@@ -281,7 +288,7 @@ fn the_request_is_built_with_encoded_segments_and_a_normalized_body() {
 #[test]
 fn the_status_request() {
     let gateway = Gateway::parse("http://127.0.0.1:8080/").unwrap();
-    let http = sale_status_request(&gateway, "1111", "INV 1", StatusSession { access_token: "A".repeat(32), token: "T".repeat(32) });
+    let http = sale_status_request(&gateway, "1111", "INV 1", &StatusSession { access_token: "A".repeat(32), token: "T".repeat(32) });
     assert_eq!(http.url, "http://127.0.0.1:8080/paynet/dapi/v1/sale/1111/INV%201/status");
     let body: Value = serde_json::from_str(&http.body).unwrap();
     assert_eq!(body, json!({ "session": { "accessToken": "A".repeat(32), "token": "T".repeat(32) } }));
@@ -333,7 +340,7 @@ fn every_kind_of_response_gives_exactly_one_outcome() {
         table.push((403, error_body(cause), "rejected"));
     }
     for (status, body, expected) in &table {
-        let outcome = Outcome::<SaleAccepted>::classify(*status, body);
+        let outcome = Outcome::<SaleAccepted>::classify_text(*status, body);
         assert_eq!(kind(&outcome), *expected, "{status} {body}");
     }
     let unknown = Outcome::<SaleAccepted>::unknown(UnknownReason::Timeout);
@@ -343,14 +350,14 @@ fn every_kind_of_response_gives_exactly_one_outcome() {
 
 #[test]
 fn outcomes_carry_the_gateways_fields() {
-    match Outcome::<SaleAccepted>::classify(200, SUCCESS) {
+    match Outcome::<SaleAccepted>::classify_text(200, SUCCESS) {
         Outcome::Accepted(accepted) => {
             assert_eq!(accepted.invoice_id, "INV-11042");
             assert_eq!(accepted.session_token, "TOKEN-123");
         }
         other => panic!("{other:?}"),
     }
-    match Outcome::<SaleAccepted>::classify(400, &error_body("SOMETHING_NEW")) {
+    match Outcome::<SaleAccepted>::classify_text(400, &error_body("SOMETHING_NEW")) {
         Outcome::Rejected(fail) => {
             assert_eq!(fail.error.cause, ErrorCause::Other("SOMETHING_NEW".into()));
             assert_eq!(fail.error.code.as_deref(), Some("E-42"));
@@ -359,11 +366,11 @@ fn outcomes_carry_the_gateways_fields() {
         }
         other => panic!("{other:?}"),
     }
-    match Outcome::<SaleAccepted>::classify(200, &error_body("PROCESSING_FAILED")) {
+    match Outcome::<SaleAccepted>::classify_text(200, &error_body("PROCESSING_FAILED")) {
         Outcome::Rejected(fail) => assert_eq!(fail.error.cause, ErrorCause::ProcessingFailed),
         other => panic!("{other:?}"),
     }
-    match Outcome::<SaleAccepted>::classify(500, &error_body("INTERNAL_ERROR")) {
+    match Outcome::<SaleAccepted>::classify_text(500, &error_body("INTERNAL_ERROR")) {
         Outcome::ServerError { status: 500, error: Some(error) } => assert_eq!(error.cause, ErrorCause::InternalError),
         other => panic!("{other:?}"),
     }
@@ -384,12 +391,12 @@ fn status_body(state: &str, redirect: Option<&str>) -> String {
 #[test]
 fn status_responses_are_classified() {
     for state in ["PROCESSING", "REDIRECT_REQUEST", "APPROVED", "DECLINED"] {
-        assert_eq!(kind(&Outcome::<SaleStatus>::classify(200, &status_body(state, None))), "accepted", "{state}");
+        assert_eq!(kind(&Outcome::<SaleStatus>::classify_text(200, &status_body(state, None))), "accepted", "{state}");
     }
-    assert_eq!(kind(&Outcome::<SaleStatus>::classify(200, &status_body("MAYBE", None))), "serverError");
-    assert_eq!(kind(&Outcome::<SaleStatus>::classify(200, &error_body("ORDER_NOT_FOUND"))), "rejected");
-    assert_eq!(kind(&Outcome::<SaleStatus>::classify(502, "")), "serverError");
-    match Outcome::<SaleStatus>::classify(200, &status_body("APPROVED", None)) {
+    assert_eq!(kind(&Outcome::<SaleStatus>::classify_text(200, &status_body("MAYBE", None))), "serverError");
+    assert_eq!(kind(&Outcome::<SaleStatus>::classify_text(200, &error_body("ORDER_NOT_FOUND"))), "rejected");
+    assert_eq!(kind(&Outcome::<SaleStatus>::classify_text(502, "")), "serverError");
+    match Outcome::<SaleStatus>::classify_text(200, &status_body("APPROVED", None)) {
         Outcome::Accepted(status) => {
             assert_eq!(status.state, SaleState::Approved);
             assert_eq!(status.bank_order_id.as_deref(), Some("BANK-1"));
@@ -402,17 +409,17 @@ fn status_responses_are_classified() {
 #[test]
 fn polling_steps() {
     let mut poll = StatusPoll::default();
-    let answer = |state: &str, redirect: Option<&str>| Outcome::<SaleStatus>::classify(200, &status_body(state, redirect));
+    let answer = |state: &str, redirect: Option<&str>| Outcome::<SaleStatus>::classify_text(200, &status_body(state, redirect));
     assert_eq!(poll.observe(answer("PROCESSING", None)), PollStep::KeepPolling);
     assert_eq!(poll.observe(Outcome::unknown(UnknownReason::Network)), PollStep::KeepPolling);
-    assert_eq!(poll.observe(Outcome::classify(503, "")), PollStep::KeepPolling);
+    assert_eq!(poll.observe(Outcome::classify_text(503, "")), PollStep::KeepPolling);
     let acs = "https://acs.example.com/challenge";
     assert_eq!(poll.observe(answer("REDIRECT_REQUEST", Some(acs))), PollStep::Redirect(acs.into()));
     // The same challenge is handed over once.
     assert_eq!(poll.observe(answer("REDIRECT_REQUEST", Some(acs))), PollStep::KeepPolling);
     assert!(matches!(poll.observe(answer("APPROVED", None)), PollStep::Done(status) if status.state == SaleState::Approved));
     assert!(matches!(poll.observe(answer("DECLINED", None)), PollStep::Done(status) if status.state == SaleState::Declined));
-    assert!(matches!(poll.observe(Outcome::classify(200, &error_body("ORDER_NOT_FOUND"))), PollStep::Stop(_)));
+    assert!(matches!(poll.observe(Outcome::classify_text(200, &error_body("ORDER_NOT_FOUND"))), PollStep::Stop(_)));
 }
 
 #[test]
@@ -420,18 +427,19 @@ fn a_call_splits_into_route_and_body() {
     let mut value = card_sale();
     value["endpointId"] = json!("1111");
     value["invoiceId"] = json!("INV-11042");
-    let (route_read, body) = read::<PerformSaleCall, _>(&value).unwrap().split();
-    assert_eq!(route_read, route());
-    assert_eq!(serde_json::to_value(&body).unwrap(), card_sale());
+    let checked = check_perform_sale_call(&&value, today());
+    assert_eq!((checked.record.text("endpointId"), checked.record.text("invoiceId")), (Some("1111"), Some("INV-11042")));
+    assert_eq!(serde_json::from_str::<Value>(&to_json(&wire_body(&checked.record))).unwrap(), card_sale());
     value["extra"] = json!(true);
-    assert_eq!(read::<PerformSaleCall, _>(&value).unwrap_err().code, ErrorCode::RequestUnknownField);
+    let errors = check_perform_sale_call(&&value, today()).errors;
+    assert_eq!(errors.iter().map(|error| (error.path.as_str(), error.code)).collect::<Vec<_>>(), [("extra", ErrorCode::RequestUnknownField)]);
 }
 
 #[test]
 fn status_calls_are_validated() {
-    let session = |access: &str, token: &str| StatusSession { access_token: access.into(), token: token.into() };
-    assert_eq!(validate_status_call(&route(), &session(&"A".repeat(32), "TOKEN-123")), []);
-    let errors = validate_status_call(&SaleRoute::default(), &session("short", ""));
+    let session = |access: &str, token: &str| json!({ "accessToken": access, "token": token });
+    assert_eq!(check_status_call(&route(), &&session(&"A".repeat(32), "TOKEN-123"), today()).errors, []);
+    let errors = check_status_call(&SaleRoute::default(), &&session("short", ""), today()).errors;
     let paths: Vec<&str> = errors.iter().map(|error| error.path.as_str()).collect();
     assert_eq!(paths, ["endpointId", "invoiceId", "session.accessToken", "session.token"]);
 }

@@ -9,14 +9,16 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use connpay_core::sale::{
-    validate_perform_sale, validate_status_call, CheckConsumer, CheckSaleRequest, CheckSaleResponse, CheckSession,
-    ErrorCause, PerformSaleRequest, SaleRoute, SaleState, SaleStatus, SaleStatusRequest, SessionToken, StatusTransaction,
+    check_perform_sale, check_status_body, Answer, CheckSaleResponse, ErrorCause, SaleRoute, SaleState, SaleStatus, SessionToken,
+    StatusTransaction,
 };
+use connpay_core::schema::Checked;
+use connpay_core::value::{to_json, Got, Record};
 use connpay_core::sign::{signatures_match, SessionSignatureFields};
 use serde::Deserialize;
 
 use crate::client;
-use crate::reply::{fail, invalid, json, read_json};
+use crate::reply::{accepted, fail, invalid, json, read_json};
 use crate::store::{random_hex, Bounded};
 use crate::App;
 
@@ -116,20 +118,17 @@ impl GatewayState {
 /// Reads a DAPI call's JSON body, validates it with its route, and checks the endpoint is this
 /// merchant's.
 #[allow(clippy::result_large_err)] // the error is the handler's whole answer
-fn read_call<T: serde::de::DeserializeOwned>(
+fn read_call(
     app: &App,
     endpoint_id: &str,
     invoice_id: &str,
     headers: &HeaderMap,
     body: &[u8],
-    validate: impl FnOnce(&SaleRoute, &T) -> Vec<connpay_core::FieldError>,
-) -> Result<T, Response> {
-    let request: T = read_json(headers, body, Some(invoice_id))?;
+    check: impl FnOnce(&SaleRoute, &serde_json::Value) -> Checked,
+) -> Result<Record, Response> {
+    let body = read_json(headers, body, Some(invoice_id))?;
     let route = SaleRoute { endpoint_id: Some(endpoint_id.to_string()), invoice_id: Some(invoice_id.to_string()) };
-    let errors = validate(&route, &request);
-    if !errors.is_empty() {
-        return Err(invalid(&errors, Some(invoice_id)));
-    }
+    let request = accepted(check(&route, &body), Some(invoice_id))?;
     if endpoint_id != app.config.endpoint_id {
         return Err(fail(StatusCode::NOT_FOUND, ErrorCause::InvalidConfiguration, "no such endpoint", Some(invoice_id)));
     }
@@ -144,8 +143,8 @@ pub async fn perform_sale(
     body: Bytes,
 ) -> Response {
     let invoice = Some(invoice_id.as_str());
-    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, request: &PerformSaleRequest| {
-        validate_perform_sale(route, request, crate::today())
+    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, body| {
+        check_perform_sale(route, &body, crate::today())
     });
     let request = match read {
         Ok(request) => request,
@@ -200,48 +199,42 @@ struct AcceptedFields {
 }
 
 impl AcceptedFields {
-    fn of(request: &PerformSaleRequest) -> Option<AcceptedFields> {
-        let session = request.session.as_ref()?;
-        let transaction = request.transaction.as_ref()?;
-        let source = request.source_of_funds.as_ref()?;
-        let security_code = match (&source.card, &source.reference) {
-            (Some(card), _) => card.security_code.clone()?,
-            (None, Some(reference)) => reference.security_code.clone()?,
-            (None, None) => return None,
-        };
+    /// The fields of a perform sale the walker accepted.
+    fn of(request: &Record) -> Option<AcceptedFields> {
+        let text = |path: &str| request.text(path).map(str::to_string);
         Some(AcceptedFields {
-            access_token: session.access_token.clone()?,
-            nonce: session.nonce.clone()?,
-            signature: session.signature.clone()?,
-            serial_number: request.consumer.as_ref()?.device.as_ref()?.serial_number.clone()?,
-            amount_centis: transaction.amount_centis?,
-            currency: transaction.currency.clone()?,
-            security_code,
+            access_token: text("session.accessToken")?,
+            nonce: text("session.nonce")?,
+            signature: text("session.signature")?,
+            serial_number: text("consumer.device.serialNumber")?,
+            amount_centis: request.number("transaction.amountCentis")? as u64,
+            currency: text("transaction.currency")?,
+            security_code: text("sourceOfFunds.card.securityCode").or_else(|| text("sourceOfFunds.reference.securityCode"))?,
         })
     }
 }
 
 /// Check sale (spec `004`) over HTTP, and the merchant's `checkSignature` verified.
 async fn check_with_merchant(app: &App, invoice_id: &str, sale: &AcceptedFields, token: &str) -> Result<(), String> {
-    let request = CheckSaleRequest {
-        consumer: Some(CheckConsumer {
-            device: Some(connpay_core::sale::Device { serial_number: Some(sale.serial_number.clone()), imei: None }),
-        }),
-        session: Some(CheckSession {
-            access_token: Some(sale.access_token.clone()),
-            nonce: Some(sale.nonce.clone()),
-            signature: Some(sale.signature.clone()),
-            token: Some(token.to_string()),
-        }),
-        source_of_funds: None,
-    };
+    let device = Record::default().with("serialNumber", Got::from(sale.serial_number.as_str()));
+    let session = Record::default()
+        .with("accessToken", Got::from(sale.access_token.as_str()))
+        .with("nonce", Got::from(sale.nonce.as_str()))
+        .with("signature", Got::from(sale.signature.as_str()))
+        .with("token", Got::from(token));
+    let request = Record::default()
+        .with("consumer", Got::Record(Record::default().with("device", Got::Record(device))))
+        .with("session", Got::Record(session));
     let url = format!("{}/merchant/sale/{}/check", app.merchant_url, connpay_core::percent::encode_segment(invoice_id));
-    let body = serde_json::to_vec(&request).map_err(|_| "the check request could not be written".to_string())?;
+    let body = to_json(&request).into_bytes();
     let answer = client::post(&url, &[("Content-Type", "application/json")], body).await?;
     if answer.status != 200 {
         return Err(format!("check sale answered {}", answer.status));
     }
-    let checked: CheckSaleResponse = serde_json::from_str(&answer.body).map_err(|_| "check sale's answer is not the spec's JSON".to_string())?;
+    let checked = serde_json::from_str::<serde_json::Value>(&answer.body)
+        .ok()
+        .and_then(|body| CheckSaleResponse::read(&&body))
+        .ok_or_else(|| "check sale's answer is not the spec's JSON".to_string())?;
     let expected = app.check_signature(&sale.serial_number, &sale.nonce, invoice_id);
     let confirmed = checked.invoice_id == invoice_id
         && checked.session.nonce == sale.nonce
@@ -262,8 +255,8 @@ pub async fn sale_status(
     body: Bytes,
 ) -> Response {
     let invoice = Some(invoice_id.as_str());
-    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, request: &SaleStatusRequest| {
-        validate_status_call(route, &request.session)
+    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, body| {
+        check_status_body(route, &body, crate::today())
     });
     let request = match read {
         Ok(request) => request,
@@ -273,7 +266,7 @@ pub async fn sale_status(
     let Some(sale) = gateway.sales.get(&invoice_id) else {
         return fail(StatusCode::NOT_FOUND, ErrorCause::OrderNotFound, "no sale for this invoice", invoice);
     };
-    if sale.token != request.session.token || sale.access_token != request.session.access_token {
+    if request.text("session.token") != Some(sale.token.as_str()) || request.text("session.accessToken") != Some(sale.access_token.as_str()) {
         return fail(StatusCode::FORBIDDEN, ErrorCause::InvalidRequest, "the tokens do not match this sale", invoice);
     }
     let (scenario, polls) = (sale.scenario, sale.polls);

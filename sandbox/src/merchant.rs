@@ -10,17 +10,18 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use connpay_core::sale::{
-    sale_status_request, validate_check_sale, validate_initiate_sale, CheckSaleRequest, CheckSaleResponse, CheckedSession,
-    CheckedTransaction, ErrorCause, InitiateSaleRequest, InitiateSaleResponse, NonceSignature, Outcome, SaleStatus,
-    StatusSession,
+    check_check_sale, check_initiate_sale, sale_status_request, CheckSaleResponse, CheckedSession, CheckedTransaction, ErrorCause,
+    InitiateSaleResponse, NonceSignature, Outcome, SaleStatus, StatusSession,
 };
+use connpay_core::schema::{text, walk, Field, Necessity::*, Reading, Rule, Unknown};
 use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
-use connpay_core::v2::{validate_v2_sale, ControlParts, V2SaleRequest};
-use serde::{Deserialize, Serialize};
+use connpay_core::v2::{check_v2_sale, ControlParts};
+use connpay_core::value::{Got, Record};
+use serde::Serialize;
 
 use crate::client;
 use crate::fault::Fault;
-use crate::reply::{fail, invalid, json, read_json};
+use crate::reply::{accepted, fail, invalid, json, read_json};
 use crate::store::{random_hex, Bounded};
 use crate::App;
 
@@ -73,21 +74,15 @@ pub async fn access_token(State(app): State<Arc<App>>) -> Response {
 
 /// `POST /merchant/sale/initiate-sale`: stores the invoice and signs it.
 pub async fn initiate_sale(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let request: InitiateSaleRequest = match read_json(&headers, &body, None) {
+    let request = match read_json(&headers, &body, None).and_then(|body| accepted(check_initiate_sale(&&body), None)) {
         Ok(request) => request,
         Err(response) => return response,
     };
-    let errors = validate_initiate_sale(&request);
-    if !errors.is_empty() {
-        return invalid(&errors, None);
-    }
-    // Validation guarantees every field below.
-    let (Some(consumer), Some(transaction), Some(session)) = (&request.consumer, &request.transaction, &request.session) else {
-        return invalid(&[], None);
-    };
-    let serial_number = consumer.device.as_ref().and_then(|device| device.serial_number.clone()).unwrap_or_default();
-    let access_token = session.access_token.clone().unwrap_or_default();
-    let (amount_centis, currency) = (transaction.amount_centis.unwrap_or_default(), transaction.currency.clone().unwrap_or_default());
+    // The walker accepted it: every required field below is there.
+    let text = |path: &str| request.text(path).unwrap_or_default().to_string();
+    let serial_number = text("consumer.device.serialNumber");
+    let access_token = text("session.accessToken");
+    let (amount_centis, currency) = (request.number("transaction.amountCentis").unwrap_or_default() as u64, text("transaction.currency"));
     if app.merchant.lock().access_tokens.get(&access_token).is_none() {
         return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "session.accessToken was not issued by this server", None);
     }
@@ -120,16 +115,12 @@ pub async fn initiate_sale(State(app): State<Arc<App>>, headers: HeaderMap, body
 /// `POST /merchant/sale/{invoiceId}/check`: what the gateway asks before it processes a sale.
 /// The request must match the stored invoice; the answer carries `session.checkSignature`.
 pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    let request: CheckSaleRequest = match read_json(&headers, &body, Some(&invoice_id)) {
+    let request = match read_json(&headers, &body, Some(&invoice_id)).and_then(|body| accepted(check_check_sale(&&body), Some(&invoice_id))) {
         Ok(request) => request,
         Err(response) => return response,
     };
-    let errors = validate_check_sale(&request);
-    if !errors.is_empty() {
-        return invalid(&errors, Some(&invoice_id));
-    }
-    let serial = request.consumer.as_ref().and_then(|c| c.device.as_ref()).and_then(|d| d.serial_number.clone()).unwrap_or_default();
-    let session = request.session.clone().unwrap_or_default();
+    let serial = request.text("consumer.device.serialNumber").unwrap_or_default().to_string();
+    let session = |key: &str| request.text(&format!("session.{key}")).map(str::to_string);
     let mut merchant = app.merchant.lock();
     let Some(invoice) = merchant.invoices.get_mut(&invoice_id) else {
         return fail(StatusCode::NOT_FOUND, ErrorCause::InvalidRequest, "no such invoice", Some(&invoice_id));
@@ -138,9 +129,9 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
         return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "this invoice was settled as not charged", Some(&invoice_id));
     }
     let matches = invoice.serial_number == serial
-        && Some(&invoice.access_token) == session.access_token.as_ref()
-        && Some(&invoice.nonce) == session.nonce.as_ref()
-        && Some(&invoice.signature) == session.signature.as_ref();
+        && Some(&invoice.access_token) == session("accessToken").as_ref()
+        && Some(&invoice.nonce) == session("nonce").as_ref()
+        && Some(&invoice.signature) == session("signature").as_ref();
     if !matches {
         return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "the sale does not match the invoice this server stored", Some(&invoice_id));
     }
@@ -149,11 +140,11 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
         check_signature = check_signature.chars().rev().collect();
     } else {
         // Confirmed: the sale may now be charged, and its token is what asking its status needs.
-        invoice.sale_token = session.token.clone();
+        invoice.sale_token = session("token");
     }
     let answer = CheckSaleResponse {
         invoice_id: invoice_id.clone(),
-        session: CheckedSession { check_signature, nonce: invoice.nonce.clone(), token: session.token.unwrap_or_default() },
+        session: CheckedSession { check_signature, nonce: invoice.nonce.clone(), token: session("token").unwrap_or_default() },
         transaction: Some(CheckedTransaction { currency: invoice.currency.clone() }),
     };
     json(StatusCode::OK, &answer)
@@ -196,10 +187,10 @@ pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>)
         Ok(gateway) => gateway,
         Err(_) => return fail(StatusCode::INTERNAL_SERVER_ERROR, ErrorCause::ServerFailed, "no gateway to ask", Some(&invoice_id)),
     };
-    let request = sale_status_request(&gateway, &app.config.endpoint_id, &invoice_id, session);
+    let request = sale_status_request(&gateway, &app.config.endpoint_id, &invoice_id, &session);
     let headers: Vec<(&str, &str)> = request.headers.to_vec();
     let outcome = match client::post(&request.url, &headers, request.body).await {
-        Ok(answer) => Outcome::<SaleStatus>::classify(answer.status, &answer.body),
+        Ok(answer) => Outcome::<SaleStatus>::classify_text(answer.status, &answer.body),
         Err(_) => return fail(StatusCode::BAD_GATEWAY, ErrorCause::ServerUnavailable, "the gateway did not answer", Some(&invoice_id)),
     };
     match outcome {
@@ -225,16 +216,13 @@ impl App {
 }
 
 /// What a page sends to get a v2 `control`: the signed parts only, never card data.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ControlRequest {
-    #[serde(default)]
-    endpoint_id: Option<String>,
-    client_order_id: String,
-    amount: String,
-    currency: String,
-    email: String,
-}
+const CONTROL_REQUEST: &[Field] = &[
+    text("endpointId", Optional, 0, 0, Rule::Any),
+    text("clientOrderId", Required, 0, 0, Rule::Any),
+    text("amount", Required, 0, 0, Rule::Any),
+    text("currency", Required, 0, 0, Rule::Any),
+    text("email", Required, 0, 0, Rule::Any),
+];
 
 #[derive(Serialize)]
 struct Control {
@@ -244,25 +232,24 @@ struct Control {
 /// `POST /merchant/v2/control`: the /api/v2/sale `control` for (endpoint, clientOrderId, amount,
 /// currency, email). Any other key (a card number, a CVV) is refused, not ignored.
 pub async fn v2_control(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let request: ControlRequest = match read_json(&headers, &body, None) {
+    let reading = Reading { today: crate::today(), trim: false, unknown: Unknown::Refuse };
+    let request = match read_json(&headers, &body, None).and_then(|body| accepted(walk(&[CONTROL_REQUEST], &&body, reading), None)) {
         Ok(request) => request,
         Err(response) => return response,
     };
-    let endpoint_id = request.endpoint_id.unwrap_or_else(|| app.config.endpoint_id.clone());
+    let mut parts = Record::default();
+    for field in CONTROL_REQUEST {
+        parts.set(field.key, Got::from(request.text(field.key).unwrap_or_default()));
+    }
+    let endpoint_id = request.text("endpointId").unwrap_or(&app.config.endpoint_id).to_string();
     if endpoint_id != app.config.endpoint_id {
         return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "this server signs for its own endpoint only", None);
     }
-    let parts = V2SaleRequest {
-        endpoint_id: Some(endpoint_id),
-        client_order_id: Some(request.client_order_id),
-        amount: Some(request.amount),
-        currency: Some(request.currency),
-        email: Some(request.email),
-        ..V2SaleRequest::default()
-    };
+    parts.set("endpointId", Got::Text(endpoint_id));
     // Only the signed parts' own rules apply here; the rest of the request is the gateway's to check.
     let signed = ["endpointId", "clientOrderId", "amount", "currency", "email"];
-    let errors: Vec<_> = validate_v2_sale(&parts, crate::today())
+    let errors: Vec<_> = check_v2_sale(&&Got::Record(parts.clone()), crate::today())
+        .errors
         .into_iter()
         .filter(|error| signed.contains(&error.path.as_str()) && error.code != connpay_core::ErrorCode::RequestRequired)
         .collect();

@@ -2,9 +2,10 @@
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use connpay_core::sale::{self, ErrorCause, FailResponse, GatewayError};
-use connpay_core::FieldError;
-use serde::de::DeserializeOwned;
+use connpay_core::sale::{ErrorCause, FailResponse, GatewayError};
+use connpay_core::schema::Checked;
+use connpay_core::value::Record;
+use connpay_core::{ErrorCode, FieldError};
 use serde::Serialize;
 
 /// The spec's fail response: `{ "error": { cause, code, message }, "invoiceId" }`.
@@ -43,11 +44,11 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
-/// Reads a JSON request body into a wire type, unknown keys refused. The problem's text names
-/// the field and the code, never the value (which may be card data).
+/// Reads a JSON request body, as JSON, for the walker: a body of another type or that is not
+/// JSON is refused here.
 // The error is the handler's whole answer, returned as it is: boxing it would gain nothing.
 #[allow(clippy::result_large_err)]
-pub fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8], invoice_id: Option<&str>) -> Result<T, Response> {
+pub fn read_json(headers: &HeaderMap, body: &[u8], invoice_id: Option<&str>) -> Result<serde_json::Value, Response> {
     let json_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -55,7 +56,20 @@ pub fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8], invoice_
     if !json_type {
         return Err(fail(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCause::InvalidRequest, "the body must be application/json", invoice_id));
     }
-    sale::read_json(body).map_err(|error| invalid(&[error], invoice_id))
+    serde_json::from_slice(body).map_err(|_| {
+        let problem = FieldError { path: String::new(), code: ErrorCode::RequestType, message: "is not JSON".to_string() };
+        invalid(&[problem], invoice_id)
+    })
+}
+
+/// What the walker read, or `INVALID_REQUEST` naming its first problem.
+#[allow(clippy::result_large_err)]
+pub fn accepted(checked: Checked, invoice_id: Option<&str>) -> Result<Record, Response> {
+    if checked.errors.is_empty() {
+        Ok(checked.record)
+    } else {
+        Err(invalid(&checked.errors, invoice_id))
+    }
 }
 
 /// `INVALID_REQUEST` naming the first problem (and how many more there are).

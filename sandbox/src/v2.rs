@@ -9,7 +9,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use connpay_core::percent::{encode_segment, form_pairs};
 use connpay_core::sign::signatures_match;
-use connpay_core::v2::{parse_v2_sale_form, validate_v2_sale, wire_name, ControlParts};
+use connpay_core::v2::{check_v2_sale, parse_v2_sale_form, wire_name, ControlParts};
+use connpay_core::value::Got;
 
 use crate::gateway::Scenario;
 use crate::store::random_hex;
@@ -45,12 +46,12 @@ pub async fn sale(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>, 
         }
     };
     let mut request = parsed.request;
-    request.endpoint_id = Some(endpoint_id.clone());
-    let client_order_id = request.client_order_id.clone().unwrap_or_default();
+    request.set("endpointId", Got::Text(endpoint_id.clone()));
+    let client_order_id = request.text("clientOrderId").unwrap_or_default().to_string();
     if endpoint_id != app.config.endpoint_id {
         return refused("validation-error", "3", &format!("End point with id {endpoint_id} not found"), &client_order_id);
     }
-    if let Some(error) = validate_v2_sale(&request, crate::today()).first() {
+    if let Some(error) = check_v2_sale(&&Got::Record(request.clone()), crate::today()).errors.first() {
         let field = wire_name(&error.path).unwrap_or(error.path.as_str());
         return refused("validation-error", "2", &format!("{field}: {}", error.message), &client_order_id);
     }
@@ -58,7 +59,7 @@ pub async fn sale(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>, 
     if !signatures_match(&expected, parsed.control.as_deref().unwrap_or("")) {
         return refused("error", "4", "control is not the SHA-1 of this request and the merchant's key", &client_order_id);
     }
-    let security_code = request.cvv2.clone().unwrap_or_else(|| "123".into());
+    let security_code = request.text("cvv2").unwrap_or("123").to_string();
     let serial_number = random_hex(16);
     let order = Order {
         client_order_id: client_order_id.clone(),

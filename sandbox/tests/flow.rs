@@ -2,7 +2,7 @@
 //! perform sale (which calls check sale over HTTP), status, 3-D Secure, /api/v2, faults, limits,
 //! and 200 concurrent flows.
 
-use connpay_core::v2::{parse_v2_response, V2ResponseType, V2SaleForm, V2SaleRequest};
+use connpay_core::v2::{parse_v2_response, V2ResponseType, V2SaleForm};
 use connpay_sandbox::client::{self, Answer};
 use connpay_sandbox::{start, Config, Sandbox};
 use serde_json::{json, Value};
@@ -196,29 +196,28 @@ async fn check_sale_refuses_what_the_merchant_did_not_store() {
 #[tokio::test]
 async fn v2_sale_with_the_right_control_is_accepted_and_a_wrong_one_refused() {
     let sandbox = sandbox().await;
-    let request = V2SaleRequest {
-        endpoint_id: Some("1111".into()),
-        client_order_id: Some("902B4FF5".into()),
-        order_desc: Some("Order 902B4FF5".into()),
-        amount: Some("10.42".into()),
-        currency: Some("USD".into()),
-        address1: Some("100 Main st".into()),
-        city: Some("Seattle".into()),
-        zip_code: Some("98102".into()),
-        country: Some("US".into()),
-        state: Some("WA".into()),
-        phone: Some("+12063582043".into()),
-        email: Some("john.smith@gmail.com".into()),
-        ip_address: Some("65.153.12.232".into()),
-        first_name: Some("John".into()),
-        last_name: Some("Smith".into()),
-        credit_card_number: Some("4538977399606732".into()),
-        card_printed_name: Some("JOHN SMITH".into()),
-        expire_month: Some("01".into()),
-        expire_year: Some("2042".into()),
-        cvv2: Some("123".into()),
-        ..V2SaleRequest::default()
-    };
+    let request = connpay_core::value::Record::default()
+        .with("endpointId", connpay_core::value::Got::from("1111"))
+        .with("clientOrderId", connpay_core::value::Got::from("902B4FF5"))
+        .with("orderDesc", connpay_core::value::Got::from("Order 902B4FF5"))
+        .with("amount", connpay_core::value::Got::from("10.42"))
+        .with("currency", connpay_core::value::Got::from("USD"))
+        .with("address1", connpay_core::value::Got::from("100 Main st"))
+        .with("city", connpay_core::value::Got::from("Seattle"))
+        .with("zipCode", connpay_core::value::Got::from("98102"))
+        .with("country", connpay_core::value::Got::from("US"))
+        .with("state", connpay_core::value::Got::from("WA"))
+        .with("phone", connpay_core::value::Got::from("+12063582043"))
+        .with("email", connpay_core::value::Got::from("john.smith@gmail.com"))
+        .with("ipAddress", connpay_core::value::Got::from("65.153.12.232"))
+        .with("firstName", connpay_core::value::Got::from("John"))
+        .with("lastName", connpay_core::value::Got::from("Smith"))
+        .with("creditCardNumber", connpay_core::value::Got::from("4538977399606732"))
+        .with("cardPrintedName", connpay_core::value::Got::from("JOHN SMITH"))
+        .with("expireMonth", connpay_core::value::Got::from("01"))
+        .with("expireYear", connpay_core::value::Got::from("2042"))
+        .with("cvv2", connpay_core::value::Got::from("123"));
+
     let signed = json!({ "clientOrderId": "902B4FF5", "amount": "10.42", "currency": "USD", "email": "john.smith@gmail.com" });
     let control = parse(&post(&sandbox, "/merchant/v2/control", &signed, None).await)["control"].as_str().unwrap().to_string();
     // The FACTS §2 vector: the same parts and key.

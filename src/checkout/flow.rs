@@ -14,9 +14,10 @@ use std::rc::Rc;
 use connpay_core::card::BrandId;
 use connpay_core::checkout::attempts::{Ending, Next, Refusal, Report, Step};
 use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING};
-use connpay_core::checkout::sale::{perform_sale_call, CardLabel, CheckoutSession, CheckoutSuccess};
+use connpay_core::checkout::sale::{check_session, perform_sale_call, session_request, CardLabel, CheckoutSuccess};
 use connpay_core::checkout::{Field, FormState, Marks, TypedCard};
-use connpay_core::sale::{Outcome, SaleAccepted, SaleStatus, StatusSession, UnknownReason};
+use connpay_core::sale::{check_perform_sale_call, Outcome, SaleAccepted, SaleStatus, StatusSession, UnknownReason};
+use connpay_core::value::Got;
 use connpay_core::{gateway, ErrorCode, FieldError};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -26,7 +27,7 @@ use web_sys::{AbortController, Element, Event, HtmlDialogElement};
 
 use super::dom::{fresh_id, Listener};
 use super::{call, Announce, Mounted};
-use crate::js::{self, read_model};
+use crate::js::{self, Js};
 use crate::sale::{exchange, prepare_call, PreparedSale, StatusCall};
 use crate::{transport, Error};
 
@@ -231,14 +232,18 @@ async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>
             .with("detail", JsValue::from_str("getSession threw or rejected (see cause); nothing was sent to the gateway"))
             .with("cause", cause)
     };
-    let request = js::to_js(&settings.order.session_request(brand))?;
+    let request = js::record_to_js(&session_request(&settings.order, brand));
     let session = settings.get_session.call1(&JsValue::UNDEFINED, &request).map_err(session_failed)?;
     let session = JsFuture::from(Promise::resolve(&session)).await.map_err(session_failed)?;
-    let session: CheckoutSession = read_model(session).map_err(|problem| wrong_session(&[problem]))?;
+    let today = js::today(None)?;
+    let session = check_session(&Js(session), today);
+    if !session.errors.is_empty() {
+        return Err(wrong_session(&session.errors));
+    }
     let [number, expiry, cvv, holder] = values;
     let card = TypedCard { number, expiry, cvv, holder };
-    prepare_call(&settings.gateway, perform_sale_call(card, js::today(None)?, session, settings.order.clone()))
-        .map_err(|problems| wrong_session(&problems))
+    let call = perform_sale_call(card, today, &session.record, &settings.order);
+    prepare_call(&settings.gateway, check_perform_sale_call(&&Got::Record(call), today)).map_err(|problems| wrong_session(&problems))
 }
 
 /// `checkout.session` for a `getSession` answer of the wrong shape: `path` is the key of the

@@ -13,16 +13,16 @@ use connpay_core::card::BrandId;
 use connpay_core::checkout::attempts::Attempts;
 use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
 use connpay_core::checkout::messages::{self, Locale, Messages};
-use connpay_core::checkout::sale::CheckoutOrder;
+use connpay_core::checkout::sale::check_order;
 use connpay_core::checkout::{Field, FormState, Marks, TypedCard};
-use connpay_core::sale::{Consumer, Device};
+use connpay_core::value::Record;
 use connpay_core::{gateway, ErrorCode};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, Element, Event, InputEvent};
 
-use crate::js::{self, read_model, Options};
+use crate::js::{self, Js, Options};
 use crate::sale::read_gateway;
 use crate::Error;
 use dom::{Listener, Page, Selectors};
@@ -60,7 +60,8 @@ fn call(callback: &Option<Function>, argument: &JsValue) {
 /// What `mountCheckout` read from its options, fixed for the checkout's life.
 struct Settings {
     gateway: gateway::Gateway,
-    order: CheckoutOrder,
+    /// The amount, currency and payer (and the optional parts of the sale), as checked.
+    order: Record,
     get_session: Function,
     messages: Messages,
     callbacks: Callbacks,
@@ -482,25 +483,12 @@ fn read_messages(mut messages: Messages, overrides: &JsValue) -> Result<Messages
 /// The sale's amount, currency and payer (and its optional parts) from the options, checked by
 /// the perform sale's own rules. The device serial number, which initiate sale signs, is made
 /// up for the page when not given.
-fn read_order(options: &Options) -> Result<CheckoutOrder, Error> {
-    let picked = Object::new();
-    for key in ["amountCentis", "currency", "consumer", "billing", "order", "location"] {
-        let value = options.get(key)?;
-        if !value.is_undefined() {
-            let _ = Reflect::set(&picked, &JsValue::from_str(key), &value);
-        }
+fn read_order(options: &Options) -> Result<Record, Error> {
+    let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    let serial_number = format!("web-{random:08x}{:08x}", (js_sys::Date::now() as u64) as u32);
+    let checked = check_order(&Js(options.value().clone()), js::today(None)?, &serial_number);
+    if !checked.errors.is_empty() {
+        return Err(Error::invalid_options(&checked.errors));
     }
-    let read: Result<CheckoutOrder, _> = read_model(picked.into());
-    let mut order = read.map_err(|error| Error::invalid_options(&[error]))?;
-    let consumer = order.consumer.get_or_insert_with(Consumer::default);
-    let device = consumer.device.get_or_insert_with(Device::default);
-    if device.serial_number.is_none() {
-        let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-        device.serial_number = Some(format!("web-{random:08x}{:08x}", (js_sys::Date::now() as u64) as u32));
-    }
-    let problems = order.validate(js::today(None)?);
-    if !problems.is_empty() {
-        return Err(Error::invalid_options(&problems));
-    }
-    Ok(order)
+    Ok(checked.record)
 }

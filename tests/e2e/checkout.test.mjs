@@ -509,7 +509,7 @@ test("options are checked at mount by the sale's rules, one checkout per form, o
     messageKey: "argument.invalid messages.sale.declinde",
     real: "mounted",
     typoMessage: "unknown option; did you mean onSuccess?",
-    every: ["consumer.email request.email", "currency request.currency"],
+    every: ["currency request.currency", "consumer.email request.email"],
     inherited: "Check the highlighted fields.",
     afterFree: "mounted",
   });

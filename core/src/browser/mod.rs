@@ -7,7 +7,7 @@
 
 mod language;
 
-use crate::ErrorCode;
+use crate::value::{Got, Record};
 
 pub use language::{fit_language, is_well_formed as is_well_formed_language, DEFAULT_LANGUAGE, MAX_LANGUAGE_LENGTH};
 
@@ -50,32 +50,34 @@ pub struct BrowserReadings {
     pub ip_address: Option<String>,
 }
 
-wire_object! {
-    /// The payer's browser data, as the module sends it: camelCase for JavaScript, and the seed's
-    /// `customer_browser_*` fields through [`BrowserInfo::form_fields`]. Collected by the module,
-    /// every field is present except the two only the merchant's server knows.
-    BrowserInfo {
-        /// `customer_browser_javascript_enabled`: the module runs, so `true`.
-        javascript_enabled: bool,
-        /// `customer_browser_java_enabled`.
-        java_enabled: bool,
-        /// `customer_browser_color_depth`: one of [`EMV_COLOR_DEPTHS`].
-        color_depth: u8,
-        /// `customer_browser_screen_height`: 0 to 999 999.
-        screen_height: u32,
-        /// `customer_browser_screen_width`: 0 to 999 999.
-        screen_width: u32,
-        /// `customer_browser_time_zone`: minutes, positive west of UTC (UTC−5 → 300).
-        time_zone: i32,
-        /// `customer_browser_accept_language`: a BCP 47 tag of at most 8 characters.
-        accept_language: String,
-        /// `customer_browser_user_agent`: at most 2048 characters.
-        user_agent: String,
-        /// `customer_browser_accept_header`: at most 2048 characters; from the merchant's server.
-        accept_header: String,
-        /// `ipaddress`: from the merchant's server.
-        ip_address: String,
-    }
+/// The payer's browser data, as the module sends it: camelCase for JavaScript, and the seed's
+/// `customer_browser_*` fields through the table [`crate::v2::BROWSER`]. Collected by the
+/// module, every field is present except the two only the merchant's server knows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrowserInfo {
+    /// `customer_browser_javascript_enabled`: the module runs, so `true`.
+    pub javascript_enabled: bool,
+    /// `customer_browser_java_enabled`.
+    pub java_enabled: bool,
+    /// `customer_browser_color_depth`: one of [`EMV_COLOR_DEPTHS`].
+    pub color_depth: u8,
+    /// `customer_browser_screen_height`: 0 to 999 999.
+    pub screen_height: u32,
+    /// `customer_browser_screen_width`: 0 to 999 999.
+    pub screen_width: u32,
+    /// `customer_browser_time_zone`: minutes, positive west of UTC (UTC−5 → 300).
+    pub time_zone: i32,
+    /// `customer_browser_accept_language`: a BCP 47 tag of at most 8 characters.
+    pub accept_language: String,
+    /// `customer_browser_user_agent`: at most 2048 characters.
+    pub user_agent: String,
+    /// `customer_browser_accept_header`: at most 2048 characters; from the merchant's server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_header: Option<String>,
+    /// `ipaddress`: from the merchant's server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
 }
 
 impl BrowserInfo {
@@ -84,74 +86,32 @@ impl BrowserInfo {
     /// empty, Java `false`); the accept header and IP address stay absent when not given.
     pub fn from_readings(readings: &BrowserReadings) -> BrowserInfo {
         BrowserInfo {
-            javascript_enabled: Some(true),
-            java_enabled: Some(readings.java_enabled.unwrap_or(false)),
-            color_depth: Some(emv_color_depth(readings.color_depth)),
-            screen_height: Some(screen_size(readings.screen_height)),
-            screen_width: Some(screen_size(readings.screen_width)),
-            time_zone: Some(time_zone(readings.time_zone_offset)),
-            accept_language: Some(fit_language(readings.language.as_deref().unwrap_or(""))),
-            user_agent: Some(truncate_chars(readings.user_agent.as_deref().unwrap_or(""), MAX_HEADER_LENGTH).to_string()),
+            javascript_enabled: true,
+            java_enabled: readings.java_enabled.unwrap_or(false),
+            color_depth: emv_color_depth(readings.color_depth),
+            screen_height: screen_size(readings.screen_height),
+            screen_width: screen_size(readings.screen_width),
+            time_zone: time_zone(readings.time_zone_offset),
+            accept_language: fit_language(readings.language.as_deref().unwrap_or("")),
+            user_agent: truncate_chars(readings.user_agent.as_deref().unwrap_or(""), MAX_HEADER_LENGTH).to_string(),
             accept_header: readings.accept_header.as_deref().map(fit_accept_header).filter(|header| !header.is_empty()),
             ip_address: readings.ip_address.as_deref().map(str::trim).filter(|ip| !ip.is_empty()).map(str::to_string),
         }
     }
 
-    /// Each field: its JavaScript key, the seed's form name, and its value as the form writes
-    /// it (`None` when absent).
-    pub fn fields(&self) -> [(&'static str, &'static str, Option<String>); 10] {
-        let flag = |value: bool| if value { "true" } else { "false" }.to_string();
-        [
-            ("ipAddress", "ipaddress", self.ip_address.clone()),
-            ("acceptHeader", "customer_browser_accept_header", self.accept_header.clone()),
-            ("javascriptEnabled", "customer_browser_javascript_enabled", self.javascript_enabled.map(flag)),
-            ("acceptLanguage", "customer_browser_accept_language", self.accept_language.clone()),
-            ("userAgent", "customer_browser_user_agent", self.user_agent.clone()),
-            ("colorDepth", "customer_browser_color_depth", self.color_depth.map(|value| value.to_string())),
-            ("javaEnabled", "customer_browser_java_enabled", self.java_enabled.map(flag)),
-            ("screenHeight", "customer_browser_screen_height", self.screen_height.map(|value| value.to_string())),
-            ("screenWidth", "customer_browser_screen_width", self.screen_width.map(|value| value.to_string())),
-            ("timeZone", "customer_browser_time_zone", self.time_zone.map(|value| value.to_string())),
-        ]
-    }
-
-    /// Sets the field a form names, the reverse of [`BrowserInfo::fields`]. `Err` carries the
-    /// code and message: a value of the wrong kind, or a name that is not a browser field.
-    pub fn set_form_field(&mut self, wire: &str, value: String) -> Result<(), (ErrorCode, &'static str)> {
-        fn parse<T: std::str::FromStr>(value: &str, expected: &'static str) -> Result<Option<T>, (ErrorCode, &'static str)> {
-            value.parse().map(Some).map_err(|_| (ErrorCode::RequestType, expected))
-        }
-        const BOOLEAN: &str = "must be true or false";
-        const NUMBER: &str = "must be a whole number";
-        match wire {
-            // It only announces the fields: the model has them or not.
-            "customer_browser_info" => parse::<bool>(&value, BOOLEAN).map(drop)?,
-            "ipaddress" => self.ip_address = Some(value),
-            "customer_browser_accept_header" => self.accept_header = Some(value),
-            "customer_browser_javascript_enabled" => self.javascript_enabled = parse(&value, BOOLEAN)?,
-            "customer_browser_accept_language" => self.accept_language = Some(value),
-            "customer_browser_user_agent" => self.user_agent = Some(value),
-            "customer_browser_color_depth" => self.color_depth = parse(&value, NUMBER)?,
-            "customer_browser_java_enabled" => self.java_enabled = parse(&value, BOOLEAN)?,
-            "customer_browser_screen_height" => self.screen_height = parse(&value, NUMBER)?,
-            "customer_browser_screen_width" => self.screen_width = parse(&value, NUMBER)?,
-            "customer_browser_time_zone" => self.time_zone = parse(&value, NUMBER)?,
-            _ => return Err((ErrorCode::RequestUnknownField, "is not a field of the gateway's spec")),
-        }
-        Ok(())
-    }
-
-    /// The seed's form fields: `customer_browser_info=true` first, then each present field
-    /// (`ipaddress` included, when known).
-    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
-        let present = self.fields().into_iter().filter_map(|(_, wire, value)| Some((wire, value?)));
-        std::iter::once(("customer_browser_info", "true".to_string())).chain(present).collect()
-    }
-
-    /// The form name of a browser field's JavaScript key (`colorDepth` →
-    /// `customer_browser_color_depth`).
-    pub fn wire_name(key: &str) -> Option<&'static str> {
-        BrowserInfo::default().fields().into_iter().find(|(field, _, _)| *field == key).map(|(_, wire, _)| wire)
+    /// The data as the `browser` of a /api/v2/sale request, in its table's order.
+    pub fn record(&self) -> Record {
+        Record::default()
+            .with("ipAddress", self.ip_address.clone().map(Got::Text))
+            .with("acceptHeader", self.accept_header.clone().map(Got::Text))
+            .with("javascriptEnabled", Got::Bool(self.javascript_enabled))
+            .with("acceptLanguage", Got::from(self.accept_language.as_str()))
+            .with("userAgent", Got::from(self.user_agent.as_str()))
+            .with("colorDepth", Got::Number(f64::from(self.color_depth)))
+            .with("javaEnabled", Got::Bool(self.java_enabled))
+            .with("screenHeight", Got::Number(f64::from(self.screen_height)))
+            .with("screenWidth", Got::Number(f64::from(self.screen_width)))
+            .with("timeZone", Got::Number(f64::from(self.time_zone)))
     }
 }
 
@@ -264,7 +224,7 @@ mod tests {
         assert!(ranges.iter().any(|range| sent.ends_with(range.as_str())), "cut inside a media range");
         let ua = "Ж".repeat(3000);
         let info = BrowserInfo::from_readings(&BrowserReadings { user_agent: Some(ua), ..BrowserReadings::default() });
-        assert_eq!(info.user_agent.map(|ua| ua.chars().count()), Some(MAX_HEADER_LENGTH));
+        assert_eq!(info.user_agent.chars().count(), MAX_HEADER_LENGTH);
         assert_eq!(fit_accept_header("  text/html  "), "text/html");
     }
 
@@ -274,14 +234,14 @@ mod tests {
         assert_eq!(
             info,
             BrowserInfo {
-                javascript_enabled: Some(true),
-                java_enabled: Some(false),
-                color_depth: Some(DEFAULT_COLOR_DEPTH),
-                screen_height: Some(0),
-                screen_width: Some(0),
-                time_zone: Some(0),
-                accept_language: Some(DEFAULT_LANGUAGE.to_string()),
-                user_agent: Some(String::new()),
+                javascript_enabled: true,
+                java_enabled: false,
+                color_depth: DEFAULT_COLOR_DEPTH,
+                screen_height: 0,
+                screen_width: 0,
+                time_zone: 0,
+                accept_language: DEFAULT_LANGUAGE.to_string(),
+                user_agent: String::new(),
                 accept_header: None,
                 ip_address: None,
             }
@@ -301,7 +261,7 @@ mod tests {
             accept_header: Some("text/html,*/*;q=0.8".into()),
             ip_address: Some(" 203.0.113.7 ".into()),
         });
-        let fields = info.form_fields();
+        let fields = crate::v2::browser_form_fields(&info.record());
         let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
         assert_eq!(
             fields,

@@ -17,6 +17,9 @@ pub struct YearMonth {
 }
 
 impl YearMonth {
+    /// The last month there is: "today" for a reading in which no date must be in the past.
+    pub const LATEST: YearMonth = YearMonth { year: 9999, month: 12 };
+
     /// A month of a four-digit year; `None` outside 1000–9999 or months 1–12.
     pub fn new(year: u32, month: u32) -> Option<YearMonth> {
         let valid = (1000..=9999).contains(&year) && (1..=12).contains(&month);

@@ -1,131 +1,86 @@
 //! From a filled card form to a perform sale, and from a sale's end to what the checkout
 //! reports: the sans-IO half of `mountCheckout`'s submit.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::card::{self, BrandId, YearMonth};
-use crate::sale::{
-    validate_perform_sale, Billing, Card, Consumer, ErrorCause, Expiry, Holder, Location, Order, Outcome,
-    PerformSaleCall, PerformSaleRequest, SaleRoute, SaleState, SaleStatus, Session, SourceOfFunds, Transaction,
-};
-use crate::{ErrorCode, FieldError};
+use crate::sale::{ErrorCause, Outcome, SaleState, SaleStatus};
+use crate::schema::{walk, Checked, Reading, Unknown, CHECKOUT_ORDER, CHECKOUT_SESSION};
+use crate::value::{Got, Record, Value};
+use crate::ErrorCode;
 
 use super::TypedCard;
 
-wire_object! {
-    /// What the merchant tells the checkout about the sale, besides the card: the amount, the
-    /// payer, and the optional parts of the request.
-    CheckoutOrder {
-        /// Minor units (1.00 EUR = 100).
-        amount_centis: u64,
-        /// ISO 4217.
-        currency: String,
-        /// The payer: `email` and `device.serialNumber` (the one initiate sale was signed with).
-        consumer: Consumer,
-        /// Optional.
-        billing: Billing,
-        /// Optional.
-        order: Order,
-        /// Optional.
-        location: Location,
-    }
-}
-
-impl CheckoutOrder {
-    /// Checks the order by the rules of the perform sale it feeds, so that a mistake is found
-    /// when the checkout is mounted rather than after the merchant's server made an invoice.
-    /// Paths name the options (`amountCentis`, `consumer.email`, `billing.address.country`).
-    /// `today` is the perform sale's own input; no card is checked here.
-    pub fn validate(&self, today: YearMonth) -> Vec<FieldError> {
-        let request = PerformSaleRequest {
-            consumer: self.consumer.clone(),
-            transaction: Some(Transaction { amount_centis: self.amount_centis, currency: self.currency.clone() }),
-            location: self.location.clone(),
-            billing: self.billing.clone(),
-            order: self.order.clone(),
-            ..PerformSaleRequest::default()
+/// Reads what the merchant tells the checkout about the sale besides the card (the amount, the
+/// payer, and the optional parts of the request) by the rules of the perform sale it feeds, so
+/// that a mistake is found when the checkout is mounted rather than after the merchant's server
+/// made an invoice. Paths name the options (`amountCentis`, `consumer.email`). A payer without
+/// a device serial number gets `serial_number`, which initiate sale then signs.
+pub fn check_order<V: Value>(options: &V, today: YearMonth, serial_number: &str) -> Checked {
+    let mut checked = walk(&[CHECKOUT_ORDER], options, Reading { today, trim: false, unknown: Unknown::Ignore });
+    let Some(Got::Record(consumer)) = checked.record.0.iter_mut().find(|(key, _)| *key == "consumer").map(|(_, got)| got) else {
+        return checked;
+    };
+    let wrong_device = checked.errors.iter().any(|error| error.path == "consumer.device" && error.code != ErrorCode::RequestRequired);
+    if consumer.get("device.serialNumber").is_none() && !wrong_device {
+        let mut device = match consumer.take("device") {
+            Some(Got::Record(device)) => device,
+            _ => Record::default(),
         };
-        let session_parts = ["endpointId", "invoiceId", "session", "sourceOfFunds"];
-        validate_perform_sale(&SaleRoute::default(), &request, today)
-            .into_iter()
-            .filter(|error| !session_parts.iter().any(|part| error.path == *part || error.path.starts_with(&format!("{part}."))))
-            .map(|mut error| {
-                if let Some(option) = error.path.strip_prefix("transaction.") {
-                    error.path = option.to_string();
-                }
-                error
-            })
-            .collect()
+        device.set("serialNumber", Got::from(serial_number));
+        consumer.set("device", Got::Record(device));
+        checked.errors.retain(|error| !matches!(error.path.as_str(), "consumer.device" | "consumer.device.serialNumber"));
     }
+    checked
 }
 
-/// What the checkout asks the merchant's `getSession` for a session of.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionRequest<'a> {
-    /// The amount the session must be signed for.
-    pub amount_centis: Option<u64>,
-    /// Its currency.
-    pub currency: Option<&'a str>,
-    /// The payer, whose device serial number the signature covers.
-    pub consumer: Option<&'a Consumer>,
-    /// The card's brand, for merchants that route by brand; never any card digits.
-    pub brand: Option<BrandId>,
+/// The order's keys that the perform sale takes as they are.
+const ORDER_PARTS: [&str; 4] = ["consumer", "billing", "order", "location"];
+
+/// What the checkout asks the merchant's `getSession` for a session of: the amount the session
+/// must be signed for, its currency, the payer (whose device serial number the signature
+/// covers), and the card's brand for merchants that route by brand; never any card digits.
+pub fn session_request(order: &Record, brand: Option<BrandId>) -> Record {
+    Record::default()
+        .with("amountCentis", order.get("amountCentis").cloned())
+        .with("currency", order.get("currency").cloned())
+        .with("consumer", order.get("consumer").cloned())
+        .with("brand", brand.map_or(Got::Null, |brand| Got::from(brand.as_str())))
 }
 
-impl CheckoutOrder {
-    /// The request handed to `getSession`.
-    pub fn session_request(&self, brand: Option<BrandId>) -> SessionRequest<'_> {
-        SessionRequest {
-            amount_centis: self.amount_centis,
-            currency: self.currency.as_deref(),
-            consumer: self.consumer.as_ref(),
-            brand,
-        }
-    }
+/// Reads the merchant's `getSession` answer: the ids and tokens of consumer authentication and
+/// initiate sale, as text. Other keys are ignored, so the merchant may hand over its server's
+/// answer as it is; the values are checked as part of the perform sale they feed.
+pub fn check_session<V: Value>(answer: &V, today: YearMonth) -> Checked {
+    walk(&[CHECKOUT_SESSION], answer, Reading { today, trim: false, unknown: Unknown::Ignore })
 }
 
-/// What the merchant's `getSession` answers: the ids and tokens of consumer authentication and
-/// initiate sale. Other keys are ignored, so the merchant may hand over its server's answer as
-/// it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckoutSession {
-    /// The endpoint id.
-    pub endpoint_id: Option<String>,
-    /// The invoice id.
-    pub invoice_id: Option<String>,
-    /// The consumer's access token.
-    pub access_token: Option<String>,
-    /// Initiate sale's nonce.
-    pub nonce: Option<String>,
-    /// Initiate sale's signature.
-    pub signature: Option<String>,
-}
-
-/// The perform sale of a typed card under the merchant's session and order. Nothing is checked
-/// here: `validate_perform_sale` checks the result whole, card rules included.
-pub fn perform_sale_call(card: TypedCard<'_>, today: YearMonth, session: CheckoutSession, order: CheckoutOrder) -> PerformSaleCall {
+/// The perform sale (route and body) of a typed card under the merchant's session and order.
+/// Nothing is checked here: [`crate::sale::check_perform_sale_call`] checks the result whole,
+/// card rules included.
+pub fn perform_sale_call(card: TypedCard<'_>, today: YearMonth, session: &Record, order: &Record) -> Record {
     let expiry = card::validate_expiry(card.expiry, today);
-    PerformSaleCall {
-        endpoint_id: session.endpoint_id,
-        invoice_id: session.invoice_id,
-        consumer: order.consumer,
-        session: Some(Session { access_token: session.access_token, nonce: session.nonce, signature: session.signature }),
-        source_of_funds: Some(SourceOfFunds {
-            card: Some(Card {
-                number: Some(card.number.to_string()),
-                security_code: Some(card.cvv.to_string()),
-                expiry: Some(Expiry { month: expiry.month.map(u32::from), year: expiry.year.map(u32::from) }),
-                holder: Some(Holder { printed_name: Some(card.holder.to_string()), ..Holder::default() }),
-            }),
-            reference: None,
-        }),
-        transaction: Some(Transaction { amount_centis: order.amount_centis, currency: order.currency }),
-        location: order.location,
-        billing: order.billing,
-        order: order.order,
+    let number = |value: Option<u16>| value.map(|value| Got::Number(f64::from(value)));
+    let tokens = Record::default()
+        .with("accessToken", session.get("accessToken").cloned())
+        .with("nonce", session.get("nonce").cloned())
+        .with("signature", session.get("signature").cloned());
+    let card = Record::default()
+        .with("number", Got::from(card.number))
+        .with("securityCode", Got::from(card.cvv))
+        .with("expiry", Got::Record(Record::default().with("month", number(expiry.month.map(u16::from))).with("year", number(expiry.year))))
+        .with("holder", Got::Record(Record::default().with("printedName", Got::from(card.holder))));
+    let transaction = Record::default().with("amountCentis", order.get("amountCentis").cloned()).with("currency", order.get("currency").cloned());
+    let mut call = Record::default()
+        .with("endpointId", session.get("endpointId").cloned())
+        .with("invoiceId", session.get("invoiceId").cloned())
+        .with("session", Got::Record(tokens))
+        .with("sourceOfFunds", Got::Record(Record::default().with("card", Got::Record(card))))
+        .with("transaction", Got::Record(transaction));
+    for key in ORDER_PARTS {
+        call = call.with(key, order.get(key).cloned());
     }
+    call
 }
 
 /// Why a perform sale did not lead on to its status, as the checkout reports it; `None` when it
@@ -184,14 +139,14 @@ impl CardLabel {
 
 impl CheckoutSuccess {
     /// The success report of an approved `status` for `order`, paid with the card `label` names.
-    pub fn new(status: SaleStatus, order: &CheckoutOrder, label: CardLabel) -> CheckoutSuccess {
+    pub fn new(status: SaleStatus, order: &Record, label: CardLabel) -> CheckoutSuccess {
         CheckoutSuccess {
             invoice_id: status.invoice_id,
             state: status.state,
             bank_order_id: status.bank_order_id,
             order_id: status.order_id,
-            amount_centis: order.amount_centis,
-            currency: order.currency.clone(),
+            amount_centis: order.number("amountCentis").map(|amount| amount as u64),
+            currency: order.text("currency").map(str::to_string),
             brand: label.brand,
             last4: label.last4,
         }
@@ -201,30 +156,32 @@ impl CheckoutSuccess {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sale::{validate_perform_sale, Device, FailResponse, GatewayError, SessionToken, UnknownReason};
+    use crate::sale::{check_perform_sale_call, FailResponse, GatewayError, SessionToken, UnknownReason};
+    use crate::value::to_json;
 
-    fn order() -> CheckoutOrder {
-        CheckoutOrder {
-            amount_centis: Some(1042),
-            currency: Some("EUR".into()),
-            consumer: Some(Consumer {
-                device: Some(Device { serial_number: Some("browser-1".into()), imei: None }),
-                email: Some("payer@example.com".into()),
-                ..Consumer::default()
-            }),
-            ..CheckoutOrder::default()
-        }
+    fn order_record() -> Record {
+        let device = Record::default().with("serialNumber", Got::from("browser-1"));
+        let consumer = Record::default().with("device", Got::Record(device)).with("email", Got::from("payer@example.com"));
+        Record::default()
+            .with("amountCentis", Got::Number(1042.0))
+            .with("currency", Got::from("EUR"))
+            .with("consumer", Got::Record(consumer))
     }
 
-    fn session() -> CheckoutSession {
-        let token = |c: char| Some(c.to_string().repeat(40));
-        CheckoutSession {
-            endpoint_id: Some("1111".into()),
-            invoice_id: Some("INV1".into()),
-            access_token: token('a'),
-            nonce: token('b'),
-            signature: token('c'),
-        }
+    fn order() -> Record {
+        let checked = check_order(&&Got::Record(order_record()), today(), "unused");
+        assert_eq!(checked.errors, []);
+        checked.record
+    }
+
+    fn session() -> Record {
+        let token = |c: char| Got::Text(c.to_string().repeat(40));
+        Record::default()
+            .with("endpointId", Got::from("1111"))
+            .with("invoiceId", Got::from("INV1"))
+            .with("accessToken", token('a'))
+            .with("nonce", token('b'))
+            .with("signature", token('c'))
     }
 
     fn today() -> YearMonth {
@@ -237,20 +194,19 @@ mod tests {
 
     #[test]
     fn a_typed_card_and_a_session_make_a_valid_perform_sale() {
-        let call = perform_sale_call(typed("12 / 30"), today(), session(), order());
-        let (route, body) = call.split();
-        assert!(validate_perform_sale(&route, &body, today()).is_empty());
-        let card = body.source_of_funds.unwrap().card.unwrap();
-        assert_eq!(card.expiry, Some(Expiry { month: Some(12), year: Some(2030) }));
-        assert_eq!(route.invoice_id.as_deref(), Some("INV1"));
-        assert_eq!(body.transaction.unwrap().amount_centis, Some(1042));
+        let call = perform_sale_call(typed("12 / 30"), today(), &session(), &order());
+        let checked = check_perform_sale_call(&&Got::Record(call), today());
+        assert_eq!(checked.errors, []);
+        assert_eq!(checked.record.number("sourceOfFunds.card.expiry.month"), Some(12.0));
+        assert_eq!(checked.record.number("sourceOfFunds.card.expiry.year"), Some(2030.0));
+        assert_eq!(checked.record.text("invoiceId"), Some("INV1"));
+        assert_eq!(checked.record.number("transaction.amountCentis"), Some(1042.0));
     }
 
     #[test]
     fn what_is_missing_is_reported_by_the_request_validator() {
-        let call = perform_sale_call(typed("13 / 30"), today(), CheckoutSession::default(), order());
-        let (route, body) = call.split();
-        let paths: Vec<String> = validate_perform_sale(&route, &body, today()).into_iter().map(|error| error.path).collect();
+        let call = perform_sale_call(typed("13 / 30"), today(), &Record::default(), &order());
+        let paths: Vec<String> = check_perform_sale_call(&&Got::Record(call), today()).errors.into_iter().map(|error| error.path).collect();
         for path in ["endpointId", "invoiceId", "session.nonce", "sourceOfFunds.card.expiry.month"] {
             assert!(paths.iter().any(|found| found == path), "{path} in {paths:?}");
         }
@@ -258,36 +214,48 @@ mod tests {
 
     #[test]
     fn an_order_is_checked_by_the_rules_of_the_sale_it_feeds() {
-        assert_eq!(order().validate(today()), []);
-        let mut wrong = order();
-        wrong.amount_centis = Some(0);
-        wrong.currency = Some("eur".into());
-        wrong.consumer.as_mut().unwrap().email = Some("nope".into());
-        wrong.billing = Some(Billing { address: Some(crate::sale::Address { country: Some("DE".into()), ..Default::default() }), phone: None });
-        let problems: Vec<(String, ErrorCode)> = wrong.validate(today()).into_iter().map(|error| (error.path, error.code)).collect();
+        let mut wrong = order_record();
+        wrong.set("amountCentis", Got::Number(0.0));
+        wrong.set("currency", Got::from("eur"));
+        if let Some(Got::Record(consumer)) = wrong.0.iter_mut().find(|(key, _)| *key == "consumer").map(|(_, got)| got) {
+            consumer.set("email", Got::from("nope"));
+        }
+        let address = Record::default().with("country", Got::from("DE"));
+        wrong.set("billing", Got::Record(Record::default().with("address", Got::Record(address))));
+        let problems: Vec<(String, ErrorCode)> =
+            check_order(&&Got::Record(wrong), today(), "s").errors.into_iter().map(|error| (error.path, error.code)).collect();
         assert_eq!(
             problems,
             [
-                ("consumer.email".to_string(), ErrorCode::RequestEmail),
                 ("amountCentis".to_string(), ErrorCode::RequestRange),
                 ("currency".to_string(), ErrorCode::RequestCurrency),
+                ("consumer.email".to_string(), ErrorCode::RequestEmail),
                 ("billing.address.country".to_string(), ErrorCode::RequestCountry),
             ]
         );
-        let required: Vec<String> = CheckoutOrder::default().validate(today()).into_iter().map(|error| error.path).collect();
-        assert_eq!(required, ["consumer", "amountCentis", "currency"]);
+        let required: Vec<String> = check_order(&&Got::Record(Record::default()), today(), "s").errors.into_iter().map(|error| error.path).collect();
+        assert_eq!(required, ["amountCentis", "currency", "consumer"]);
+    }
+
+    #[test]
+    fn a_payer_without_a_device_gets_the_serial_number_given() {
+        let consumer = Record::default().with("email", Got::from("payer@example.com"));
+        let order = Record::default().with("amountCentis", Got::Number(1.0)).with("currency", Got::from("EUR")).with("consumer", Got::Record(consumer));
+        let checked = check_order(&&Got::Record(order), today(), "web-1");
+        assert_eq!(checked.errors, []);
+        assert_eq!(checked.record.text("consumer.device.serialNumber"), Some("web-1"));
     }
 
     #[test]
     fn the_session_request_carries_no_card_digits() {
-        let order = order();
-        let json = serde_json::to_string(&order.session_request(Some(BrandId::Visa))).unwrap();
+        let json = to_json(&session_request(&order(), Some(BrandId::Visa)));
         assert_eq!(
             json,
             r#"{"amountCentis":1042,"currency":"EUR","consumer":{"device":{"serialNumber":"browser-1"},"email":"payer@example.com"},"brand":"visa"}"#
         );
-        let session: CheckoutSession = serde_json::from_str(r#"{"endpointId":"1","invoiceId":"I","extra":true}"#).unwrap();
-        assert_eq!(session.invoice_id.as_deref(), Some("I"));
+        let answer = Record::default().with("endpointId", Got::from("1")).with("invoiceId", Got::from("I")).with("extra", Got::Bool(true));
+        let session = check_session(&&Got::Record(answer), today());
+        assert_eq!((session.record.text("invoiceId"), session.errors), (Some("I"), vec![]));
     }
 
     #[test]
@@ -317,7 +285,6 @@ mod tests {
         let success = CheckoutSuccess::new(status, &order(), CardLabel::of("4111 1111 1111 1234"));
         assert_eq!(success.last4, "1234");
         assert_eq!(success.brand, Some(BrandId::Visa));
-        let json = serde_json::to_string(&success).unwrap();
-        assert!(!json.contains("4111"), "{json}");
+        assert_eq!(success.amount_centis, Some(1042));
     }
 }

@@ -1,10 +1,11 @@
 //! The sans-IO client: builds each call's HTTP request; [`super::Outcome::classify`] reads the
 //! answer. The browser layer only moves these bytes.
 
-use super::request::PerformSaleRequest;
-use super::status::{SaleStatusRequest, StatusSession};
+use super::request::wire_body;
+use super::status::StatusSession;
 use crate::gateway::Gateway;
 use crate::percent::encode_segment;
+use crate::value::{to_json, Got, Record};
 
 /// An HTTP request to send as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,19 +36,15 @@ fn post(url: String, body: String) -> HttpRequest {
     HttpRequest { method: "POST", url, headers: JSON_HEADERS, body }
 }
 
-/// The perform-sale request for a body that [`super::validate_perform_sale`] accepted; the body
-/// is sent [normalized](PerformSaleRequest::normalized).
-pub fn perform_sale_request(gateway: &Gateway, endpoint_id: &str, invoice_id: &str, body: &PerformSaleRequest) -> HttpRequest {
-    post(sale_url(gateway, endpoint_id, invoice_id), to_json(&body.normalized()))
+/// The perform-sale request of a call (route and body) that
+/// [`super::check_perform_sale_call`] accepted; the body is sent as [`wire_body`] writes it.
+pub fn perform_sale_request(gateway: &Gateway, call: &Record) -> HttpRequest {
+    let url = sale_url(gateway, call.text("endpointId").unwrap_or(""), call.text("invoiceId").unwrap_or(""));
+    post(url, to_json(&wire_body(call)))
 }
 
 /// The sale-status request.
-pub fn sale_status_request(gateway: &Gateway, endpoint_id: &str, invoice_id: &str, session: StatusSession) -> HttpRequest {
+pub fn sale_status_request(gateway: &Gateway, endpoint_id: &str, invoice_id: &str, session: &StatusSession) -> HttpRequest {
     let url = format!("{}/status", sale_url(gateway, endpoint_id, invoice_id));
-    post(url, to_json(&SaleStatusRequest { session }))
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    // These models have string keys and finite numbers only: serde_json cannot fail on them.
-    serde_json::to_string(value).unwrap_or_default()
+    post(url, to_json(&Record::default().with("session", Got::Record(session.record()))))
 }

@@ -1,48 +1,66 @@
 //! The merchant server's side of the DAPI flow (FACTS §1, spec `004_…txt`): initiate sale, which
-//! the page calls, and check sale, which the gateway calls. The sandbox serves both on these
-//! types; a merchant's own Rust server can too.
+//! the page calls, and check sale, which the gateway calls, as tables the walker reads; and
+//! their answers. The sandbox serves both; a merchant's own Rust server can too.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::request::{Device, Location, Transaction};
-use super::validate::{device_fields, ip_address_list, location_fields, session_token, signed_session, token, transaction_fields};
-use crate::problems::Problems;
-use crate::FieldError;
+use crate::card::YearMonth;
+use crate::schema::{list, object, text, walk, Checked, Field, Necessity::*, Reading, Rule, Unknown, DEVICE, LOCATION, TRANSACTION};
+use crate::value::Value;
 
-wire_object! {
-    /// The body of initiate sale (`POST {merchant}/sale/initiate-sale`).
-    InitiateSaleRequest {
-        /// Required: the payer's device.
-        consumer: InitiateConsumer,
-        /// Required: amount and currency, which the signature binds.
-        transaction: Transaction,
-        /// Required: the access token from consumer authentication.
-        session: AccessSession,
-        /// Optional: where the payer is.
-        location: Location,
-    }
+const IP_ADDRESS: Field = text("", Required, 7, 15, Rule::Ipv4);
+
+/// `consumer` of initiate sale.
+const INITIATE_CONSUMER: &[Field] = &[object("device", Required, DEVICE), list("ipAddresses", Optional, &IP_ADDRESS)];
+
+/// `session` of initiate sale: consumer authentication's token.
+const ACCESS_SESSION: &[Field] = &[text("accessToken", Required, 32, 128, Rule::Token)];
+
+/// The body of initiate sale (`POST {merchant}/sale/initiate-sale`): the payer's device, the
+/// amount and currency the signature binds, the access token, and where the payer is.
+pub const INITIATE_SALE: &[Field] = &[
+    object("consumer", Required, INITIATE_CONSUMER),
+    object("transaction", Required, TRANSACTION),
+    object("session", Required, ACCESS_SESSION),
+    object("location", Optional, LOCATION),
+];
+
+const CHECK_CONSUMER: &[Field] = &[object("device", Required, DEVICE)];
+
+/// `session` of check sale: the tokens of the sale.
+const CHECK_SESSION: &[Field] = &[
+    text("accessToken", Required, 32, 128, Rule::Token),
+    text("nonce", Required, 32, 128, Rule::Token),
+    text("signature", Required, 32, 128, Rule::Token),
+    text("token", Required, 16, 36, Rule::Token),
+];
+
+const CHECK_REFERENCE: &[Field] = &[text("clientCardId", Required, 1, 128, Rule::Any)];
+
+const CHECK_SOURCE: &[Field] = &[object("reference", Optional, CHECK_REFERENCE)];
+
+/// The body of check sale (`POST {merchant}/sale/{invoiceId}/check`, spec `004`).
+pub const CHECK_SALE: &[Field] = &[
+    object("consumer", Required, CHECK_CONSUMER),
+    object("session", Required, CHECK_SESSION),
+    object("sourceOfFunds", Optional, CHECK_SOURCE),
+];
+
+/// Server-side readings take no date: neither request has one that must be in the past.
+const READING: Reading = Reading { today: YearMonth::LATEST, trim: false, unknown: Unknown::Refuse };
+
+/// Reads and validates initiate sale.
+pub fn check_initiate_sale<V: Value>(body: &V) -> Checked {
+    walk(&[INITIATE_SALE], body, READING)
 }
 
-wire_object! {
-    /// `consumer` of initiate sale.
-    InitiateConsumer {
-        /// Required.
-        device: Device,
-        /// Optional, IPv4 addresses.
-        ip_addresses: Vec<String>,
-    }
-}
-
-wire_object! {
-    /// `session` of initiate sale.
-    AccessSession {
-        /// Required, 32–128.
-        access_token: String,
-    }
+/// Reads and validates check sale.
+pub fn check_check_sale<V: Value>(body: &V) -> Checked {
+    walk(&[CHECK_SALE], body, READING)
 }
 
 /// The answer to initiate sale: what the page needs for perform sale.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InitiateSaleResponse {
     /// The merchant's endpoint.
@@ -54,7 +72,7 @@ pub struct InitiateSaleResponse {
 }
 
 /// `session` of the initiate-sale answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NonceSignature {
     /// Random, 32–128 characters, accepted once.
     pub nonce: String,
@@ -62,58 +80,8 @@ pub struct NonceSignature {
     pub signature: String,
 }
 
-wire_object! {
-    /// The body of check sale (`POST {merchant}/sale/{invoiceId}/check`, spec `004`).
-    CheckSaleRequest {
-        /// Required: the payer's device.
-        consumer: CheckConsumer,
-        /// Required: the tokens of the sale.
-        session: CheckSession,
-        /// Optional: the card reference the page sent.
-        source_of_funds: CheckSource,
-    }
-}
-
-wire_object! {
-    /// `consumer` of check sale.
-    CheckConsumer {
-        /// Required.
-        device: Device,
-    }
-}
-
-wire_object! {
-    /// `session` of check sale.
-    CheckSession {
-        /// Required, 32–128.
-        access_token: String,
-        /// Required, 32–128.
-        nonce: String,
-        /// Required, 32–128.
-        signature: String,
-        /// Required, 16–36: the sale's session token.
-        token: String,
-    }
-}
-
-wire_object! {
-    /// `sourceOfFunds` of check sale.
-    CheckSource {
-        /// The reference.
-        reference: CheckReference,
-    }
-}
-
-wire_object! {
-    /// `sourceOfFunds.reference` of check sale.
-    CheckReference {
-        /// 1–128.
-        client_card_id: String,
-    }
-}
-
 /// The success answer to check sale.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckSaleResponse {
     /// The sale.
@@ -121,12 +89,32 @@ pub struct CheckSaleResponse {
     /// The signature, the nonce and the token.
     pub session: CheckedSession,
     /// The currency the merchant stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<CheckedTransaction>,
 }
 
+impl crate::sale::Answer for CheckSaleResponse {
+    fn read<V: Value>(body: &V) -> Option<CheckSaleResponse> {
+        use super::response::object_at;
+        let session = object_at(body, "session").ok()??;
+        let transaction = match object_at(body, "transaction").ok()? {
+            Some(transaction) => Some(CheckedTransaction { currency: transaction.text_at("currency").ok()?? }),
+            None => None,
+        };
+        Some(CheckSaleResponse {
+            invoice_id: body.text_at("invoiceId").ok()??,
+            session: CheckedSession {
+                check_signature: session.text_at("checkSignature").ok()??,
+                nonce: session.text_at("nonce").ok()??,
+                token: session.text_at("token").ok()??,
+            },
+            transaction,
+        })
+    }
+}
+
 /// `session` of the check-sale answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckedSession {
     /// HMAC-SHA1 of serialNumber + nonce + endpointId + invoiceId (+ serverCardId).
@@ -138,46 +126,9 @@ pub struct CheckedSession {
 }
 
 /// `transaction` of the check-sale answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckedTransaction {
     /// ISO 4217.
     pub currency: String,
-}
-
-/// Validates initiate sale.
-pub fn validate_initiate_sale(request: &InitiateSaleRequest) -> Vec<FieldError> {
-    let mut problems = Problems::default();
-    if let Some(consumer) = problems.required("consumer", &request.consumer) {
-        device_fields(&mut problems, &consumer.device);
-        ip_address_list(&mut problems, &consumer.ip_addresses);
-    }
-    if let Some(transaction) = problems.required("transaction", &request.transaction) {
-        transaction_fields(&mut problems, transaction);
-    }
-    if let Some(session) = problems.required("session", &request.session) {
-        session_token(&mut problems, "session.accessToken", &session.access_token);
-    }
-    if let Some(location) = &request.location {
-        location_fields(&mut problems, location);
-    }
-    problems.0
-}
-
-/// Validates check sale.
-pub fn validate_check_sale(request: &CheckSaleRequest) -> Vec<FieldError> {
-    let mut problems = Problems::default();
-    if let Some(consumer) = problems.required("consumer", &request.consumer) {
-        device_fields(&mut problems, &consumer.device);
-    }
-    if let Some(session) = problems.required("session", &request.session) {
-        signed_session(&mut problems, &session.access_token, &session.nonce, &session.signature);
-        if let Some(value) = problems.required("session.token", &session.token) {
-            token(&mut problems, "session.token", value, 16, 36);
-        }
-    }
-    if let Some(reference) = request.source_of_funds.as_ref().and_then(|source| source.reference.as_ref()) {
-        problems.required_text("sourceOfFunds.reference.clientCardId", &reference.client_card_id, 1, 128);
-    }
-    problems.0
 }

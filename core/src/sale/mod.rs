@@ -2,28 +2,21 @@
 //! merchant server's initiate sale and check sale. One checkout's attempts are
 //! `checkout::attempts`.
 
-mod check;
 mod http;
 mod merchant;
-mod read;
 mod request;
 mod response;
 mod status;
-mod validate;
 
 pub use merchant::{
-    validate_check_sale, validate_initiate_sale, AccessSession, CheckConsumer, CheckReference, CheckSaleRequest,
-    CheckSaleResponse, CheckSession, CheckSource, CheckedSession, CheckedTransaction, InitiateConsumer,
-    InitiateSaleRequest, InitiateSaleResponse, NonceSignature,
+    check_check_sale, check_initiate_sale, CheckSaleResponse, CheckedSession, CheckedTransaction, InitiateSaleResponse,
+    NonceSignature, CHECK_SALE, INITIATE_SALE,
 };
-pub use check::{check_perform_sale, check_perform_sale_call, check_status_call, wire_body};
 pub use http::{perform_sale_request, sale_status_request, sale_url, HttpRequest};
-pub use request::*;
+pub use request::{check_perform_sale, check_perform_sale_call, check_status_body, check_status_call, wire_body, SaleRoute};
 pub use response::{
-    ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SessionToken, SuccessResponse, UnknownReason,
+    Answer, ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SessionToken, SuccessResponse, UnknownReason,
 };
-pub use status::{PollStep, SaleState, SaleStatus, SaleStatusRequest, StatusPoll, StatusSession, StatusTransaction};
-pub use read::read_json;
-pub use validate::{validate_perform_sale, validate_status_call};
+pub use status::{PollStep, SaleState, SaleStatus, StatusPoll, StatusSession, StatusTransaction};
 pub use crate::problems::FieldError;
 

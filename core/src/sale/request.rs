@@ -1,179 +1,12 @@
-//! The perform-sale request (spec `000_…txt`), every field, nested as the spec nests them.
-//!
-//! Every field is optional in the model so that a request can be read whole and every missing
-//! required field reported at once by [`super::validate`]; the spec's necessity lives there.
+//! Perform sale and sale status read by the walker from their tables ([`crate::schema`]), then
+//! the rules across fields: exactly one of card and reference, the security code for the card's
+//! brand, the expiry against today, the holder's name parts together.
 
-wire_object! {
-    /// The JSON body of `POST {gateway}/paynet/dapi/v1/sale/{endpointId}/{invoiceId}`.
-    PerformSaleRequest {
-        /// Required: the payer and their device.
-        consumer: Consumer,
-        /// Required: the tokens from consumer authentication and initiate sale.
-        session: Session,
-        /// Required: a card, or a reference to a stored card.
-        source_of_funds: SourceOfFunds,
-        /// Required: amount and currency.
-        transaction: Transaction,
-        /// Optional: where the payer is.
-        location: Location,
-        /// Optional: billing address and phone.
-        billing: Billing,
-        /// Optional: order description.
-        order: Order,
-    }
-}
-
-wire_object! {
-    /// `consumer`.
-    Consumer {
-        /// Required.
-        device: Device,
-        /// Required, 3–128.
-        email: String,
-        /// Optional, `ddMMyyyy`.
-        birth_day: String,
-        /// Optional, IPv4 addresses of 7–15 characters.
-        ip_addresses: Vec<String>,
-    }
-}
-
-wire_object! {
-    /// `consumer.device`.
-    Device {
-        /// Required, 1–50.
-        serial_number: String,
-        /// Optional, 14–16 digits.
-        imei: String,
-    }
-}
-
-wire_object! {
-    /// `session`: each value 32–128 characters, all required.
-    Session {
-        /// From consumer authentication.
-        access_token: String,
-        /// From initiate sale.
-        nonce: String,
-        /// From initiate sale.
-        signature: String,
-    }
-}
-
-wire_object! {
-    /// `sourceOfFunds`: exactly one of `card` and `reference`.
-    SourceOfFunds {
-        /// A card typed by the payer.
-        card: Card,
-        /// A card stored earlier, by its reference.
-        reference: CardReference,
-    }
-}
-
-wire_object! {
-    /// `sourceOfFunds.card`.
-    Card {
-        /// Required: PAN, 9–19 digits.
-        number: String,
-        /// Required: 3–4 digits.
-        security_code: String,
-        /// Required.
-        expiry: Expiry,
-        /// Required.
-        holder: Holder,
-    }
-}
-
-wire_object! {
-    /// `sourceOfFunds.card.expiry`.
-    Expiry {
-        /// Required, 1–12.
-        month: u32,
-        /// Required, four digits.
-        year: u32,
-    }
-}
-
-wire_object! {
-    /// `sourceOfFunds.card.holder`: first and last name, or the printed name.
-    Holder {
-        /// 1–50.
-        first_name: String,
-        /// 1–50.
-        last_name: String,
-        /// 1–50, instead of first + last name.
-        printed_name: String,
-    }
-}
-
-wire_object! {
-    /// `sourceOfFunds.reference`.
-    CardReference {
-        /// Required, 1–128.
-        client_card_id: String,
-        /// Required, 3–4 digits.
-        security_code: String,
-    }
-}
-
-wire_object! {
-    /// `transaction`.
-    Transaction {
-        /// Required: minor units (1.00 EUR = 100).
-        amount_centis: u64,
-        /// Required: ISO 4217 alphabetic code.
-        currency: String,
-    }
-}
-
-wire_object! {
-    /// `location`.
-    Location {
-        /// −90 to +90.
-        lat: f64,
-        /// −180 to +180.
-        lng: f64,
-    }
-}
-
-wire_object! {
-    /// `billing`.
-    Billing {
-        /// The billing address.
-        address: Address,
-        /// 1–20.
-        phone: String,
-    }
-}
-
-wire_object! {
-    /// `billing.address`.
-    Address {
-        /// 1–100.
-        city: String,
-        /// ISO 3166 alpha-3.
-        country: String,
-        /// 1–10.
-        postcode_zip: String,
-        /// 2–3.
-        state: String,
-        /// 1–50.
-        street: String,
-        /// 1–50.
-        street2: String,
-    }
-}
-
-wire_object! {
-    /// `order`.
-    Order {
-        /// Up to 128.
-        description: String,
-        /// Up to 128.
-        site_url: String,
-        /// Up to 128.
-        purpose: String,
-    }
-}
+use crate::card::{self, HolderInput, Input, YearMonth};
+use crate::problems::{card_message, Problems};
+use crate::schema::{in_table_order, walk, Checked, Reading, Unknown, PERFORM_SALE, SALE_ROUTE, SALE_STATUS, STATUS_SESSION};
+use crate::value::{Got, Record, Value};
+use crate::ErrorCode;
 
 /// The two path parameters of perform sale and sale status, from initiate sale.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -184,73 +17,121 @@ pub struct SaleRoute {
     pub invoice_id: Option<String>,
 }
 
-impl PerformSaleRequest {
-    /// The body as it goes on the wire: the card number as bare digits (a formatted
-    /// `4111 1111 1111 1111` is accepted from the form), and the payer-typed texts trimmed.
-    pub fn normalized(&self) -> PerformSaleRequest {
-        let mut body = self.clone();
-        let trim = |text: &mut Option<String>| {
-            if let Some(value) = text {
-                *value = value.trim().to_string();
-            }
-        };
-        if let Some(card) = body.source_of_funds.as_mut().and_then(|source| source.card.as_mut()) {
-            if let Some(number) = card.number.as_mut() {
-                *number = number.chars().filter(char::is_ascii_digit).collect();
-            }
-            trim(&mut card.security_code);
-            if let Some(holder) = card.holder.as_mut() {
-                trim(&mut holder.first_name);
-                trim(&mut holder.last_name);
-                trim(&mut holder.printed_name);
-            }
-        }
-        if let Some(reference) = body.source_of_funds.as_mut().and_then(|source| source.reference.as_mut()) {
-            trim(&mut reference.security_code);
-        }
-        body
+fn reading(today: YearMonth) -> Reading {
+    Reading { today, trim: false, unknown: Unknown::Refuse }
+}
+
+/// A perform sale as a page hands it: `endpointId` and `invoiceId` beside the body's fields.
+/// `today` decides whether the card has expired.
+pub fn check_perform_sale_call<V: Value>(call: &V, today: YearMonth) -> Checked {
+    let mut checked = walk(&[SALE_ROUTE, PERFORM_SALE], call, reading(today));
+    sale_rules(&mut checked, today);
+    checked
+}
+
+/// A perform sale as the gateway receives it: the route from the URL, the body as JSON.
+pub fn check_perform_sale<V: Value>(route: &SaleRoute, body: &V, today: YearMonth) -> Checked {
+    let mut checked = walk(&[SALE_ROUTE], &&Got::Record(route.record()), reading(today));
+    let body = walk(&[PERFORM_SALE], body, reading(today));
+    checked.record.0.extend(body.record.0);
+    checked.errors.extend(body.errors);
+    sale_rules(&mut checked, today);
+    checked
+}
+
+/// A sale-status call: its route and its two tokens (`session`).
+pub fn check_status_call<V: Value>(route: &SaleRoute, session: &V, today: YearMonth) -> Checked {
+    let mut checked = walk(&[SALE_ROUTE], &&Got::Record(route.record()), reading(today));
+    let tokens = walk(&[STATUS_SESSION], session, reading(today));
+    checked.record.0.push(("session", Got::Record(tokens.record)));
+    checked.errors.extend(tokens.errors.into_iter().map(|mut error| {
+        error.path = if error.path.is_empty() { "session".to_string() } else { format!("session.{}", error.path) };
+        error
+    }));
+    checked
+}
+
+/// A sale-status call as the gateway receives it: the route from the URL, the body
+/// `{ session: { accessToken, token } }` as JSON.
+pub fn check_status_body<V: Value>(route: &SaleRoute, body: &V, today: YearMonth) -> Checked {
+    let mut checked = walk(&[SALE_ROUTE], &&Got::Record(route.record()), reading(today));
+    let body = walk(&[SALE_STATUS], body, reading(today));
+    checked.record.0.extend(body.record.0);
+    checked.errors.extend(body.errors);
+    checked
+}
+
+impl SaleRoute {
+    /// The route as a record of its two ids.
+    pub fn record(&self) -> Record {
+        Record::default()
+            .with("endpointId", self.endpoint_id.clone().map(Got::Text))
+            .with("invoiceId", self.invoice_id.clone().map(Got::Text))
     }
 }
 
-wire_object! {
-    /// What a page hands to perform sale: the body's fields and, beside them, the two ids that
-    /// go into the URL. Declared apart from [`PerformSaleRequest`] because serde cannot refuse
-    /// unknown keys across a flattened struct; [`PerformSaleCall::split`] separates the two.
-    PerformSaleCall {
-        /// Required: the endpoint id from initiate sale (URL path).
-        endpoint_id: String,
-        /// Required: the invoice id from initiate sale (URL path).
-        invoice_id: String,
-        /// See [`PerformSaleRequest::consumer`].
-        consumer: Consumer,
-        /// See [`PerformSaleRequest::session`].
-        session: Session,
-        /// See [`PerformSaleRequest::source_of_funds`].
-        source_of_funds: SourceOfFunds,
-        /// See [`PerformSaleRequest::transaction`].
-        transaction: Transaction,
-        /// See [`PerformSaleRequest::location`].
-        location: Location,
-        /// See [`PerformSaleRequest::billing`].
-        billing: Billing,
-        /// See [`PerformSaleRequest::order`].
-        order: Order,
+fn sale_rules(checked: &mut Checked, today: YearMonth) {
+    let mut problems = Problems(std::mem::take(&mut checked.errors));
+    if let Some(source) = checked.record.record("sourceOfFunds") {
+        match (source.record("card"), source.record("reference")) {
+            (Some(card), None) => card_rules(&mut problems, card, today),
+            (None, Some(reference)) => {
+                if let Some(code) = reference.text("securityCode") {
+                    problems.verdict("sourceOfFunds.reference.securityCode", card::validate_cvv(code, None));
+                }
+            }
+            _ => problems.add("sourceOfFunds", ErrorCode::RequestExclusive, "give exactly one of card and reference"),
+        }
+    }
+    checked.errors = problems.0;
+    in_table_order(&mut checked.errors, &[SALE_ROUTE, PERFORM_SALE]);
+}
+
+fn card_rules(problems: &mut Problems, card: &Record, today: YearMonth) {
+    let brand = card.text("number").and_then(|number| card::validate_number(number).brand);
+    if let Some(code) = card.text("securityCode") {
+        problems.verdict("sourceOfFunds.card.securityCode", card::validate_cvv(code, brand.map(card::BrandId::brand)));
+    }
+    let month_year = card.number("expiry.month").zip(card.number("expiry.year"));
+    if let Some(expiry) = month_year.and_then(|(month, year)| YearMonth::new(year as u32, month as u32)) {
+        problems.verdict("sourceOfFunds.card.expiry", card::expiry::check_month(expiry, today));
+    }
+    if let Some(holder) = card.record("holder") {
+        let part = |key: &str| holder.text(key).map_or(Input::Absent, Input::Text);
+        let result = card::validate_holder(HolderInput {
+            first_name: part("firstName"),
+            last_name: part("lastName"),
+            printed_name: part("printedName"),
+        });
+        for error in result.errors {
+            let path = format!("sourceOfFunds.card.holder.{}", error.field.as_str());
+            problems.add(&path, error.code, card_message(error.code));
+        }
     }
 }
 
-impl PerformSaleCall {
-    /// The route and the JSON body.
-    pub fn split(self) -> (SaleRoute, PerformSaleRequest) {
-        let route = SaleRoute { endpoint_id: self.endpoint_id, invoice_id: self.invoice_id };
-        let body = PerformSaleRequest {
-            consumer: self.consumer,
-            session: self.session,
-            source_of_funds: self.source_of_funds,
-            transaction: self.transaction,
-            location: self.location,
-            billing: self.billing,
-            order: self.order,
-        };
-        (route, body)
+/// The body of a validated call as it goes on the wire, in the spec's order: the route left
+/// out, the card number as bare digits (a formatted `4111 1111 1111 1111` is accepted from the
+/// form), and the payer-typed security code and holder trimmed.
+pub fn wire_body(call: &Record) -> Record {
+    let mut body = Record(call.0.iter().filter(|(key, _)| PERFORM_SALE.iter().any(|field| field.key == *key)).cloned().collect());
+    let trim = |got: &mut Got| {
+        if let Got::Text(text) = got {
+            *text = text.trim().to_string();
+        }
+    };
+    if let Some(Got::Record(source)) = body.0.iter_mut().find(|(key, _)| *key == "sourceOfFunds").map(|(_, got)| got) {
+        for (key, got) in &mut source.0 {
+            let Got::Record(funds) = got else { continue };
+            for (field, value) in &mut funds.0 {
+                match (*key, *field, value) {
+                    ("card", "number", Got::Text(number)) => number.retain(|c| c.is_ascii_digit()),
+                    (_, "securityCode", value) => trim(value),
+                    ("card", "holder", Got::Record(holder)) => holder.0.iter_mut().for_each(|(_, part)| trim(part)),
+                    _ => {}
+                }
+            }
+        }
     }
+    body
 }

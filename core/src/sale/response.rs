@@ -1,7 +1,8 @@
 //! The gateway's answers and how a response is classified into exactly one outcome.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
+
+use crate::value::{Shape, Unreadable, Value};
 
 /// `error.cause`: the documented values, and any other kept as it came rather than failing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,28 +65,20 @@ impl Serialize for ErrorCause {
     }
 }
 
-impl<'de> Deserialize<'de> for ErrorCause {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|text| ErrorCause::parse(&text))
-    }
-}
-
 /// `error` of a fail response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayError {
     /// Why.
     pub cause: ErrorCause,
     /// The gateway's unique error code.
-    #[serde(default)]
     pub code: Option<String>,
     /// The gateway's description.
-    #[serde(default)]
     pub message: Option<String>,
 }
 
 /// A fail response: `{ "error": { cause, code, message }, "invoiceId" }`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailResponse {
     /// The error.
@@ -96,14 +89,14 @@ pub struct FailResponse {
 }
 
 /// `session` of a success response: the sale's session token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SessionToken {
     /// The token for sale status.
     pub token: String,
 }
 
 /// Perform sale's success response as on the wire: `{ "invoiceId", "session": { "token" } }`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SuccessResponse {
     /// The sale's invoice.
@@ -113,8 +106,8 @@ pub struct SuccessResponse {
 }
 
 /// An accepted sale: its invoice and the session token that sale status needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", from = "SuccessResponse")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleAccepted {
     /// The sale's invoice.
     pub invoice_id: String,
@@ -122,9 +115,50 @@ pub struct SaleAccepted {
     pub session_token: String,
 }
 
-impl From<SuccessResponse> for SaleAccepted {
-    fn from(response: SuccessResponse) -> SaleAccepted {
-        SaleAccepted { invoice_id: response.invoice_id, session_token: response.session.token }
+/// A success answer, read from the gateway's JSON through [`Value`]: `None` unless it has the
+/// spec's shape (a required key missing, or any key of the wrong type).
+pub trait Answer: Sized {
+    /// Reads the answer.
+    fn read<V: Value>(body: &V) -> Option<Self>;
+}
+
+/// `key`'s object, when it is one.
+pub(crate) fn object_at<V: Value>(value: &V, key: &str) -> Result<Option<V>, Unreadable> {
+    match value.get(key)? {
+        Some(found) => match found.shape() {
+            Shape::Object => Ok(Some(found)),
+            Shape::Absent => Ok(None),
+            _ => Err(Unreadable),
+        },
+        None => Ok(None),
+    }
+}
+
+impl Answer for SaleAccepted {
+    fn read<V: Value>(body: &V) -> Option<SaleAccepted> {
+        let session = object_at(body, "session").ok()??;
+        Some(SaleAccepted { invoice_id: body.text_at("invoiceId").ok()??, session_token: session.text_at("token").ok()?? })
+    }
+}
+
+impl Answer for () {
+    fn read<V: Value>(_: &V) -> Option<()> {
+        Some(())
+    }
+}
+
+impl FailResponse {
+    /// Reads the gateway's error JSON; `None` for any other body.
+    pub fn read<V: Value>(body: &V) -> Option<FailResponse> {
+        let error = object_at(body, "error").ok()??;
+        Some(FailResponse {
+            error: GatewayError {
+                cause: ErrorCause::parse(&error.text_at("cause").ok()??),
+                code: error.text_at("code").ok()?,
+                message: error.text_at("message").ok()?,
+            },
+            invoice_id: body.text_at("invoiceId").ok()?,
+        })
     }
 }
 
@@ -162,19 +196,30 @@ pub enum Outcome<T> {
     },
 }
 
-impl<T: DeserializeOwned> Outcome<T> {
-    /// Classifies an HTTP response: `T` is the spec's success JSON for the call.
-    pub fn classify(status: u16, body: &str) -> Outcome<T> {
-        let fail = serde_json::from_str::<FailResponse>(body).ok();
+impl<T: Answer> Outcome<T> {
+    /// Classifies an HTTP response: `body` is its JSON, parsed (`None` when it is not JSON),
+    /// and `T` the spec's success answer for the call.
+    pub fn classify<V: Value>(status: u16, body: Option<&V>) -> Outcome<T> {
+        let fail = body.and_then(FailResponse::read);
         match (status, fail) {
             (500..=599, fail) => Outcome::ServerError { status, error: fail.map(|fail| fail.error) },
             (200..=299 | 400..=499, Some(fail)) => Outcome::Rejected(fail),
-            (200..=299, None) => match serde_json::from_str::<T>(body) {
-                Ok(success) => Outcome::Accepted(success),
-                Err(_) => Outcome::ServerError { status, error: None },
+            (200..=299, None) => match body.and_then(T::read) {
+                Some(success) => Outcome::Accepted(success),
+                None => Outcome::ServerError { status, error: None },
             },
             _ => Outcome::ServerError { status, error: None },
         }
+    }
+}
+
+#[cfg(feature = "json")]
+impl<T: Answer> Outcome<T> {
+    /// Classifies a response from its body's text, parsed by serde_json (servers and tests; the
+    /// browser parses with the engine's `JSON.parse`).
+    pub fn classify_text(status: u16, body: &str) -> Outcome<T> {
+        let parsed: Option<serde_json::Value> = serde_json::from_str(body).ok();
+        Outcome::classify(status, parsed.as_ref().as_ref())
     }
 }
 

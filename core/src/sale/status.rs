@@ -1,20 +1,12 @@
 //! Sale status (FACTS §1 step 5): the request, the response, and the polling decisions.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::response::{FailResponse, Outcome, SessionToken};
+use super::response::{object_at, Answer, FailResponse, Outcome, SessionToken};
+use crate::value::{Got, Record, Value};
 
-/// The body of `POST …/sale/{endpointId}/{invoiceId}/status`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SaleStatusRequest {
-    /// The two tokens.
-    pub session: StatusSession,
-}
-
-/// `session` of a status request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// `session` of a status request (its table is [`crate::schema::STATUS_SESSION`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusSession {
     /// The consumer's access token.
     pub access_token: String,
@@ -22,8 +14,21 @@ pub struct StatusSession {
     pub token: String,
 }
 
+impl StatusSession {
+    /// The tokens of a record [`super::check_status_call`] accepted.
+    pub fn of(session: &Record) -> StatusSession {
+        let text = |key: &str| session.text(key).unwrap_or("").to_string();
+        StatusSession { access_token: text("accessToken"), token: text("token") }
+    }
+
+    /// The tokens as the status body's `session`.
+    pub fn record(&self) -> Record {
+        Record::default().with("accessToken", Got::from(self.access_token.as_str())).with("token", Got::from(self.token.as_str()))
+    }
+}
+
 /// The sale's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SaleState {
     /// Not decided yet.
@@ -43,20 +48,27 @@ impl SaleState {
     }
 }
 
+const STATES: [(&str, SaleState); 4] = [
+    ("PROCESSING", SaleState::Processing),
+    ("REDIRECT_REQUEST", SaleState::RedirectRequest),
+    ("APPROVED", SaleState::Approved),
+    ("DECLINED", SaleState::Declined),
+];
+
 /// `transaction` of a status response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusTransaction {
     /// The amount, in minor units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_centis: Option<u64>,
     /// The commission, in minor units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commission_centis: Option<u64>,
 }
 
 /// The success response of sale status.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleStatus {
     /// The invoice.
@@ -66,17 +78,36 @@ pub struct SaleStatus {
     /// Where the sale is.
     pub state: SaleState,
     /// With `REDIRECT_REQUEST`: where to send the payer for 3-D Secure.
-    #[serde(default)]
     pub redirect_url: Option<String>,
     /// When final: the bank's order id.
-    #[serde(default)]
     pub bank_order_id: Option<String>,
     /// The gateway's order id.
-    #[serde(default)]
     pub order_id: Option<String>,
     /// Amount and commission.
-    #[serde(default)]
     pub transaction: Option<StatusTransaction>,
+}
+
+impl Answer for SaleStatus {
+    fn read<V: Value>(body: &V) -> Option<SaleStatus> {
+        let session = object_at(body, "session").ok()??;
+        let state = body.text_at("state").ok()??;
+        let transaction = match object_at(body, "transaction").ok()? {
+            Some(transaction) => Some(StatusTransaction {
+                amount_centis: transaction.count_at("amountCentis").ok()?,
+                commission_centis: transaction.count_at("commissionCentis").ok()?,
+            }),
+            None => None,
+        };
+        Some(SaleStatus {
+            invoice_id: body.text_at("invoiceId").ok()??,
+            session: SessionToken { token: session.text_at("token").ok()?? },
+            state: STATES.iter().find(|(text, _)| *text == state)?.1,
+            redirect_url: body.text_at("redirectUrl").ok()?,
+            bank_order_id: body.text_at("bankOrderId").ok()?,
+            order_id: body.text_at("orderId").ok()?,
+            transaction,
+        })
+    }
 }
 
 /// What to do after one status answer.

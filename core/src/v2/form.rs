@@ -1,14 +1,13 @@
 //! The /api/v2/sale form: amounts between major and minor units, the signing string's parts, the
 //! form-urlencoded body, and the parser that reads such a body back.
 
-use crate::browser::BrowserInfo;
-use crate::gateway::Gateway;
 use crate::percent::{encode_segment, form_body, form_pairs};
 use crate::problems::Problems;
-use crate::sale::HttpRequest;
+use crate::schema::{Kind, Rule};
+use crate::value::{Got, Record};
 use crate::{ErrorCode, FieldError};
 
-use super::request::{Rule, V2SaleRequest, PARAMETERS};
+use super::request::{BROWSER, PARAMETERS};
 
 /// The number of decimals of an ISO 4217 currency (`EUR` 2, `JPY` 0, `BHD` 3); `None` for an
 /// unknown code or one without minor units (`XAU`).
@@ -58,14 +57,15 @@ pub struct ControlParts {
 impl ControlParts {
     /// The parts of a request; `None` while a part is missing or the amount is not valid for the
     /// currency.
-    pub fn of(request: &V2SaleRequest) -> Option<ControlParts> {
-        let endpoint = request.endpoint_id.as_ref().or(request.endpoint_group_id.as_ref())?;
-        let exponent = currency_exponent(request.currency.as_deref()?.trim())?;
+    pub fn of(request: &Record) -> Option<ControlParts> {
+        let text = |key: &str| request.text(key).map(str::trim);
+        let endpoint = text("endpointId").or(text("endpointGroupId"))?;
+        let exponent = currency_exponent(text("currency")?)?;
         Some(ControlParts {
-            endpoint: endpoint.trim().to_string(),
-            client_order_id: request.client_order_id.as_deref()?.trim().to_string(),
-            amount_minor_units: minor_units(request.amount.as_deref()?.trim(), exponent)?,
-            email: request.email.as_deref()?.trim().to_string(),
+            endpoint: endpoint.to_string(),
+            client_order_id: text("clientOrderId")?.to_string(),
+            amount_minor_units: minor_units(text("amount")?, exponent)?,
+            email: text("email")?.to_string(),
         })
     }
 
@@ -87,46 +87,53 @@ pub struct V2SaleForm {
     pub body: String,
 }
 
-const FORM_HEADERS: &[(&str, &str)] = &[("Content-Type", "application/x-www-form-urlencoded")];
-
 impl V2SaleForm {
-    /// The form of a request that [`super::validate_v2_sale`] accepted, with the `control` the
+    /// The form of a request that [`super::check_v2_sale`] accepted, with the `control` the
     /// merchant's server computed. Values are trimmed (as the gateway trims them), the card
     /// number is sent as bare digits and the expiry month as two digits; `ipaddress` comes from
     /// `ipAddress` or, failing that, the browser data.
-    pub fn build(request: &V2SaleRequest, control: &str) -> V2SaleForm {
-        let browser_ip = request.browser.as_ref().and_then(|browser| browser.ip_address.as_ref());
+    pub fn build(request: &Record, control: &str) -> V2SaleForm {
         let mut fields: Vec<(&'static str, String)> = Vec::new();
-        for (parameter, value) in PARAMETERS.iter().zip(request.values()) {
-            let value = if parameter.wire == "ipaddress" { value.as_ref().or(browser_ip) } else { value.as_ref() };
-            if let Some(value) = value {
-                fields.push((parameter.wire, wire_value(parameter.rule, value.trim())));
+        for parameter in PARAMETERS {
+            let value = match parameter.key {
+                "ipAddress" => request.text("ipAddress").or(request.text("browser.ipAddress")),
+                key => request.text(key),
+            };
+            if let Some(value) = value.map(str::trim) {
+                let value = match parameter.rule {
+                    Rule::CardNumber => value.chars().filter(char::is_ascii_digit).collect(),
+                    Rule::MonthText if value.len() == 1 => format!("0{value}"),
+                    _ => value.to_string(),
+                };
+                fields.push((parameter.wire, value));
             }
         }
-        if let Some(browser) = &request.browser {
-            fields.extend(browser.form_fields().into_iter().filter(|(name, _)| *name != "ipaddress"));
+        if let Some(browser) = request.record("browser") {
+            fields.extend(browser_form_fields(browser).into_iter().filter(|(name, _)| *name != "ipaddress"));
         }
         fields.push(("control", control.trim().to_string()));
         let body = form_body(fields.iter().map(|(name, value)| (*name, value.as_str())));
         V2SaleForm { path: sale_path(request), fields, body }
     }
-
-    /// The HTTP request to `gateway`.
-    pub fn http_request(&self, gateway: &Gateway) -> HttpRequest {
-        HttpRequest { method: "POST", url: format!("{}{}", gateway.base_url(), self.path), headers: FORM_HEADERS, body: self.body.clone() }
-    }
 }
 
-fn wire_value(rule: Rule, value: &str) -> String {
-    match rule {
-        Rule::CardNumber => value.chars().filter(char::is_ascii_digit).collect(),
-        Rule::Month if value.len() == 1 => format!("0{value}"),
-        _ => value.to_string(),
-    }
+/// The browser data's form fields: `customer_browser_info=true` first, then each present field
+/// under its seed name (`ipaddress` included, when known).
+pub fn browser_form_fields(browser: &Record) -> Vec<(&'static str, String)> {
+    let present = BROWSER.iter().filter_map(|field| {
+        let value = match browser.get(field.key)? {
+            Got::Text(text) => text.trim().to_string(),
+            Got::Bool(flag) => flag.to_string(),
+            Got::Number(number) => (*number as i64).to_string(),
+            _ => return None,
+        };
+        Some((field.wire, value))
+    });
+    std::iter::once(("customer_browser_info", "true".to_string())).chain(present).collect()
 }
 
-fn sale_path(request: &V2SaleRequest) -> String {
-    match (&request.endpoint_id, &request.endpoint_group_id) {
+fn sale_path(request: &Record) -> String {
+    match (request.text("endpointId"), request.text("endpointGroupId")) {
         (Some(endpoint), _) => format!("/paynet/api/v2/sale/{}", encode_segment(endpoint.trim())),
         (None, Some(group)) => format!("/paynet/api/v2/sale/group/{}", encode_segment(group.trim())),
         (None, None) => "/paynet/api/v2/sale".to_string(),
@@ -137,9 +144,9 @@ fn sale_path(request: &V2SaleRequest) -> String {
 /// `control`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParsedV2Sale {
-    /// The parameters; `ipaddress` is read into `ip_address`, the `customer_browser_*` fields
-    /// into `browser`.
-    pub request: V2SaleRequest,
+    /// The parameters under their JavaScript keys; `ipaddress` is read into `ipAddress`, the
+    /// `customer_browser_*` fields into `browser`.
+    pub request: Record,
     /// `control`, as sent.
     pub control: Option<String>,
 }
@@ -147,12 +154,11 @@ pub struct ParsedV2Sale {
 /// Reads a /api/v2/sale form body, as the gateway (or the sandbox) receives it. Empty values are
 /// absent. Every problem is reported at once, at the form field's name: a name the seed does not
 /// define, a name given twice, a browser field that is not a number or a boolean. Never panics:
-/// any text gives a result. The parameters' rules are [`super::validate_v2_sale`]'s.
+/// any text gives a result. The parameters' rules are [`super::check_v2_sale`]'s.
 pub fn parse_v2_sale_form(body: &str) -> Result<ParsedV2Sale, Vec<FieldError>> {
     let mut problems = Problems::default();
-    let mut request = V2SaleRequest::default();
-    let mut browser = BrowserInfo::default();
-    let mut seen_browser = false;
+    let mut request = Record::default();
+    let mut browser = Record::default();
     let mut control = None;
     let mut names: Vec<String> = Vec::new();
     for (name, value) in form_pairs(body) {
@@ -166,19 +172,29 @@ pub fn parse_v2_sale_form(body: &str) -> Result<ParsedV2Sale, Vec<FieldError>> {
         names.push(name.clone());
         if name == "control" {
             control = Some(value);
-        } else if let Some(index) = PARAMETERS.iter().position(|parameter| parameter.wire == name) {
-            *request.values_mut()[index] = Some(value);
-        } else if name.starts_with("customer_browser_") {
-            seen_browser = true;
-            if let Err((code, message)) = browser.set_form_field(&name, value) {
-                problems.add(&name, code, message);
+        } else if let Some(parameter) = PARAMETERS.iter().find(|parameter| parameter.wire == name) {
+            request.set(parameter.key, Got::Text(value));
+        } else if name == "customer_browser_info" {
+            // It only announces the fields: the request has them or not.
+            if value.parse::<bool>().is_err() {
+                problems.add(&name, ErrorCode::RequestType, "must be true or false");
+            }
+        } else if let Some(field) = BROWSER.iter().find(|field| field.wire == name) {
+            let read = match field.kind {
+                Kind::Boolean => value.parse().map(Got::Bool).map_err(|_| "must be true or false"),
+                Kind::Integer => value.parse::<i64>().map(|number| Got::Number(number as f64)).map_err(|_| "must be a whole number"),
+                _ => Ok(Got::Text(value)),
+            };
+            match read {
+                Ok(got) => browser.set(field.key, got),
+                Err(message) => problems.add(&name, ErrorCode::RequestType, message),
             }
         } else {
             problems.add(&name, ErrorCode::RequestUnknownField, "is not a field of the gateway's spec");
         }
     }
-    if seen_browser {
-        request.browser = Some(browser);
+    if !browser.0.is_empty() {
+        request.set("browser", Got::Record(browser));
     }
     if problems.0.is_empty() {
         Ok(ParsedV2Sale { request, control })

@@ -11,12 +11,14 @@ use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion,
 use connpay_core::checkout::messages::Locale;
 use connpay_core::gateway::{is_safe_page, Gateway};
 use connpay_core::percent::{decode_component, form_pairs};
-use connpay_core::sale::{
-    read_json, validate_check_sale, validate_initiate_sale, validate_perform_sale, validate_status_call, CheckSaleRequest,
-    ErrorCause, InitiateSaleRequest, Outcome, PerformSaleRequest, SaleRoute, SaleStatus, StatusSession, SuccessResponse,
-};
+use connpay_core::checkout::sale::{check_order, check_session};
 use connpay_core::iso::{currency_exponent, is_country_alpha2, is_country_alpha3};
-use connpay_core::v2::{self, minor_units, parse_v2_response, parse_v2_sale_form, validate_v2_sale, ControlParts, V2SaleRequest};
+use connpay_core::sale::{
+    check_check_sale, check_initiate_sale, check_perform_sale, check_perform_sale_call, check_status_call, wire_body, ErrorCause,
+    Outcome, SaleAccepted, SaleRoute, SaleStatus,
+};
+use connpay_core::v2::{self, browser_form_fields, check_v2_sale, minor_units, parse_v2_response, parse_v2_sale_form, ControlParts, V2SaleForm};
+use connpay_core::value::{to_json, Got};
 
 fn today() -> YearMonth {
     YearMonth::new(2026, 11).expect("a valid month")
@@ -58,32 +60,36 @@ pub fn card_fields(text: &str) {
     let _ = Deletion::of_input_type(text);
 }
 
-/// A JSON body read as each wire type the module and the sandbox read, then validated.
+/// A JSON body read by the walker as each request the module, the sandbox and a merchant's
+/// server read; what passes is written back out.
 pub fn wire_json(bytes: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else { return };
+    let value = &value;
     let route = SaleRoute { endpoint_id: Some("1111".into()), invoice_id: Some("INV1".into()) };
-    if let Ok(request) = read_json::<PerformSaleRequest>(bytes) {
-        let _ = validate_perform_sale(&route, &request, today());
-        let _ = request.normalized();
+    let body = check_perform_sale(&route, &value, today());
+    let call = check_perform_sale_call(&value, today());
+    if call.errors.is_empty() {
+        // What the walker accepted is written as JSON that reads back as valid.
+        let written: serde_json::Value = serde_json::from_str(&to_json(&wire_body(&call.record))).expect("the body is JSON");
+        assert_eq!(check_perform_sale(&route, &&written, today()).errors, []);
     }
-    if let Ok(request) = read_json::<InitiateSaleRequest>(bytes) {
-        let _ = validate_initiate_sale(&request);
+    for checked in [body, call, check_initiate_sale(&value), check_check_sale(&value), check_status_call(&route, &value, today())] {
+        assert!(checked.errors.iter().all(|error| !error.message.is_empty()));
     }
-    if let Ok(request) = read_json::<CheckSaleRequest>(bytes) {
-        let _ = validate_check_sale(&request);
-    }
-    if let Ok(session) = read_json::<StatusSession>(bytes) {
-        let _ = validate_status_call(&route, &session);
-    }
-    if let Ok(request) = read_json::<V2SaleRequest>(bytes) {
-        let _ = validate_v2_sale(&request, today());
-        let _ = ControlParts::of(&request);
+    let _ = check_order(&value, today(), "web-1");
+    let _ = check_session(&value, today());
+    let v2 = check_v2_sale(&value, today());
+    if v2.errors.is_empty() {
+        let form = V2SaleForm::build(&v2.record, "control");
+        let parsed = parse_v2_sale_form(&form.body).expect("a built form reads back");
+        let _ = ControlParts::of(&parsed.request);
     }
 }
 
 /// A gateway answer (status and body) classified as perform sale's and as sale status's.
 pub fn gateway_response(status: u16, body: &str) {
-    let _ = Outcome::<SuccessResponse>::classify(status, body);
-    let _ = Outcome::<SaleStatus>::classify(status, body);
+    let _ = Outcome::<SaleAccepted>::classify_text(status, body);
+    let _ = Outcome::<SaleStatus>::classify_text(status, body);
     let _ = ErrorCause::parse(body);
 }
 
@@ -93,7 +99,7 @@ pub fn v2_text(bytes: &[u8]) {
     let _ = parse_v2_response(bytes);
     let text = String::from_utf8_lossy(bytes);
     if let Ok(parsed) = parse_v2_sale_form(&text) {
-        let _ = validate_v2_sale(&parsed.request, today());
+        let _ = check_v2_sale(&&Got::Record(parsed.request), today());
     }
     let _ = v2::wire_name(&text);
     let _ = (currency_exponent(&text), v2::currency_exponent(&text), is_country_alpha2(&text), is_country_alpha3(&text));
@@ -129,10 +135,19 @@ pub fn browser_fields(text: &str, number: f64) {
         accept_header: Some(text.to_string()),
         ip_address: Some(text.to_string()),
     };
-    let mut info = BrowserInfo::from_readings(&readings);
-    for (_, wire, _) in info.fields() {
-        let _ = info.set_form_field(wire, text.to_string());
-    }
-    let _ = info.set_form_field(text, text.to_string());
-    let _ = BrowserInfo::wire_name(text);
+    let info = BrowserInfo::from_readings(&readings);
+    // Whatever the page read, the data collected is valid browser data (but for the user agent,
+    // which is the browser's own text, sent as it is: one that is empty or has control
+    // characters is refused by the walker).
+    let mut browser = info.record();
+    browser.set("ipAddress", Got::from("203.0.113.7"));
+    browser.set("acceptHeader", Got::from("text/html"));
+    let problems = connpay_core::schema::walk(
+        &[v2::BROWSER],
+        &&Got::Record(browser.clone()),
+        connpay_core::schema::Reading { today: today(), trim: true, unknown: connpay_core::schema::Unknown::Refuse },
+    );
+    let problems: Vec<_> = problems.errors.into_iter().filter(|error| error.path != "userAgent").collect();
+    assert_eq!(problems, [], "{browser:?}");
+    let _ = browser_form_fields(&browser);
 }

@@ -42,3 +42,25 @@ test("Firefox: every export survives hostile values and answers afterwards", asy
   const report = await withFirefox(server.url, (session) => session.executeAsync("window.runHostileSuite()"));
   check(report);
 });
+
+/** What the cases of values JSON cannot carry must show (hostile/unjson.js; Node runs them too). */
+function checkUnjson(report) {
+  assert.deepEqual(report.failures, []);
+  assert.ok(report.checked > 150, `${report.checked} cases`);
+}
+
+test("Chromium: values JSON cannot carry are refused at their own path with a code", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector("body[data-ready='true']");
+    checkUnjson(await page.evaluate(() => window.runUnjsonCases()));
+  } finally {
+    await browser.close();
+  }
+});
+
+test("Firefox: values JSON cannot carry are refused at their own path with a code", async () => {
+  checkUnjson(await withFirefox(server.url, (session) => session.executeAsync("window.runUnjsonCases()")));
+});

@@ -4,6 +4,7 @@
 // module must still answer normally. Run in Chromium (Playwright) and Firefox (WebDriver) by
 // hostile.test.mjs through `window.runHostileSuite()`.
 import init, * as connpay from "/pkg/connpay_checkout.js";
+import { run as runUnjson } from "./unjson.js";
 
 const MEGABYTE = 1 << 20;
 const hostileObject = () => new Proxy({}, { get() { throw new Error("a getter that throws"); }, has() { throw new Error("has"); }, ownKeys() { throw new Error("ownKeys"); } });
@@ -165,4 +166,5 @@ export async function run() {
 
 await init();
 window.runHostileSuite = run;
+window.runUnjsonCases = () => runUnjson(connpay);
 document.body.dataset.ready = "true";

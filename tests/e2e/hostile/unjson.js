@@ -1,0 +1,120 @@
+// Values JSON cannot carry, placed where a request's text, whole numbers, numbers and booleans
+// belong: each must be refused at its own path with a code (never `request.required`, never
+// accepted) by validatePerformSale and validateV2Sale. Shared by Node (unjson.test.mjs) and the
+// browsers (suite.js exposes it as window.runUnjsonCases).
+
+const TODAY = { year: 2026, month: 11 };
+const GETTER = Symbol("a getter that throws");
+
+/** The values, each made fresh. */
+const VALUES = {
+  "NaN": () => NaN,
+  "Infinity": () => Infinity,
+  "-Infinity": () => -Infinity,
+  "a fraction": () => 10.5,
+  "2^53 + 2": () => 2 ** 53 + 2,
+  "an object": () => ({}),
+  "an array": () => ["a@b.co"],
+  "a String object": () => new String("a@b.co"),
+  "a Number object": () => new Number(7),
+  "a Boolean object": () => new Boolean(true),
+  "a Date": () => new Date(2030, 0, 1),
+  "an object with toJSON": () => ({ toJSON() { return "a@b.co"; } }),
+  "a BigInt": () => 10n,
+  "a getter that throws": () => GETTER,
+};
+
+/** Values that are numbers a number field may hold. */
+const FINE_FOR_NUMBERS = new Set(["a fraction", "2^53 + 2"]);
+
+const perform = () => ({
+  endpointId: "1111",
+  invoiceId: "INV-1",
+  consumer: { device: { serialNumber: "SN-1" }, email: "payer@example.com" },
+  session: { accessToken: "a".repeat(40), nonce: "b".repeat(40), signature: "c".repeat(40) },
+  sourceOfFunds: { card: { number: "4111111111111111", securityCode: "123", expiry: { month: 12, year: 2030 }, holder: { printedName: "JOHN SMITH" } } },
+  transaction: { amountCentis: 1042, currency: "EUR" },
+  location: { lat: 52.52, lng: 13.405 },
+});
+
+const v2 = () => ({
+  endpointId: "39529",
+  clientOrderId: "ORDER-1",
+  orderDesc: "Order 1",
+  amount: "10.42",
+  currency: "EUR",
+  address1: "100 Main st",
+  city: "Seattle",
+  zipCode: "98102",
+  country: "DE",
+  phone: "12063582043",
+  email: "john.smith@example.com",
+  creditCardNumber: "4111111111111111",
+  cardPrintedName: "JOHN SMITH",
+  expireMonth: "12",
+  expireYear: "2030",
+  cvv2: "123",
+  firstName: "John",
+  lastName: "Smith",
+  browser: {
+    javascriptEnabled: true, javaEnabled: false, colorDepth: 24, screenHeight: 1080, screenWidth: 1920, timeZone: -60,
+    acceptLanguage: "de-DE", userAgent: "Mozilla/5.0", acceptHeader: "text/html", ipAddress: "203.0.113.7",
+  },
+});
+
+/** Where each value goes: [export, base request, path, what belongs there]. */
+const PLACES = [
+  ["validatePerformSale", perform, "invoiceId", "text"],
+  ["validatePerformSale", perform, "consumer.email", "text"],
+  ["validatePerformSale", perform, "sourceOfFunds.card.number", "text"],
+  ["validatePerformSale", perform, "transaction.currency", "text"],
+  ["validatePerformSale", perform, "transaction.amountCentis", "integer"],
+  ["validatePerformSale", perform, "sourceOfFunds.card.expiry.month", "integer"],
+  ["validatePerformSale", perform, "location.lat", "number"],
+  ["validateV2Sale", v2, "amount", "text"],
+  ["validateV2Sale", v2, "email", "text"],
+  ["validateV2Sale", v2, "creditCardNumber", "text"],
+  ["validateV2Sale", v2, "browser.userAgent", "text"],
+  ["validateV2Sale", v2, "browser.screenHeight", "integer"],
+  ["validateV2Sale", v2, "browser.timeZone", "integer"],
+  ["validateV2Sale", v2, "browser.javascriptEnabled", "boolean"],
+];
+
+/** `request` with `value` at `path` (a getter that throws, for GETTER). */
+function place(request, path, value) {
+  const keys = path.split(".");
+  const last = keys.pop();
+  const parent = keys.reduce((object, key) => object[key], request);
+  if (value === GETTER) {
+    delete parent[last];
+    Object.defineProperty(parent, last, { enumerable: true, configurable: true, get() { throw new Error("a getter that throws"); } });
+  } else {
+    parent[last] = value;
+  }
+  return request;
+}
+
+/** Runs every case; resolves to { failures, checked }. */
+export function run(connpay) {
+  const failures = [];
+  let checked = 0;
+  for (const [name, base, path, kind] of PLACES) {
+    if (connpay[name](base(), TODAY).valid !== true) failures.push(`${name}: the base request is not valid`);
+    for (const [label, make] of Object.entries(VALUES)) {
+      if (kind === "number" && FINE_FOR_NUMBERS.has(label)) continue;
+      checked += 1;
+      let result;
+      try {
+        result = connpay[name](place(base(), path, make()), TODAY);
+      } catch (error) {
+        failures.push(`${name} ${path} = ${label}: threw ${error?.code ?? error}`);
+        continue;
+      }
+      const found = result.errors.find((error) => error.path === path);
+      if (result.valid) failures.push(`${name} ${path} = ${label}: accepted`);
+      else if (!found) failures.push(`${name} ${path} = ${label}: no problem at its path (${result.errors.map((error) => error.path).join(", ")})`);
+      else if (found.code === "request.required" || !found.code) failures.push(`${name} ${path} = ${label}: ${found.code || "no code"}`);
+    }
+  }
+  return { failures, checked };
+}

@@ -83,7 +83,7 @@ async function pay(): Promise<SaleStatus | null> {
       const once = await saleStatus(gateway, sale.endpointId, outcome.invoiceId, tokens);
       if (once.kind === "accepted" && once.state === "APPROVED") return once;
       return waitForFinalState(gateway, sale.endpointId, outcome.invoiceId, tokens, {
-        intervalMs: 3000,
+        pollIntervalMs: 3000,
         onRedirect: (url: string) => console.info(url.length),
       });
     }

@@ -175,6 +175,11 @@ impl Options {
         })
     }
 
+    /// One of the core's millisecond options, under its key.
+    pub(crate) fn milliseconds(&self, option: connpay_core::sale::Milliseconds) -> Result<f64, Error> {
+        self.number(option.key, option.default, option.min)
+    }
+
     /// `signal`: an `AbortSignal`, if given.
     pub(crate) fn signal(&self) -> Result<Option<AbortSignal>, Error> {
         let value = self.get("signal")?;

@@ -9,7 +9,7 @@ use connpay_core::checkout::attempts::{Attempts, Refusal};
 use connpay_core::gateway;
 use connpay_core::sale::{
     check_perform_sale_call, check_status_call, perform_sale_request, sale_status_request, Answer, HttpRequest, Outcome,
-    PollStep, SaleRoute, SaleStatus, StatusPoll, StatusSession,
+    PollStep, SaleRoute, SaleStatus, StatusPoll, StatusSession, MAX_WAIT, POLL_INTERVAL,
 };
 use connpay_core::schema::Checked;
 use connpay_core::{ErrorCode, FieldError};
@@ -119,6 +119,8 @@ fn promise(result: Result<Promise, Error>) -> Promise {
 }
 
 const DEFAULT_SALE_TIMEOUT_MS: f64 = 30_000.0;
+/// The options of one gateway request (`RequestOptions`): any other key is a mistake.
+const REQUEST_OPTION_KEYS: &[&str] = &["timeoutMs", "signal"];
 const DEFAULT_STATUS_TIMEOUT_MS: f64 = 15_000.0;
 
 /// Sends one perform sale and resolves to its outcome: `accepted`, `rejected`, `serverError`
@@ -137,6 +139,7 @@ pub fn perform_sale(
 fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, attempts: Option<Rc<RefCell<Attempts>>>) -> Result<Promise, Error> {
     let gateway = read_gateway(gateway)?;
     let options = Options::read(options)?;
+    options.only("", REQUEST_OPTION_KEYS)?;
     let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS, 0.0)?;
     let signal = options.signal()?;
     let sale = prepare_sale(&gateway, request)?;
@@ -216,6 +219,7 @@ pub fn sale_status(
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
         let options = Options::read(options.map(Into::into))?;
+        options.only("", REQUEST_OPTION_KEYS)?;
         let timeout_ms = options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?;
         let signal = options.signal()?;
         Ok(future_to_promise(async move {
@@ -241,9 +245,10 @@ pub fn wait_for_final_state(
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
         let options = Options::read(options.map(Into::into))?;
+        options.only("", &["timeoutMs", "signal", POLL_INTERVAL.key, MAX_WAIT.key, "onRedirect"])?;
         let plan = PollPlan {
-            interval_ms: options.number("intervalMs", 3_000.0, 0.0)?,
-            max_wait_ms: options.number("maxWaitMs", 180_000.0, 0.0)?,
+            interval_ms: options.milliseconds(POLL_INTERVAL)?,
+            max_wait_ms: options.milliseconds(MAX_WAIT)?,
             timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?,
             on_redirect: options.function("onRedirect")?.map(|on_redirect| -> Box<dyn Fn(&str)> {
                 // The page's callback may throw; polling goes on regardless.

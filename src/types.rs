@@ -361,9 +361,9 @@ export interface RequestOptions {
 
 /** Options of `waitForFinalState`. */
 export interface WaitOptions extends RequestOptions {
-  /** Between polls; default 3000. */
-  intervalMs?: number;
-  /** Overall; default 180000. */
+  /** Between polls, as mountCheckout's; default 2000, at least 250. */
+  pollIntervalMs?: number;
+  /** Overall, as mountCheckout's; default 600000. */
   maxWaitMs?: number;
   /** Called once per 3-D Secure URL. */
   onRedirect?: (url: string) => void;

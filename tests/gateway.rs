@@ -253,7 +253,7 @@ fn tokens(id: &str) -> JsValue {
 }
 
 async fn wait(id: &str, extra: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
-    let mut pairs = vec![("intervalMs", JsValue::from(30)), ("timeoutMs", JsValue::from(300))];
+    let mut pairs = vec![("pollIntervalMs", JsValue::from(250)), ("timeoutMs", JsValue::from(300))];
     pairs.extend_from_slice(extra);
     settle(wait_for_final_state(gateway(), "1111".into(), id.into(), tokens(id), Some(object(&pairs).unchecked_into()))).await
 }
@@ -312,7 +312,7 @@ async fn polling_stops_when_aborted() {
     let signal = controller.signal();
     abort_after(controller, 250);
     let started = js_sys::Date::now();
-    let error = wait(&id, &[("signal", signal.into()), ("intervalMs", 100.into())]).await.unwrap_err();
+    let error = wait(&id, &[("signal", signal.into()), ("pollIntervalMs", 250.into())]).await.unwrap_err();
     assert_eq!(text(&error, "code").as_deref(), Some("status.aborted"));
     assert!(js_sys::Date::now() - started < 2_000.0);
     let (_, polls) = seen(&id).await;

@@ -15,6 +15,7 @@ use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion,
 use connpay_core::checkout::messages::{self, Locale, Messages};
 use connpay_core::checkout::sale::check_order;
 use connpay_core::checkout::{Field, FormState, Marks, TypedCard};
+use connpay_core::sale::{MAX_WAIT, POLL_INTERVAL};
 use connpay_core::value::Record;
 use connpay_core::{gateway, ErrorCode};
 use js_sys::{Function, Object, Reflect};
@@ -450,8 +451,8 @@ fn read_settings(options: &Options) -> Result<Settings, Error> {
         },
         // A sale needs time to be answered, and polling must not flood the gateway.
         timeout_ms: options.number("timeoutMs", 30_000.0, 1_000.0)?,
-        poll_interval_ms: options.number("pollIntervalMs", 2_000.0, 250.0)?,
-        max_wait_ms: options.number("maxWaitMs", 600_000.0, 0.0)?,
+        poll_interval_ms: options.milliseconds(POLL_INTERVAL)?,
+        max_wait_ms: options.milliseconds(MAX_WAIT)?,
     })
 }
 

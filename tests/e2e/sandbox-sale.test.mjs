@@ -34,7 +34,7 @@ async function saleInPage(page, cvv, password) {
       const redirects = [];
       const status = await module.waitForFinalState(gateway, initiated.endpointId, outcome.invoiceId,
         { accessToken, token: outcome.sessionToken }, {
-          intervalMs: 50, maxWaitMs: 10000,
+          pollIntervalMs: 250, maxWaitMs: 10000,
           onRedirect: (url) => {
             redirects.push(url);
             // The payer completes the issuer's page; here its form is posted directly.

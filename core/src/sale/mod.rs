@@ -17,6 +17,6 @@ pub use request::{check_perform_sale, check_perform_sale_call, check_status_body
 pub use response::{
     Answer, ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SessionToken, SuccessResponse, UnknownReason,
 };
-pub use status::{PollStep, SaleState, SaleStatus, StatusPoll, StatusSession, StatusTransaction};
+pub use status::{Milliseconds, PollStep, MAX_WAIT, POLL_INTERVAL, SaleState, SaleStatus, StatusPoll, StatusSession, StatusTransaction};
 pub use crate::problems::FieldError;
 

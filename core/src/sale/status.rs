@@ -27,6 +27,25 @@ impl StatusSession {
     }
 }
 
+/// An option in milliseconds: its key, its default, and the least it may be.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Milliseconds {
+    /// The option's key, the same wherever it is read.
+    pub key: &'static str,
+    /// When the option is left out.
+    pub default: f64,
+    /// The least allowed.
+    pub min: f64,
+}
+
+/// How long between two status requests, for `waitForFinalState` and `mountCheckout` alike: no
+/// less than 250 ms, so that polling never floods the gateway.
+pub const POLL_INTERVAL: Milliseconds = Milliseconds { key: "pollIntervalMs", default: 2_000.0, min: 250.0 };
+
+/// How long to wait for a final state before `status.timeout`: ten minutes, time for a payer to
+/// find the bank's app for 3-D Secure.
+pub const MAX_WAIT: Milliseconds = Milliseconds { key: "maxWaitMs", default: 600_000.0, min: 0.0 };
+
 /// The sale's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

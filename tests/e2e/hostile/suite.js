@@ -70,7 +70,7 @@ export const CALLS = {
     (v) => connpay.performSale(location.origin, {}, v),
   ],
   saleStatus: [(v) => connpay.saleStatus(v, v, v, v, v), (v) => connpay.saleStatus(location.origin, v, v, v)],
-  waitForFinalState: [(v) => connpay.waitForFinalState(v, v, v, v, v), (v) => connpay.waitForFinalState(location.origin, "1", "2", { accessToken: "a", token: "b" }, { maxWaitMs: v, pollIntervalMs: v, signal: v, onRedirect: v })],
+  waitForFinalState: [(v) => connpay.waitForFinalState(v, v, v, v, v), (v) => connpay.waitForFinalState(location.origin, "1", "2", { accessToken: "a".repeat(32), token: "b" }, { maxWaitMs: v, pollIntervalMs: v, signal: v, onRedirect: v })],
   collectBrowserInfo: [(v) => connpay.collectBrowserInfo(v), (v) => connpay.collectBrowserInfo({ acceptHeader: v, ipAddress: v })],
   validateV2Sale: [(v) => connpay.validateV2Sale(v, TODAY), (v) => connpay.validateV2Sale({ amount: v, browser: v, creditCardNumber: v }, v)],
   buildV2SaleForm: [(v) => connpay.buildV2SaleForm(v, v), (v) => connpay.buildV2SaleForm({}, v)],

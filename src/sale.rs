@@ -133,16 +133,15 @@ pub fn perform_sale(
     #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
     options: Option<RequestOptions>,
 ) -> Promise {
-    promise(start_sale(&gateway, request, options.map(Into::into), None))
+    promise(read_gateway(&gateway).and_then(|gateway| start_sale(&gateway, request, options.map(Into::into), None)))
 }
 
-fn start_sale(gateway: &JsValue, request: JsValue, options: Option<JsValue>, attempts: Option<Rc<RefCell<Attempts>>>) -> Result<Promise, Error> {
-    let gateway = read_gateway(gateway)?;
+fn start_sale(gateway: &gateway::Gateway, request: JsValue, options: Option<JsValue>, attempts: Option<Rc<RefCell<Attempts>>>) -> Result<Promise, Error> {
     let options = Options::read(options)?;
     options.only("", REQUEST_OPTION_KEYS)?;
     let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS, 0.0)?;
     let signal = options.signal()?;
-    let sale = prepare_sale(&gateway, request)?;
+    let sale = prepare_sale(gateway, request)?;
     refuse_if_aborted(signal.as_ref())?;
     if let Some(attempts) = &attempts {
         let mut attempts = attempts.borrow_mut();
@@ -314,7 +313,8 @@ async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStat
 /// the session free.
 #[wasm_bindgen]
 pub struct SaleSession {
-    gateway: JsValue,
+    /// Checked once, when the session is made.
+    gateway: gateway::Gateway,
     attempts: Rc<RefCell<Attempts>>,
 }
 
@@ -323,8 +323,7 @@ impl SaleSession {
     /// A session for one checkout against `gateway`, checked now.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue) -> Result<SaleSession, Error> {
-        let checked = read_gateway(&gateway)?;
-        Ok(SaleSession { gateway: checked.base_url().into(), attempts: Rc::default() })
+        Ok(SaleSession { gateway: read_gateway(&gateway)?, attempts: Rc::default() })
     }
 
     /// Like the module's `performSale`, under this session's rules. A refusal rejects the

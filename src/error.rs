@@ -16,6 +16,11 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error with its code's own words.
+    pub(crate) fn of(code: ErrorCode) -> Error {
+        Error::new(code, code.detail())
+    }
+
     /// An error with a code and a message.
     pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Error {
         Error { code, path: None, message: message.into(), details: Vec::new() }
@@ -38,14 +43,13 @@ impl Error {
 
     /// The result could not be converted for JavaScript.
     pub(crate) fn internal() -> Error {
-        Error::new(ErrorCode::Internal, "the module could not convert its answer to a JavaScript value")
+        Error::of(ErrorCode::Internal)
     }
 
     /// A request that did not validate: every problem travels on `errors`.
     pub(crate) fn invalid_request(errors: &[FieldError]) -> Error {
         let list = crate::js::to_js(&errors).unwrap_or(JsValue::NULL);
-        Error::new(ErrorCode::RequestInvalid, "the request is not valid; see `errors` for every problem")
-            .with("errors", list)
+        Error::of(ErrorCode::RequestInvalid).with("errors", list)
     }
 
     /// The error's code.

@@ -108,7 +108,7 @@ pub(crate) async fn exchange<T: Answer>(http: &HttpRequest, timeout_ms: f64, sig
 /// Rejects with `sale.aborted` when the caller's signal is already aborted: nothing is sent.
 fn refuse_if_aborted(signal: Option<&AbortSignal>) -> Result<(), Error> {
     match signal {
-        Some(signal) if signal.aborted() => Err(Error::new(ErrorCode::SaleAborted, "the signal was aborted before the sale was sent; nothing was sent")),
+        Some(signal) if signal.aborted() => Err(Error::of(ErrorCode::SaleAborted)),
         _ => Ok(()),
     }
 }
@@ -159,15 +159,7 @@ fn start_sale(gateway: &gateway::Gateway, request: JsValue, options: Option<JsVa
 
 /// Why a `SaleSession` sends nothing now.
 fn refused(refusal: Refusal) -> Error {
-    let message = match &refusal {
-        Refusal::InFlight => "this session already has a sale in flight",
-        Refusal::Accepted(_) => "this session's sale was accepted; if its final state is DECLINED, allowNewAttempt(invoiceId) frees the session",
-        Refusal::Finished => "this session's sale was already accepted",
-        Refusal::Unsettled(_) => {
-            "an earlier sale of this session may have been processed: learn its invoice's fate on the server, then allowNewAttempt(invoiceId)"
-        }
-    };
-    let error = Error::new(refusal.code(), message);
+    let error = Error::of(refusal.code());
     let invoice_id = match refusal {
         Refusal::Accepted(invoice_id) => Some(invoice_id),
         Refusal::Unsettled(report) => report.invoice_id,
@@ -272,7 +264,7 @@ struct PollPlan {
 impl PollPlan {
     fn check_aborted(&self) -> Result<(), Error> {
         match &self.signal {
-            Some(signal) if signal.aborted() => Err(Error::new(ErrorCode::StatusAborted, "status polling was aborted")),
+            Some(signal) if signal.aborted() => Err(Error::of(ErrorCode::StatusAborted)),
             _ => Ok(()),
         }
     }
@@ -296,11 +288,11 @@ async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStat
             PollStep::KeepPolling => {}
             PollStep::Stop(fail) => {
                 let details = js::to_js(&fail.error).unwrap_or(JsValue::NULL);
-                return Err(Error::new(ErrorCode::StatusRejected, "the gateway refused the status request").with("gatewayError", details));
+                return Err(Error::of(ErrorCode::StatusRejected).with("gatewayError", details));
             }
         }
         if js_sys::Date::now() + plan.interval_ms > deadline {
-            return Err(Error::new(ErrorCode::StatusTimeout, "the sale reached no final state within maxWaitMs"));
+            return Err(Error::of(ErrorCode::StatusTimeout));
         }
         transport::sleep(plan.interval_ms, plan.signal.as_ref()).await;
     }

@@ -63,6 +63,6 @@ pub fn build_v2_sale_form(
 pub fn parse_v2_response(#[wasm_bindgen(unchecked_param_type = "string")] body: JsValue) -> Result<JsValue, Error> {
     let body = body.as_string().ok_or_else(|| Error::invalid_argument("body", "the response body must be a string"))?;
     let response = v2::parse_v2_response(body.as_bytes())
-        .map_err(|_| Error::new(ErrorCode::ResponseInvalid, "the body is not a /api/v2 response: it has no type"))?;
+        .map_err(|_| Error::of(ErrorCode::ResponseInvalid))?;
     js::to_js(&response)
 }

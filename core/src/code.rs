@@ -2,15 +2,17 @@
 
 use serde::{Serialize, Serializer};
 
-/// Declares the code enum, its strings and the list of every code in one place, so that the
-/// three can never disagree.
+/// Declares the code enum from one table: each code's string, its words for the developer (its
+/// documentation, the message of a problem or an error that has nothing more specific to say, and
+/// the `detail` of a checkout's `onError`), and, for the codes a payer can meet, the checkout's
+/// words for the payer in English and Russian. No code's words are written anywhere else.
 macro_rules! error_codes {
-    ($($(#[doc = $doc:literal])* $variant:ident => $text:literal,)*) => {
+    ($($variant:ident => $text:literal, $detail:literal $(, payer: $en:literal, $ru:literal)?;)*) => {
         /// A stable error code: why a field is not valid, or why a call failed. Each code's
         /// string is stable across releases.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
-            $($(#[doc = $doc])* $variant,)*
+            $(#[doc = $detail] $variant,)*
         }
 
         impl ErrorCode {
@@ -23,147 +25,122 @@ macro_rules! error_codes {
                     $(ErrorCode::$variant => $text,)*
                 }
             }
+
+            /// What the code means, for the merchant's developer, in English.
+            pub fn detail(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $detail,)*
+                }
+            }
+
+            /// What the checkout tells the payer, `[English, Russian]`; `None` for a code the
+            /// payer never meets as such (the checkout then says its general words).
+            pub fn payer(self) -> Option<[&'static str; 2]> {
+                match self {
+                    $(ErrorCode::$variant => error_codes!(@payer $($en, $ru)?),)*
+                }
+            }
         }
     };
+    (@payer $en:literal, $ru:literal) => { Some([$en, $ru]) };
+    (@payer) => { None };
 }
 
 error_codes! {
-    /// The card number field is empty.
-    NumberEmpty => "card.number.empty",
-    /// The card number contains a character other than a digit, a space or a dash.
-    NumberInvalidCharacters => "card.number.invalid_characters",
-    /// No supported brand starts with these digits.
-    NumberUnknownBrand => "card.number.unknown_brand",
-    /// Fewer digits than the brand needs (the payer may still be typing).
-    NumberIncomplete => "card.number.incomplete",
-    /// More digits than the brand allows.
-    NumberTooLong => "card.number.too_long",
-    /// The check digit is wrong (Luhn).
-    NumberLuhn => "card.number.luhn",
-    /// The card number was not given as text.
-    NumberType => "card.number.type",
-    /// The expiry field is empty.
-    ExpiryEmpty => "card.expiry.empty",
-    /// The expiry is not in a form the module reads (`MM/YY`, `MMYY`, `MM/YYYY`, `YYYY-MM`).
-    ExpiryFormat => "card.expiry.format",
-    /// The expiry is not complete yet (the payer may still be typing).
-    ExpiryIncomplete => "card.expiry.incomplete",
-    /// The month is not 1–12.
-    ExpiryMonth => "card.expiry.month",
-    /// The card expired before the current month.
-    ExpiryPast => "card.expiry.past",
-    /// The expiry is more than 20 years ahead.
-    ExpiryTooFar => "card.expiry.too_far",
-    /// The expiry was not given as text.
-    ExpiryType => "card.expiry.type",
-    /// The security code field is empty.
-    CvvEmpty => "card.cvv.empty",
-    /// The security code contains something other than digits.
-    CvvInvalidCharacters => "card.cvv.invalid_characters",
-    /// The security code has fewer digits than the brand needs.
-    CvvIncomplete => "card.cvv.incomplete",
-    /// The security code has more digits than the brand allows.
-    CvvTooLong => "card.cvv.too_long",
-    /// The security code was not given as text.
-    CvvType => "card.cvv.type",
-    /// A part of the holder's name is empty.
-    HolderEmpty => "card.holder.empty",
-    /// A part of the holder's name is longer than 50 characters.
-    HolderTooLong => "card.holder.too_long",
-    /// A part of the holder's name is made of digits only.
-    HolderDigitsOnly => "card.holder.digits_only",
-    /// A part of the holder's name contains control characters.
-    HolderInvalidCharacters => "card.holder.invalid_characters",
-    /// Both a printed name and a first/last name were given; the gateway takes one or the other.
-    HolderAmbiguous => "card.holder.ambiguous",
-    /// The holder (or a part of it) was not given as text.
-    HolderType => "card.holder.type",
-    /// A required request field is missing.
-    RequestRequired => "request.required",
-    /// A request field has the wrong JSON type (a string where a number belongs, …).
-    RequestType => "request.type",
-    /// The request has a field the gateway's spec does not define.
-    RequestUnknownField => "request.unknown_field",
-    /// A request string is shorter or longer than the spec allows.
-    RequestLength => "request.length",
-    /// A request value is outside the spec's range or its list of allowed values.
-    RequestRange => "request.range",
-    /// A request string contains control characters or characters its format does not allow.
-    RequestCharacters => "request.characters",
-    /// The currency is not an ISO 4217 alphabetic code.
-    RequestCurrency => "request.currency",
-    /// The country is not an ISO 3166 code of the field's form (alpha-3 in perform sale, alpha-2
-    /// in /api/v2/sale).
-    RequestCountry => "request.country",
-    /// The date is not a real date in the field's form (`ddMMyyyy` in perform sale, `yyyyMMdd`
-    /// in /api/v2/sale).
-    RequestDate => "request.date",
-    /// The email address is not plausible.
-    RequestEmail => "request.email",
-    /// The IP address is not a dotted IPv4 address (perform sale) or an IPv4 or IPv6 address
-    /// (/api/v2/sale).
-    RequestIpAddress => "request.ip_address",
-    /// The IMEI is not 14–16 digits.
-    RequestImei => "request.imei",
-    /// Both or neither of two mutually exclusive fields were given (card / reference).
-    RequestExclusive => "request.exclusive",
-    /// The amount is not in major units with `.` and at most the currency's decimals (`10.42`).
-    RequestAmount => "request.amount",
-    /// The URL is not an absolute `http://` or `https://` URL.
-    RequestUrl => "request.url",
-    /// The language is not a BCP 47 tag.
-    RequestLanguage => "request.language",
-    /// Two fields that carry the same value disagree (`ipAddress` and `browser.ipAddress`).
-    RequestMismatch => "request.mismatch",
-    /// A form names a field twice.
-    RequestDuplicate => "request.duplicate",
-    /// Thrown: the request did not validate; the error's `errors` lists every problem.
-    RequestInvalid => "request.invalid",
-    /// Thrown: an argument other than the validated value is malformed (e.g. `today`).
-    ArgumentInvalid => "argument.invalid",
-    /// Thrown: the gateway configuration is not "sandbox", "production" or a valid URL.
-    GatewayInvalidUrl => "gateway.invalid_url",
-    /// Thrown: the gateway URL is plain http to a host other than localhost.
-    GatewayInsecure => "gateway.insecure",
-    /// Thrown: this checkout already has a sale in flight.
-    SaleInFlight => "sale.in_flight",
-    /// Thrown: this checkout's sale was already accepted by the gateway.
-    SaleAlreadyAccepted => "sale.already_accepted",
-    /// Thrown: this invoice's sale may have reached the gateway; check its status instead.
-    SaleOutcomeUnknown => "sale.outcome_unknown",
-    /// Thrown: the caller's signal was aborted before the sale was sent (nothing was sent).
-    SaleAborted => "sale.aborted",
-    /// The gateway refused the perform sale with its error JSON (its error on `gatewayError`);
-    /// nothing was charged.
-    SaleRejected => "sale.rejected",
-    /// The gateway answered perform sale with a 5xx or a body that is not its JSON; the sale may
-    /// have been processed.
-    SaleServerError => "sale.server_error",
-    /// The sale reached the final state `DECLINED`.
-    SaleDeclined => "sale.declined",
-    /// `mountCheckout`: a card field is not valid; the fields are marked and nothing was sent.
-    CheckoutInvalid => "checkout.invalid",
-    /// `mountCheckout`: the merchant's `getSession` failed or gave no usable session; nothing
-    /// was sent.
-    CheckoutSession => "checkout.session",
-    /// `mountCheckout`: the payer closed the 3-D Secure window before the issuer answered; the
-    /// sale cannot complete and nothing was charged.
-    CheckoutCancelled => "checkout.cancelled",
-    /// `mountCheckout`: the checkout was unmounted while its sale was on its way or being
-    /// followed; the invoice's fate is the merchant's to learn.
-    CheckoutUnmounted => "checkout.unmounted",
-    /// Thrown: `mountCheckout` on a form that already has a mounted checkout.
-    CheckoutAlreadyMounted => "checkout.already_mounted",
-    /// Thrown: no final state within `maxWaitMs`.
-    StatusTimeout => "status.timeout",
-    /// Thrown: status polling was aborted by the caller's signal.
-    StatusAborted => "status.aborted",
-    /// Thrown: the gateway refused the status request (its error is on `gatewayError`).
-    StatusRejected => "status.rejected",
-    /// Thrown: a gateway answer is not in the gateway's format (a v2 body without `type`).
-    ResponseInvalid => "response.invalid",
-    /// Thrown: the module could not build its answer; a bug, never the payer's input.
-    Internal => "internal.error",
+    NumberEmpty => "card.number.empty", "The card number is empty.",
+        payer: "Enter the card number.", "Введите номер карты.";
+    NumberInvalidCharacters => "card.number.invalid_characters", "The card number contains a character other than a digit, a space or a dash.",
+        payer: "Use digits only.", "Используйте только цифры.";
+    NumberUnknownBrand => "card.number.unknown_brand", "No supported brand starts with these digits.",
+        payer: "This card brand is not accepted.", "Карты этой платёжной системы не принимаются.";
+    NumberIncomplete => "card.number.incomplete", "The card number has fewer digits than its brand needs (the payer may still be typing).",
+        payer: "The card number is incomplete.", "Номер карты введён не полностью.";
+    NumberTooLong => "card.number.too_long", "The card number has more digits than its brand allows.",
+        payer: "The card number is too long.", "Номер карты слишком длинный.";
+    NumberLuhn => "card.number.luhn", "The card number's check digit is wrong (Luhn): a typo.",
+        payer: "This card number is not valid; check for a typo.", "Неверный номер карты; проверьте, нет ли опечатки.";
+    NumberType => "card.number.type", "The card number was not given as text.";
+    ExpiryEmpty => "card.expiry.empty", "The expiry is empty.",
+        payer: "Enter the expiry date.", "Введите срок действия.";
+    ExpiryFormat => "card.expiry.format", "The expiry is not in a form the module reads (`MM/YY`, `MMYY`, `MM/YYYY`, `YYYY-MM`).",
+        payer: "Enter the expiry as MM / YY.", "Введите срок действия в виде ММ / ГГ.";
+    ExpiryIncomplete => "card.expiry.incomplete", "The expiry is not complete yet (the payer may still be typing).",
+        payer: "The expiry date is incomplete.", "Срок действия введён не полностью.";
+    ExpiryMonth => "card.expiry.month", "The expiry month is not 1–12.",
+        payer: "The month must be 01 to 12.", "Месяц должен быть от 01 до 12.";
+    ExpiryPast => "card.expiry.past", "The card expired before the current month.",
+        payer: "This card has expired.", "Срок действия карты истёк.";
+    ExpiryTooFar => "card.expiry.too_far", "The expiry is more than 20 years ahead.",
+        payer: "The expiry date is too far in the future.", "Срок действия слишком далеко в будущем.";
+    ExpiryType => "card.expiry.type", "The expiry was not given as text.";
+    CvvEmpty => "card.cvv.empty", "The security code is empty.",
+        payer: "Enter the security code.", "Введите код безопасности.";
+    CvvInvalidCharacters => "card.cvv.invalid_characters", "The security code contains something other than digits.",
+        payer: "Use digits only.", "Используйте только цифры.";
+    CvvIncomplete => "card.cvv.incomplete", "The security code has fewer digits than the card's brand needs.",
+        payer: "The security code is too short.", "Код безопасности слишком короткий.";
+    CvvTooLong => "card.cvv.too_long", "The security code has more digits than the card's brand allows.",
+        payer: "The security code is too long.", "Код безопасности слишком длинный.";
+    CvvType => "card.cvv.type", "The security code was not given as text.";
+    HolderEmpty => "card.holder.empty", "A part of the holder's name is empty.",
+        payer: "Enter the name as it appears on the card.", "Введите имя, как на карте.";
+    HolderTooLong => "card.holder.too_long", "A part of the holder's name is longer than 50 characters.",
+        payer: "The name is too long (at most 50 characters).", "Имя слишком длинное (не более 50 символов).";
+    HolderDigitsOnly => "card.holder.digits_only", "A part of the holder's name is made of digits only.",
+        payer: "Enter a name, not digits.", "Введите имя, а не цифры.";
+    HolderInvalidCharacters => "card.holder.invalid_characters", "A part of the holder's name contains control characters.",
+        payer: "The name contains characters that cannot be used.", "Имя содержит недопустимые символы.";
+    HolderAmbiguous => "card.holder.ambiguous", "Both a printed name and a first or last name were given; the gateway takes one or the other.";
+    HolderType => "card.holder.type", "The holder (or a part of it) was not given as text.";
+    RequestRequired => "request.required", "A required request field is missing.";
+    RequestType => "request.type", "A request field has the wrong type (a string where a number belongs, NaN, an object where text belongs, a getter that throws, …).";
+    RequestUnknownField => "request.unknown_field", "The request has a field the gateway's spec does not define.";
+    RequestLength => "request.length", "A request string is shorter or longer than the spec allows.";
+    RequestRange => "request.range", "A request value is outside the spec's range or its list of allowed values.";
+    RequestCharacters => "request.characters", "A request string contains control characters or characters its format does not allow.";
+    RequestCurrency => "request.currency", "The currency is not an ISO 4217 alphabetic code.";
+    RequestCountry => "request.country", "The country is not an ISO 3166 code of the field's form (alpha-3 in perform sale, alpha-2 in /api/v2/sale).";
+    RequestDate => "request.date", "The date is not a real date in the past in the field's form (`ddMMyyyy` in perform sale, `yyyyMMdd` in /api/v2/sale).";
+    RequestEmail => "request.email", "The email address is not plausible.";
+    RequestIpAddress => "request.ip_address", "The IP address is not a dotted IPv4 address (perform sale) or an IPv4 or IPv6 address (/api/v2/sale).";
+    RequestImei => "request.imei", "The IMEI is not 14–16 digits.";
+    RequestExclusive => "request.exclusive", "Both or neither of two mutually exclusive fields were given (card / reference).";
+    RequestAmount => "request.amount", "The amount is not in major units with `.` and at most the currency's decimals (`10.42`).";
+    RequestUrl => "request.url", "The URL is not an absolute `http://` or `https://` URL.";
+    RequestLanguage => "request.language", "The language is not a BCP 47 tag.";
+    RequestMismatch => "request.mismatch", "Two fields that carry the same value disagree (`ipAddress` and `browser.ipAddress`).";
+    RequestDuplicate => "request.duplicate", "A form names a field twice.";
+    RequestInvalid => "request.invalid", "The request is not valid; the error's `errors` lists every problem, and nothing was sent.";
+    ArgumentInvalid => "argument.invalid", "An argument other than the validated value is malformed (e.g. `today`).";
+    GatewayInvalidUrl => "gateway.invalid_url", "The gateway configuration is not \"sandbox\", \"production\" or a valid URL.";
+    GatewayInsecure => "gateway.insecure", "The gateway URL is plain http to a host other than localhost.";
+    SaleInFlight => "sale.in_flight", "A sale of this session or checkout is already in flight; nothing was sent.";
+    SaleAlreadyAccepted => "sale.already_accepted", "The gateway already accepted this session's or checkout's sale; nothing was sent (after a DECLINED final state, allowNewAttempt(invoiceId) frees it).";
+    SaleOutcomeUnknown => "sale.outcome_unknown", "Perform sale got no answer (see reason), so the sale may have been processed: settle invoiceId on the merchant's server, then allowNewAttempt(invoiceId); nothing is sent until then.",
+        payer: "The payment service did not answer, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Платёжный сервис не ответил, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло.";
+    SaleAborted => "sale.aborted", "The caller's signal was aborted before the sale was sent; nothing was sent.";
+    SaleRejected => "sale.rejected", "The gateway refused the perform sale with its error answer (see gatewayError); nothing was charged.",
+        payer: "The payment was not accepted, so nothing was charged. Check the card details and try again; if it happens again, please contact the shop.", "Платёж не принят, деньги не списаны. Проверьте данные карты и попробуйте ещё раз; если это повторится, свяжитесь с магазином.";
+    SaleServerError => "sale.server_error", "Perform sale got a 5xx or an answer not in the gateway's format (see status), so the sale may have been processed: settle invoiceId on the merchant's server, then allowNewAttempt(invoiceId).",
+        payer: "The payment service answered with an error, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Платёжный сервис ответил ошибкой, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло.";
+    SaleDeclined => "sale.declined", "The sale was declined (its final state is DECLINED); nothing was charged.",
+        payer: "Declined. Your bank did not approve the payment; try another card or contact your bank.", "Отклонено. Банк не одобрил платёж; попробуйте другую карту или обратитесь в банк.";
+    CheckoutInvalid => "checkout.invalid", "A card field is not valid (see errors): the fields are marked and nothing was sent.",
+        payer: "Check the highlighted fields.", "Проверьте отмеченные поля.";
+    CheckoutSession => "checkout.session", "getSession failed or answered a session no sale can be made with; nothing was sent to the gateway.",
+        payer: "The payment could not be started. Please try again.", "Не удалось начать оплату. Попробуйте ещё раз.";
+    CheckoutCancelled => "checkout.cancelled", "The payer closed the 3-D Secure window while the sale still waited for the issuer; nothing was charged.",
+        payer: "Card authentication was cancelled, so the payment was not made. You can pay again.", "Подтверждение карты отменено, поэтому оплата не выполнена. Можно оплатить снова.";
+    CheckoutUnmounted => "checkout.unmounted", "The checkout was unmounted while its sale was on its way or being followed: settle invoiceId on the merchant's server.",
+        payer: "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged.", "Форма оплаты закрыта до завершения платежа. Не платите повторно, пока магазин не подтвердит, были ли списаны деньги.";
+    CheckoutAlreadyMounted => "checkout.already_mounted", "mountCheckout on a form that already has a mounted checkout: unmount() it first.";
+    StatusTimeout => "status.timeout", "No final state within maxWaitMs; the checkout keeps asking the sale's status and reports its final state.",
+        payer: "Your payment is still being processed. Please do not pay again: this page shows the result as soon as the bank answers.", "Платёж всё ещё обрабатывается. Не платите повторно: результат появится на этой странице, как только ответит банк.";
+    StatusAborted => "status.aborted", "Status polling was aborted by the caller's signal.";
+    StatusRejected => "status.rejected", "The gateway refused the status request (see gatewayError), so the sale may have been processed: settle invoiceId on the merchant's server, then allowNewAttempt(invoiceId).",
+        payer: "We could not check the payment, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Не удалось проверить платёж, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло.";
+    ResponseInvalid => "response.invalid", "A gateway answer is not in the gateway's format (a v2 body without `type`).";
+    Internal => "internal.error", "The module failed (a bug, never the payer's input); nothing was sent.";
 }
 
 impl Serialize for ErrorCode {

@@ -51,31 +51,8 @@ impl Problems {
     /// A card rule's verdict, reported under `path` unless valid.
     pub(crate) fn verdict(&mut self, path: &str, verdict: card::Verdict) {
         if let Some(code) = verdict.code {
-            self.add(path, code, card_message(code));
+            self.add(path, code, code.detail());
         }
-    }
-}
-
-/// English messages for the card rules' codes, as reported inside a request.
-pub(crate) fn card_message(code: ErrorCode) -> &'static str {
-    use ErrorCode::*;
-    match code {
-        NumberEmpty | ExpiryEmpty | CvvEmpty | HolderEmpty => "must not be empty",
-        NumberInvalidCharacters => "must contain only digits, spaces and dashes",
-        NumberUnknownBrand => "is not a card number of a supported brand",
-        NumberIncomplete => "has fewer digits than the card brand needs",
-        NumberTooLong => "has more digits than the card brand allows",
-        NumberLuhn => "is not a valid card number (check digit)",
-        ExpiryPast => "the card has expired",
-        ExpiryTooFar => "is more than 20 years ahead",
-        CvvInvalidCharacters => "must contain only digits",
-        CvvIncomplete => "has fewer digits than the card brand needs",
-        CvvTooLong => "has more digits than the card brand allows",
-        HolderTooLong => "must be at most 50 characters long",
-        HolderDigitsOnly => "must be a name, not digits",
-        HolderInvalidCharacters => "must not contain control characters",
-        HolderAmbiguous => "give either printedName or firstName and lastName, not both",
-        _ => "is not valid",
     }
 }
 

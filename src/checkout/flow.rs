@@ -134,7 +134,7 @@ pub(super) fn resume(mounted: &Rc<Mounted>) {
         mounted.announce(mounted.settings.messages.error(report.code));
         let mounted = mounted.clone();
         spawn_local(async move {
-            let ending = Ending::of(report.code).map_or("", |ending| ending.detail);
+            let ending = Ending::of(report.code).map_or("", |ending| ending.code.detail());
             let detail = format!("left in doubt by an earlier checkout on this form: {ending}");
             let error = Error::new(report.code, "").with("detail", JsValue::from_str(&detail));
             call(&mounted.settings.callbacks.on_error, &report_error(&mounted, &report, error).into());
@@ -146,7 +146,7 @@ pub(super) fn resume(mounted: &Rc<Mounted>) {
 /// checkout's locale, what happened for the developer (`detail`, unless `error` has its own),
 /// what the checkout allows `next`, and the invoice whose sale was sent.
 pub(super) fn report_error(mounted: &Mounted, report: &Report, error: Error) -> Error {
-    let detail = Ending::of(report.code).map_or("", |ending| ending.detail);
+    let detail = Ending::of(report.code).map_or("", |ending| ending.code.detail());
     let error = error
         .with_code(report.code)
         .with_message(mounted.settings.messages.error(report.code))

@@ -342,7 +342,7 @@ pub fn mount_checkout(
     let page = Page::find(&form, &Selectors::read(&options.get("selectors")?)?)?;
     let mounted_already = FORMS.with(|forms| forms.borrow().iter().any(|(form, holds)| form == &page.form && matches!(holds, FormHolds::Checkout(_))));
     if mounted_already {
-        return Err(Error::new(ErrorCode::CheckoutAlreadyMounted, "this form already has a mounted checkout; unmount() it first")
+        return Err(Error::of(ErrorCode::CheckoutAlreadyMounted)
             .at("form"));
     }
     // Only now does the page change: every check above has passed.

@@ -51,11 +51,9 @@ impl Next {
 pub struct Ending {
     /// The code `onError` receives.
     pub code: ErrorCode,
-    /// What the checkout allows next.
+    /// What the checkout allows next. What happened, for the merchant's developer
+    /// (`error.detail`), is the code's own [`ErrorCode::detail`].
     pub next: Next,
-    /// What happened, for the merchant's developer (`error.detail`); the payer reads the
-    /// checkout's message instead.
-    pub detail: &'static str,
 }
 
 impl Ending {
@@ -65,24 +63,24 @@ impl Ending {
     }
 }
 
-const fn ending(code: ErrorCode, next: Next, detail: &'static str) -> Ending {
-    Ending { code, next, detail }
+const fn ending(code: ErrorCode, next: Next) -> Ending {
+    Ending { code, next }
 }
 
 /// Every code the checkout's `onError` can receive, with what it allows next. The README's
 /// table of the drop-in checkout lists each one (a test reads it).
 pub const ENDINGS: &[Ending] = &[
-    ending(ErrorCode::CheckoutInvalid, Next::Retry, "a card field is not valid (see errors); nothing was sent"),
-    ending(ErrorCode::CheckoutSession, Next::Retry, "getSession failed or answered a session no sale can be made with; nothing was sent to the gateway"),
-    ending(ErrorCode::SaleRejected, Next::Retry, "the gateway refused the perform sale with its error answer (see gatewayError); nothing was charged"),
-    ending(ErrorCode::SaleDeclined, Next::Retry, "the sale was declined; nothing was charged"),
-    ending(ErrorCode::CheckoutCancelled, Next::Retry, "the payer closed the 3-D Secure window while the sale still waited for the issuer; nothing was charged"),
-    ending(ErrorCode::Internal, Next::Retry, "the module failed before sending the perform sale (a bug); nothing was sent"),
-    ending(ErrorCode::StatusTimeout, Next::Wait, "no final state within maxWaitMs; the checkout keeps asking the sale's status and reports its final state"),
-    ending(ErrorCode::SaleServerError, Next::Merchant, "perform sale got a 5xx or an answer not in the gateway's format (see status): the sale may have been processed; settle invoiceId on the server, then allowNewAttempt(invoiceId)"),
-    ending(ErrorCode::SaleOutcomeUnknown, Next::Merchant, "perform sale got no answer (see reason): the sale may have been processed; settle invoiceId on the server, then allowNewAttempt(invoiceId)"),
-    ending(ErrorCode::StatusRejected, Next::Merchant, "the gateway refused the status request (see gatewayError): the sale may have been processed; settle invoiceId on the server, then allowNewAttempt(invoiceId)"),
-    ending(ErrorCode::CheckoutUnmounted, Next::Merchant, "the checkout was unmounted while its sale was on its way or being followed; settle invoiceId on the server"),
+    ending(ErrorCode::CheckoutInvalid, Next::Retry),
+    ending(ErrorCode::CheckoutSession, Next::Retry),
+    ending(ErrorCode::SaleRejected, Next::Retry),
+    ending(ErrorCode::SaleDeclined, Next::Retry),
+    ending(ErrorCode::CheckoutCancelled, Next::Retry),
+    ending(ErrorCode::Internal, Next::Retry),
+    ending(ErrorCode::StatusTimeout, Next::Wait),
+    ending(ErrorCode::SaleServerError, Next::Merchant),
+    ending(ErrorCode::SaleOutcomeUnknown, Next::Merchant),
+    ending(ErrorCode::StatusRejected, Next::Merchant),
+    ending(ErrorCode::CheckoutUnmounted, Next::Merchant),
 ];
 
 /// How long after the payer closes the 3-D Secure window a status still waiting for the issuer

@@ -40,38 +40,9 @@ pub const FIELD: &str = "field";
 /// Any other failure without a message of its own.
 pub const ERROR: &str = "error";
 
-/// (key, English, Russian), one row per message.
-const MESSAGES: &[(&str, &str, &str)] = &[
-    ("card.number.empty", "Enter the card number.", "Введите номер карты."),
-    ("card.number.invalid_characters", "Use digits only.", "Используйте только цифры."),
-    ("card.number.unknown_brand", "This card brand is not accepted.", "Карты этой платёжной системы не принимаются."),
-    ("card.number.incomplete", "The card number is incomplete.", "Номер карты введён не полностью."),
-    ("card.number.too_long", "The card number is too long.", "Номер карты слишком длинный."),
-    ("card.number.luhn", "This card number is not valid; check for a typo.", "Неверный номер карты; проверьте, нет ли опечатки."),
-    ("card.expiry.empty", "Enter the expiry date.", "Введите срок действия."),
-    ("card.expiry.format", "Enter the expiry as MM / YY.", "Введите срок действия в виде ММ / ГГ."),
-    ("card.expiry.incomplete", "The expiry date is incomplete.", "Срок действия введён не полностью."),
-    ("card.expiry.month", "The month must be 01 to 12.", "Месяц должен быть от 01 до 12."),
-    ("card.expiry.past", "This card has expired.", "Срок действия карты истёк."),
-    ("card.expiry.too_far", "The expiry date is too far in the future.", "Срок действия слишком далеко в будущем."),
-    ("card.cvv.empty", "Enter the security code.", "Введите код безопасности."),
-    ("card.cvv.invalid_characters", "Use digits only.", "Используйте только цифры."),
-    ("card.cvv.incomplete", "The security code is too short.", "Код безопасности слишком короткий."),
-    ("card.cvv.too_long", "The security code is too long.", "Код безопасности слишком длинный."),
-    ("card.holder.empty", "Enter the name as it appears on the card.", "Введите имя, как на карте."),
-    ("card.holder.too_long", "The name is too long (at most 50 characters).", "Имя слишком длинное (не более 50 символов)."),
-    ("card.holder.digits_only", "Enter a name, not digits.", "Введите имя, а не цифры."),
-    ("card.holder.invalid_characters", "The name contains characters that cannot be used.", "Имя содержит недопустимые символы."),
-    ("checkout.invalid", "Check the highlighted fields.", "Проверьте отмеченные поля."),
-    ("checkout.session", "The payment could not be started. Please try again.", "Не удалось начать оплату. Попробуйте ещё раз."),
-    ("checkout.cancelled", "Card authentication was cancelled, so the payment was not made. You can pay again.", "Подтверждение карты отменено, поэтому оплата не выполнена. Можно оплатить снова."),
-    ("checkout.unmounted", "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged.", "Форма оплаты закрыта до завершения платежа. Не платите повторно, пока магазин не подтвердит, были ли списаны деньги."),
-    ("sale.rejected", "The payment was not accepted, so nothing was charged. Check the card details and try again; if it happens again, please contact the shop.", "Платёж не принят, деньги не списаны. Проверьте данные карты и попробуйте ещё раз; если это повторится, свяжитесь с магазином."),
-    ("sale.declined", "Declined. Your bank did not approve the payment; try another card or contact your bank.", "Отклонено. Банк не одобрил платёж; попробуйте другую карту или обратитесь в банк."),
-    ("sale.server_error", "The payment service answered with an error, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Платёжный сервис ответил ошибкой, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло."),
-    ("sale.outcome_unknown", "The payment service did not answer, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Платёжный сервис не ответил, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло."),
-    ("status.timeout", "Your payment is still being processed. Please do not pay again: this page shows the result as soon as the bank answers.", "Платёж всё ещё обрабатывается. Не платите повторно: результат появится на этой странице, как только ответит банк."),
-    ("status.rejected", "We could not check the payment, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Не удалось проверить платёж, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло."),
+/// The notices' words: (key, English, Russian). The error codes' words for the payer are in the
+/// code table (`ErrorCode::payer`).
+const NOTICES: &[(&str, &str, &str)] = &[
     (APPROVED, "Approved. Thank you, your payment is complete.", "Одобрено. Спасибо, оплата прошла успешно."),
     (PROCESSING, "Processing your payment…", "Обрабатываем платёж…"),
     (AUTHENTICATING, "Confirm the payment with your bank", "Подтвердите платёж в вашем банке"),
@@ -122,10 +93,12 @@ impl Messages {
 }
 
 fn built_in(locale: Locale, key: &str) -> Option<&'static str> {
-    MESSAGES.iter().find(|(existing, _, _)| *existing == key).map(|&(_, en, ru)| match locale {
-        Locale::En => en,
-        Locale::Ru => ru,
-    })
+    let code = ErrorCode::ALL.iter().find(|code| code.as_str() == key);
+    let words = match code {
+        Some(code) => code.payer()?,
+        None => NOTICES.iter().find(|(notice, _, _)| *notice == key).map(|&(_, en, ru)| [en, ru])?,
+    };
+    Some(words[locale as usize])
 }
 
 /// Whether `key` names a message a merchant may replace: an error code, or a notice.
@@ -133,9 +106,11 @@ pub fn is_key(key: &str) -> bool {
     ErrorCode::ALL.iter().any(|code| code.as_str() == key) || keys().any(|notice| notice == key)
 }
 
-/// Every key with a built-in message, for documentation and types.
+/// Every key with a built-in message, for documentation and types: the codes a payer meets,
+/// then the notices.
 pub fn keys() -> impl Iterator<Item = &'static str> {
-    MESSAGES.iter().map(|(key, _, _)| *key)
+    let codes = ErrorCode::ALL.iter().filter(|code| code.payer().is_some()).map(|code| code.as_str());
+    codes.chain(NOTICES.iter().map(|(key, _, _)| *key))
 }
 
 #[cfg(test)]
@@ -153,15 +128,15 @@ mod tests {
     }
 
     #[test]
-    fn every_row_names_a_code_or_a_notice_and_is_translated() {
+    fn every_message_is_translated_and_every_notice_is_not_a_code() {
         let mut seen = std::collections::HashSet::new();
-        for &(key, en, ru) in MESSAGES {
+        for key in keys() {
             assert!(seen.insert(key), "{key} twice");
-            let is_code = ErrorCode::ALL.iter().any(|code| code.as_str() == key);
-            assert!(is_code || !key.contains('.'), "{key} is neither a code nor a notice");
+            let (en, ru) = (built_in(Locale::En, key).unwrap(), built_in(Locale::Ru, key).unwrap());
             assert!(!en.is_empty() && !ru.is_empty() && en != ru, "{key}");
             assert!(ru.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))), "{key} is not Russian");
         }
+        assert!(NOTICES.iter().all(|(key, _, _)| !key.contains('.')));
     }
 
     #[test]

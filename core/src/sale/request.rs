@@ -3,7 +3,7 @@
 //! brand, the expiry against today, the holder's name parts together.
 
 use crate::card::{self, HolderInput, Input, YearMonth};
-use crate::problems::{card_message, Problems};
+use crate::problems::Problems;
 use crate::schema::{in_table_order, walk, Checked, Reading, Unknown, PERFORM_SALE, SALE_ROUTE, SALE_STATUS, STATUS_SESSION};
 use crate::value::{Got, Record, Value};
 use crate::ErrorCode;
@@ -105,7 +105,7 @@ fn card_rules(problems: &mut Problems, card: &Record, today: YearMonth) {
         });
         for error in result.errors {
             let path = format!("sourceOfFunds.card.holder.{}", error.field.as_str());
-            problems.add(&path, error.code, card_message(error.code));
+            problems.add(&path, error.code, error.code.detail());
         }
     }
 }

@@ -115,6 +115,17 @@ fn a_cancelled_challenge_approved_later_outside_the_window_stops_the_next_sale()
     assert_eq!(attempts.rechecked("INV1", &status("INV1", SaleState::RedirectRequest)), None);
     assert_eq!(attempts.recheck(), None);
     assert!(attempts.send_sale("INV2"));
+
+    // The checkout mounted again on the same form (found by the proptest): the cancelled
+    // invoice is still asked about before the next checkout's first sale.
+    let mut attempts = Attempts::default();
+    cancelled(&mut attempts);
+    let mut next = attempts.unmount().carried.expect("the cancelled challenge is carried");
+    next.begin().unwrap();
+    assert!(!next.send_sale("INV2"));
+    assert_eq!(next.recheck(), Some("INV1"));
+    assert!(next.rechecked("INV1", &status("INV1", SaleState::Approved)).is_some());
+    assert!(next.approved());
 }
 
 #[test]

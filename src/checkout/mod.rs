@@ -99,16 +99,20 @@ struct Mounted {
     challenge_blocked: Cell<bool>,
     /// The last cancelled challenge's status call and card, to ask about once more before the
     /// next perform sale (see `Attempts::recheck`).
-    cancelled: RefCell<Option<(crate::sale::StatusCall, connpay_core::checkout::sale::CardLabel)>>,
+    cancelled: RefCell<Option<Cancelled>>,
 }
+
+/// A cancelled challenge's status call, and the card it was paid with.
+type Cancelled = (crate::sale::StatusCall, connpay_core::checkout::sale::CardLabel);
 
 /// What the module holds for a form element.
 enum FormHolds {
     /// Its mounted checkout: a second one on the form would answer every submit twice.
     Checkout(Weak<Mounted>),
-    /// What its unmounted checkout left for the next one: an unsettled or an approved sale
-    /// (see `Unmounted::carried`).
-    Left(Attempts),
+    /// What its unmounted checkout left for the next one: an unsettled or an approved sale, or a
+    /// cancelled challenge to ask about (see `Unmounted::carried`), with that challenge's status
+    /// call.
+    Left(Attempts, Option<Cancelled>),
 }
 
 thread_local! {
@@ -243,7 +247,7 @@ impl Mounted {
         let form = &self.page.form;
         take_form(form);
         if let Some(carried) = gone.carried {
-            hold_form(form, FormHolds::Left(carried));
+            hold_form(form, FormHolds::Left(carried, self.cancelled.take()));
         }
         if let Some(report) = gone.report {
             call(&self.settings.callbacks.on_error, &flow::report_error(self, &report, Error::new(report.code, "")).into());
@@ -276,10 +280,10 @@ impl Mounted {
                     hold_form(form, FormHolds::Checkout(current.clone()));
                     current.upgrade().ok_or_else(refused)?.settle(invoice_id, fate)
                 }
-                Some(FormHolds::Left(mut left)) => {
+                Some(FormHolds::Left(mut left, cancelled)) => {
                     let settled = fate.apply(&mut left, &invoice);
-                    if !left.ready() {
-                        hold_form(form, FormHolds::Left(left));
+                    if !left.ready() || left.rechecks() {
+                        hold_form(form, FormHolds::Left(left, cancelled));
                     }
                     if settled { Ok(()) } else { Err(refused()) }
                 }
@@ -347,9 +351,9 @@ pub fn mount_checkout(
     }
     // Only now does the page change: every check above has passed.
     let page = page.prepare()?;
-    let carried = match take_form(&page.form) {
-        Some(FormHolds::Left(left)) => Some(left),
-        _ => None,
+    let (carried, cancelled) = match take_form(&page.form) {
+        Some(FormHolds::Left(left, cancelled)) => (Some(left), cancelled),
+        _ => (None, None),
     };
     let mounted = Rc::new(Mounted {
         page,
@@ -360,7 +364,7 @@ pub fn mount_checkout(
         challenge: RefCell::default(),
         wake: RefCell::default(),
         challenge_blocked: Cell::default(),
-        cancelled: RefCell::default(),
+        cancelled: RefCell::new(cancelled),
     });
     hold_form(&mounted.page.form, FormHolds::Checkout(Rc::downgrade(&mounted)));
     listen(&mounted);

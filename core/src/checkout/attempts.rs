@@ -178,8 +178,9 @@ pub struct Unmounted {
     pub report: Option<Report>,
     /// What the next checkout on the same form starts from, so that money still moves once when
     /// a page mounts again (a React effect re-run, StrictMode): a sale that was sent and not
-    /// settled stays unsettled until the merchant allows a new attempt, and an approved sale stays
-    /// approved. `None`: the next checkout starts afresh.
+    /// settled stays unsettled until the merchant allows a new attempt, an approved sale stays
+    /// approved, and a cancelled challenge is still asked about before the next perform sale.
+    /// `None`: the next checkout starts afresh.
     pub carried: Option<Attempts>,
 }
 
@@ -232,6 +233,11 @@ impl Attempts {
     /// [`Attempts::rechecked`]) before this attempt's perform sale may be sent.
     pub fn recheck(&self) -> Option<&str> {
         self.recheck.as_deref().filter(|_| matches!(self.state, State::Starting))
+    }
+
+    /// Whether a cancelled challenge's invoice is still to be asked about before a perform sale.
+    pub fn rechecks(&self) -> bool {
+        self.recheck.is_some()
     }
 
     /// The status of the cancelled invoice [`Attempts::recheck`] named. Approved after all (its
@@ -360,10 +366,13 @@ impl Attempts {
             State::Selling { .. } | State::Following { .. } => report.clone().map(State::Unsettled),
             State::Unsettled(report) => Some(State::Unsettled(report.clone())),
             State::Approved => Some(State::Approved),
-            State::Ready | State::Starting | State::Unmounted => None,
+            // A cancelled challenge's issuer may still approve it: the next checkout asks first.
+            State::Ready | State::Starting => self.recheck.is_some().then_some(State::Ready),
+            State::Unmounted => None,
         };
         self.state = State::Unmounted;
-        Unmounted { report, carried: carried.map(|state| Attempts { state, recheck: None }) }
+        let recheck = self.recheck.take();
+        Unmounted { report, carried: carried.map(|state| Attempts { state, recheck }) }
     }
 
     /// The report a checkout that inherits these attempts shows the payer at once: the unsettled

@@ -7,7 +7,7 @@ use connpay_core::checkout::Field;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event, EventTarget, HtmlElement, HtmlInputElement};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
 use crate::Error;
 
@@ -272,24 +272,5 @@ fn error_text(changes: &Changes, form: &Element, input: &Element, field: Field) 
     Ok(text)
 }
 
-/// An event listener that is removed when dropped.
-pub(crate) struct Listener {
-    target: EventTarget,
-    kind: &'static str,
-    handler: Closure<dyn FnMut(Event)>,
-}
-
-impl Listener {
-    /// Adds `handler` for `kind` events on `target`.
-    pub(crate) fn add(target: &EventTarget, kind: &'static str, handler: impl FnMut(Event) + 'static) -> Listener {
-        let handler = Closure::<dyn FnMut(Event)>::new(handler);
-        let _ = target.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
-        Listener { target: target.clone(), kind, handler }
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback(self.kind, self.handler.as_ref().unchecked_ref());
-    }
-}
+/// An event listener that is removed when dropped (gloo's, passive unless asked otherwise).
+pub(crate) use gloo_events::EventListener as Listener;

@@ -397,14 +397,14 @@ fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error>
     let (on_click, on_escape, on_blocked) = (mounted.clone(), mounted.clone(), mounted.clone());
     let issuer = gateway::origin_of(url).to_string();
     let listeners = [
-        Listener::add(&cancel, "click", move |_| on_click.cancel_sale()),
+        Listener::new(&cancel, "click", move |_| on_click.cancel_sale()),
         // Escape closes a modal dialog, and so may the page's own code: either way the payer's
         // window is gone, as with the button.
-        Listener::add(&dialog, "close", move |_| on_escape.cancel_sale()),
+        Listener::new(&dialog, "close", move |_| on_escape.cancel_sale()),
         // A page whose policy forbids the issuer's frame shows the payer only the browser's
         // "blocked" notice: end the attempt, and tell the developer why.
-        Listener::add(mounted.page.document(), "securitypolicyviolation", move |event| {
-            let text = |key: &str| Reflect::get(&event, &JsValue::from_str(key)).ok().and_then(|value| value.as_string()).unwrap_or_default();
+        Listener::new(mounted.page.document(), "securitypolicyviolation", move |event| {
+            let text = |key: &str| Reflect::get(event, &JsValue::from_str(key)).ok().and_then(|value| value.as_string()).unwrap_or_default();
             let framing = matches!(text("effectiveDirective").as_str(), "frame-src" | "child-src");
             if framing && text("blockedURI").starts_with(&issuer) {
                 on_blocked.challenge_blocked.set(true);

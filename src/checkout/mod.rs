@@ -419,12 +419,14 @@ fn listen(mounted: &Rc<Mounted>) {
     for field in Field::ALL {
         let input = mounted.input(field);
         let on_input = mounted.clone();
-        listeners.push(Listener::add(input, "input", move |event| on_input.on_input(field, &event)));
+        listeners.push(Listener::new(input, "input", move |event| on_input.on_input(field, event)));
         let on_leave = mounted.clone();
-        listeners.push(Listener::add(input, "blur", move |_| on_leave.on_leave(field)));
+        listeners.push(Listener::new(input, "blur", move |_| on_leave.on_leave(field)));
     }
     let on_submit = mounted.clone();
-    listeners.push(Listener::add(&mounted.page.form, "submit", move |event| flow::submit(&on_submit, &event)));
+    // Not passive: the submit is the checkout's, and the page must not navigate.
+    let active = gloo_events::EventListenerOptions::enable_prevent_default();
+    listeners.push(Listener::new_with_options(&mounted.page.form, "submit", active, move |event| flow::submit(&on_submit, event)));
     mounted.listeners.replace(listeners);
 }
 

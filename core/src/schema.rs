@@ -402,7 +402,7 @@ fn read_field<V: Value>(problems: &mut Problems, field: &Field, value: Option<&V
                 let at = format!("{path}[{index}]");
                 match value.at(index) {
                     // A hole or a null in an array is not a missing field: it has the wrong type.
-                    Ok(found) if found.as_ref().is_none_or(|found| found.shape() == Shape::Absent) => {
+                    Ok(found) if found.as_ref().map_or(true, |found| found.shape() == Shape::Absent) => {
                         problems.add(&at, ErrorCode::RequestType, expected(item.kind))
                     }
                     Ok(found) => items.extend(read_field(problems, item, found.as_ref(), &at, reading)),

@@ -194,7 +194,7 @@ impl From<Record> for Got {
     }
 }
 
-impl<'a> Value for &'a Got {
+impl Value for &Got {
     fn shape(&self) -> Shape<'_> {
         match self {
             Got::Text(text) => Shape::Text(Cow::Borrowed(text)),
@@ -229,7 +229,7 @@ impl<'a> Value for &'a Got {
 }
 
 #[cfg(feature = "json")]
-impl<'a> Value for &'a serde_json::Value {
+impl Value for &serde_json::Value {
     fn shape(&self) -> Shape<'_> {
         use serde_json::Value as Json;
         match self {

@@ -18,7 +18,7 @@ use connpay_core::sign::{signatures_match, SessionSignatureFields};
 use serde::Deserialize;
 
 use crate::client;
-use crate::reply::{accepted, fail, invalid, json, read_json};
+use crate::reply::{fail, invalid, json, read_checked};
 use crate::store::{random_hex, Bounded};
 use crate::App;
 
@@ -126,9 +126,8 @@ fn read_call(
     body: &[u8],
     check: impl FnOnce(&SaleRoute, &serde_json::Value) -> Checked,
 ) -> Result<Record, Response> {
-    let body = read_json(headers, body, Some(invoice_id))?;
     let route = SaleRoute { endpoint_id: Some(endpoint_id.to_string()), invoice_id: Some(invoice_id.to_string()) };
-    let request = accepted(check(&route, &body), Some(invoice_id))?;
+    let request = read_checked(headers, body, Some(invoice_id), |body| check(&route, body))?;
     if endpoint_id != app.config.endpoint_id {
         return Err(fail(StatusCode::NOT_FOUND, ErrorCause::InvalidConfiguration, "no such endpoint", Some(invoice_id)));
     }

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::client;
 use crate::fault::Fault;
-use crate::reply::{accepted, fail, invalid, json, read_json};
+use crate::reply::{fail, invalid, json, read_checked};
 use crate::store::{random_hex, Bounded};
 use crate::App;
 
@@ -74,7 +74,7 @@ pub async fn access_token(State(app): State<Arc<App>>) -> Response {
 
 /// `POST /merchant/sale/initiate-sale`: stores the invoice and signs it.
 pub async fn initiate_sale(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let request = match read_json(&headers, &body, None).and_then(|body| accepted(check_initiate_sale(&&body), None)) {
+    let request = match read_checked(&headers, &body, None, |body| check_initiate_sale(&body)) {
         Ok(request) => request,
         Err(response) => return response,
     };
@@ -115,7 +115,7 @@ pub async fn initiate_sale(State(app): State<Arc<App>>, headers: HeaderMap, body
 /// `POST /merchant/sale/{invoiceId}/check`: what the gateway asks before it processes a sale.
 /// The request must match the stored invoice; the answer carries `session.checkSignature`.
 pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    let request = match read_json(&headers, &body, Some(&invoice_id)).and_then(|body| accepted(check_check_sale(&&body), Some(&invoice_id))) {
+    let request = match read_checked(&headers, &body, Some(&invoice_id), |body| check_check_sale(&body)) {
         Ok(request) => request,
         Err(response) => return response,
     };
@@ -233,7 +233,7 @@ struct Control {
 /// currency, email). Any other key (a card number, a CVV) is refused, not ignored.
 pub async fn v2_control(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     let reading = Reading { today: crate::today(), trim: false, unknown: Unknown::Refuse };
-    let request = match read_json(&headers, &body, None).and_then(|body| accepted(walk(&[CONTROL_REQUEST], &&body, reading), None)) {
+    let request = match read_checked(&headers, &body, None, |body| walk(&[CONTROL_REQUEST], &body, reading)) {
         Ok(request) => request,
         Err(response) => return response,
     };

@@ -62,6 +62,18 @@ pub fn read_json(headers: &HeaderMap, body: &[u8], invoice_id: Option<&str>) -> 
     })
 }
 
+/// A JSON body read and checked by `check`: what the walker read, or the handler's answer.
+#[allow(clippy::result_large_err)]
+pub fn read_checked(
+    headers: &HeaderMap,
+    body: &[u8],
+    invoice_id: Option<&str>,
+    check: impl FnOnce(&serde_json::Value) -> Checked,
+) -> Result<Record, Response> {
+    let body = read_json(headers, body, invoice_id)?;
+    accepted(check(&body), invoice_id)
+}
+
 /// What the walker read, or `INVALID_REQUEST` naming its first problem.
 #[allow(clippy::result_large_err)]
 pub fn accepted(checked: Checked, invoice_id: Option<&str>) -> Result<Record, Response> {

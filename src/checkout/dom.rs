@@ -3,7 +3,8 @@
 
 use std::cell::{Cell, RefCell};
 
-use connpay_core::checkout::Field;
+use connpay_core::checkout::{Field, Mark};
+use connpay_core::ErrorCode;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -78,16 +79,29 @@ impl Changes {
 pub(crate) struct Page {
     pub(crate) changes: Changes,
     pub(crate) form: Element,
-    /// The four card inputs, in [`Field::ALL`] order.
-    pub(crate) inputs: [HtmlInputElement; 4],
-    /// Each field's error text, linked to its input by `aria-describedby`.
-    pub(crate) errors: [Element; 4],
+    /// The four card fields, in [`Field::ALL`] order.
+    pub(crate) slots: [Slot; 4],
     /// Where the brand's name is shown, if the form has such an element.
     pub(crate) brand: Option<Element>,
     /// The one polite live region: field errors, progress and the outcome are announced here.
     pub(crate) status: Element,
     /// The submit button, disabled while a sale is in flight.
     pub(crate) button: Option<Element>,
+}
+
+/// One card field: its input, its error text, and what the checkout keeps of it. Each value is
+/// a `Cell`: read or set in one step, never borrowed, so a callback that runs meanwhile cannot
+/// find it held.
+pub(crate) struct Slot {
+    pub(crate) input: HtmlInputElement,
+    /// Its error text, linked to the input by `aria-describedby`.
+    pub(crate) error: Element,
+    /// How many digits it showed after its last edit (never the digits themselves).
+    pub(crate) digits: Cell<usize>,
+    /// Whether it shows its error yet.
+    pub(crate) mark: Cell<Mark>,
+    /// The error it shows now.
+    pub(crate) shown: Cell<Option<ErrorCode>>,
 }
 
 thread_local! {
@@ -197,15 +211,18 @@ impl Found {
     pub(crate) fn prepare(self) -> Result<Page, Error> {
         let Found { document, form, inputs, brand, button, status } = self;
         let changes = Changes { document, undo: RefCell::default() };
-        let mut errors = Vec::with_capacity(4);
-        for (field, input) in Field::ALL.into_iter().zip(&inputs) {
-            changes.set_if_absent(input, "autocomplete", field.autocomplete());
+        let mut slots = Vec::with_capacity(4);
+        for (field, input) in Field::ALL.into_iter().zip(inputs) {
+            changes.set_if_absent(&input, "autocomplete", field.autocomplete());
             if field.numeric() {
-                changes.set_if_absent(input, "inputmode", "numeric");
+                changes.set_if_absent(&input, "inputmode", "numeric");
             }
-            errors.push(error_text(&changes, &form, input, field)?);
+            let error = error_text(&changes, &form, &input, field)?;
+            // Values already in the field (the browser kept them, or autofill ran) count as typed.
+            let digits = Cell::new(input.value().bytes().filter(u8::is_ascii_digit).count());
+            slots.push(Slot { input, error, digits, mark: Cell::default(), shown: Cell::default() });
         }
-        let errors: [Element; 4] = errors.try_into().map_err(|_| Error::internal())?;
+        let slots: [Slot; 4] = slots.try_into().map_err(|_| Error::internal())?;
         let status = match status {
             Some(status) => {
                 changes.keep_text(&status);
@@ -222,7 +239,7 @@ impl Found {
                 status
             }
         };
-        Ok(Page { changes, form, inputs, errors, brand, status, button })
+        Ok(Page { changes, form, slots, brand, status, button })
     }
 }
 

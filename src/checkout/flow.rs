@@ -12,10 +12,10 @@
 use std::rc::Rc;
 
 use connpay_core::card::BrandId;
-use connpay_core::checkout::attempts::{Ending, Next, Refusal, Report, Step};
+use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step};
 use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING};
 use connpay_core::checkout::sale::{check_session, perform_sale_call, session_request, CardLabel, CheckoutSuccess};
-use connpay_core::checkout::{Field, FormState, Marks, TypedCard};
+use connpay_core::checkout::{Field, FormState, Mark, TypedCard};
 use connpay_core::sale::{check_perform_sale_call, Outcome, SaleAccepted, SaleStatus, StatusSession, UnknownReason};
 use connpay_core::value::Got;
 use connpay_core::{gateway, ErrorCode, FieldError};
@@ -51,22 +51,20 @@ const CHALLENGE_BLOCKED: &str = "the page's Content-Security-Policy refused to f
 /// new attempt, in the background.
 pub(super) fn submit(mounted: &Rc<Mounted>, event: &Event) {
     event.prevent_default();
-    let Ok(refusal) = mounted.attempts.try_borrow().map(|attempts| attempts.refusal()) else { return };
-    match refusal {
+    match mounted.attempts(|attempts| attempts.refusal()) {
         None => {}
         Some(Refusal::Unsettled(report)) => return mounted.announce(mounted.settings.messages.error(report.code)),
         Some(_) => return,
     }
-    match mounted.live.try_borrow_mut() {
-        Ok(mut live) => live.marks.submit(),
-        Err(_) => return,
+    for slot in &mounted.page.slots {
+        slot.mark.set(Mark::SUBMITTED);
     }
     let Some(state) = mounted.refresh(Announce::No) else { return };
     if !state.valid {
         return report_invalid(mounted, &state);
     }
     // `onChange` ran meanwhile and may have unmounted the checkout: `begin` knows.
-    if !mounted.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.begin().is_ok()) {
+    if mounted.attempts(Attempts::begin).is_err() {
         return;
     }
     let values = mounted.values();
@@ -100,12 +98,10 @@ fn report_invalid(mounted: &Mounted, state: &FormState) {
 /// when a new attempt may begin (the card on screen is the card being paid with), and the form
 /// `aria-busy` while an attempt is under way.
 pub(super) fn render_attempt(mounted: &Mounted) {
-    let Ok((ready, in_flight)) = mounted.attempts.try_borrow().map(|attempts| (attempts.ready(), attempts.in_flight())) else {
-        return;
-    };
+    let (ready, in_flight) = mounted.attempts(|attempts| (attempts.ready(), attempts.in_flight()));
     // Set through `changes`, so that unmount gives the button and the fields back as they were.
     let changes = &mounted.page.changes;
-    let locked = mounted.page.inputs.iter().map(|input| (input.as_ref(), "readonly"));
+    let locked = mounted.page.slots.iter().map(|slot| (slot.input.as_ref(), "readonly"));
     for (element, attribute) in mounted.page.button.iter().map(|button| (button, "disabled")).chain(locked) {
         if ready {
             let _ = element.remove_attribute(attribute);
@@ -121,10 +117,7 @@ pub(super) fn render_attempt(mounted: &Mounted) {
 /// `onError` too (once `mountCheckout` has returned its handle), so that the code that settles
 /// it runs again with the handle that can release it.
 pub(super) fn resume(mounted: &Rc<Mounted>) {
-    let (approved, unsettled) = match mounted.attempts.try_borrow() {
-        Ok(attempts) => (attempts.approved(), attempts.unsettled().cloned()),
-        Err(_) => return,
-    };
+    let (approved, unsettled) = mounted.attempts(|attempts| (attempts.approved(), attempts.unsettled().cloned()));
     if approved {
         render_attempt(mounted);
         mounted.announce(mounted.settings.messages.text(APPROVED));
@@ -178,7 +171,7 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
     let PreparedSale { invoice_id, endpoint_id, access_token, http } = match prepared {
         Ok(sale) => sale,
         Err(error) => {
-            let report = mounted.attempts.try_borrow_mut().ok().and_then(|mut attempts| attempts.abandon(error.code()));
+            let report = mounted.attempts(|attempts| attempts.abandon(error.code()));
             if let Some(report) = report {
                 tell(mounted, &report, error);
             }
@@ -187,27 +180,25 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
     };
     // A challenge the payer cancelled may have been approved since, outside the window: find
     // out before charging again.
-    let recheck = mounted.attempts.try_borrow().ok().and_then(|attempts| attempts.recheck().map(str::to_string));
+    let recheck = mounted.attempts(|attempts| attempts.recheck().map(str::to_string));
     if let Some(cancelled) = recheck {
         let asked = mounted.cancelled.take();
         let outcome = match &asked {
             Some((call, _)) => exchange(&call.http(), mounted.settings.timeout_ms, None).await,
             None => Outcome::unknown(UnknownReason::Network),
         };
-        let approved = mounted.attempts.try_borrow_mut().ok().and_then(|mut attempts| attempts.rechecked(&cancelled, &outcome));
+        let approved = mounted.attempts(|attempts| attempts.rechecked(&cancelled, &outcome));
         if let (Some(status), Some((_, earlier))) = (approved, asked) {
             return succeed(mounted, status, earlier);
         }
     }
     // The last moment to stop: the checkout may have been unmounted while getSession ran.
-    if !mounted.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.send_sale(&invoice_id)) {
+    if !mounted.attempts(|attempts| attempts.send_sale(&invoice_id)) {
         return;
     }
     let outcome: Outcome<SaleAccepted> = exchange(&http, mounted.settings.timeout_ms, None).await;
     drop(http);
-    let Ok(step) = mounted.attempts.try_borrow_mut().map(|mut attempts| attempts.sale_answered(&invoice_id, &outcome)) else {
-        return;
-    };
+    let step = mounted.attempts(|attempts| attempts.sale_answered(&invoice_id, &outcome));
     match (step, outcome) {
         (Step::Poll, Outcome::Accepted(accepted)) => {
             let call = StatusCall {
@@ -288,15 +279,12 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
         if let Some(milliseconds) = pause {
             mounted.pause(milliseconds).await;
         }
-        if !mounted.attempts.try_borrow().is_ok_and(|attempts| attempts.following(invoice_id)) {
+        if !mounted.attempts(|attempts| attempts.following(invoice_id)) {
             return;
         }
         let outcome: Outcome<SaleStatus> = exchange(&http, settings.timeout_ms, None).await;
         let now = js_sys::Date::now();
-        let Ok(step) = mounted.attempts.try_borrow_mut().map(|mut attempts| attempts.status_answered(invoice_id, &outcome, now >= deadline, now))
-        else {
-            return;
-        };
+        let step = mounted.attempts(|attempts| attempts.status_answered(invoice_id, &outcome, now >= deadline, now));
         mounted.cancel_if_window_removed();
         match step {
             Step::Poll => {}
@@ -307,7 +295,7 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
                 let cancelled = report.code == ErrorCode::CheckoutCancelled;
                 let blocked = cancelled && mounted.challenge_blocked.get();
                 if cancelled {
-                    mounted.cancelled.replace(Some((call, label)));
+                    mounted.cancelled.set(Some((call, label)));
                 }
                 return tell(mounted, &report, if blocked { error.with("detail", JsValue::from_str(CHALLENGE_BLOCKED)) } else { error });
             }
@@ -330,13 +318,13 @@ fn succeed(mounted: &Mounted, status: SaleStatus, label: CardLabel) {
 /// card is named by brand and last four digits), nothing can be edited or paid again.
 pub(super) fn finish_approved(mounted: &Mounted) {
     mounted.close_challenge();
-    if let Ok(mut live) = mounted.live.try_borrow_mut() {
-        // Emptied on purpose: no field of a paid form is marked for it.
-        live.marks = Marks::default();
-        for field in [Field::Number, Field::Cvv] {
-            mounted.input(field).set_value("");
-            live.previous_digits[field as usize] = 0;
-        }
+    // Emptied on purpose: no field of a paid form is marked for it.
+    for slot in &mounted.page.slots {
+        slot.mark.set(Mark::default());
+    }
+    for field in [Field::Number, Field::Cvv] {
+        mounted.input(field).set_value("");
+        mounted.slot(field).digits.set(0);
     }
     render_attempt(mounted);
     mounted.announce(mounted.settings.messages.text(APPROVED));
@@ -352,14 +340,15 @@ fn open_challenge(mounted: &Rc<Mounted>, url: &str) {
         return;
     }
     call(&mounted.settings.callbacks.on_redirect, &JsValue::from_str(url));
-    if let Some(challenge) = mounted.challenge.try_borrow().ok().as_ref().and_then(|open| open.as_ref()) {
+    if let Some(challenge) = mounted.challenge.take() {
         let _ = challenge.frame.set_attribute("src", url);
+        mounted.challenge.set(Some(challenge));
         return;
     }
     mounted.challenge_blocked.set(false);
-    if let (Ok(challenge), Ok(mut slot)) = (build_challenge(mounted, url), mounted.challenge.try_borrow_mut()) {
+    if let Ok(challenge) = build_challenge(mounted, url) {
         let _ = challenge.dialog.show_modal();
-        *slot = Some(challenge);
+        mounted.challenge.set(Some(challenge));
     }
 }
 
@@ -420,11 +409,14 @@ impl Mounted {
     /// window's own controls): the window leaves the page at once, and the next status decides.
     /// Its listeners, one of which is running now, go when the attempt ends.
     fn cancel_sale(&self) {
-        let changed = self.attempts.try_borrow_mut().is_ok_and(|mut attempts| attempts.cancel(js_sys::Date::now()));
-        if let Some(challenge) = self.challenge.try_borrow().ok().as_ref().and_then(|open| open.as_ref()) {
+        let changed = self.attempts(|attempts| attempts.cancel(js_sys::Date::now()));
+        // Put back: its listeners, one of which may be running now, go when the attempt ends.
+        let open = self.challenge.take();
+        if let Some(challenge) = &open {
             challenge.dialog.close();
             challenge.dialog.remove();
         }
+        self.challenge.set(open);
         if changed {
             self.wake();
         }
@@ -433,7 +425,9 @@ impl Mounted {
     /// The page's own code took the 3-D Secure window out of the page: the payer cannot answer
     /// the issuer any more, as after Cancel.
     fn cancel_if_window_removed(&self) {
-        let removed = self.challenge.try_borrow().is_ok_and(|open| open.as_ref().is_some_and(|challenge| !challenge.dialog.is_connected()));
+        let open = self.challenge.take();
+        let removed = open.as_ref().is_some_and(|challenge| !challenge.dialog.is_connected());
+        self.challenge.set(open);
         if removed {
             self.cancel_sale();
         }
@@ -442,16 +436,13 @@ impl Mounted {
     /// Waits `milliseconds`, or until [`Mounted::wake`].
     async fn pause(&self, milliseconds: f64) {
         let controller = AbortController::new().ok();
-        if let (Some(controller), Ok(mut wake)) = (&controller, self.wake.try_borrow_mut()) {
-            *wake = Some(controller.clone());
-        }
+        self.wake.set(controller.clone());
         transport::sleep(milliseconds, controller.as_ref().map(AbortController::signal).as_ref()).await;
     }
 
     /// Closes and removes the 3-D Secure window, if open.
     pub(super) fn close_challenge(&self) {
-        let challenge = self.challenge.try_borrow_mut().ok().and_then(|mut challenge| challenge.take());
-        if let Some(challenge) = challenge {
+        if let Some(challenge) = self.challenge.take() {
             challenge.dialog.close();
             challenge.dialog.remove();
         }

@@ -14,7 +14,7 @@ use connpay_core::checkout::attempts::Attempts;
 use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
 use connpay_core::checkout::messages::{self, Locale, Messages};
 use connpay_core::checkout::sale::check_order;
-use connpay_core::checkout::{Field, FormState, Marks, TypedCard};
+use connpay_core::checkout::{Field, FormState, TypedCard};
 use connpay_core::sale::{MAX_WAIT, POLL_INTERVAL};
 use connpay_core::value::Record;
 use connpay_core::{gateway, ErrorCode};
@@ -71,35 +71,29 @@ struct Settings {
     max_wait_ms: f64,
 }
 
-/// What changes while the payer types.
-#[derive(Default)]
-struct Live {
-    marks: Marks,
-    /// How many digits each field showed after its last edit (never the digits themselves).
-    previous_digits: [usize; 4],
-    /// The error each field shows now.
-    shown: [Option<ErrorCode>; 4],
-    brand: Option<BrandId>,
-}
-
 /// A mounted checkout. Its listeners hold it alive until `unmount()`.
+///
+/// Its state is in `Cell`s, each read or replaced in one step, and in the one `RefCell` of the
+/// attempts, which only [`Mounted::attempts`] borrows, for a call into the core that cannot
+/// reach a callback: no state is ever held while the page's code runs, so none is ever found
+/// busy.
 struct Mounted {
     page: Page,
     settings: Settings,
-    live: RefCell<Live>,
-    /// Which attempt may begin, and what each answer means: the core's rules. Borrowed only
-    /// for a call, never across a callback or an await.
+    /// The number's brand, as last reported to `onBrand`.
+    brand: Cell<Option<BrandId>>,
+    /// Which attempt may begin, and what each answer means: the core's rules.
     attempts: RefCell<Attempts>,
-    listeners: RefCell<Vec<Listener>>,
+    listeners: Cell<Vec<Listener>>,
     /// The 3-D Secure window while it is open.
-    challenge: RefCell<Option<flow::Challenge>>,
+    challenge: Cell<Option<flow::Challenge>>,
     /// Wakes the status polling from its pause (a cancel, an allowed new attempt, unmount).
-    wake: RefCell<Option<AbortController>>,
+    wake: Cell<Option<AbortController>>,
     /// The page's Content-Security-Policy refused to frame the issuer's page.
     challenge_blocked: Cell<bool>,
     /// The last cancelled challenge's status call and card, to ask about once more before the
     /// next perform sale (see `Attempts::recheck`).
-    cancelled: RefCell<Option<Cancelled>>,
+    cancelled: Cell<Option<Cancelled>>,
 }
 
 /// A cancelled challenge's status call, and the card it was paid with.
@@ -112,7 +106,7 @@ enum FormHolds {
     /// What its unmounted checkout left for the next one: an unsettled or an approved sale, or a
     /// cancelled challenge to ask about (see `Unmounted::carried`), with that challenge's status
     /// call.
-    Left(Attempts, Option<Cancelled>),
+    Left(Box<(Attempts, Option<Cancelled>)>),
 }
 
 thread_local! {
@@ -143,8 +137,18 @@ enum Announce {
 }
 
 impl Mounted {
+    fn slot(&self, field: Field) -> &dom::Slot {
+        &self.page.slots[field as usize]
+    }
+
     fn input(&self, field: Field) -> &web_sys::HtmlInputElement {
-        &self.page.inputs[field as usize]
+        &self.slot(field).input
+    }
+
+    /// Runs `rule` on the attempts. It gets the core's state only, so it cannot call back into
+    /// the page: the cell is never held across a callback and the borrow cannot fail.
+    fn attempts<T>(&self, rule: impl FnOnce(&mut Attempts) -> T) -> T {
+        rule(&mut self.attempts.borrow_mut())
     }
 
     /// The card as the fields hold it now. The strings live only as long as the caller needs.
@@ -159,15 +163,14 @@ impl Mounted {
             let value = input.value();
             let deletion = event.dyn_ref::<InputEvent>().map_or(Deletion::None, |event| Deletion::of_input_type(&event.input_type()));
             let caret = input.selection_start().ok().flatten().map_or(value.encode_utf16().count(), |caret| caret as usize);
-            let Ok(mut live) = self.live.try_borrow_mut() else { return };
-            let edit = Edit { previous_digits: live.previous_digits[field as usize], value: &value, caret, deletion };
+            let slot = self.slot(field);
+            let edit = Edit { previous_digits: slot.digits.get(), value: &value, caret, deletion };
             let edited = match field {
                 Field::Number => edit_number(edit),
                 Field::Expiry => edit_expiry(edit),
-                _ => edit_cvv(edit, live.brand.map(BrandId::brand)),
+                _ => edit_cvv(edit, self.brand.get().map(BrandId::brand)),
             };
-            live.previous_digits[field as usize] = edited.value.bytes().filter(u8::is_ascii_digit).count();
-            drop(live);
+            slot.digits.set(edited.value.bytes().filter(u8::is_ascii_digit).count());
             if edited.value != value {
                 input.set_value(&edited.value);
                 if self.page.focused(input) {
@@ -180,42 +183,31 @@ impl Mounted {
     }
 
     fn on_leave(&self, field: Field) {
-        let empty = self.input(field).value().trim().is_empty();
-        if let Ok(mut live) = self.live.try_borrow_mut() {
-            live.marks.leave(field, empty);
-        }
+        let slot = self.slot(field);
+        slot.mark.set(slot.mark.get().leave(slot.input.value().trim().is_empty()));
         self.refresh(Announce::Yes);
     }
 
     /// Checks every field, shows and clears marks, and reports the state and any new brand.
-    /// `None` only if the browser's clock gives no date, or the checkout is busy re-entering.
+    /// `None` only if the browser's clock gives no date.
     fn refresh(&self, announce: Announce) -> Option<FormState> {
         let [number, expiry, cvv, holder] = self.values();
         let today = js::today(None).ok()?;
         let state = FormState::check(TypedCard { number: &number, expiry: &expiry, cvv: &cvv, holder: &holder }, today);
-        let (changed, brand_changed) = {
-            let mut live = self.live.try_borrow_mut().ok()?;
-            let changed: Vec<(Field, Option<ErrorCode>)> = Field::ALL
-                .into_iter()
-                .map(|field| (field, live.marks.error(field, state.verdict(field))))
-                .filter(|&(field, shown)| live.shown[field as usize] != shown)
-                .collect();
-            for &(field, shown) in &changed {
-                live.shown[field as usize] = shown;
+        for field in Field::ALL {
+            let slot = self.slot(field);
+            let shown = slot.mark.get().error(state.verdict(field));
+            if slot.shown.replace(shown) == shown {
+                continue;
             }
-            let brand_changed = live.brand != state.brand;
-            live.brand = state.brand;
-            (changed, brand_changed)
-        };
-        for (field, shown) in changed {
             let message = shown.map_or("", |code| self.settings.messages.error(code));
-            self.page.changes.set(self.input(field), "aria-invalid", if shown.is_some() { "true" } else { "false" });
-            self.page.errors[field as usize].set_text_content(Some(message));
+            self.page.changes.set(&slot.input, "aria-invalid", if shown.is_some() { "true" } else { "false" });
+            slot.error.set_text_content(Some(message));
             if announce == Announce::Yes && shown.is_some() {
                 self.announce(message);
             }
         }
-        if brand_changed {
+        if self.brand.replace(state.brand) != state.brand {
             let brand = state.brand.map(BrandId::brand);
             if let Some(badge) = &self.page.brand {
                 badge.set_text_content(Some(brand.map_or("", |brand| brand.name)));
@@ -237,9 +229,7 @@ impl Mounted {
     /// `onError` as `checkout.unmounted` with its invoice (the sale itself cannot be called
     /// back). Calling it again does nothing.
     fn unmount(&self) {
-        let Ok(mut attempts) = self.attempts.try_borrow_mut() else { return };
-        let gone = attempts.unmount();
-        drop(attempts);
+        let gone = self.attempts(Attempts::unmount);
         self.wake();
         drop(self.listeners.take());
         self.close_challenge();
@@ -247,7 +237,7 @@ impl Mounted {
         let form = &self.page.form;
         take_form(form);
         if let Some(carried) = gone.carried {
-            hold_form(form, FormHolds::Left(carried, self.cancelled.take()));
+            hold_form(form, FormHolds::Left(Box::new((carried, self.cancelled.take()))));
         }
         if let Some(report) = gone.report {
             call(&self.settings.callbacks.on_error, &flow::report_error(self, &report, Error::new(report.code, "")).into());
@@ -256,8 +246,7 @@ impl Mounted {
 
     /// Ends the polling's pause now.
     fn wake(&self) {
-        let pause = self.wake.try_borrow_mut().ok().and_then(|mut pause| pause.take());
-        if let Some(pause) = pause {
+        if let Some(pause) = self.wake.take() {
             pause.abort();
         }
     }
@@ -273,24 +262,24 @@ impl Mounted {
                 "this form has no sale of that invoice that is on its way or in doubt (onError names it, with next \"merchant\" or \"wait\")",
             )
         };
-        if self.attempts.try_borrow().is_ok_and(|attempts| attempts.unmounted()) {
+        if self.attempts(|attempts| attempts.unmounted()) {
             let form = &self.page.form;
             return match take_form(form) {
                 Some(FormHolds::Checkout(current)) => {
                     hold_form(form, FormHolds::Checkout(current.clone()));
                     current.upgrade().ok_or_else(refused)?.settle(invoice_id, fate)
                 }
-                Some(FormHolds::Left(mut left, cancelled)) => {
-                    let settled = fate.apply(&mut left, &invoice);
-                    if !left.ready() || left.rechecks() {
-                        hold_form(form, FormHolds::Left(left, cancelled));
+                Some(FormHolds::Left(mut left)) => {
+                    let settled = fate.apply(&mut left.0, &invoice);
+                    if !left.0.ready() || left.0.rechecks() {
+                        hold_form(form, FormHolds::Left(left));
                     }
                     if settled { Ok(()) } else { Err(refused()) }
                 }
                 None => Err(refused()),
             };
         }
-        if !self.attempts.try_borrow_mut().is_ok_and(|mut attempts| fate.apply(&mut attempts, &invoice)) {
+        if !self.attempts(|attempts| fate.apply(attempts, &invoice)) {
             return Err(refused());
         }
         self.wake();
@@ -352,28 +341,22 @@ pub fn mount_checkout(
     // Only now does the page change: every check above has passed.
     let page = page.prepare()?;
     let (carried, cancelled) = match take_form(&page.form) {
-        Some(FormHolds::Left(left, cancelled)) => (Some(left), cancelled),
+        Some(FormHolds::Left(left)) => (Some(left.0), left.1),
         _ => (None, None),
     };
     let mounted = Rc::new(Mounted {
         page,
         settings,
-        live: RefCell::default(),
+        brand: Cell::default(),
         attempts: RefCell::new(carried.unwrap_or_default()),
-        listeners: RefCell::default(),
-        challenge: RefCell::default(),
-        wake: RefCell::default(),
+        listeners: Cell::default(),
+        challenge: Cell::default(),
+        wake: Cell::default(),
         challenge_blocked: Cell::default(),
-        cancelled: RefCell::new(cancelled),
+        cancelled: Cell::new(cancelled),
     });
     hold_form(&mounted.page.form, FormHolds::Checkout(Rc::downgrade(&mounted)));
     listen(&mounted);
-    // Values already in the fields (the browser kept them, or autofill ran) count as typed.
-    for field in Field::ALL {
-        if let Ok(mut live) = mounted.live.try_borrow_mut() {
-            live.previous_digits[field as usize] = mounted.input(field).value().bytes().filter(u8::is_ascii_digit).count();
-        }
-    }
     mounted.refresh(Announce::No);
     flow::resume(&mounted);
     Ok(handle(mounted))
@@ -427,7 +410,7 @@ fn listen(mounted: &Rc<Mounted>) {
     // Not passive: the submit is the checkout's, and the page must not navigate.
     let active = gloo_events::EventListenerOptions::enable_prevent_default();
     listeners.push(Listener::new_with_options(&mounted.page.form, "submit", active, move |event| flow::submit(&on_submit, event)));
-    mounted.listeners.replace(listeners);
+    mounted.listeners.set(listeners);
 }
 
 fn read_settings(options: &Options) -> Result<Settings, Error> {

@@ -1,5 +1,5 @@
 //! The drop-in checkout's rules, without the page: how a card field is formatted as the payer
-//! types ([`edit`]), when a field shows its error ([`Marks`]), what the checkout says
+//! types ([`edit`]), when a field shows its error ([`Mark`]), what the checkout says
 //! ([`messages`]), how the typed card and the merchant's session become a perform sale
 //! ([`sale`]), and what each attempt's end allows next ([`attempts`]). The WebAssembly layer
 //! binds them to the merchant's form.
@@ -130,36 +130,28 @@ impl Field {
             Field::Holder => "sourceOfFunds.card.holder.printedName",
         }
     }
-
-    fn index(self) -> usize {
-        self as usize
-    }
 }
 
 /// Which fields show their errors: a field is marked only once the payer has left it with
 /// something typed, or has submitted the form, and its mark goes as soon as it is valid. While
 /// the payer is still typing a fresh field, nothing scolds them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Marks {
-    shown: [bool; 4],
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mark {
+    shown: bool,
 }
 
-impl Marks {
-    /// The payer left `field`; an empty field is not marked for being passed over.
-    pub fn leave(&mut self, field: Field, empty: bool) {
-        if !empty {
-            self.shown[field.index()] = true;
-        }
+impl Mark {
+    /// Every field's mark once the payer submitted the form: each shows its errors from now on.
+    pub const SUBMITTED: Mark = Mark { shown: true };
+
+    /// The payer left the field; an empty field is not marked for being passed over.
+    pub fn leave(self, empty: bool) -> Mark {
+        Mark { shown: self.shown || !empty }
     }
 
-    /// The payer submitted the form: every field shows its errors from now on.
-    pub fn submit(&mut self) {
-        self.shown = [true; 4];
-    }
-
-    /// The error `field` shows with `verdict`, if any.
-    pub fn error(&self, field: Field, verdict: &Verdict) -> Option<ErrorCode> {
-        if self.shown[field.index()] && !verdict.valid {
+    /// The error the field shows with `verdict`, if any.
+    pub fn error(self, verdict: &Verdict) -> Option<ErrorCode> {
+        if self.shown && !verdict.valid {
             verdict.code
         } else {
             None
@@ -202,17 +194,17 @@ mod tests {
 
     #[test]
     fn a_field_is_marked_after_leaving_it_and_unmarked_once_valid() {
-        let mut marks = Marks::default();
+        let mut mark = Mark::default();
         let incomplete = Verdict::pending(ErrorCode::NumberIncomplete);
-        assert_eq!(marks.error(Field::Number, &incomplete), None, "still typing");
-        marks.leave(Field::Number, true);
-        assert_eq!(marks.error(Field::Number, &incomplete), None, "passed over while empty");
-        marks.leave(Field::Number, false);
-        assert_eq!(marks.error(Field::Number, &incomplete), Some(ErrorCode::NumberIncomplete));
-        assert_eq!(marks.error(Field::Number, &Verdict::VALID), None, "fixed");
-        assert_eq!(marks.error(Field::Expiry, &Verdict::pending(ErrorCode::ExpiryEmpty)), None);
-        marks.submit();
-        assert_eq!(marks.error(Field::Expiry, &Verdict::pending(ErrorCode::ExpiryEmpty)), Some(ErrorCode::ExpiryEmpty));
+        assert_eq!(mark.error(&incomplete), None, "still typing");
+        mark = mark.leave(true);
+        assert_eq!(mark.error(&incomplete), None, "passed over while empty");
+        mark = mark.leave(false);
+        assert_eq!(mark.error(&incomplete), Some(ErrorCode::NumberIncomplete));
+        assert_eq!(mark.error(&Verdict::VALID), None, "fixed");
+        assert_eq!(mark.leave(true).error(&incomplete), Some(ErrorCode::NumberIncomplete), "stays marked");
+        assert_eq!(Mark::default().error(&Verdict::pending(ErrorCode::ExpiryEmpty)), None);
+        assert_eq!(Mark::SUBMITTED.error(&Verdict::pending(ErrorCode::ExpiryEmpty)), Some(ErrorCode::ExpiryEmpty));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! merchant's key or computes a signature: the core's `server` feature is never enabled here.
 
 use connpay_core::v2::{self, V2SaleForm};
+use connpay_core::value::Record;
 use connpay_core::ErrorCode;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::js::{self, require_valid, Js};
@@ -19,16 +19,6 @@ pub fn validate_v2_sale(
     today: Option<crate::Today>,
 ) -> Result<JsValue, Error> {
     js::validation(request, today.as_deref(), v2::check_v2_sale)
-}
-
-/// The form as JavaScript receives it.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FormAnswer<'a> {
-    path: &'a str,
-    content_type: &'static str,
-    body: &'a str,
-    fields: &'a [(&'static str, String)],
 }
 
 /// Builds the /api/v2/sale form: the request is validated (`request.invalid` with every problem
@@ -48,12 +38,14 @@ pub fn build_v2_sale_form(
         .filter(|control| control.len() == 40 && control.bytes().all(|b| b.is_ascii_hexdigit()))
         .ok_or_else(|| Error::invalid_argument("control", "control must be the 40 hex digits of SHA-1 that the merchant's server computed"))?;
     let form = V2SaleForm::build(&request, &control);
-    js::to_js(&FormAnswer {
-        path: &form.path,
-        content_type: "application/x-www-form-urlencoded",
-        body: &form.body,
-        fields: &form.fields,
-    })
+    let fields: Vec<Vec<&str>> = form.fields.iter().map(|(name, value)| vec![*name, value.as_str()]).collect();
+    js::to_js(
+        &Record::default()
+            .field("path", &form.path)
+            .field("contentType", "application/x-www-form-urlencoded")
+            .field("body", &form.body)
+            .field("fields", &fields),
+    )
 }
 
 /// Reads the gateway's answer to /api/v2/sale (`type=async-response&…`, each value ending with a

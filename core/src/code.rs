@@ -1,6 +1,5 @@
 //! Stable error codes: the strings a merchant's code may `switch` on.
 
-use serde::{Serialize, Serializer};
 
 /// Declares the code enum from one table: each code's string, its words for the developer (its
 /// documentation, the message of a problem or an error that has nothing more specific to say, and
@@ -143,9 +142,9 @@ error_codes! {
     Internal => "internal.error", "The module failed (a bug, never the payer's input); nothing was sent.";
 }
 
-impl Serialize for ErrorCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl crate::value::ToGot for ErrorCode {
+    fn to_got(&self) -> crate::value::Got {
+        self.as_str().into()
     }
 }
 

@@ -2,13 +2,12 @@
 //! request with, so that each reports every problem at once with its path and a stable code.
 //! Messages never repeat the value: it may be card data.
 
-use serde::Serialize;
-
 use crate::card;
+use crate::value::{Got, Record, ToGot};
 use crate::ErrorCode;
 
 /// One problem in a request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     /// Where: `sourceOfFunds.card.expiry.month`, `consumer.ipAddresses[1]`, `browser.colorDepth`.
     pub path: String,
@@ -16,6 +15,12 @@ pub struct FieldError {
     pub code: ErrorCode,
     /// What, in English.
     pub message: String,
+}
+
+impl ToGot for FieldError {
+    fn to_got(&self) -> Got {
+        Record::default().field("path", &self.path).field("code", self.code).field("message", &self.message).to_got()
+    }
 }
 
 /// Collects problems as a request is walked.

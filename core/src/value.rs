@@ -256,6 +256,100 @@ impl Value for &serde_json::Value {
     }
 }
 
+/// A result as the module hands it on: JavaScript receives it as a plain object (through the
+/// engine's `JSON.parse`), a server as JSON. Written by hand for each type, in place of a
+/// serialisation framework: the module's results are few, and each is a few lines.
+pub trait ToGot {
+    /// The value.
+    fn to_got(&self) -> Got;
+}
+
+impl<T: ToGot + ?Sized> ToGot for &T {
+    fn to_got(&self) -> Got {
+        (**self).to_got()
+    }
+}
+
+/// `null` when absent.
+impl<T: ToGot> ToGot for Option<T> {
+    fn to_got(&self) -> Got {
+        self.as_ref().map_or(Got::Null, ToGot::to_got)
+    }
+}
+
+impl<T: ToGot> ToGot for [T] {
+    fn to_got(&self) -> Got {
+        Got::List(self.iter().map(ToGot::to_got).collect())
+    }
+}
+
+impl<T: ToGot> ToGot for Vec<T> {
+    fn to_got(&self) -> Got {
+        self.as_slice().to_got()
+    }
+}
+
+impl ToGot for str {
+    fn to_got(&self) -> Got {
+        Got::Text(self.to_string())
+    }
+}
+
+impl ToGot for String {
+    fn to_got(&self) -> Got {
+        self.as_str().to_got()
+    }
+}
+
+impl ToGot for bool {
+    fn to_got(&self) -> Got {
+        Got::Bool(*self)
+    }
+}
+
+/// Whole numbers, as JavaScript holds them.
+macro_rules! number_to_got {
+    ($($number:ty),*) => {$(
+        impl ToGot for $number {
+            fn to_got(&self) -> Got {
+                Got::Number(*self as f64)
+            }
+        }
+    )*};
+}
+
+number_to_got!(u8, u16, u32, u64, i32);
+
+impl ToGot for Record {
+    fn to_got(&self) -> Got {
+        Got::Record(self.clone())
+    }
+}
+
+impl Record {
+    /// The same with `key` set to `value` (`null` when it is `None`).
+    pub fn field(self, key: &'static str, value: impl ToGot) -> Record {
+        self.with(key, value.to_got())
+    }
+
+    /// The same with `key` set to `value`, or left out when it is `None`.
+    pub fn field_if<T: ToGot>(self, key: &'static str, value: &Option<T>) -> Record {
+        self.with(key, value.as_ref().map(ToGot::to_got))
+    }
+}
+
+/// A result as JSON text, as a server answers with it.
+pub fn to_json_value(value: &impl ToGot) -> String {
+    got_to_json(&value.to_got())
+}
+
+/// A value as JSON text (see [`to_json`]).
+pub fn got_to_json(got: &Got) -> String {
+    let mut out = String::new();
+    write_got(&mut out, got);
+    out
+}
+
 /// JSON text written from a record: the bodies the module sends. Keys and order are the
 /// record's (its table's); numbers are written as JavaScript's `JSON.stringify` writes them.
 pub fn to_json(record: &Record) -> String {

@@ -16,8 +16,7 @@ use connpay_core::sale::{
 use connpay_core::schema::{text, walk, Field, Necessity::*, Reading, Rule, Unknown};
 use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
 use connpay_core::v2::{check_v2_sale, ControlParts};
-use connpay_core::value::{Got, Record};
-use serde::Serialize;
+use connpay_core::value::{Got, Record, ToGot};
 
 use crate::client;
 use crate::fault::Fault;
@@ -58,18 +57,12 @@ impl MerchantState {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AccessToken {
-    access_token: String,
-}
-
 /// `POST /merchant/auth/access-token`: a new random access token (64 characters). A real server
 /// authenticates the consumer first; the sandbox trusts everyone.
 pub async fn access_token(State(app): State<Arc<App>>) -> Response {
     let token = random_hex(32);
     app.merchant.lock().access_tokens.insert_new(token.clone(), ());
-    json(StatusCode::OK, &AccessToken { access_token: token })
+    json(StatusCode::OK, &Record::default().field("accessToken", token))
 }
 
 /// `POST /merchant/sale/initiate-sale`: stores the invoice and signs it.
@@ -150,14 +143,11 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
     json(StatusCode::OK, &answer)
 }
 
-/// What the merchant's server learnt of an invoice.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Settled {
-    invoice_id: String,
-    /// `VOIDED` (no check sale ever came, and none will be confirmed: never charged), or the
-    /// gateway's state of the sale: `APPROVED`, `DECLINED`, `PROCESSING`, `REDIRECT_REQUEST`.
-    state: String,
+/// What the merchant's server learnt of an invoice: `VOIDED` (no check sale ever came, and
+/// none will be confirmed: never charged), or the gateway's state of the sale: `APPROVED`,
+/// `DECLINED`, `PROCESSING`, `REDIRECT_REQUEST`.
+fn settled(invoice_id: &str, state: impl ToGot) -> Record {
+    Record::default().field("invoiceId", invoice_id).field("state", state)
 }
 
 /// `POST /merchant/sale/{invoiceId}/settle`: what a shop's server does when its page could not
@@ -181,7 +171,7 @@ pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>)
         }
     };
     let Some(session) = tokens else {
-        return json(StatusCode::OK, &Settled { invoice_id, state: "VOIDED".into() });
+        return json(StatusCode::OK, &settled(&invoice_id, "VOIDED"));
     };
     let gateway = match connpay_core::gateway::Gateway::parse(&app.base_url) {
         Ok(gateway) => gateway,
@@ -195,8 +185,7 @@ pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>)
     };
     match outcome {
         Outcome::Accepted(status) => {
-            let state = serde_json::to_value(status.state).ok().and_then(|state| state.as_str().map(String::from)).unwrap_or_default();
-            json(StatusCode::OK, &Settled { invoice_id, state })
+            json(StatusCode::OK, &settled(&invoice_id, status.state))
         }
         _ => fail(StatusCode::BAD_GATEWAY, ErrorCause::ServerUnavailable, "the gateway did not give the sale's status", Some(&invoice_id)),
     }
@@ -224,11 +213,6 @@ const CONTROL_REQUEST: &[Field] = &[
     text("email", Required, 0, 0, Rule::Any),
 ];
 
-#[derive(Serialize)]
-struct Control {
-    control: String,
-}
-
 /// `POST /merchant/v2/control`: the /api/v2/sale `control` for (endpoint, clientOrderId, amount,
 /// currency, email). Any other key (a card number, a CVV) is refused, not ignored.
 pub async fn v2_control(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -254,7 +238,7 @@ pub async fn v2_control(State(app): State<Arc<App>>, headers: HeaderMap, body: B
         .filter(|error| signed.contains(&error.path.as_str()) && error.code != connpay_core::ErrorCode::RequestRequired)
         .collect();
     match ControlParts::of(&parts) {
-        Some(control_parts) if errors.is_empty() => json(StatusCode::OK, &Control { control: app.key.v2_sale_control(&control_parts) }),
+        Some(control_parts) if errors.is_empty() => json(StatusCode::OK, &Record::default().field("control", app.key.v2_sale_control(&control_parts))),
         _ => invalid(&errors, None),
     }
 }

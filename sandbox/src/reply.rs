@@ -4,9 +4,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use connpay_core::sale::{ErrorCause, FailResponse, GatewayError};
 use connpay_core::schema::Checked;
-use connpay_core::value::Record;
+use connpay_core::value::{to_json_value, Record, ToGot};
 use connpay_core::{ErrorCode, FieldError};
-use serde::Serialize;
 
 /// The spec's fail response: `{ "error": { cause, code, message }, "invoiceId" }`.
 pub fn fail(status: StatusCode, cause: ErrorCause, message: impl Into<String>, invoice_id: Option<&str>) -> Response {
@@ -38,9 +37,8 @@ pub async fn spec_errors(response: Response) -> Response {
 }
 
 /// A JSON answer.
-pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
-    // The wire types have string keys and finite numbers: serde_json cannot fail on them.
-    let text = serde_json::to_string(body).unwrap_or_default();
+pub fn json(status: StatusCode, body: &impl ToGot) -> Response {
+    let text = to_json_value(body);
     (status, [(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 

@@ -7,7 +7,7 @@
 
 mod language;
 
-use crate::value::{Got, Record};
+use crate::value::{Got, Record, ToGot};
 
 pub use language::{fit_language, is_well_formed as is_well_formed_language, DEFAULT_LANGUAGE, MAX_LANGUAGE_LENGTH};
 
@@ -53,8 +53,7 @@ pub struct BrowserReadings {
 /// The payer's browser data, as the module sends it: camelCase for JavaScript, and the seed's
 /// `customer_browser_*` fields through the table [`crate::v2::BROWSER`]. Collected by the
 /// module, every field is present except the two only the merchant's server knows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BrowserInfo {
     /// `customer_browser_javascript_enabled`: the module runs, so `true`.
     pub javascript_enabled: bool,
@@ -73,10 +72,8 @@ pub struct BrowserInfo {
     /// `customer_browser_user_agent`: at most 2048 characters.
     pub user_agent: String,
     /// `customer_browser_accept_header`: at most 2048 characters; from the merchant's server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_header: Option<String>,
     /// `ipaddress`: from the merchant's server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
 
@@ -112,6 +109,14 @@ impl BrowserInfo {
             .with("screenHeight", Got::Number(f64::from(self.screen_height)))
             .with("screenWidth", Got::Number(f64::from(self.screen_width)))
             .with("timeZone", Got::Number(f64::from(self.time_zone)))
+    }
+}
+
+/// `collectBrowserInfo`'s result: the record, the two fields only a server knows left out when
+/// absent.
+impl ToGot for BrowserInfo {
+    fn to_got(&self) -> Got {
+        self.record().to_got()
     }
 }
 

@@ -3,11 +3,10 @@
 //! The table follows `shared/spec/FACTS.md` §5. Each prefix range is a pair of equal-width digit
 //! strings, so matching is a byte-wise comparison: no integer parsing, no overflow on long input.
 
-use serde::Serialize;
+use crate::value::{Got, Record, ToGot};
 
 /// The stable identifier of a card brand, as it appears in the JS API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BrandId {
     /// Visa.
     Visa,
@@ -51,12 +50,10 @@ impl BrandId {
 }
 
 /// One row of the brand table.
-#[derive(Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Brand {
     /// Stable identifier.
     pub id: BrandId,
-    #[serde(skip)]
     id_str: &'static str,
     /// Display name.
     pub name: &'static str,
@@ -67,10 +64,8 @@ pub struct Brand {
     /// Positions (digit counts) after which a display space goes.
     pub gaps: &'static [u8],
     /// Issuer prefix ranges: `(low, high)`, inclusive, both of the same width.
-    #[serde(skip)]
     pub prefixes: &'static [(&'static str, &'static str)],
     /// Whether a valid number of this brand always passes the Luhn check.
-    #[serde(skip)]
     pub luhn: bool,
 }
 
@@ -404,5 +399,24 @@ mod tests {
         assert_eq!(BrandId::parse("Amex"), Some(BrandId::Amex));
         assert_eq!(BrandId::parse("american express"), None);
         assert_eq!(BrandId::parse(""), None);
+    }
+}
+
+impl ToGot for BrandId {
+    fn to_got(&self) -> Got {
+        self.as_str().into()
+    }
+}
+
+/// `BrandInfo`: the row as JavaScript reads it (its prefixes and Luhn flag stay inside).
+impl ToGot for Brand {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("id", self.id)
+            .field("name", self.name)
+            .field("lengths", self.lengths)
+            .field("cvvLength", self.cvv_length)
+            .field("gaps", self.gaps)
+            .to_got()
     }
 }

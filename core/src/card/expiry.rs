@@ -1,9 +1,8 @@
 //! The expiry date: the forms payers type and autofill writes, month range, and the window from
 //! the current month to 20 years ahead. "Today" is always a parameter, never read here.
 
-use serde::Serialize;
-
 use super::Verdict;
+use crate::value::{Got, ToGot};
 use crate::ErrorCode;
 
 /// How far ahead an expiry may be.
@@ -43,10 +42,9 @@ impl YearMonth {
 }
 
 /// The result of checking an expiry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExpiryResult {
     /// Valid, potentially valid, and why not.
-    #[serde(flatten)]
     pub verdict: Verdict,
     /// The month, once it is complete and 1–12.
     pub month: Option<u8>,
@@ -324,5 +322,11 @@ mod tests {
         assert!(YearMonth::new(999, 5).is_none());
         assert!(YearMonth::new(10_000, 5).is_none());
         assert_eq!(YearMonth::new(2026, 12).map(|t| (t.year(), t.month())), Some((2026, 12)));
+    }
+}
+
+impl ToGot for ExpiryResult {
+    fn to_got(&self) -> Got {
+        self.verdict.record().field("month", self.month).field("year", self.year).to_got()
     }
 }

@@ -1,17 +1,15 @@
 //! The cardholder's name: first and last name, or the name as printed on the card (spec
 //! `000_…txt`: each 1–50 characters).
 
-use serde::Serialize;
-
 use super::{Input, Verdict};
+use crate::value::{Got, Record, ToGot};
 use crate::ErrorCode;
 
 /// The longest name part the gateway takes.
 pub const MAX_NAME_CHARS: usize = 50;
 
 /// Which part of the holder's name a problem is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HolderField {
     /// `sourceOfFunds.card.holder.firstName`.
     FirstName,
@@ -44,7 +42,7 @@ pub struct HolderInput<'a> {
 }
 
 /// A problem in one part of the holder's name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HolderError {
     /// The part with the problem.
     pub field: HolderField,
@@ -53,10 +51,9 @@ pub struct HolderError {
 }
 
 /// The result of checking the holder's name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HolderResult {
     /// Valid, potentially valid, and the first problem's code.
-    #[serde(flatten)]
     pub verdict: Verdict,
     /// Every problem, in field order.
     pub errors: Vec<HolderError>,
@@ -195,5 +192,17 @@ mod tests {
         let result = split(Absent, Text("12"));
         assert_eq!(result.verdict, Verdict::failed(ErrorCode::HolderEmpty, false));
         assert_eq!(result.errors.len(), 2);
+    }
+}
+
+impl ToGot for HolderError {
+    fn to_got(&self) -> Got {
+        Record::default().field("field", self.field.as_str()).field("code", self.code).to_got()
+    }
+}
+
+impl ToGot for HolderResult {
+    fn to_got(&self) -> Got {
+        self.verdict.record().field("errors", &self.errors).to_got()
     }
 }

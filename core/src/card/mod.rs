@@ -8,7 +8,6 @@ pub mod holder;
 pub mod number;
 mod verdict;
 
-use serde::Serialize;
 
 pub use brand::{detect, Brand, BrandId, Detection, BRANDS};
 pub use cvv::validate_cvv;
@@ -17,6 +16,7 @@ pub use holder::{validate_holder, HolderError, HolderField, HolderInput, HolderR
 pub use number::{format_number, validate_number, NumberResult};
 pub use verdict::Verdict;
 
+use crate::value::{Got, Record, ToGot};
 use crate::ErrorCode;
 
 /// A field's value as it reached the validator from a loosely typed caller (JavaScript).
@@ -81,7 +81,7 @@ pub struct CardInput<'a> {
 }
 
 /// Every field's result, and whether the whole card is valid.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CardResult {
     /// Every field is valid.
     pub valid: bool,
@@ -164,5 +164,17 @@ mod tests {
         assert_eq!(validate_expiry_input(Input::NotText, today()).verdict.code, Some(ErrorCode::ExpiryType));
         assert_eq!(validate_cvv_input(Input::NotText, None), Verdict::invalid(ErrorCode::CvvType));
         assert_eq!(validate_number_input(Input::Absent).verdict, Verdict::pending(ErrorCode::NumberEmpty));
+    }
+}
+
+impl ToGot for CardResult {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("valid", self.valid)
+            .field("number", &self.number)
+            .field("expiry", &self.expiry)
+            .field("cvv", self.cvv)
+            .field("holder", &self.holder)
+            .to_got()
     }
 }

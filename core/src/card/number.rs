@@ -1,9 +1,8 @@
 //! The card number: characters, brand, length, Luhn, and display formatting.
 
-use serde::Serialize;
-
 use super::brand::{detect, BrandId, Detection};
 use super::Verdict;
+use crate::value::{Got, ToGot};
 use crate::ErrorCode;
 
 /// The longest card number of any brand, and of the gateway's spec (PAN length 9–19).
@@ -13,10 +12,9 @@ pub const MAX_DIGITS: usize = 19;
 const DEFAULT_GAPS: &[u8] = &[4, 8, 12, 16];
 
 /// The result of checking a card number.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NumberResult {
     /// Valid, potentially valid, and why not.
-    #[serde(flatten)]
     pub verdict: Verdict,
     /// The brand, once the digits name exactly one.
     pub brand: Option<BrandId>,
@@ -280,5 +278,11 @@ mod tests {
         let result = validate_number(&long);
         assert_eq!(result.verdict, Verdict::invalid(ErrorCode::NumberTooLong));
         assert_eq!(result.formatted.len(), 100_000 + 4);
+    }
+}
+
+impl ToGot for NumberResult {
+    fn to_got(&self) -> Got {
+        self.verdict.record().field("brand", self.brand).field("formatted", &self.formatted).to_got()
     }
 }

@@ -9,9 +9,8 @@ pub mod edit;
 pub mod messages;
 pub mod sale;
 
-use serde::Serialize;
-
 use crate::card::{self, BrandId, CardInput, HolderInput, Input, Verdict, YearMonth};
+use crate::value::{Got, Record, ToGot};
 use crate::ErrorCode;
 
 /// The card fields as the payer typed them.
@@ -29,8 +28,7 @@ pub struct TypedCard<'a> {
 
 /// What the form's fields come to, as `onChange` reports it: each field's verdict and the
 /// number's brand; never the values.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FormState {
     /// Every field is valid.
     pub valid: bool,
@@ -234,5 +232,18 @@ mod tests {
         assert_eq!(tokens, ["cc-number", "cc-exp", "cc-csc", "cc-name"]);
         assert!(Field::ALL.iter().all(|field| field.path().starts_with("sourceOfFunds.card.")));
         assert!(!Field::Holder.numeric() && Field::Cvv.numeric());
+    }
+}
+
+impl ToGot for FormState {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("valid", self.valid)
+            .field("brand", self.brand)
+            .field("number", self.number)
+            .field("expiry", self.expiry)
+            .field("cvv", self.cvv)
+            .field("holder", self.holder)
+            .to_got()
     }
 }

@@ -1,12 +1,10 @@
 //! From a filled card form to a perform sale, and from a sale's end to what the checkout
 //! reports: the sans-IO half of `mountCheckout`'s submit.
 
-use serde::Serialize;
-
 use crate::card::{self, BrandId, YearMonth};
 use crate::sale::{ErrorCause, Outcome, SaleState, SaleStatus};
 use crate::schema::{walk, Checked, Reading, Unknown, CHECKOUT_ORDER, CHECKOUT_SESSION};
-use crate::value::{Got, Record, Value};
+use crate::value::{Got, Record, ToGot, Value};
 use crate::ErrorCode;
 
 use super::TypedCard;
@@ -97,8 +95,7 @@ pub fn sale_failure<T>(outcome: &Outcome<T>) -> Option<ErrorCode> {
 
 /// What `onSuccess` receives: the approved sale, with the card named only by brand and last
 /// four digits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckoutSuccess {
     /// The invoice.
     pub invoice_id: String,
@@ -134,6 +131,21 @@ impl CardLabel {
         let (digits, _) = card::number::digits_of(number);
         let last4 = digits[digits.len().saturating_sub(4)..].iter().map(|&digit| char::from(digit)).collect();
         CardLabel { brand: card::detect(&digits).brand().map(|brand| brand.id), last4 }
+    }
+}
+
+impl ToGot for CheckoutSuccess {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("invoiceId", &self.invoice_id)
+            .field("state", self.state)
+            .field("bankOrderId", &self.bank_order_id)
+            .field("orderId", &self.order_id)
+            .field("amountCentis", self.amount_centis)
+            .field("currency", &self.currency)
+            .field("brand", self.brand)
+            .field("last4", &self.last4)
+            .to_got()
     }
 }
 

@@ -2,11 +2,9 @@
 //! the page calls, and check sale, which the gateway calls, as tables the walker reads; and
 //! their answers. The sandbox serves both; a merchant's own Rust server can too.
 
-use serde::Serialize;
-
 use crate::card::YearMonth;
 use crate::schema::{list, object, text, walk, Checked, Field, Necessity::*, Reading, Rule, Unknown, DEVICE, LOCATION, TRANSACTION};
-use crate::value::Value;
+use crate::value::{Got, Record, ToGot, Value};
 
 const IP_ADDRESS: Field = text("", Required, 7, 15, Rule::Ipv4);
 
@@ -60,8 +58,7 @@ pub fn check_check_sale<V: Value>(body: &V) -> Checked {
 }
 
 /// The answer to initiate sale: what the page needs for perform sale.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InitiateSaleResponse {
     /// The merchant's endpoint.
     pub endpoint_id: String,
@@ -72,7 +69,7 @@ pub struct InitiateSaleResponse {
 }
 
 /// `session` of the initiate-sale answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NonceSignature {
     /// Random, 32–128 characters, accepted once.
     pub nonce: String,
@@ -81,15 +78,13 @@ pub struct NonceSignature {
 }
 
 /// The success answer to check sale.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckSaleResponse {
     /// The sale.
     pub invoice_id: String,
     /// The signature, the nonce and the token.
     pub session: CheckedSession,
     /// The currency the merchant stored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<CheckedTransaction>,
 }
 
@@ -114,8 +109,7 @@ impl crate::sale::Answer for CheckSaleResponse {
 }
 
 /// `session` of the check-sale answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckedSession {
     /// HMAC-SHA1 of serialNumber + nonce + endpointId + invoiceId (+ serverCardId).
     pub check_signature: String,
@@ -126,9 +120,26 @@ pub struct CheckedSession {
 }
 
 /// `transaction` of the check-sale answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckedTransaction {
     /// ISO 4217.
     pub currency: String,
+}
+
+impl ToGot for InitiateSaleResponse {
+    fn to_got(&self) -> Got {
+        let session = Record::default().field("nonce", &self.session.nonce).field("signature", &self.session.signature);
+        Record::default().field("endpointId", &self.endpoint_id).field("invoiceId", &self.invoice_id).field("session", session).to_got()
+    }
+}
+
+impl ToGot for CheckSaleResponse {
+    fn to_got(&self) -> Got {
+        let session = Record::default()
+            .field("checkSignature", &self.session.check_signature)
+            .field("nonce", &self.session.nonce)
+            .field("token", &self.session.token);
+        let transaction = self.transaction.as_ref().map(|transaction| Record::default().field("currency", &transaction.currency));
+        Record::default().field("invoiceId", &self.invoice_id).field("session", session).field_if("transaction", &transaction).to_got()
+    }
 }

@@ -1,8 +1,6 @@
 //! The gateway's answers and how a response is classified into exactly one outcome.
 
-use serde::{Serialize, Serializer};
-
-use crate::value::{Shape, Unreadable, Value};
+use crate::value::{Got, Record, Shape, ToGot, Unreadable, Value};
 
 /// `error.cause`: the documented values, and any other kept as it came rather than failing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,15 +57,14 @@ impl ErrorCause {
     }
 }
 
-impl Serialize for ErrorCause {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl ToGot for ErrorCause {
+    fn to_got(&self) -> Got {
+        self.as_str().into()
     }
 }
 
 /// `error` of a fail response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GatewayError {
     /// Why.
     pub cause: ErrorCause,
@@ -78,26 +75,23 @@ pub struct GatewayError {
 }
 
 /// A fail response: `{ "error": { cause, code, message }, "invoiceId" }`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailResponse {
     /// The error.
     pub error: GatewayError,
     /// The invoice, when the gateway names it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
 }
 
 /// `session` of a success response: the sale's session token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionToken {
     /// The token for sale status.
     pub token: String,
 }
 
 /// Perform sale's success response as on the wire: `{ "invoiceId", "session": { "token" } }`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuccessResponse {
     /// The sale's invoice.
     pub invoice_id: String,
@@ -106,13 +100,48 @@ pub struct SuccessResponse {
 }
 
 /// An accepted sale: its invoice and the session token that sale status needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaleAccepted {
     /// The sale's invoice.
     pub invoice_id: String,
     /// The session token, for sale status.
     pub session_token: String,
+}
+
+impl ToGot for GatewayError {
+    fn to_got(&self) -> Got {
+        Record::default().field("cause", &self.cause).field("code", &self.code).field("message", &self.message).to_got()
+    }
+}
+
+impl FailResponse {
+    fn record(&self) -> Record {
+        Record::default().field("error", &self.error).field_if("invoiceId", &self.invoice_id)
+    }
+}
+
+impl ToGot for FailResponse {
+    fn to_got(&self) -> Got {
+        self.record().to_got()
+    }
+}
+
+impl ToGot for SessionToken {
+    fn to_got(&self) -> Got {
+        Record::default().field("token", &self.token).to_got()
+    }
+}
+
+impl ToGot for SuccessResponse {
+    fn to_got(&self) -> Got {
+        Record::default().field("invoiceId", &self.invoice_id).field("session", &self.session).to_got()
+    }
+}
+
+impl ToGot for SaleAccepted {
+    fn to_got(&self) -> Got {
+        Record::default().field("invoiceId", &self.invoice_id).field("sessionToken", &self.session_token).to_got()
+    }
 }
 
 /// A success answer, read from the gateway's JSON through [`Value`]: `None` unless it has the
@@ -163,8 +192,7 @@ impl FailResponse {
 }
 
 /// Why no answer came.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnknownReason {
     /// The network failed: refused, reset, DNS, CORS.
     Network,
@@ -175,8 +203,7 @@ pub enum UnknownReason {
 }
 
 /// What one call to the gateway came to: exactly one of four.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Outcome<T> {
     /// The gateway answered with the spec's success JSON.
     Accepted(T),
@@ -194,6 +221,35 @@ pub enum Outcome<T> {
         /// Why no answer came.
         reason: UnknownReason,
     },
+}
+
+impl ToGot for UnknownReason {
+    fn to_got(&self) -> Got {
+        match self {
+            UnknownReason::Network => "network",
+            UnknownReason::Timeout => "timeout",
+            UnknownReason::Aborted => "aborted",
+        }
+        .into()
+    }
+}
+
+/// `{ kind, … }`: `accepted` with the success's own fields beside `kind`.
+impl<T: ToGot> ToGot for Outcome<T> {
+    fn to_got(&self) -> Got {
+        let (kind, rest) = match self {
+            Outcome::Accepted(success) => ("accepted", match success.to_got() {
+                Got::Record(fields) => fields,
+                _ => Record::default(),
+            }),
+            Outcome::Rejected(fail) => ("rejected", fail.record()),
+            Outcome::ServerError { status, error } => ("serverError", Record::default().field("status", *status).field("error", error)),
+            Outcome::OutcomeUnknown { reason } => ("outcomeUnknown", Record::default().field("reason", reason)),
+        };
+        let mut record = Record::default().field("kind", kind);
+        record.0.extend(rest.0);
+        record.to_got()
+    }
 }
 
 impl<T: Answer> Outcome<T> {

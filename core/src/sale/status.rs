@@ -1,9 +1,7 @@
 //! Sale status (FACTS §1 step 5): the request, the response, and the polling decisions.
 
-use serde::Serialize;
-
 use super::response::{object_at, Answer, FailResponse, Outcome, SessionToken};
-use crate::value::{Got, Record, Value};
+use crate::value::{Got, Record, ToGot, Value};
 
 /// `session` of a status request (its table is [`crate::schema::STATUS_SESSION`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,8 +45,7 @@ pub const POLL_INTERVAL: Milliseconds = Milliseconds { key: "pollIntervalMs", de
 pub const MAX_WAIT: Milliseconds = Milliseconds { key: "maxWaitMs", default: 600_000.0, min: 0.0 };
 
 /// The sale's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SaleState {
     /// Not decided yet.
     Processing,
@@ -75,20 +72,16 @@ const STATES: [(&str, SaleState); 4] = [
 ];
 
 /// `transaction` of a status response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusTransaction {
     /// The amount, in minor units.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_centis: Option<u64>,
     /// The commission, in minor units.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commission_centis: Option<u64>,
 }
 
 /// The success response of sale status.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaleStatus {
     /// The invoice.
     pub invoice_id: String,
@@ -104,6 +97,32 @@ pub struct SaleStatus {
     pub order_id: Option<String>,
     /// Amount and commission.
     pub transaction: Option<StatusTransaction>,
+}
+
+impl ToGot for SaleState {
+    fn to_got(&self) -> Got {
+        STATES.iter().find(|(_, state)| state == self).map_or("", |(text, _)| text).into()
+    }
+}
+
+impl ToGot for StatusTransaction {
+    fn to_got(&self) -> Got {
+        Record::default().field_if("amountCentis", &self.amount_centis).field_if("commissionCentis", &self.commission_centis).to_got()
+    }
+}
+
+impl ToGot for SaleStatus {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("invoiceId", &self.invoice_id)
+            .field("session", &self.session)
+            .field("state", self.state)
+            .field("redirectUrl", &self.redirect_url)
+            .field("bankOrderId", &self.bank_order_id)
+            .field("orderId", &self.order_id)
+            .field("transaction", &self.transaction)
+            .to_got()
+    }
 }
 
 impl Answer for SaleStatus {

@@ -1,7 +1,7 @@
 //! The gateway's answer to /api/v2/sale: `key=value` pairs, form-encoded, each value ending with a
 //! newline (FACTS §2), read into a typed response.
 
-use serde::{Serialize, Serializer};
+use crate::value::{Got, Record, ToGot};
 
 use crate::percent::form_pairs;
 
@@ -39,18 +39,16 @@ impl V2ResponseType {
     }
 }
 
-impl Serialize for V2ResponseType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl ToGot for V2ResponseType {
+    fn to_got(&self) -> Got {
+        self.as_str().into()
     }
 }
 
 /// A /api/v2/sale response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct V2Response {
     /// `type`.
-    #[serde(rename = "type")]
     pub response_type: V2ResponseType,
     /// `paynet-order-id`: the gateway's order number.
     pub paynet_order_id: Option<String>,
@@ -64,6 +62,20 @@ pub struct V2Response {
     pub error_message: Option<String>,
     /// `error-code`, with `validation-error` and `error`.
     pub error_code: Option<String>,
+}
+
+impl ToGot for V2Response {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("type", &self.response_type)
+            .field("paynetOrderId", &self.paynet_order_id)
+            .field("merchantOrderId", &self.merchant_order_id)
+            .field("serialNumber", &self.serial_number)
+            .field("endPointId", &self.end_point_id)
+            .field("errorMessage", &self.error_message)
+            .field("errorCode", &self.error_code)
+            .to_got()
+    }
 }
 
 /// Why a body is not a v2 response.

@@ -31,6 +31,8 @@ const version = (command) => {
 const log = (message) => console.error(`== bench: ${message}`);
 
 const TARGETS = { totalGzipKb: 35, ratio: 1, coldStartMs: 20, keystrokeP99Ms: 2 };
+// Issue 16's limit on the way to the target: 48 KB (49,152 B) of .wasm and glue, gzip.
+const ISSUE_LIMIT_BYTES = 48 * 1024;
 const WASM_OPT = "wasm-opt --enable-bulk-memory --enable-nontrapping-float-to-int";
 
 // ---- Size of the package as built (npm run build).
@@ -100,7 +102,8 @@ function contributors() {
       ?? (item.name.startsWith("data segment") ? "data (strings, tables)" : "exports and shims (inlined code)");
     byCrate.set(crate, (byCrate.get(crate) ?? 0) + item.bytes);
   }
-  const crates = [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  // Smallest first: what remains, crate by crate.
+  const crates = [...byCrate].sort((a, b) => a[1] - b[1]);
   const functions = items.sort((a, b) => b.bytes - a.bytes).slice(0, 15);
   return { total, crates, functions };
 }
@@ -205,6 +208,7 @@ credit-card-type ${JSON.parse(readFileSync(at("node_modules/credit-card-type/pac
 | figure | measured | target | |
 | --- | ---: | ---: | --- |
 | total gzip (wasm + JS glue) | ${kb(total[2])} KB | ≤ ${TARGETS.totalGzipKb} KB | ${verdict(total[2] <= TARGETS.totalGzipKb * 1024)} |
+| the same, against issue 16's limit | ${total[2]} B | ≤ ${ISSUE_LIMIT_BYTES} B (48 KB) | ${verdict(total[2] <= ISSUE_LIMIT_BYTES)} |
 | validation throughput, this module ÷ card-validator (median of 9 rounds) | ${figures.throughput.ratio.toFixed(2)} | ≥ ${TARGETS.ratio.toFixed(1)} | ${verdict(figures.throughput.ratio >= TARGETS.ratio)} |
 | cold start, \`import()\` to ready (median of 30) | ${ms(figures.coldStart.median)} ms | ≤ ${TARGETS.coldStartMs} ms | ${verdict(figures.coldStart.median <= TARGETS.coldStartMs)} |
 | keystroke through \`mountCheckout\`, p99 | ${ms(figures.keystroke.p99)} ms | ≤ ${TARGETS.keystrokeP99Ms} ms | ${verdict(figures.keystroke.p99 <= TARGETS.keystrokeP99Ms)} |
@@ -212,14 +216,16 @@ credit-card-type ${JSON.parse(readFileSync(at("node_modules/credit-card-type/pac
 ${total[2] > TARGETS.totalGzipKb * 1024 || figures.coldStart.median > TARGETS.coldStartMs ? `### What holds the missed targets
 
 ${total[2] > TARGETS.totalGzipKb * 1024 ? `- **Size.** No build setting closes the gap: the smallest build of the comparison below is still
-  ${kb(best.gzip)} KB gzip for the \`.wasm\` alone. The bytes are the module's own
-  breadth: ${named ? named.crates.slice(0, 7).map(([crate, bytes]) => `${crate} ${kb(bytes)} KB`).join(", ") : "see twiggy"} (raw, before gzip;
-  table below). serde's derived (de)serializers for every request and answer of the gateway's
-  spec, each inlined into its export, and serde_json (whose error messages also pull in float
-  formatting) are the largest share; then the DOM layer of \`mountCheckout\`, and the strings
-  of the messages, codes and field tables. Reaching ${TARGETS.totalGzipKb} KB needs the JS boundary written by
-  hand (reading objects key by key, building results without serde) and a validators-only entry
-  point for pages that do not run the sale.
+  ${kb(best.gzip)} KB gzip for the \`.wasm\` alone. The bytes are the module's own breadth, largest first:
+  ${named ? [...named.crates].reverse().slice(0, 7).map(([crate, bytes]) => `${crate} ${kb(bytes)} KB`).join(", ") : "see twiggy"} (raw, before gzip;
+  table below, smallest first). No serde is left in the build: requests are read by one walker
+  over the spec's tables and results are written by hand. What remains is the drop-in checkout's
+  DOM layer (\`mountCheckout\` and its submit, inlined into its export), the data (the checkout's
+  words in two languages, each code's words, the ISO 4217 and 3166 tables, the field tables),
+  the card rules and the walker, and Rust's formatting and panic machinery, which stable Rust
+  cannot leave out (\`panic_immediate_abort\` needs a nightly \`build-std\`, and this workplace
+  has one toolchain). The limit needs the module split, so that a page loads only what it calls:
+  the drop-in checkout, the /api/v2 form builder and the gateway calls apart from the validators.
 ` : ""}${figures.coldStart.median > TARGETS.coldStartMs ? `- **Cold start.** Of the median ${ms(figures.coldStart.median)} ms, fetching the two files from the
   local sandbox takes ${ms(figures.coldStart.script + figures.coldStart.wasm)} ms in a fresh context (connection set-up
   included) and the rest ${ms(figures.coldStart.rest)} ms; the fastest run took ${ms(figures.coldStart.min)} ms. Compilation grows with
@@ -298,8 +304,9 @@ synchronously inside it), after a warm-up of 20 sets.
 p50 ${ms(figures.keystroke.p50)} ms, p99 ${ms(figures.keystroke.p99)} ms, slowest ${ms(figures.keystroke.max)} ms. The page is not cross-origin
 isolated, so Chromium's timer is coarsened (smallest non-zero sample: ${ms(figures.keystroke.resolution)} ms).
 `;
-// npm run fuzz's section (executions and crashes) is kept as it was.
+// The sections written apart are kept as they were: npm run fuzz's (executions and crashes), and
+// the crates measured once by swapping the code in (the choices between them are in the code).
 const previous = existsSync(at("BENCHMARKS.md")) ? readFileSync(at("BENCHMARKS.md"), "utf8") : "";
-const fuzzing = previous.match(/<!-- fuzz:start[\s\S]*?<!-- fuzz:end -->/)?.[0];
-writeFileSync(at("BENCHMARKS.md"), fuzzing ? `${report.trimEnd()}\n\n${fuzzing}\n` : report);
+const kept = ["choices", "fuzz"].map((name) => previous.match(new RegExp(`<!-- ${name}:start[\\s\\S]*?<!-- ${name}:end -->`))?.[0]).filter(Boolean);
+writeFileSync(at("BENCHMARKS.md"), [report.trimEnd(), ...kept].join("\n\n") + "\n");
 console.log(report);

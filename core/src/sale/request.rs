@@ -4,7 +4,7 @@
 
 use crate::card::{self, HolderInput, Input, YearMonth};
 use crate::problems::Problems;
-use crate::schema::{in_table_order, walk, Checked, Reading, Unknown, PERFORM_SALE, SALE_ROUTE, SALE_STATUS, STATUS_SESSION};
+use crate::schema::{in_table_order, walk, Checked, Field, Reading, Unknown, PERFORM_SALE, SALE_ROUTE, SALE_STATUS, STATUS_SESSION};
 use crate::value::{Got, Record, Value};
 use crate::ErrorCode;
 
@@ -31,11 +31,17 @@ pub fn check_perform_sale_call<V: Value>(call: &V, today: YearMonth) -> Checked 
 
 /// A perform sale as the gateway receives it: the route from the URL, the body as JSON.
 pub fn check_perform_sale<V: Value>(route: &SaleRoute, body: &V, today: YearMonth) -> Checked {
+    let mut checked = beside_route(route, PERFORM_SALE, body, today);
+    sale_rules(&mut checked, today);
+    checked
+}
+
+/// The route from the URL and a body read by `table`, as one record.
+fn beside_route<V: Value>(route: &SaleRoute, table: &'static [Field], body: &V, today: YearMonth) -> Checked {
     let mut checked = walk(&[SALE_ROUTE], &&Got::Record(route.record()), reading(today));
-    let body = walk(&[PERFORM_SALE], body, reading(today));
+    let body = walk(&[table], body, reading(today));
     checked.record.0.extend(body.record.0);
     checked.errors.extend(body.errors);
-    sale_rules(&mut checked, today);
     checked
 }
 
@@ -54,11 +60,7 @@ pub fn check_status_call<V: Value>(route: &SaleRoute, session: &V, today: YearMo
 /// A sale-status call as the gateway receives it: the route from the URL, the body
 /// `{ session: { accessToken, token } }` as JSON.
 pub fn check_status_body<V: Value>(route: &SaleRoute, body: &V, today: YearMonth) -> Checked {
-    let mut checked = walk(&[SALE_ROUTE], &&Got::Record(route.record()), reading(today));
-    let body = walk(&[SALE_STATUS], body, reading(today));
-    checked.record.0.extend(body.record.0);
-    checked.errors.extend(body.errors);
-    checked
+    beside_route(route, SALE_STATUS, body, today)
 }
 
 impl SaleRoute {

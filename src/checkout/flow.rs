@@ -16,7 +16,7 @@ use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, 
 use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING};
 use connpay_core::checkout::sale::{check_session, perform_sale_call, session_request, CardLabel, CheckoutSuccess};
 use connpay_core::checkout::{Field, FormState, Mark, TypedCard};
-use connpay_core::sale::{check_perform_sale_call, Outcome, SaleAccepted, SaleStatus, StatusSession, UnknownReason};
+use connpay_core::sale::{check_perform_sale_call, Outcome, SaleAccepted, SaleStatus, StatusSession};
 use connpay_core::value::Got;
 use connpay_core::{gateway, ErrorCode, FieldError};
 use js_sys::{Promise, Reflect};
@@ -184,12 +184,17 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
     if let Some(cancelled) = recheck {
         let asked = mounted.cancelled.take();
         let outcome = match &asked {
-            Some((call, _)) => exchange(&call.http(), mounted.settings.timeout_ms, None).await,
-            None => Outcome::unknown(UnknownReason::Network),
+            Some((call, _)) => Some(exchange(&call.http(), mounted.settings.timeout_ms, None).await),
+            None => None,
         };
-        let approved = mounted.attempts(|attempts| attempts.rechecked(&cancelled, &outcome));
-        if let (Some(status), Some((_, earlier))) = (approved, asked) {
-            return succeed(mounted, status, earlier);
+        match (mounted.attempts(|attempts| attempts.rechecked(&cancelled, outcome.as_ref())), asked) {
+            (None, _) => {}
+            (Some(Step::Approved(status)), Some((_, earlier))) => return succeed(mounted, status, earlier),
+            // Still processing, or no answer: the cancelled sale may yet be charged. It is
+            // followed to its final state, and this attempt sends nothing.
+            (Some(Step::Poll), Some((call, earlier))) => return follow(mounted, call, earlier).await,
+            (Some(Step::Report(report)), _) => return tell(mounted, &report, Error::new(report.code, "")),
+            _ => return,
         }
     }
     // The last moment to stop: the checkout may have been unmounted while getSession ran.

@@ -240,20 +240,39 @@ impl Attempts {
         self.recheck.is_some()
     }
 
-    /// The status of the cancelled invoice [`Attempts::recheck`] named. Approved after all (its
-    /// issuer answered outside the window): the checkout is finished and this attempt sends
-    /// nothing; the status is handed back to report. Otherwise the attempt goes on.
-    pub fn rechecked(&mut self, invoice_id: &str, outcome: &Outcome<SaleStatus>) -> Option<SaleStatus> {
+    /// The status of the cancelled invoice [`Attempts::recheck`] named (`None`: it could not be
+    /// asked). `None` back: the new attempt goes on, for the cancelled sale was declined, or
+    /// still waits for the issuer whose window the payer closed. Otherwise this attempt sends
+    /// nothing: approved after all (its issuer answered outside the window, a banking app), the
+    /// checkout is finished ([`Step::Approved`]); still processing, or no answer, the cancelled
+    /// sale is followed again until its final state ([`Step::Poll`]), since it may yet be
+    /// charged; and when it cannot be asked at all, its fate is the merchant's to settle
+    /// ([`Step::Report`]).
+    pub fn rechecked(&mut self, invoice_id: &str, outcome: Option<&Outcome<SaleStatus>>) -> Option<Step> {
         if self.recheck() != Some(invoice_id) {
-            return None;
+            return Some(Step::Stop);
         }
         self.recheck = None;
-        match outcome {
-            Outcome::Accepted(status) if status.state == SaleState::Approved => {
-                self.state = State::Approved;
-                Some(status.clone())
+        let state = match outcome {
+            Some(Outcome::Accepted(status)) => status.state,
+            Some(_) => SaleState::Processing,
+            None => {
+                let report = Report::new(ErrorCode::SaleOutcomeUnknown, Some(invoice_id));
+                self.state = State::Unsettled(report.clone());
+                return Some(Step::Report(report));
             }
-            _ => None,
+        };
+        match (state, outcome) {
+            (SaleState::Approved, Some(Outcome::Accepted(status))) => {
+                self.state = State::Approved;
+                Some(Step::Approved(status.clone()))
+            }
+            (SaleState::Declined | SaleState::RedirectRequest, _) => None,
+            _ => {
+                let invoice_id = invoice_id.to_string();
+                self.state = State::Following { invoice_id, poll: StatusPoll::default(), cancelled: None, pending: false };
+                Some(Step::Poll)
+            }
         }
     }
 

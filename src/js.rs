@@ -89,8 +89,11 @@ pub(crate) fn today(value: Option<&JsValue>) -> Result<YearMonth, Error> {
     let Some(value) = value.filter(|value| !value.is_undefined() && !value.is_null()) else {
         return month_of(&js_sys::Date::new_0()).ok_or_else(invalid);
     };
-    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        return month_of(date).ok_or_else(invalid);
+    if value.dyn_ref::<js_sys::Date>().is_some() {
+        // Its time, read by `Date.prototype.getTime`, which refuses anything but a real Date (a
+        // Proxy of one passes `instanceof`); the month is read from a Date made of that time.
+        let time = date_time(value).map_err(|_| invalid())?;
+        return month_of(&js_sys::Date::new(&JsValue::from_f64(time))).ok_or_else(invalid);
     }
     let number = |key: &str| {
         js_sys::Reflect::get(value, &JsValue::from_str(key))
@@ -218,6 +221,16 @@ pub(crate) fn own(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
 /// belongs), and a getter that throws is [`Unreadable`] at its own path.
 pub(crate) struct Js(pub(crate) JsValue);
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, which throws for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// `Date.prototype.getTime.call(value)`: throws unless `value` is a real Date.
+    #[wasm_bindgen(catch, js_namespace = ["Date", "prototype", "getTime"], js_name = call)]
+    fn date_time(value: &JsValue) -> Result<f64, JsValue>;
+}
+
 impl Value for Js {
     fn shape(&self) -> Shape<'_> {
         let value = &self.0;
@@ -228,15 +241,26 @@ impl Value for Js {
         } else if let Some(number) = value.as_f64() {
             Shape::Number(number)
         } else if let Some(text) = value.as_string() {
-            Shape::Text(Cow::Owned(text))
-        } else if js_sys::Array::is_array(value) {
-            // A Proxy's `length` may throw or lie: read it like any property, and cap it.
-            let length = Reflect::get(value, &JsValue::from_str("length")).ok().and_then(|length| length.as_f64());
-            Shape::Array(length.filter(|length| *length >= 0.0).map_or(0, |length| length as usize))
-        } else if value.is_object() {
-            Shape::Object
-        } else {
+            // Reading replaces a lone surrogate with U+FFFD: such text is refused, not altered.
+            let broken = text.contains('\u{FFFD}') && !value.unchecked_ref::<js_sys::JsString>().is_valid_utf16();
+            if broken {
+                Shape::BrokenText
+            } else {
+                Shape::Text(Cow::Owned(text))
+            }
+        } else if !value.is_object() {
             Shape::Foreign
+        } else {
+            match is_array(value) {
+                // A Proxy's `length` may throw or lie: it is read like any property (the walker
+                // caps it).
+                Ok(true) => match Reflect::get(value, &JsValue::from_str("length")).map(|length| length.as_f64()) {
+                    Ok(Some(length)) if length >= 0.0 => Shape::Array(length as usize),
+                    _ => Shape::Unreadable,
+                },
+                Ok(false) => Shape::Object,
+                Err(_) => Shape::Unreadable,
+            }
         }
     }
 
@@ -260,8 +284,8 @@ impl Value for Js {
     }
 
     fn at(&self, index: usize) -> Result<Option<Js>, Unreadable> {
-        let index = u32::try_from(index).map_err(|_| Unreadable)?;
-        Reflect::get_u32(&self.0, index).map(|value| Some(Js(value))).map_err(|_| Unreadable)
+        // An own element only: a hole is not filled from `Array.prototype`.
+        self.get(&index.to_string())
     }
 }
 

@@ -183,7 +183,15 @@ impl StatusCall {
     fn read(gateway: &JsValue, endpoint_id: JsValue, invoice_id: JsValue, session: JsValue) -> Result<StatusCall, Error> {
         let gateway = read_gateway(gateway)?;
         let route = SaleRoute { endpoint_id: endpoint_id.as_string(), invoice_id: invoice_id.as_string() };
-        let checked = check_status_call(&route, &Js(session), js::today(None)?);
+        let mut checked = check_status_call(&route, &Js(session), js::today(None)?);
+        // An id given, but not as text, is of the wrong type rather than missing.
+        for (key, value) in [("endpointId", &endpoint_id), ("invoiceId", &invoice_id)] {
+            if value.as_string().is_none() && !value.is_undefined() && !value.is_null() {
+                for error in checked.errors.iter_mut().filter(|error| error.path == key) {
+                    (error.code, error.message) = (ErrorCode::RequestType, "must be text (a string)".to_string());
+                }
+            }
+        }
         require_valid(checked.errors)?;
         Ok(StatusCall {
             gateway,

@@ -265,6 +265,13 @@ async fn one_status_request() {
     assert_eq!(text(&outcome, "kind").as_deref(), Some("accepted"));
     assert_eq!(text(&outcome, "state").as_deref(), Some("PROCESSING"));
     assert_eq!(seen(&id).await, (0, 1));
+
+    // Ids given as numbers are of the wrong type, not missing; nothing is sent.
+    let error = settle(sale_status(gateway(), JsValue::from(1111), id.as_str().into(), tokens(&id), None)).await.unwrap_err();
+    let errors: js_sys::Array = get(&error, "errors").into();
+    assert_eq!(text(&errors.get(0), "path").as_deref(), Some("endpointId"));
+    assert_eq!(text(&errors.get(0), "code").as_deref(), Some("request.type"));
+    assert_eq!(seen(&id).await, (0, 1));
 }
 
 #[wasm_bindgen_test]

@@ -277,7 +277,8 @@ pub const CHECKOUT_SESSION: &[Field] = &[
 pub enum Unknown {
     /// Refused at their path (a request).
     Refuse,
-    /// Skipped (an answer that may carry more).
+    /// Skipped at the top (an options object or an answer that may carry more); the objects
+    /// inside are the spec's, and still refuse them (a typo in `consumer` is caught).
     Ignore,
 }
 
@@ -370,6 +371,14 @@ fn read_field<V: Value>(problems: &mut Problems, field: &Field, value: Option<&V
             }
             return None;
         }
+        (_, Shape::Unreadable) => {
+            problems.add(path, ErrorCode::RequestType, "could not be read: looking at it threw");
+            return None;
+        }
+        (Kind::Text, Shape::BrokenText) => {
+            problems.add(path, ErrorCode::RequestCharacters, "must be well-formed text (it has a lone surrogate)");
+            return None;
+        }
         (Kind::Text, Shape::Text(text)) => {
             let text = if reading.trim { text.trim() } else { &text };
             check_text(problems, field, text, path, reading);
@@ -390,7 +399,10 @@ fn read_field<V: Value>(problems: &mut Problems, field: &Field, value: Option<&V
             Got::Number(number)
         }
         (Kind::Boolean, Shape::Bool(flag)) => Got::Bool(flag),
-        (Kind::Object(fields), Shape::Object) => Got::Record(read_object(problems, &[fields], value?, path, reading)),
+        (Kind::Object(fields), Shape::Object) => {
+            let inside = Reading { unknown: Unknown::Refuse, ..reading };
+            Got::Record(read_object(problems, &[fields], value?, path, inside))
+        }
         (Kind::List(_), Shape::Array(length)) if length > MAX_ITEMS => {
             problems.add(path, ErrorCode::RequestLength, "must have at most 100 items");
             return None;
@@ -557,16 +569,5 @@ pub fn in_table_order(errors: &mut [FieldError], tables: &[&'static [Field]]) {
             errors.swap(at - 1, at);
             at -= 1;
         }
-    }
-}
-
-/// The row at a path of a table (`sourceOfFunds.card.number`).
-pub fn field_at(table: &'static [Field], path: &str) -> Option<&'static Field> {
-    let (key, rest) = path.split_once('.').map_or((path, None), |(key, rest)| (key, Some(rest)));
-    let field = table.iter().find(|field| field.key == key)?;
-    match (rest, field.kind) {
-        (None, _) => Some(field),
-        (Some(rest), Kind::Object(inner)) => field_at(inner, rest),
-        _ => None,
     }
 }

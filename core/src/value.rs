@@ -24,6 +24,11 @@ pub enum Shape<'a> {
     Array(usize),
     /// Something JSON cannot carry: a function, a symbol, a BigInt.
     Foreign,
+    /// A string that is not well-formed Unicode (a lone surrogate): not passed on altered.
+    BrokenText,
+    /// A value that threw when it was looked at (a revoked Proxy, an array whose `length`
+    /// throws).
+    Unreadable,
 }
 
 /// A property could not be read: its getter, or a Proxy's trap, threw.
@@ -40,14 +45,6 @@ pub trait Value: Sized {
     fn get(&self, key: &str) -> Result<Option<Self>, Unreadable>;
     /// An array's element.
     fn at(&self, index: usize) -> Result<Option<Self>, Unreadable>;
-
-    /// The text of a string value.
-    fn text(&self) -> Option<String> {
-        match self.shape() {
-            Shape::Text(text) => Some(text.into_owned()),
-            _ => None,
-        }
-    }
 
     /// `key`'s value when it is a string; `Err` when the key holds something else.
     fn text_at(&self, key: &str) -> Result<Option<String>, Unreadable> {
@@ -351,7 +348,8 @@ pub fn got_to_json(got: &Got) -> String {
 }
 
 /// JSON text written from a record: the bodies the module sends. Keys and order are the
-/// record's (its table's); numbers are written as JavaScript's `JSON.stringify` writes them.
+/// record's (its table's); whole numbers up to 2^53 as integers, others in their shortest form
+/// that reads back the same.
 pub fn to_json(record: &Record) -> String {
     let mut out = String::new();
     write_record(&mut out, record);

@@ -243,6 +243,11 @@ fn wrong_types_and_unknown_fields_are_reported_with_their_path_and_no_value() {
         assert_eq!(errors.iter().map(|error| (error.path.as_str(), error.code)).collect::<Vec<_>>(), [(*path, *code)], "{value}");
         assert!(!errors[0].message.contains("4538977399606732") && !errors[0].message.contains("12"), "{}", errors[0].message);
     }
+    // A part the walker refused is reported once, with its type, not again by the rules after.
+    let holder = with(card_sale(), "/sourceOfFunds/card/holder/lastName", json!(5));
+    assert_eq!(errors_of(&holder), [("sourceOfFunds.card.holder.lastName".to_string(), ErrorCode::RequestType)]);
+    let card = with(card_sale(), "/sourceOfFunds/card", json!("x"));
+    assert_eq!(errors_of(&card), [("sourceOfFunds.card".to_string(), ErrorCode::RequestType)]);
     let mut extra = card_sale();
     extra["order"]["amount"] = json!(1);
     assert_eq!(errors_of(&extra), [("order.amount".to_string(), ErrorCode::RequestUnknownField)]);

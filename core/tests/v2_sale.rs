@@ -198,6 +198,7 @@ fn the_card_follows_the_card_rules() {
         (set(seed_example(), &[("expireMonth", Some("13".into()))]), "expireMonth", ErrorCode::RequestRange),
         (set(seed_example(), &[("expireYear", Some("2026".into())), ("expireMonth", Some("10".into()))]), "expireYear", ErrorCode::ExpiryPast),
         (set(seed_example(), &[("expireYear", Some("20x6".into()))]), "expireYear", ErrorCode::RequestCharacters),
+        (set(seed_example(), &[("expireYear", Some("0030".into()))]), "expireYear", ErrorCode::RequestRange),
     ] {
         assert_problem(&request, path, code);
     }

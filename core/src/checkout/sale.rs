@@ -19,8 +19,10 @@ pub fn check_order<V: Value>(options: &V, today: YearMonth, serial_number: &str)
     let Some(Got::Record(consumer)) = checked.record.0.iter_mut().find(|(key, _)| *key == "consumer").map(|(_, got)| got) else {
         return checked;
     };
-    let wrong_device = checked.errors.iter().any(|error| error.path == "consumer.device" && error.code != ErrorCode::RequestRequired);
-    if consumer.get("device.serialNumber").is_none() && !wrong_device {
+    // Only a device or a serial number that is missing is made up; one of the wrong kind is
+    // reported as it is.
+    let missing = |path: &str| !checked.errors.iter().any(|error| error.path == path && error.code != ErrorCode::RequestRequired);
+    if consumer.get("device.serialNumber").is_none() && missing("consumer.device") && missing("consumer.device.serialNumber") {
         let mut device = match consumer.take("device") {
             Some(Got::Record(device)) => device,
             _ => Record::default(),
@@ -256,6 +258,24 @@ mod tests {
         let checked = check_order(&&Got::Record(order), today(), "web-1");
         assert_eq!(checked.errors, []);
         assert_eq!(checked.record.text("consumer.device.serialNumber"), Some("web-1"));
+    }
+
+    #[test]
+    fn inside_the_order_the_spec_s_objects_refuse_typos_and_wrong_kinds_are_kept() {
+        let with_consumer = |consumer: Record| {
+            let order = Record::default().with("amountCentis", Got::Number(1.0)).with("currency", Got::from("EUR")).with("consumer", Got::Record(consumer));
+            check_order(&&Got::Record(order), today(), "web-1").errors.into_iter().map(|error| (error.path, error.code)).collect::<Vec<_>>()
+        };
+        let typo = Record::default().with("email", Got::from("payer@example.com")).with("ipAdresses", Got::List(vec![]));
+        assert_eq!(with_consumer(typo), [("consumer.ipAdresses".to_string(), ErrorCode::RequestUnknownField)]);
+        let device = Record::default().with("serialNumber", Got::Number(12345.0));
+        let numbered = Record::default().with("email", Got::from("payer@example.com")).with("device", Got::Record(device));
+        assert_eq!(with_consumer(numbered), [("consumer.device.serialNumber".to_string(), ErrorCode::RequestType)]);
+        // Other keys of the options object itself are the checkout's, checked by mountCheckout.
+        let order = Record::default().with("amountCentis", Got::Number(1.0)).with("currency", Got::from("EUR")).with("onSuccess", Got::Bool(true));
+        let consumer = Record::default().with("email", Got::from("payer@example.com"));
+        let checked = check_order(&&Got::Record(order.with("consumer", Got::Record(consumer))), today(), "web-1");
+        assert_eq!(checked.errors, []);
     }
 
     #[test]

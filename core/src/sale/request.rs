@@ -82,6 +82,8 @@ fn sale_rules(checked: &mut Checked, today: YearMonth) {
                     problems.verdict("sourceOfFunds.reference.securityCode", card::validate_cvv(code, None));
                 }
             }
+            // A card or a reference of the wrong type has its own problem already.
+            _ if problems.has("sourceOfFunds.card") || problems.has("sourceOfFunds.reference") => {}
             _ => problems.add("sourceOfFunds", ErrorCode::RequestExclusive, "give exactly one of card and reference"),
         }
     }
@@ -98,7 +100,9 @@ fn card_rules(problems: &mut Problems, card: &Record, today: YearMonth) {
     if let Some(expiry) = month_year.and_then(|(month, year)| YearMonth::new(year as u32, month as u32)) {
         problems.verdict("sourceOfFunds.card.expiry", card::expiry::check_month(expiry, today));
     }
-    if let Some(holder) = card.record("holder") {
+    // A part of the name the walker refused (not text) is not judged again as missing.
+    let refused_part = problems.0.iter().any(|problem| problem.path.starts_with("sourceOfFunds.card.holder."));
+    if let Some(holder) = card.record("holder").filter(|_| !refused_part) {
         let part = |key: &str| holder.text(key).map_or(Input::Absent, Input::Text);
         let result = card::validate_holder(HolderInput {
             first_name: part("firstName"),

@@ -189,8 +189,15 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
             }
         }
         let number = |key: &str| request.text(key).and_then(|text| text.parse::<u32>().ok());
-        if let Some(expiry) = number("expireYear").zip(number("expireMonth")).and_then(|(year, month)| YearMonth::new(year, month)) {
-            problems.verdict("expireYear", card::expiry::check_month(expiry, today));
+        if let Some((year, month)) = number("expireYear").zip(number("expireMonth")) {
+            match YearMonth::new(year, month) {
+                Some(expiry) => problems.verdict("expireYear", card::expiry::check_month(expiry, today)),
+                // Four digits, but no year a card expires in (`0030`).
+                None if !problems.has("expireYear") && !problems.has("expireMonth") => {
+                    problems.add("expireYear", ErrorCode::RequestRange, "must be a four-digit year, such as 2030")
+                }
+                None => {}
+            }
         }
     }
     if !request.has("recurringPaymentId") && !request.has("cvv2") {

@@ -31,6 +31,8 @@ export const VALUES = {
   "{}": () => ({}),
   "a function": () => () => "4111",
   "a Proxy whose traps throw": hostileObject,
+  "a revoked Proxy": () => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; },
+  "a Proxy of a Date": () => new Proxy(new Date(), {}),
   "getters that throw": withThrowingGetters,
   "an object whose toString throws": () => ({ toString() { throw new Error("toString"); }, valueOf() { throw new Error("valueOf"); } }),
   "\"\"": () => "",

@@ -22,6 +22,8 @@ const VALUES = {
   "an object with toJSON": () => ({ toJSON() { return "a@b.co"; } }),
   "a BigInt": () => 10n,
   "a getter that throws": () => GETTER,
+  "a revoked Proxy": () => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; },
+  "text with a lone surrogate": () => "a@b.co\uD800",
 };
 
 /** Values that are numbers a number field may hold. */
@@ -114,6 +116,24 @@ export function run(connpay) {
       if (result.valid) failures.push(`${name} ${path} = ${label}: accepted`);
       else if (!found) failures.push(`${name} ${path} = ${label}: no problem at its path (${result.errors.map((error) => error.path).join(", ")})`);
       else if (found.code === "request.required" || !found.code) failures.push(`${name} ${path} = ${label}: ${found.code || "no code"}`);
+    }
+  }
+  // Lists: a hole is not filled from a polluted Array.prototype, and an array whose length
+  // cannot be read is refused, never read as empty.
+  for (const [label, list, at] of [
+    ["a hole with Array.prototype[1] set", () => ["203.0.113.7", , "203.0.113.8"], "consumer.ipAddresses[1]"],
+    ["a Proxy whose length throws", () => new Proxy(["203.0.113.7"], { get(target, key) { if (key === "length") throw new Error("length"); return target[key]; } }), "consumer.ipAddresses"],
+  ]) {
+    checked += 1;
+    Array.prototype[1] = "9.9.9.9";
+    try {
+      const request = perform();
+      request.consumer.ipAddresses = list();
+      const result = connpay.validatePerformSale(request, TODAY);
+      const found = result.errors.find((error) => error.path === at);
+      if (result.valid || !found || found.code === "request.required") failures.push(`ipAddresses as ${label}: ${JSON.stringify(result.errors)}`);
+    } finally {
+      delete Array.prototype[1];
     }
   }
   return { failures, checked };

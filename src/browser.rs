@@ -62,6 +62,6 @@ fn property(object: &JsValue, key: &str) -> JsValue {
 fn text_option(options: &JsValue, key: &str) -> Option<String> {
     match Text::field(options, key) {
         Text::Given(text) => Some(text),
-        Text::Absent | Text::NotText => None,
+        Text::Absent | Text::Other => None,
     }
 }

@@ -16,7 +16,8 @@ use crate::Error;
 pub(crate) enum Text {
     Absent,
     Given(String),
-    NotText,
+    /// Given, but not a string.
+    Other,
 }
 
 impl Text {
@@ -25,21 +26,21 @@ impl Text {
         match value.as_string() {
             Some(text) => Text::Given(text),
             None if value.is_undefined() || value.is_null() => Text::Absent,
-            None => Text::NotText,
+            None => Text::Other,
         }
     }
 
     /// Reads `object[key]`; a getter that throws, or an `object` that is not one, gives
-    /// [`Text::NotText`].
+    /// [`Text::Other`].
     pub(crate) fn field(object: &JsValue, key: &str) -> Text {
-        js_sys::Reflect::get(object, &JsValue::from_str(key)).map_or(Text::NotText, |value| Text::read(&value))
+        js_sys::Reflect::get(object, &JsValue::from_str(key)).map_or(Text::Other, |value| Text::read(&value))
     }
 
     pub(crate) fn input(&self) -> Input<'_> {
         match self {
             Text::Absent => Input::Absent,
             Text::Given(text) => Input::Text(text),
-            Text::NotText => Input::NotText,
+            Text::Other => Input::NotText,
         }
     }
 }
@@ -68,7 +69,7 @@ impl HolderText {
     pub(crate) fn field(object: &JsValue, key: &str) -> HolderText {
         match js_sys::Reflect::get(object, &JsValue::from_str(key)) {
             Ok(value) => HolderText::read(&value),
-            Err(_) => HolderText { first_name: Text::Absent, last_name: Text::Absent, printed_name: Text::NotText },
+            Err(_) => HolderText { first_name: Text::Absent, last_name: Text::Absent, printed_name: Text::Other },
         }
     }
 

@@ -249,7 +249,7 @@ pub fn wait_for_final_state(
             interval_ms: options.milliseconds(POLL_INTERVAL)?,
             max_wait_ms: options.milliseconds(MAX_WAIT)?,
             timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?,
-            on_redirect: options.function("onRedirect")?.map(|on_redirect| -> Box<dyn Fn(&str)> {
+            on_redirect: options.function("onRedirect")?.map(|on_redirect| -> OnRedirect {
                 // The page's callback may throw; polling goes on regardless.
                 Box::new(move |url| drop(on_redirect.call1(&JsValue::UNDEFINED, &JsValue::from_str(url))))
             }),
@@ -259,13 +259,16 @@ pub fn wait_for_final_state(
     })())
 }
 
+/// The page's `onRedirect`, as polling calls it.
+type OnRedirect = Box<dyn Fn(&str)>;
+
 /// How to poll a sale's status.
 struct PollPlan {
     interval_ms: f64,
     max_wait_ms: f64,
     timeout_ms: f64,
     /// Called once per 3-D Secure URL.
-    on_redirect: Option<Box<dyn Fn(&str)>>,
+    on_redirect: Option<OnRedirect>,
     signal: Option<AbortSignal>,
 }
 

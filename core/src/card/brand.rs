@@ -282,6 +282,25 @@ pub fn detect(digits: &[u8]) -> Detection {
     }
 }
 
+impl ToGot for BrandId {
+    fn to_got(&self) -> Got {
+        self.as_str().into()
+    }
+}
+
+/// `BrandInfo`: the row as JavaScript reads it (its prefixes and Luhn flag stay inside).
+impl ToGot for Brand {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("id", self.id)
+            .field("name", self.name)
+            .field("lengths", self.lengths)
+            .field("cvvLength", self.cvv_length)
+            .field("gaps", self.gaps)
+            .to_got()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,24 +418,5 @@ mod tests {
         assert_eq!(BrandId::parse("Amex"), Some(BrandId::Amex));
         assert_eq!(BrandId::parse("american express"), None);
         assert_eq!(BrandId::parse(""), None);
-    }
-}
-
-impl ToGot for BrandId {
-    fn to_got(&self) -> Got {
-        self.as_str().into()
-    }
-}
-
-/// `BrandInfo`: the row as JavaScript reads it (its prefixes and Luhn flag stay inside).
-impl ToGot for Brand {
-    fn to_got(&self) -> Got {
-        Record::default()
-            .field("id", self.id)
-            .field("name", self.name)
-            .field("lengths", self.lengths)
-            .field("cvvLength", self.cvv_length)
-            .field("gaps", self.gaps)
-            .to_got()
     }
 }

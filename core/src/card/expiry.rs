@@ -193,6 +193,12 @@ pub fn validate_expiry(input: &str, today: YearMonth) -> ExpiryResult {
     with_month(Verdict::failed(code, can_grow), complete_year)
 }
 
+impl ToGot for ExpiryResult {
+    fn to_got(&self) -> Got {
+        self.verdict.record().field("month", self.month).field("year", self.year).to_got()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,11 +328,5 @@ mod tests {
         assert!(YearMonth::new(999, 5).is_none());
         assert!(YearMonth::new(10_000, 5).is_none());
         assert_eq!(YearMonth::new(2026, 12).map(|t| (t.year(), t.month())), Some((2026, 12)));
-    }
-}
-
-impl ToGot for ExpiryResult {
-    fn to_got(&self) -> Got {
-        self.verdict.record().field("month", self.month).field("year", self.year).to_got()
     }
 }

@@ -103,6 +103,18 @@ pub fn validate_holder(input: HolderInput<'_>) -> HolderResult {
     HolderResult { verdict, errors }
 }
 
+impl ToGot for HolderError {
+    fn to_got(&self) -> Got {
+        Record::default().field("field", self.field.as_str()).field("code", self.code).to_got()
+    }
+}
+
+impl ToGot for HolderResult {
+    fn to_got(&self) -> Got {
+        self.verdict.record().field("errors", &self.errors).to_got()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,17 +204,5 @@ mod tests {
         let result = split(Absent, Text("12"));
         assert_eq!(result.verdict, Verdict::failed(ErrorCode::HolderEmpty, false));
         assert_eq!(result.errors.len(), 2);
-    }
-}
-
-impl ToGot for HolderError {
-    fn to_got(&self) -> Got {
-        Record::default().field("field", self.field.as_str()).field("code", self.code).to_got()
-    }
-}
-
-impl ToGot for HolderResult {
-    fn to_got(&self) -> Got {
-        self.verdict.record().field("errors", &self.errors).to_got()
     }
 }

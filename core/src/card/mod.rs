@@ -111,6 +111,18 @@ pub fn validate_card(input: CardInput<'_>, today: YearMonth) -> CardResult {
     }
 }
 
+impl ToGot for CardResult {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("valid", self.valid)
+            .field("number", &self.number)
+            .field("expiry", self.expiry)
+            .field("cvv", self.cvv)
+            .field("holder", &self.holder)
+            .to_got()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,17 +176,5 @@ mod tests {
         assert_eq!(validate_expiry_input(Input::NotText, today()).verdict.code, Some(ErrorCode::ExpiryType));
         assert_eq!(validate_cvv_input(Input::NotText, None), Verdict::invalid(ErrorCode::CvvType));
         assert_eq!(validate_number_input(Input::Absent).verdict, Verdict::pending(ErrorCode::NumberEmpty));
-    }
-}
-
-impl ToGot for CardResult {
-    fn to_got(&self) -> Got {
-        Record::default()
-            .field("valid", self.valid)
-            .field("number", &self.number)
-            .field("expiry", &self.expiry)
-            .field("cvv", self.cvv)
-            .field("holder", &self.holder)
-            .to_got()
     }
 }

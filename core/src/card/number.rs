@@ -111,6 +111,12 @@ fn judge(digits: &[u8], detection: Detection) -> Verdict {
     }
 }
 
+impl ToGot for NumberResult {
+    fn to_got(&self) -> Got {
+        self.verdict.record().field("brand", self.brand).field("formatted", &self.formatted).to_got()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,11 +284,5 @@ mod tests {
         let result = validate_number(&long);
         assert_eq!(result.verdict, Verdict::invalid(ErrorCode::NumberTooLong));
         assert_eq!(result.formatted.len(), 100_000 + 4);
-    }
-}
-
-impl ToGot for NumberResult {
-    fn to_got(&self) -> Got {
-        self.verdict.record().field("brand", self.brand).field("formatted", &self.formatted).to_got()
     }
 }

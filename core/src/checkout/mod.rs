@@ -186,6 +186,19 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     row[b.len()]
 }
 
+impl ToGot for FormState {
+    fn to_got(&self) -> Got {
+        Record::default()
+            .field("valid", self.valid)
+            .field("brand", self.brand)
+            .field("number", self.number)
+            .field("expiry", self.expiry)
+            .field("cvv", self.cvv)
+            .field("holder", self.holder)
+            .to_got()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,18 +245,5 @@ mod tests {
         assert_eq!(tokens, ["cc-number", "cc-exp", "cc-csc", "cc-name"]);
         assert!(Field::ALL.iter().all(|field| field.path().starts_with("sourceOfFunds.card.")));
         assert!(!Field::Holder.numeric() && Field::Cvv.numeric());
-    }
-}
-
-impl ToGot for FormState {
-    fn to_got(&self) -> Got {
-        Record::default()
-            .field("valid", self.valid)
-            .field("brand", self.brand)
-            .field("number", self.number)
-            .field("expiry", self.expiry)
-            .field("cvv", self.cvv)
-            .field("holder", self.holder)
-            .to_got()
     }
 }

@@ -106,7 +106,7 @@ pub fn check_v2_sale<V: Value>(request: &V, today: YearMonth) -> Checked {
     let mut checked = walk(&[ROUTE_AND_BROWSER, PARAMETERS], request, reading);
     let mut problems = Problems(std::mem::take(&mut checked.errors));
     let request = &checked.record;
-    if request.has("endpointId") == request.has("endpointGroupId") {
+    if given(&problems, request, "endpointId") == given(&problems, request, "endpointGroupId") {
         problems.add("endpointId", ErrorCode::RequestExclusive, "give exactly one of endpointId and endpointGroupId");
     }
     let exponent = request.text("currency").and_then(currency_exponent);
@@ -116,7 +116,7 @@ pub fn check_v2_sale<V: Value>(request: &V, today: YearMonth) -> Checked {
         problems.verdict("cvv2", card::validate_cvv(code, brand.map(BrandId::brand)));
     }
     source_of_funds(&mut problems, request, today);
-    if ["US", "CA", "AU"].contains(&request.text("country").unwrap_or("")) && !request.has("state") {
+    if ["US", "CA", "AU"].contains(&request.text("country").unwrap_or("")) && !given(&problems, request, "state") {
         problems.add("state", ErrorCode::RequestRequired, "is required when the country is US, CA or AU");
     }
     redirects(&mut problems, request);
@@ -124,8 +124,9 @@ pub fn check_v2_sale<V: Value>(request: &V, today: YearMonth) -> Checked {
     if let Some(browser) = request.record("browser") {
         if browser.flag("javascriptEnabled") == Some(true) {
             for key in ["colorDepth", "javaEnabled", "screenHeight", "screenWidth", "timeZone"] {
-                if !browser.has(key) {
-                    problems.add(&format!("browser.{key}"), ErrorCode::RequestRequired, "is required when JavaScript is enabled");
+                let path = format!("browser.{key}");
+                if !browser.has(key) && !problems.has(&path) {
+                    problems.add(&path, ErrorCode::RequestRequired, "is required when JavaScript is enabled");
                 }
             }
         }
@@ -133,6 +134,12 @@ pub fn check_v2_sale<V: Value>(request: &V, today: YearMonth) -> Checked {
     checked.errors = problems.0;
     in_table_order(&mut checked.errors, &[ROUTE_AND_BROWSER, PARAMETERS]);
     checked
+}
+
+/// Whether `key` was given: read, or refused by the walker (present, but of the wrong kind or
+/// unreadable), so that a rule across fields never calls it missing as well.
+fn given(problems: &Problems, request: &Record, key: &str) -> bool {
+    request.has(key) || problems.has(key)
 }
 
 /// Each amount in the currency's minor units, and the limits in order.
@@ -166,14 +173,14 @@ const CARD_KEYS: [&str; 4] = ["creditCardNumber", "cardPrintedName", "expireMont
 /// The card, `cardRecurringPaymentId` or `recurringPaymentId`: exactly one. The CVV goes with
 /// the card and the card reference; the expiry must not have passed.
 fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) {
-    let has_card = CARD_KEYS.iter().any(|key| request.has(key));
+    let has_card = CARD_KEYS.iter().any(|key| given(problems, request, key));
     let sources = [
         ("creditCardNumber", has_card),
-        ("cardRecurringPaymentId", request.has("cardRecurringPaymentId")),
-        ("recurringPaymentId", request.has("recurringPaymentId")),
+        ("cardRecurringPaymentId", given(problems, request, "cardRecurringPaymentId")),
+        ("recurringPaymentId", given(problems, request, "recurringPaymentId")),
     ];
-    let given: Vec<&str> = sources.iter().filter(|(_, given)| *given).map(|(key, _)| *key).collect();
-    match given.as_slice() {
+    let chosen: Vec<&str> = sources.iter().filter(|(_, chosen)| *chosen).map(|(key, _)| *key).collect();
+    match chosen.as_slice() {
         [] => problems.add(
             "creditCardNumber",
             ErrorCode::RequestExclusive,
@@ -184,7 +191,7 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
     }
     if has_card {
         for key in CARD_KEYS {
-            if !request.has(key) {
+            if !given(problems, request, key) {
                 problems.add(key, ErrorCode::RequestRequired, "is required with the card");
             }
         }
@@ -200,15 +207,15 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
             }
         }
     }
-    if !request.has("recurringPaymentId") && !request.has("cvv2") {
+    if !given(problems, request, "recurringPaymentId") && !given(problems, request, "cvv2") {
         problems.add("cvv2", ErrorCode::RequestRequired, "is required with the card and with cardRecurringPaymentId");
     }
 }
 
 /// `redirectUrl`, or `redirectSuccessUrl` with `redirectFailUrl`, not both.
 fn redirects(problems: &mut Problems, request: &Record) {
-    let (success, fail) = (request.has("redirectSuccessUrl"), request.has("redirectFailUrl"));
-    if request.has("redirectUrl") && (success || fail) {
+    let (success, fail) = (given(problems, request, "redirectSuccessUrl"), given(problems, request, "redirectFailUrl"));
+    if given(problems, request, "redirectUrl") && (success || fail) {
         problems.add("redirectUrl", ErrorCode::RequestExclusive, "give redirectUrl or redirectSuccessUrl with redirectFailUrl, not both");
     } else if success != fail {
         let missing = if success { "redirectFailUrl" } else { "redirectSuccessUrl" };
@@ -219,6 +226,7 @@ fn redirects(problems: &mut Problems, request: &Record) {
 /// `ipaddress` comes from `ipAddress` or from the browser data; given in both, they must agree.
 fn ip_address(problems: &mut Problems, request: &Record) {
     match (request.text("ipAddress"), request.text("browser.ipAddress")) {
+        (None, None) if given(problems, request, "ipAddress") || given(problems, request, "browser.ipAddress") => {}
         (None, None) => problems.add("ipAddress", ErrorCode::RequestRequired, "is required (here or as browser.ipAddress)"),
         (Some(top), Some(browser)) if top != browser => {
             problems.add("browser.ipAddress", ErrorCode::RequestMismatch, "differs from ipAddress; give the payer's address once")

@@ -1,6 +1,6 @@
 // Values JSON cannot carry, placed where a request's text, whole numbers, numbers and booleans
 // belong: each must be refused at its own path with a code (never `request.required`, never
-// accepted) by validatePerformSale and validateV2Sale. Shared by Node (unjson.test.mjs) and the
+// accepted, and no other field blamed) by validatePerformSale and validateV2Sale. Shared by Node (unjson.test.mjs) and the
 // browsers (suite.js exposes it as window.runUnjsonCases).
 
 const TODAY = { year: 2026, month: 11 };
@@ -80,6 +80,9 @@ const PLACES = [
   ["validateV2Sale", v2, "browser.screenHeight", "integer"],
   ["validateV2Sale", v2, "browser.timeZone", "integer"],
   ["validateV2Sale", v2, "browser.javascriptEnabled", "boolean"],
+  ["validateV2Sale", v2, "cvv2", "text"],
+  ["validateV2Sale", v2, "expireMonth", "text"],
+  ["validateV2Sale", v2, "browser.colorDepth", "integer"],
 ];
 
 /** `request` with `value` at `path` (a getter that throws, for GETTER). */
@@ -112,10 +115,14 @@ export function run(connpay) {
         failures.push(`${name} ${path} = ${label}: threw ${error?.code ?? error}`);
         continue;
       }
-      const found = result.errors.find((error) => error.path === path);
+      // Exactly one problem, at its own path, with a code that says what is wrong (a value that is
+      // there is never "required", and nothing else is blamed for it).
+      const problems = result.errors.map((error) => `${error.path} ${error.code}`);
+      const [only] = result.errors;
       if (result.valid) failures.push(`${name} ${path} = ${label}: accepted`);
-      else if (!found) failures.push(`${name} ${path} = ${label}: no problem at its path (${result.errors.map((error) => error.path).join(", ")})`);
-      else if (found.code === "request.required" || !found.code) failures.push(`${name} ${path} = ${label}: ${found.code || "no code"}`);
+      else if (result.errors.length !== 1 || only.path !== path || !only.code || only.code === "request.required") {
+        failures.push(`${name} ${path} = ${label}: ${problems.join(", ")}`);
+      }
     }
   }
   // Lists: a hole is not filled from a polluted Array.prototype, and an array whose length

@@ -89,7 +89,9 @@ export interface HolderResult extends FieldResult<HolderErrorCode> {
 }
 
 /** The holder's name: first and last, or as printed on the card (each 1–50 characters). */
-export type HolderInput = { firstName: string; lastName: string } | { printedName: string };
+export type HolderInput =
+  | { firstName: string; lastName: string; printedName?: never }
+  | { printedName: string; firstName?: never; lastName?: never };
 
 /** The card form's fields, as typed. */
 export interface CardInput {
@@ -429,7 +431,7 @@ export interface CheckoutSession {
   signature: string;
 }
 
-/** What `onChange` receives after every edit: each field's verdict, never the values. */
+/** What `onChange` receives whenever it changes: each field's verdict, never the values. */
 export interface CheckoutState {
   valid: boolean;
   brand: BrandId | null;

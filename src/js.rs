@@ -56,10 +56,11 @@ impl HolderText {
     /// Reads `{ firstName, lastName }` or `{ printedName }`; a plain string is a printed name.
     pub(crate) fn read(value: &JsValue) -> HolderText {
         if value.is_object() {
-            return HolderText {
-                first_name: Text::field(value, "firstName"),
-                last_name: Text::field(value, "lastName"),
-                printed_name: Text::field(value, "printedName"),
+            let part = |key: &str| Reflect::get(value, &JsValue::from_str(key)).map(|part| Text::read(&part));
+            return match (part("firstName"), part("lastName"), part("printedName")) {
+                (Ok(first_name), Ok(last_name), Ok(printed_name)) => HolderText { first_name, last_name, printed_name },
+                // A holder that cannot be read (a getter or a Proxy's trap threw) is not text.
+                _ => HolderText { first_name: Text::Absent, last_name: Text::Absent, printed_name: Text::Other },
             };
         }
         HolderText { first_name: Text::Absent, last_name: Text::Absent, printed_name: Text::read(value) }
@@ -133,7 +134,8 @@ impl Options {
     pub(crate) fn read(value: Option<JsValue>) -> Result<Options, Error> {
         match value {
             None => Ok(Options(JsValue::UNDEFINED)),
-            Some(value) if value.is_undefined() || value.is_null() || value.is_object() => Ok(Options(value)),
+            Some(value) if value.is_undefined() || value.is_null() => Ok(Options(value)),
+            Some(value) if value.is_object() && !matches!(is_array(&value), Ok(true)) => Ok(Options(value)),
             Some(_) => Err(Error::invalid_argument("options", "options must be an object")),
         }
     }
@@ -155,7 +157,9 @@ impl Options {
         }
         let keys = Reflect::own_keys(&self.0).map_err(|_| Error::invalid_argument("options", "the options could not be read"))?;
         for key in keys.iter().filter_map(|key| key.as_string()) {
-            if !known.contains(&key.as_str()) {
+            // A key set to undefined is left out, as in a request.
+            let given = !matches!(own(&self.0, &key), Ok(value) if value.is_undefined());
+            if given && !known.contains(&key.as_str()) {
                 let message = match connpay_core::checkout::nearest(&key, known) {
                     Some(near) => format!("unknown option; did you mean {near}?"),
                     None => "unknown option".to_string(),

@@ -255,7 +255,11 @@ pub fn wait_for_final_state(
             }),
             signal: options.signal()?,
         };
-        Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call, &plan).await?)?) }))
+        Ok(future_to_promise(async move {
+            // Every way the wait ends short of a final state names the invoice it was about.
+            let status = poll_until_final(&call, &plan).await.map_err(|error| error.with("invoiceId", JsValue::from_str(&call.invoice_id)))?;
+            Ok(js::to_js(&status)?)
+        }))
     })())
 }
 

@@ -337,9 +337,11 @@ async fn polling_gives_up_after_max_wait_and_on_the_gateways_refusal() {
     let id = invoice("processing");
     let error = wait(&id, &[("maxWaitMs", 200.into())]).await.unwrap_err();
     assert_eq!(text(&error, "code").as_deref(), Some("status.timeout"));
+    assert_eq!(text(&error, "invoiceId"), Some(id));
     let id = invoice("unknown");
     let error = wait(&id, &[]).await.unwrap_err();
     assert_eq!(text(&error, "code").as_deref(), Some("status.rejected"));
+    assert_eq!(text(&error, "invoiceId").as_deref(), Some(id.as_str()));
     assert_eq!(text(&error, "gatewayError.cause").as_deref(), Some("ORDER_NOT_FOUND"));
     assert_eq!(seen(&id).await, (0, 1));
 }

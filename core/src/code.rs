@@ -133,10 +133,10 @@ error_codes! {
     CheckoutUnmounted => "checkout.unmounted", "The checkout was unmounted while its sale was on its way or being followed: settle invoiceId on the merchant's server.",
         payer: "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged.", "Форма оплаты закрыта до завершения платежа. Не платите повторно, пока магазин не подтвердит, были ли списаны деньги.";
     CheckoutAlreadyMounted => "checkout.already_mounted", "mountCheckout on a form that already has a mounted checkout: unmount() it first.";
-    StatusTimeout => "status.timeout", "No final state within maxWaitMs; the checkout keeps asking the sale's status and reports its final state.",
+    StatusTimeout => "status.timeout", "No final state within maxWaitMs: the drop-in checkout keeps asking the sale's status and reports its final state; waitForFinalState rejects here, and the sale's status is still to be asked",
         payer: "Your payment is still being processed. Please do not pay again: this page shows the result as soon as the bank answers.", "Платёж всё ещё обрабатывается. Не платите повторно: результат появится на этой странице, как только ответит банк.";
     StatusAborted => "status.aborted", "Status polling was aborted by the caller's signal.";
-    StatusRejected => "status.rejected", "The gateway refused the status request (see gatewayError), so the sale may have been processed: settle invoiceId on the merchant's server, then allowNewAttempt(invoiceId).",
+    StatusRejected => "status.rejected", "The gateway refused the status request (see gatewayError), so the sale may have been processed: settle invoiceId on the merchant's server before any new attempt (then allowNewAttempt(invoiceId))",
         payer: "We could not check the payment, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Не удалось проверить платёж, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло.";
     ResponseInvalid => "response.invalid", "A gateway answer is not in the gateway's format (a v2 body without `type`).";
     Internal => "internal.error", "The module failed (a bug, never the payer's input); nothing was sent.";

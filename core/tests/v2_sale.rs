@@ -444,6 +444,12 @@ proptest! {
 }
 
 #[test]
+fn a_request_that_is_not_an_object_is_one_problem() {
+    let errors = check_v2_sale(&&serde_json::json!(null), today()).errors;
+    assert_eq!(errors.iter().map(|error| (error.path.as_str(), error.code)).collect::<Vec<_>>(), [("", ErrorCode::RequestType)]);
+}
+
+#[test]
 fn unknown_keys_are_refused() {
     let errors = check_v2_sale(&&serde_json::json!({ "merchantControl": "B17F" }), today()).errors;
     assert!(errors.iter().any(|error| (error.path.as_str(), error.code) == ("merchantControl", ErrorCode::RequestUnknownField)), "{errors:?}");

@@ -166,20 +166,8 @@ fn tell(mounted: &Mounted, report: &Report, error: Error) {
 /// One attempt: the merchant's session, one perform sale, then its status to a final state.
 async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<BrandId>) {
     let label = CardLabel::of(&values[0]);
-    let prepared = prepare(mounted, &values, brand).await;
-    drop(values);
-    let PreparedSale { invoice_id, endpoint_id, access_token, http } = match prepared {
-        Ok(sale) => sale,
-        Err(error) => {
-            let report = mounted.attempts(|attempts| attempts.abandon(error.code()));
-            if let Some(report) = report {
-                tell(mounted, &report, error);
-            }
-            return;
-        }
-    };
     // A challenge the payer cancelled may have been approved since, outside the window: find
-    // out before charging again.
+    // out before anything else (before the merchant's server makes a new invoice).
     let recheck = mounted.attempts(|attempts| attempts.recheck().map(str::to_string));
     if let Some(cancelled) = recheck {
         let asked = mounted.cancelled.take();
@@ -197,6 +185,18 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
             _ => return,
         }
     }
+    let prepared = prepare(mounted, &values, brand).await;
+    drop(values);
+    let PreparedSale { invoice_id, endpoint_id, access_token, http } = match prepared {
+        Ok(sale) => sale,
+        Err(error) => {
+            let report = mounted.attempts(|attempts| attempts.abandon(error.code()));
+            if let Some(report) = report {
+                tell(mounted, &report, error);
+            }
+            return;
+        }
+    };
     // The last moment to stop: the checkout may have been unmounted while getSession ran.
     if !mounted.attempts(|attempts| attempts.send_sale(&invoice_id)) {
         return;

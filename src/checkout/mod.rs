@@ -82,6 +82,8 @@ struct Mounted {
     settings: Settings,
     /// The number's brand, as last reported to `onBrand`.
     brand: Cell<Option<BrandId>>,
+    /// The form's state, as last reported to `onChange`.
+    state: Cell<Option<FormState>>,
     /// Which attempt may begin, and what each answer means: the core's rules.
     attempts: RefCell<Attempts>,
     listeners: Cell<Vec<Listener>>,
@@ -215,7 +217,9 @@ impl Mounted {
             }
             call(&self.settings.callbacks.on_brand, &js::to_js(&brand).unwrap_or(JsValue::NULL));
         }
-        call(&self.settings.callbacks.on_change, &js::to_js(&state).unwrap_or(JsValue::NULL));
+        if self.state.replace(Some(state)) != Some(state) {
+            call(&self.settings.callbacks.on_change, &js::to_js(&state).unwrap_or(JsValue::NULL));
+        }
         Some(state)
     }
 
@@ -348,6 +352,7 @@ pub fn mount_checkout(
         page,
         settings,
         brand: Cell::default(),
+        state: Cell::default(),
         attempts: RefCell::new(carried.unwrap_or_default()),
         listeners: Cell::default(),
         challenge: Cell::default(),

@@ -28,7 +28,7 @@ pub struct TypedCard<'a> {
 
 /// What the form's fields come to, as `onChange` reports it: each field's verdict and the
 /// number's brand; never the values.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FormState {
     /// Every field is valid.
     pub valid: bool,
@@ -158,14 +158,22 @@ impl Mark {
 }
 
 /// The entry of `known` nearest to a mistyped `key` (at most two letters added, dropped or
-/// changed, ASCII case ignored): what "did you mean" names. `None` when nothing is that close.
+/// changed, or a part of four letters or more of it, ASCII case ignored): what "did you mean"
+/// names. `None` when nothing is that close.
 /// (Keys are ASCII; Unicode case folding would add its tables to the WebAssembly module.)
 pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let folded = |text: &str| -> Vec<u8> { text.bytes().map(|byte| byte.to_ascii_lowercase()).collect() };
     let key = folded(key);
+    // A key that is part of a known one, or the other way round (`intervalMs`, an older name of
+    // `pollIntervalMs`), is as near as one typo.
+    let within = |a: &[u8], b: &[u8]| a.len() >= 4 && b.windows(a.len()).any(|window| window == a);
     known
         .iter()
-        .map(|candidate| (edit_distance(&key, &folded(candidate)), *candidate))
+        .map(|candidate| {
+            let candidate_key = folded(candidate);
+            let near = within(&key, &candidate_key) || within(&candidate_key, &key);
+            (if near { 1 } else { edit_distance(&key, &candidate_key) }, *candidate)
+        })
         .filter(|&(distance, _)| distance <= 2)
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, candidate)| candidate)
@@ -236,6 +244,7 @@ mod tests {
         assert_eq!(nearest("onerror", &known), Some("onError"));
         assert_eq!(nearest("curency", &known), Some("currency"));
         assert_eq!(nearest("shipping", &known), None);
+        assert_eq!(nearest("intervalMs", &["timeoutMs", "pollIntervalMs", "maxWaitMs"]), Some("pollIntervalMs"));
         assert_eq!(nearest("", &known), None);
     }
 

@@ -104,6 +104,10 @@ pub const ROUTE_AND_BROWSER: &[Field] = &[
 pub fn check_v2_sale<V: Value>(request: &V, today: YearMonth) -> Checked {
     let reading = Reading { today, trim: true, unknown: Unknown::Refuse };
     let mut checked = walk(&[ROUTE_AND_BROWSER, PARAMETERS], request, reading);
+    if checked.errors.iter().any(|error| error.path.is_empty()) {
+        // Not an object at all: that is the one problem.
+        return checked;
+    }
     let mut problems = Problems(std::mem::take(&mut checked.errors));
     let request = &checked.record;
     if given(&problems, request, "endpointId") == given(&problems, request, "endpointGroupId") {

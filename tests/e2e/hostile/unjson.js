@@ -143,5 +143,9 @@ export function run(connpay) {
       delete Array.prototype[1];
     }
   }
+  // A holder whose every property throws is not text, not two forms of a name at once.
+  checked += 1;
+  const holder = connpay.validateHolder(new Proxy({}, { get() { throw new Error("get"); } }));
+  if (holder.valid || holder.code !== "card.holder.type") failures.push(`validateHolder(a Proxy that throws): ${holder.code}`);
   return { failures, checked };
 }

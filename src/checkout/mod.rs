@@ -184,7 +184,14 @@ impl Mounted {
         self.refresh(Announce::No);
     }
 
-    fn on_leave(&self, field: Field) {
+    fn on_leave(&self, field: Field, event: &Event) {
+        // Leaving for the submit button: the submit marks every field at once. Marking this one
+        // now would put its error text on the page between the press and the release, and the
+        // button, pushed down, would miss the click.
+        let next = Reflect::get(event, &JsValue::from_str("relatedTarget")).unwrap_or(JsValue::NULL);
+        if self.page.button.as_ref().is_some_and(|button| JsValue::from(button.clone()) == next) {
+            return;
+        }
         let slot = self.slot(field);
         slot.mark.set(slot.mark.get().leave(slot.input.value().trim().is_empty()));
         self.refresh(Announce::Yes);
@@ -409,7 +416,7 @@ fn listen(mounted: &Rc<Mounted>) {
         let on_input = mounted.clone();
         listeners.push(Listener::new(input, "input", move |event| on_input.on_input(field, event)));
         let on_leave = mounted.clone();
-        listeners.push(Listener::new(input, "blur", move |_| on_leave.on_leave(field)));
+        listeners.push(Listener::new(input, "blur", move |event| on_leave.on_leave(field, event)));
     }
     let on_submit = mounted.clone();
     // Not passive: the submit is the checkout's, and the page must not navigate.

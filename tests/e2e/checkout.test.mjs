@@ -399,6 +399,36 @@ test("autofill tokens and numeric keyboards are set where the merchant set none"
   assert.deepEqual(attributes, [["cc-number", "numeric"], ["cc-exp", "numeric"], ["cc-csc", "numeric"], ["cc-name", null]]);
 });
 
+test("leaving a half-typed field for Pay shows no error before the submit: the text would push the button away from the click", async () => {
+  const { page, problems } = await openCheckout();
+  await page.evaluate(async () => {
+    const { mountCheckout } = await import("/pkg/connpay_checkout.js");
+    document.body.insertAdjacentHTML("beforeend", `
+      <form id="third"><input data-connpay="number"><input data-connpay="expiry">
+        <input data-connpay="cvv"><input data-connpay="holder"><button>Pay</button></form>`);
+    window.ended = [];
+    mountCheckout("#third", {
+      gateway: location.origin, amountCentis: 100, currency: "EUR", consumer: { email: "payer@example.com" },
+      getSession: () => { throw new Error("not in this test"); },
+      onSubmit: () => window.ended.push("submit"), onError: (error) => window.ended.push(error.code),
+    });
+  });
+  const numberError = () => page.evaluate(() => document.querySelector("#third [data-connpay=number] + .connpay-error").textContent);
+  await page.locator("#third [data-connpay=number]").pressSequentially("4111 1111");
+  // The press on Pay moves the focus to it before the release: the field is left for the button.
+  await page.locator("#third button").focus();
+  assert.equal(await numberError(), "", "no error text between the press and the release");
+  await page.locator("#third button").click();
+  await page.waitForFunction(() => window.ended.length > 0, null, { timeout: 5_000 });
+  assert.deepEqual(await page.evaluate(() => window.ended), ["checkout.invalid"]);
+  assert.notEqual(await numberError(), "", "the submit marks it");
+  // Leaving for another field marks it at once, as before.
+  await page.locator("#third [data-connpay=expiry]").pressSequentially("12");
+  await page.locator("#third [data-connpay=cvv]").focus();
+  assert.notEqual(await page.evaluate(() => document.querySelector("#third [data-connpay=expiry] + .connpay-error").textContent), "");
+  assert.deepEqual(problems, []);
+});
+
 test("callbacks report changes, the brand, the submit and its error; unmount() undoes it all", async () => {
   const { page, problems } = await openCheckout();
   await page.evaluate(async () => {

@@ -1,7 +1,7 @@
 //! The module's allocator: the standard one, except that every block is zeroed when it is freed.
 //!
 //! Card numbers and security codes pass through many buffers the module does not name: the
-//! strings wasm-bindgen copies in from `input.value`, serde_json's growing output, the request
+//! strings wasm-bindgen copies in from `input.value`, the JSON the core writes as it grows, the request
 //! body handed to `fetch`, the formatted text handed back. Wrapping each in a zeroising type would
 //! miss the ones inside dependencies; zeroing at the allocator catches them all, so that once a
 //! buffer is freed no copy of the card is left in `WebAssembly.Memory` for a later script (or a

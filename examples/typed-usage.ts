@@ -76,12 +76,17 @@ const check = validatePerformSale(sale, { year: 2026, month: 11 });
 const paths: string[] = check.errors.map((error) => error.path);
 
 async function pay(): Promise<SaleStatus | null> {
-  const outcome: SaleOutcome = await new SaleSession(gateway).performSale(sale, { timeoutMs: 30_000 });
+  const session = new SaleSession(gateway);
+  const outcome: SaleOutcome = await session.performSale(sale, { timeoutMs: 30_000 });
   switch (outcome.kind) {
     case "accepted": {
       const tokens = { accessToken: sale.session.accessToken, token: outcome.sessionToken };
       const once = await saleStatus(gateway, sale.endpointId, outcome.invoiceId, tokens);
       if (once.kind === "accepted" && once.state === "APPROVED") return once;
+      if (once.kind === "accepted") {
+        const followed: SaleStatus = await session.waitForFinalState({ pollIntervalMs: 3000 });
+        return followed;
+      }
       return waitForFinalState(gateway, sale.endpointId, outcome.invoiceId, tokens, {
         pollIntervalMs: 3000,
         onRedirect: (url: string) => console.info(url.length),

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use connpay_core::checkout::attempts::{Attempts, Refusal};
+use connpay_core::checkout::attempts::{Attempts, Refusal, Step};
 use connpay_core::gateway;
 use connpay_core::sale::{
     check_perform_sale_call, check_status_call, perform_sale_request, sale_status_request, Answer, HttpRequest, Outcome,
@@ -136,22 +136,29 @@ pub fn perform_sale(
     promise(read_gateway(&gateway).and_then(|gateway| start_sale(&gateway, request, options.map(Into::into), None)))
 }
 
-fn start_sale(gateway: &gateway::Gateway, request: JsValue, options: Option<JsValue>, attempts: Option<Rc<RefCell<Attempts>>>) -> Result<Promise, Error> {
+fn start_sale(gateway: &gateway::Gateway, request: JsValue, options: Option<JsValue>, session: Option<Rc<RefCell<Session>>>) -> Result<Promise, Error> {
     let options = Options::read(options)?;
     options.only("", REQUEST_OPTION_KEYS)?;
     let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS, 0.0)?;
     let signal = options.signal()?;
     let sale = prepare_sale(gateway, request)?;
     refuse_if_aborted(signal.as_ref())?;
-    if let Some(attempts) = &attempts {
-        let mut attempts = attempts.borrow_mut();
+    if let Some(session) = &session {
+        let attempts = &mut session.borrow_mut().attempts;
         attempts.begin().map_err(refused)?;
         attempts.send_sale(&sale.invoice_id);
     }
+    let gateway = gateway.clone();
     Ok(future_to_promise(async move {
         let outcome = exchange(&sale.http, timeout_ms, signal.as_ref()).await;
-        if let Some(attempts) = attempts {
-            attempts.borrow_mut().sale_answered(&sale.invoice_id, &outcome);
+        if let Some(session) = session {
+            let mut session = session.borrow_mut();
+            session.attempts.sale_answered(&sale.invoice_id, &outcome);
+            if let Outcome::Accepted(accepted) = &outcome {
+                let tokens = StatusSession { access_token: sale.access_token.clone(), token: accepted.session_token.clone() };
+                let (endpoint_id, invoice_id) = (sale.endpoint_id.clone(), sale.invoice_id.clone());
+                session.accepted = Some(StatusCall { gateway, endpoint_id, invoice_id, session: tokens });
+            }
         }
         Ok(js::to_js(&outcome)?)
     }))
@@ -172,6 +179,7 @@ fn refused(refusal: Refusal) -> Error {
 }
 
 /// The arguments of a status call, validated.
+#[derive(Clone)]
 pub(crate) struct StatusCall {
     pub(crate) gateway: gateway::Gateway,
     pub(crate) endpoint_id: String,
@@ -243,23 +251,8 @@ pub fn wait_for_final_state(
 ) -> Promise {
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
-        let options = Options::read(options.map(Into::into))?;
-        options.only("", &["timeoutMs", "signal", POLL_INTERVAL.key, MAX_WAIT.key, "onRedirect"])?;
-        let plan = PollPlan {
-            interval_ms: options.milliseconds(POLL_INTERVAL)?,
-            max_wait_ms: options.milliseconds(MAX_WAIT)?,
-            timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?,
-            on_redirect: options.function("onRedirect")?.map(|on_redirect| -> OnRedirect {
-                // The page's callback may throw; polling goes on regardless.
-                Box::new(move |url| drop(on_redirect.call1(&JsValue::UNDEFINED, &JsValue::from_str(url))))
-            }),
-            signal: options.signal()?,
-        };
-        Ok(future_to_promise(async move {
-            // Every way the wait ends short of a final state names the invoice it was about.
-            let status = poll_until_final(&call, &plan).await.map_err(|error| error.with("invoiceId", JsValue::from_str(&call.invoice_id)))?;
-            Ok(js::to_js(&status)?)
-        }))
+        let plan = PollPlan::read(options)?;
+        Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call, &plan).await?)?) }))
     })())
 }
 
@@ -277,6 +270,22 @@ struct PollPlan {
 }
 
 impl PollPlan {
+    /// `WaitOptions`, checked.
+    fn read(options: Option<WaitOptions>) -> Result<PollPlan, Error> {
+        let options = Options::read(options.map(Into::into))?;
+        options.only("", &["timeoutMs", "signal", POLL_INTERVAL.key, MAX_WAIT.key, "onRedirect"])?;
+        Ok(PollPlan {
+            interval_ms: options.milliseconds(POLL_INTERVAL)?,
+            max_wait_ms: options.milliseconds(MAX_WAIT)?,
+            timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?,
+            on_redirect: options.function("onRedirect")?.map(|on_redirect| -> OnRedirect {
+                // The page's callback may throw; polling goes on regardless.
+                Box::new(move |url| drop(on_redirect.call1(&JsValue::UNDEFINED, &JsValue::from_str(url))))
+            }),
+            signal: options.signal()?,
+        })
+    }
+
     fn check_aborted(&self) -> Result<(), Error> {
         match &self.signal {
             Some(signal) if signal.aborted() => Err(Error::of(ErrorCode::StatusAborted)),
@@ -285,7 +294,12 @@ impl PollPlan {
     }
 }
 
+/// Every way the wait ends short of a final state names the invoice it was about.
 async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
+    poll(call, plan).await.map_err(|error| error.with("invoiceId", JsValue::from_str(&call.invoice_id)))
+}
+
+async fn poll(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
     let deadline = js_sys::Date::now() + plan.max_wait_ms;
     let http = call.http();
     let mut poll = StatusPoll::default();
@@ -315,14 +329,24 @@ async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStat
 
 /// One checkout's sales, under the same rules as `mountCheckout`'s attempts: a second
 /// `performSale` is refused while one is in flight (`sale.in_flight`), after one was accepted
-/// (`sale.already_accepted`), and after one whose outcome is unknown (`sale.outcome_unknown`,
-/// with its `invoiceId`) until `allowNewAttempt(invoiceId)`. A sale the gateway refused leaves
-/// the session free.
+/// (`sale.already_accepted`) until the session's own `waitForFinalState` sees it `DECLINED`,
+/// and after one whose outcome is unknown (`sale.outcome_unknown`, with its `invoiceId`) until
+/// `allowNewAttempt(invoiceId)`. A sale the gateway refused leaves the session free.
 #[wasm_bindgen]
 pub struct SaleSession {
     /// Checked once, when the session is made.
     gateway: gateway::Gateway,
-    attempts: Rc<RefCell<Attempts>>,
+    /// The one state cell, borrowed only for a call into the core or a store, never across a
+    /// callback or an await.
+    state: Rc<RefCell<Session>>,
+}
+
+/// What a `SaleSession` keeps.
+#[derive(Default)]
+struct Session {
+    attempts: Attempts,
+    /// The accepted sale's status call, for the session's `waitForFinalState`.
+    accepted: Option<StatusCall>,
 }
 
 #[wasm_bindgen]
@@ -330,7 +354,7 @@ impl SaleSession {
     /// A session for one checkout against `gateway`, checked now.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue) -> Result<SaleSession, Error> {
-        Ok(SaleSession { gateway: read_gateway(&gateway)?, attempts: Rc::default() })
+        Ok(SaleSession { gateway: read_gateway(&gateway)?, state: Rc::default() })
     }
 
     /// Like the module's `performSale`, under this session's rules. A refusal rejects the
@@ -341,21 +365,46 @@ impl SaleSession {
         #[wasm_bindgen(unchecked_param_type = "PerformSale")] request: JsValue,
         options: Option<RequestOptions>,
     ) -> Promise {
-        promise(start_sale(&self.gateway, request, options.map(Into::into), Some(self.attempts.clone())))
+        promise(start_sale(&self.gateway, request, options.map(Into::into), Some(self.state.clone())))
+    }
+
+    /// Polls the status of this session's accepted sale, as the module's `waitForFinalState`
+    /// does, and records its end: `DECLINED` frees the session for a new sale, `APPROVED` ends
+    /// it (no new sale, and `allowNewAttempt` refused). Rejects with `argument.invalid` when no
+    /// sale of this session was accepted.
+    #[wasm_bindgen(js_name = waitForFinalState, unchecked_return_type = "Promise<SaleStatus>")]
+    pub fn wait_for_final_state(&self, options: Option<WaitOptions>) -> Promise {
+        let state = self.state.clone();
+        promise((|| {
+            let call = state.borrow().accepted.clone();
+            let call = call.ok_or_else(|| Error::invalid_argument("session", "this session has no accepted sale to follow"))?;
+            let plan = PollPlan::read(options)?;
+            Ok(future_to_promise(async move {
+                let status = poll_until_final(&call, &plan).await?;
+                let mut session = state.borrow_mut();
+                let step = session.attempts.status_answered(&call.invoice_id, &Outcome::Accepted(status.clone()), false, js_sys::Date::now());
+                if matches!(step, Step::Approved(_) | Step::Report(_)) {
+                    session.accepted = None;
+                }
+                drop(session);
+                Ok(js::to_js(&status)?)
+            }))
+        })())
     }
 
     /// Whether a sale is being sent now.
     #[wasm_bindgen(getter, js_name = inFlight)]
     pub fn in_flight(&self) -> bool {
-        self.attempts.borrow().refusal() == Some(Refusal::InFlight)
+        self.state.borrow().attempts.refusal() == Some(Refusal::InFlight)
     }
 
-    /// After a sale whose outcome was unknown, the merchant's server learnt that `invoiceId` was
-    /// not charged; or, after an accepted sale, `waitForFinalState` ended `DECLINED`: the session
-    /// may send a new sale. Throws `argument.invalid` unless `invoiceId` is that sale's invoice.
+    /// After a sale whose outcome was unknown, or an accepted one whose final state it could not
+    /// learn, the merchant's server learnt that `invoiceId` was not charged: the session may send
+    /// a new sale. Throws `argument.invalid` unless `invoiceId` is that sale's invoice (a sale
+    /// the session saw approved is never released).
     #[wasm_bindgen(js_name = allowNewAttempt)]
     pub fn allow_new_attempt(&self, #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue) -> Result<(), Error> {
-        let allowed = invoice_id.as_string().is_some_and(|invoice_id| self.attempts.borrow_mut().allow(&invoice_id));
+        let allowed = invoice_id.as_string().is_some_and(|invoice_id| self.state.borrow_mut().attempts.allow(&invoice_id));
         if allowed {
             Ok(())
         } else {

@@ -212,7 +212,7 @@ async fn a_session_never_has_two_sales_in_flight() {
     assert_eq!(text(&third, "code").as_deref(), Some("sale.already_accepted"));
     assert_eq!(text(&third, "invoiceId"), Some(id.clone()));
     assert_eq!(seen(&id).await, (1, 0));
-    // Its status ended DECLINED (the caller follows it): naming the invoice frees the session.
+    // The merchant's server learnt its fate (declined) without the session: naming the invoice frees it.
     session.allow_new_attempt(id.clone().into()).expect("allowed");
     let retried = invoice("ok");
     assert_eq!(text(&settle(session.perform_sale(sale_request(&retried), None)).await.unwrap(), "kind").as_deref(), Some("accepted"));
@@ -235,6 +235,27 @@ async fn a_session_never_has_two_sales_in_flight() {
     let allowed = settle(session.perform_sale(sale_request(&next), None)).await.unwrap();
     assert_eq!(text(&allowed, "kind").as_deref(), Some("accepted"));
     assert_eq!(seen(&next).await, (1, 0));
+}
+
+#[wasm_bindgen_test]
+async fn a_session_follows_its_own_sale_and_only_a_decline_frees_it() {
+    // Declined: the session's own wait frees it, and the next sale goes.
+    let session = SaleSession::new(gateway()).unwrap();
+    let nothing = settle(session.wait_for_final_state(None)).await.unwrap_err();
+    assert_eq!(text(&nothing, "code").as_deref(), Some("argument.invalid"), "no accepted sale to follow yet");
+    let id = invoice("decline");
+    assert_eq!(text(&settle(session.perform_sale(sale_request(&id), None)).await.unwrap(), "kind").as_deref(), Some("accepted"));
+    let fast = || Some(object(&[("pollIntervalMs", 250.into())]).unchecked_into());
+    assert_eq!(text(&settle(session.wait_for_final_state(fast())).await.unwrap(), "state").as_deref(), Some("DECLINED"));
+    let next = invoice("approve");
+    assert_eq!(text(&settle(session.perform_sale(sale_request(&next), None)).await.unwrap(), "kind").as_deref(), Some("accepted"));
+
+    // Approved: nothing frees the session any more, not even the merchant's code naming it.
+    assert_eq!(text(&settle(session.wait_for_final_state(fast())).await.unwrap(), "state").as_deref(), Some("APPROVED"));
+    assert!(session.allow_new_attempt(next.clone().into()).is_err(), "an approved sale is never released");
+    let again = settle(session.perform_sale(sale_request(&invoice("ok")), None)).await.unwrap_err();
+    assert_eq!(text(&again, "code").as_deref(), Some("sale.already_accepted"));
+    assert_eq!(seen(&next).await.0, 1);
 }
 
 #[wasm_bindgen_test]

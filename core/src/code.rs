@@ -114,7 +114,7 @@ error_codes! {
     GatewayInvalidUrl => "gateway.invalid_url", "The gateway configuration is not \"sandbox\", \"production\" or a valid URL.";
     GatewayInsecure => "gateway.insecure", "The gateway URL is plain http to a host other than localhost.";
     SaleInFlight => "sale.in_flight", "A sale of this session or checkout is already in flight; nothing was sent.";
-    SaleAlreadyAccepted => "sale.already_accepted", "The gateway already accepted this session's or checkout's sale; nothing was sent (after a DECLINED final state, allowNewAttempt(invoiceId) frees it).";
+    SaleAlreadyAccepted => "sale.already_accepted", "The gateway already accepted this session's or checkout's sale; nothing was sent. A checkout follows its sale itself; a SaleSession is free again once its own waitForFinalState sees the sale DECLINED";
     SaleOutcomeUnknown => "sale.outcome_unknown", "Perform sale got no answer (see reason), so the sale may have been processed: settle invoiceId on the merchant's server, then allowNewAttempt(invoiceId); nothing is sent until then.",
         payer: "The payment service did not answer, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Платёжный сервис не ответил, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло.";
     SaleAborted => "sale.aborted", "The caller's signal was aborted before the sale was sent; nothing was sent.";

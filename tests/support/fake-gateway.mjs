@@ -31,7 +31,8 @@ const gatewayError = (cause, invoiceId) => ({ error: { cause, code: "E-1001", me
 function sale(invoiceId, response, path) {
   const scenario = invoiceId.split("-")[0];
   switch (scenario) {
-    case "ok": return send(response, 200, { invoiceId, session: { token: `token-${invoiceId}` } });
+    // Accepted; "approve" and "decline" then end so in status.
+    case "ok": case "approve": case "decline": return send(response, 200, { invoiceId, session: { token: `token-${invoiceId}` } });
     case "reject": return send(response, 400, gatewayError("INVALID_REQUEST", invoiceId));
     case "e500": return send(response, 500, "");
     case "e502": return send(response, 502, "<html><body>Bad Gateway</body></html>", { "Content-Type": "text/html" });

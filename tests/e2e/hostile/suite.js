@@ -96,6 +96,7 @@ export const CALLS = {
     (v) => new connpay.SaleSession(v).inFlight,
     (v) => new connpay.SaleSession(location.origin).performSale(v, v),
     (v) => new connpay.SaleSession(location.origin).allowNewAttempt(v),
+    (v) => new connpay.SaleSession(location.origin).waitForFinalState(v),
   ],
   // The handle mountCheckout returns (not an export): every method, with hostile arguments.
   Checkout: [

@@ -36,6 +36,7 @@ import init, {
   type PerformSale,
   type SaleOutcome,
   type SaleStatus,
+  type FinalSaleStatus,
   type SessionRequest,
   type V2Response,
   type V2SaleRequest,
@@ -84,7 +85,9 @@ async function pay(): Promise<SaleStatus | null> {
       const once = await saleStatus(gateway, sale.endpointId, outcome.invoiceId, tokens);
       if (once.kind === "accepted" && once.state === "APPROVED") return once;
       if (once.kind === "accepted") {
-        const followed: SaleStatus = await session.waitForFinalState({ pollIntervalMs: 3000 });
+        const followed: FinalSaleStatus = await session.waitForFinalState({ pollIntervalMs: 3000 });
+        const ended: "APPROVED" | "DECLINED" = followed.state;
+        console.info(ended);
         return followed;
       }
       return waitForFinalState(gateway, sale.endpointId, outcome.invoiceId, tokens, {

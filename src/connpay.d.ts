@@ -340,6 +340,9 @@ export interface SaleStatus {
   transaction: { amountCentis?: number; commissionCentis?: number } | null;
 }
 
+/** What `waitForFinalState` resolves to: the sale's status once it is final. */
+export type FinalSaleStatus = SaleStatus & { state: "APPROVED" | "DECLINED" };
+
 /** The outcome of `saleStatus`. */
 export type SaleStatusOutcome = Outcome<SaleStatus>;
 
@@ -504,7 +507,7 @@ export interface CheckoutOptions {
   pollIntervalMs?: number;
   /** For the sale to reach a final state, 3-D Secure included; default 600000. */
   maxWaitMs?: number;
-  /** After every edit. */
+  /** Once at mount, then whenever the form's state changes. */
   onChange?: (state: CheckoutState) => void;
   /** When the number's brand changes (null: none yet). */
   onBrand?: (brand: BrandInfo | null) => void;

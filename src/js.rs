@@ -97,6 +97,11 @@ pub(crate) fn today(value: Option<&JsValue>) -> Result<YearMonth, Error> {
         let time = date_time(value).map_err(|_| invalid())?;
         return month_of(&js_sys::Date::new(&JsValue::from_f64(time))).ok_or_else(invalid);
     }
+    // `{ year, month }` and nothing else, as every options object of the module.
+    let keys = Reflect::own_keys(value.unchecked_ref()).map_err(|_| invalid())?;
+    if keys.iter().any(|key| !matches!(key.as_string().as_deref(), Some("year" | "month"))) {
+        return Err(invalid());
+    }
     let number = |key: &str| {
         js_sys::Reflect::get(value, &JsValue::from_str(key))
             .ok()
@@ -177,8 +182,8 @@ impl Options {
         if value.is_undefined() {
             return Ok(default);
         }
-        value.as_f64().filter(|number| (min..=f64::from(i32::MAX)).contains(number)).ok_or_else(|| {
-            Error::invalid_argument(key, &format!("this option must be a number of milliseconds from {} to 2147483647", min as u32))
+        value.as_f64().filter(|number| number.fract() == 0.0 && (min..=f64::from(i32::MAX)).contains(number)).ok_or_else(|| {
+            Error::invalid_argument(key, &format!("this option must be a whole number of milliseconds from {} to 2147483647", min as u32))
         })
     }
 
@@ -234,6 +239,10 @@ extern "C" {
     /// `Date.prototype.getTime.call(value)`: throws unless `value` is a real Date.
     #[wasm_bindgen(catch, js_namespace = ["Date", "prototype", "getTime"], js_name = call)]
     fn date_time(value: &JsValue) -> Result<f64, JsValue>;
+    /// `Object.prototype.toString.call(value)`: `[object Object]` for a plain object (of any
+    /// realm) or a class instance; `[object Date]`, `[object String]`, … for the built-ins.
+    #[wasm_bindgen(catch, js_namespace = ["Object", "prototype", "toString"], js_name = call)]
+    fn object_tag(value: &JsValue) -> Result<String, JsValue>;
 }
 
 impl Value for Js {
@@ -263,7 +272,12 @@ impl Value for Js {
                     Ok(Some(length)) if length >= 0.0 => Shape::Array(length as usize),
                     _ => Shape::Unreadable,
                 },
-                Ok(false) => Shape::Object,
+                // A Date, a String object, a Map, an element…: not an object of fields.
+                Ok(false) => match object_tag(value) {
+                    Ok(tag) if tag == "[object Object]" => Shape::Object,
+                    Ok(_) => Shape::Foreign,
+                    Err(_) => Shape::Unreadable,
+                },
                 Err(_) => Shape::Unreadable,
             }
         }
@@ -281,9 +295,11 @@ impl Value for Js {
         if !self.0.is_object() {
             return Ok(None);
         }
-        match own(&self.0, key) {
-            Ok(value) if value.is_undefined() => Ok(None),
-            Ok(value) => Ok(Some(Js(value))),
+        // An own key only; one set to undefined is there, and reads as absent.
+        let (object, key) = (self.0.unchecked_ref::<js_sys::Object>(), JsValue::from_str(key));
+        match Reflect::get_own_property_descriptor(object, &key) {
+            Ok(descriptor) if descriptor.is_undefined() => Ok(None),
+            Ok(_) => Reflect::get(object, &key).map(|value| Some(Js(value))).map_err(|_| Unreadable),
             Err(_) => Err(Unreadable),
         }
     }

@@ -241,7 +241,7 @@ pub fn sale_status(
 /// poll is repeated (polling only reads). Rejects with `status.timeout` after `maxWaitMs`,
 /// `status.aborted` when `signal` aborts, `status.rejected` when the gateway refuses the status
 /// request (its error on `gatewayError`).
-#[wasm_bindgen(js_name = waitForFinalState, unchecked_return_type = "Promise<SaleStatus>")]
+#[wasm_bindgen(js_name = waitForFinalState, unchecked_return_type = "Promise<FinalSaleStatus>")]
 pub fn wait_for_final_state(
     #[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue,
     #[wasm_bindgen(js_name = endpointId, unchecked_param_type = "string")] endpoint_id: JsValue,
@@ -372,7 +372,7 @@ impl SaleSession {
     /// does, and records its end: `DECLINED` frees the session for a new sale, `APPROVED` ends
     /// it (no new sale, and `allowNewAttempt` refused). Rejects with `argument.invalid` when no
     /// sale of this session was accepted.
-    #[wasm_bindgen(js_name = waitForFinalState, unchecked_return_type = "Promise<SaleStatus>")]
+    #[wasm_bindgen(js_name = waitForFinalState, unchecked_return_type = "Promise<FinalSaleStatus>")]
     pub fn wait_for_final_state(&self, options: Option<WaitOptions>) -> Promise {
         let state = self.state.clone();
         promise((|| {

@@ -240,6 +240,11 @@ impl Mounted {
     /// `onError` as `checkout.unmounted` with its invoice (the sale itself cannot be called
     /// back). Calling it again does nothing.
     fn unmount(&self) {
+        // Once only: the form's memory now belongs to what came after (what this checkout left,
+        // or the next checkout mounted on the form), and must not be touched again.
+        if self.attempts(|attempts| attempts.unmounted()) {
+            return;
+        }
         let gone = self.attempts(Attempts::unmount);
         self.wake();
         drop(self.listeners.take());

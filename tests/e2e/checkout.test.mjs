@@ -590,7 +590,14 @@ test("unmounting during a sale reports it to onError with its invoice; nothing i
   const saleSent = page.waitForRequest((request) => PERFORM_SALE.test(new URL(request.url()).pathname));
   await page.locator("form.extra button").click();
   await saleSent;
-  await page.evaluate(() => window.extraCheckout.unmount());
+  // Unmounted twice, freed and disposed too (a `using` and a cleanup both ran): once only, and
+  // what the form remembers of the sale in doubt is kept.
+  await page.evaluate(() => {
+    window.extraCheckout.unmount();
+    window.extraCheckout.unmount();
+    window.extraCheckout.free();
+    window.extraCheckout[Symbol.dispose]();
+  });
   assert.equal(await page.locator("form.extra [readonly], form.extra [disabled], form.extra [role=status]").count(), 0, "the form is given back");
   const [unmounted] = await errors(page);
   assert.equal(unmounted.code, "checkout.unmounted");
@@ -609,6 +616,14 @@ test("unmounting during a sale reports it to onError with its invoice; nothing i
     window.oldCheckout = window.extraCheckout;
     window.inherited = [];
     window.extraCheckout = mountCheckout("form.extra", { ...shopCheckout, onError: (error) => window.inherited.push(error) });
+    // The old handle unmounted again must not unmount or forget the new checkout.
+    window.oldCheckout.unmount();
+    let second;
+    try {
+      mountCheckout("form.extra", shopCheckout);
+    } catch (error) {
+      second = error.code;
+    }
     const form = document.querySelector("form.extra");
     form.requestSubmit();
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -618,9 +633,11 @@ test("unmounting during a sale reports it to onError with its invoice; nothing i
       said: form.querySelector("[role=status]").textContent,
       inherited: [window.inherited.length, error.code, error.next, error.invoiceId === window.calls[0][1].invoiceId],
       detail: error.detail.startsWith("left in doubt by an earlier checkout on this form"),
+      second,
     };
   });
   assert.deepEqual(again, {
+    second: "checkout.already_mounted",
     disabled: true,
     said: "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged.",
     inherited: [1, "checkout.unmounted", "merchant", true],

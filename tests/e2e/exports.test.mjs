@@ -23,7 +23,7 @@ test("the generated .d.ts types every export with named types and no any", async
     saleStatus:
       "(gateway: Gateway | string, endpointId: string, invoiceId: string, session: StatusTokens, options?: RequestOptions | null): Promise<SaleStatusOutcome>",
     waitForFinalState:
-      "(gateway: Gateway | string, endpointId: string, invoiceId: string, session: StatusTokens, options?: WaitOptions | null): Promise<SaleStatus>",
+      "(gateway: Gateway | string, endpointId: string, invoiceId: string, session: StatusTokens, options?: WaitOptions | null): Promise<FinalSaleStatus>",
     collectBrowserInfo: "(options?: BrowserInfoOptions | null): BrowserInfo",
     validateV2Sale: "(request: V2SaleRequest, today?: YearMonth | Date | null): RequestValidation",
     buildV2SaleForm: "(request: V2SaleRequest, control: string): V2SaleForm",
@@ -35,7 +35,7 @@ test("the generated .d.ts types every export with named types and no any", async
   }
   for (const type of [
     "BrandInfo", "CardNumberResult", "ExpiryResult", "HolderResult", "CardResult", "ConnPayError",
-    "PerformSale", "PerformSaleRequest", "SaleOutcome", "SaleStatus", "FieldError", "GatewayError", "WaitOptions",
+    "PerformSale", "PerformSaleRequest", "SaleOutcome", "SaleStatus", "FinalSaleStatus", "FieldError", "GatewayError", "WaitOptions",
     "BrowserInfo", "BrowserInfoOptions", "V2SaleRequest", "V2SaleForm", "V2Response", "V2ResponseType",
     "CheckoutOptions", "CheckoutState", "CheckoutSuccess", "CheckoutSession", "SessionRequest", "CheckoutSelectors",
     "CheckoutMessageKey", "CheckoutErrorCode",

@@ -191,6 +191,8 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
             "give the card (creditCardNumber, cardPrintedName, expireMonth, expireYear), cardRecurringPaymentId or recurringPaymentId",
         ),
         [_] => {}
+        // One problem a path: a second source refused on its own already says enough.
+        [_, second, ..] if problems.has(second) => {}
         [_, second, ..] => problems.add(second, ErrorCode::RequestExclusive, "give only one of the card, cardRecurringPaymentId and recurringPaymentId"),
     }
     if has_card {
@@ -230,9 +232,10 @@ fn redirects(problems: &mut Problems, request: &Record) {
 /// `ipaddress` comes from `ipAddress` or from the browser data; given in both, they must agree.
 fn ip_address(problems: &mut Problems, request: &Record) {
     match (request.text("ipAddress"), request.text("browser.ipAddress")) {
-        (None, None) if given(problems, request, "ipAddress") || given(problems, request, "browser.ipAddress") => {}
+        // Given, but refused (or inside a browser data that was): its own problem says so.
+        (None, None) if ["ipAddress", "browser", "browser.ipAddress"].iter().any(|key| problems.has(key)) => {}
         (None, None) => problems.add("ipAddress", ErrorCode::RequestRequired, "is required (here or as browser.ipAddress)"),
-        (Some(top), Some(browser)) if top != browser => {
+        (Some(top), Some(browser)) if top != browser && !problems.has("ipAddress") && !problems.has("browser.ipAddress") => {
             problems.add("browser.ipAddress", ErrorCode::RequestMismatch, "differs from ipAddress; give the payer's address once")
         }
         _ => {}

@@ -19,6 +19,7 @@ const VALUES = {
   "a Number object": () => new Number(7),
   "a Boolean object": () => new Boolean(true),
   "a Date": () => new Date(2030, 0, 1),
+  "a Map": () => new Map([["number", "4111111111111111"]]),
   "an object with toJSON": () => ({ toJSON() { return "a@b.co"; } }),
   "a BigInt": () => 10n,
   "a getter that throws": () => GETTER,
@@ -26,8 +27,11 @@ const VALUES = {
   "text with a lone surrogate": () => "a@b.co\uD800",
 };
 
-/** Values that are numbers a number field may hold. */
-const FINE_FOR_NUMBERS = new Set(["a fraction", "2^53 + 2"]);
+/** Values a field of that kind may hold (or, for an object, reads key by key). */
+const FINE = {
+  number: new Set(["a fraction", "2^53 + 2"]),
+  object: new Set(["an object", "an object with toJSON"]),
+};
 
 const perform = () => ({
   endpointId: "1111",
@@ -73,6 +77,9 @@ const PLACES = [
   ["validatePerformSale", perform, "transaction.amountCentis", "integer"],
   ["validatePerformSale", perform, "sourceOfFunds.card.expiry.month", "integer"],
   ["validatePerformSale", perform, "location.lat", "number"],
+  ["validatePerformSale", perform, "sourceOfFunds.card", "object"],
+  ["validatePerformSale", perform, "transaction", "object"],
+  ["validatePerformSale", perform, "location", "object"],
   ["validateV2Sale", v2, "amount", "text"],
   ["validateV2Sale", v2, "email", "text"],
   ["validateV2Sale", v2, "creditCardNumber", "text"],
@@ -83,6 +90,7 @@ const PLACES = [
   ["validateV2Sale", v2, "cvv2", "text"],
   ["validateV2Sale", v2, "expireMonth", "text"],
   ["validateV2Sale", v2, "browser.colorDepth", "integer"],
+  ["validateV2Sale", v2, "browser", "object"],
 ];
 
 /** `request` with `value` at `path` (a getter that throws, for GETTER). */
@@ -106,7 +114,7 @@ export function run(connpay) {
   for (const [name, base, path, kind] of PLACES) {
     if (connpay[name](base(), TODAY).valid !== true) failures.push(`${name}: the base request is not valid`);
     for (const [label, make] of Object.entries(VALUES)) {
-      if (kind === "number" && FINE_FOR_NUMBERS.has(label)) continue;
+      if (FINE[kind]?.has(label)) continue;
       checked += 1;
       let result;
       try {
@@ -141,6 +149,16 @@ export function run(connpay) {
       if (result.valid || !found || found.code === "request.required") failures.push(`ipAddresses as ${label}: ${JSON.stringify(result.errors)}`);
     } finally {
       delete Array.prototype[1];
+    }
+  }
+  // A key that cannot be read back by its name (a lone surrogate in it) is refused, not dropped.
+  for (const [name, base] of [["validatePerformSale", perform], ["validateV2Sale", v2]]) {
+    checked += 1;
+    const request = base();
+    request["emai\uDC00l"] = "x";
+    const result = connpay[name](request, TODAY);
+    if (result.valid || !result.errors.some((error) => error.code === "request.unknown_field")) {
+      failures.push(`${name} with a key holding a lone surrogate: ${JSON.stringify(result.errors)}`);
     }
   }
   // A holder whose every property throws is not text, not two forms of a name at once.

@@ -28,12 +28,16 @@ impl ToGot for FieldError {
 pub(crate) struct Problems(pub(crate) Vec<FieldError>);
 
 impl Problems {
+    /// Reports a problem. One a path: the first found (the walker's, before the rules across
+    /// fields) says what is wrong with the value, and a later one about the same value is left
+    /// out, so that a value present but refused is never also called missing or empty.
     pub(crate) fn add(&mut self, path: &str, code: ErrorCode, message: impl Into<String>) {
-        self.0.push(FieldError { path: path.to_string(), code, message: message.into() });
+        if !self.has(path) {
+            self.0.push(FieldError { path: path.to_string(), code, message: message.into() });
+        }
     }
 
-    /// Whether a problem is already reported at `path` (a value the walker refused is not
-    /// judged again by the rules across fields).
+    /// Whether a problem is already reported at `path`.
     pub(crate) fn has(&self, path: &str) -> bool {
         self.0.iter().any(|problem| problem.path == path)
     }

@@ -100,9 +100,7 @@ fn card_rules(problems: &mut Problems, card: &Record, today: YearMonth) {
     if let Some(expiry) = month_year.and_then(|(month, year)| YearMonth::new(year as u32, month as u32)) {
         problems.verdict("sourceOfFunds.card.expiry", card::expiry::check_month(expiry, today));
     }
-    // A part of the name the walker refused (not text) is not judged again as missing.
-    let refused_part = problems.0.iter().any(|problem| problem.path.starts_with("sourceOfFunds.card.holder."));
-    if let Some(holder) = card.record("holder").filter(|_| !refused_part) {
+    if let Some(holder) = card.record("holder") {
         let part = |key: &str| holder.text(key).map_or(Input::Absent, Input::Text);
         let result = card::validate_holder(HolderInput {
             first_name: part("firstName"),

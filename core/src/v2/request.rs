@@ -116,7 +116,7 @@ pub fn check_v2_sale<V: Value>(request: &V, today: YearMonth) -> Checked {
     let exponent = request.text("currency").and_then(currency_exponent);
     amounts(&mut problems, request, exponent);
     let brand = request.text("creditCardNumber").and_then(|number| card::validate_number(number).brand);
-    if let Some(code) = request.text("cvv2").filter(|_| !problems.has("cvv2")) {
+    if let Some(code) = request.text("cvv2") {
         problems.verdict("cvv2", card::validate_cvv(code, brand.map(BrandId::brand)));
     }
     source_of_funds(&mut problems, request, today);
@@ -128,9 +128,8 @@ pub fn check_v2_sale<V: Value>(request: &V, today: YearMonth) -> Checked {
     if let Some(browser) = request.record("browser") {
         if browser.flag("javascriptEnabled") == Some(true) {
             for key in ["colorDepth", "javaEnabled", "screenHeight", "screenWidth", "timeZone"] {
-                let path = format!("browser.{key}");
-                if !browser.has(key) && !problems.has(&path) {
-                    problems.add(&path, ErrorCode::RequestRequired, "is required when JavaScript is enabled");
+                if !browser.has(key) {
+                    problems.add(&format!("browser.{key}"), ErrorCode::RequestRequired, "is required when JavaScript is enabled");
                 }
             }
         }
@@ -191,8 +190,6 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
             "give the card (creditCardNumber, cardPrintedName, expireMonth, expireYear), cardRecurringPaymentId or recurringPaymentId",
         ),
         [_] => {}
-        // One problem a path: a second source refused on its own already says enough.
-        [_, second, ..] if problems.has(second) => {}
         [_, second, ..] => problems.add(second, ErrorCode::RequestExclusive, "give only one of the card, cardRecurringPaymentId and recurringPaymentId"),
     }
     if has_card {
@@ -206,7 +203,7 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
             match YearMonth::new(year, month) {
                 Some(expiry) => problems.verdict("expireYear", card::expiry::check_month(expiry, today)),
                 // Four digits, but no year a card expires in (`0030`).
-                None if !problems.has("expireYear") && !problems.has("expireMonth") => {
+                None if !problems.has("expireMonth") => {
                     problems.add("expireYear", ErrorCode::RequestRange, "must be a four-digit year, such as 2030")
                 }
                 None => {}
@@ -235,7 +232,7 @@ fn ip_address(problems: &mut Problems, request: &Record) {
         // Given, but refused (or inside a browser data that was): its own problem says so.
         (None, None) if ["ipAddress", "browser", "browser.ipAddress"].iter().any(|key| problems.has(key)) => {}
         (None, None) => problems.add("ipAddress", ErrorCode::RequestRequired, "is required (here or as browser.ipAddress)"),
-        (Some(top), Some(browser)) if top != browser && !problems.has("ipAddress") && !problems.has("browser.ipAddress") => {
+        (Some(top), Some(browser)) if top != browser && !problems.has("ipAddress") => {
             problems.add("browser.ipAddress", ErrorCode::RequestMismatch, "differs from ipAddress; give the payer's address once")
         }
         _ => {}

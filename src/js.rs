@@ -214,15 +214,20 @@ impl Options {
 /// `object[key]` if `object` has `key` as its own property (a getter of its own runs); undefined
 /// when it does not, or is not an object. `Err` when a getter or a Proxy trap throws.
 pub(crate) fn own(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    own_property(object, key).map(|value| value.unwrap_or(JsValue::UNDEFINED))
+}
+
+/// The same, telling a missing key (`None`) from one set to undefined.
+fn own_property(object: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
     if !object.is_object() {
-        return Ok(JsValue::UNDEFINED);
+        return Ok(None);
     }
     let key = JsValue::from_str(key);
     let object: &js_sys::Object = object.unchecked_ref();
     if Reflect::get_own_property_descriptor(object, &key)?.is_undefined() {
-        return Ok(JsValue::UNDEFINED);
+        return Ok(None);
     }
-    Reflect::get(object, &key)
+    Reflect::get(object, &key).map(Some)
 }
 
 /// A JavaScript value as the core's walker reads it: own properties only, each with its
@@ -292,16 +297,8 @@ impl Value for Js {
     }
 
     fn get(&self, key: &str) -> Result<Option<Js>, Unreadable> {
-        if !self.0.is_object() {
-            return Ok(None);
-        }
         // An own key only; one set to undefined is there, and reads as absent.
-        let (object, key) = (self.0.unchecked_ref::<js_sys::Object>(), JsValue::from_str(key));
-        match Reflect::get_own_property_descriptor(object, &key) {
-            Ok(descriptor) if descriptor.is_undefined() => Ok(None),
-            Ok(_) => Reflect::get(object, &key).map(|value| Some(Js(value))).map_err(|_| Unreadable),
-            Err(_) => Err(Unreadable),
-        }
+        own_property(&self.0, key).map(|value| value.map(Js)).map_err(|_| Unreadable)
     }
 
     fn at(&self, index: usize) -> Result<Option<Js>, Unreadable> {

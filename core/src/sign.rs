@@ -165,12 +165,19 @@ impl CheckSignatureFields<'_> {
 
 /// Whether two hex signatures are equal, ignoring case, in time that depends only on their length.
 pub fn signatures_match(expected: &str, given: &str) -> bool {
+    equal_in_constant_time(expected, given, u8::to_ascii_lowercase)
+}
+
+/// Whether two secrets (access tokens, nonces, session tokens) are exactly equal, in time that
+/// depends only on their length: a byte-by-byte `==` tells an attacker how much was right.
+pub fn secrets_match(expected: &str, given: &str) -> bool {
+    equal_in_constant_time(expected, given, |byte| *byte)
+}
+
+/// The one comparison of both: every byte pair is looked at, whatever the first difference.
+fn equal_in_constant_time(expected: &str, given: &str, fold: impl Fn(&u8) -> u8) -> bool {
     expected.len() == given.len()
-        && expected
-            .bytes()
-            .zip(given.bytes())
-            .fold(0u8, |difference, (a, b)| difference | (a.to_ascii_lowercase() ^ b.to_ascii_lowercase()))
-            == 0
+        && expected.bytes().zip(given.bytes()).fold(0u8, |difference, (a, b)| difference | (fold(&a) ^ fold(&b))) == 0
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -224,6 +231,15 @@ mod tests {
         };
         assert_eq!(parts.signing_string_without_key(), "1111902B4FF51042john.smith@gmail.com");
         assert_eq!(key.v2_sale_control(&parts), "c6bdd88a78834ef4b863b088827a459f039e8257");
+    }
+
+    #[test]
+    fn secrets_match_exactly_and_signatures_in_either_case() {
+        assert!(secrets_match("abcDEF", "abcDEF"));
+        assert!(!secrets_match("abcDEF", "abcdef"));
+        assert!(!secrets_match("abc", "abcd"));
+        assert!(signatures_match("abcDEF", "ABCdef"));
+        assert!(!signatures_match("abcDEF", "abcDEe"));
     }
 
     #[test]

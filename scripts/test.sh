@@ -27,6 +27,11 @@ wasm-pack test --headless --chrome --firefox
 echo "== package build: wasm-pack build --release"
 npm run build
 
+echo "== server package build: npm run build:server (connpay-checkout-server, for Node)"
+npm run build:server
+# The reference Node merchant server installs that package as a shop would (a file: link).
+npm install --prefix examples/merchant-node --no-audit --no-fund --no-save
+
 echo "== end-to-end tests: node --test tests/e2e/ (against the sandbox, target/debug/connpay-sandbox)"
 cargo build --quiet -p connpay-sandbox
 node --test tests/e2e/

@@ -1,16 +1,16 @@
 //! Reading JavaScript values without trusting them, and writing results back.
 
-use std::borrow::Cow;
-
 use connpay_core::card::{HolderInput, Input, YearMonth};
 use connpay_core::schema::Checked;
-use connpay_core::value::{got_to_json, Record, Shape, ToGot, Unreadable, Value};
+use connpay_core::value::Record;
 use connpay_core::FieldError;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
 use crate::Error;
+pub(crate) use connpay_js::{is_array, own, to_js, Js};
+use connpay_js::date_time;
 
 /// A value read from JavaScript: owned, so that the core can borrow it as an [`Input`].
 pub(crate) enum Text {
@@ -120,16 +120,6 @@ fn month_of(date: &js_sys::Date) -> Option<YearMonth> {
     YearMonth::new(date.get_full_year(), date.get_month() + 1)
 }
 
-/// Converts a result into a plain JavaScript object; `None` becomes `null`.
-///
-/// The result crosses as JSON text written by the core and parsed by the engine's `JSON.parse`:
-/// one call across the boundary instead of one per property, and no serialisation framework in
-/// the module (measured: serde with serde_json's writer cost 2.3 KB gzip more, and
-/// serde-wasm-bindgen 2.5 KB more again; BENCHMARKS.md).
-pub(crate) fn to_js(value: &impl ToGot) -> Result<JsValue, Error> {
-    js_sys::JSON::parse(&got_to_json(&value.to_got())).map_err(|_| Error::internal())
-}
-
 /// An options object (`{ timeoutMs, signal, … }`), read one own key at a time: a key set on
 /// `Object.prototype` by anything else on the page is not an option. A missing object or key
 /// takes the default; a value of the wrong kind is an `argument.invalid` naming the key.
@@ -208,102 +198,6 @@ impl Options {
             return Ok(None);
         }
         value.dyn_into().map(Some).map_err(|_| Error::invalid_argument(key, "this option must be a function"))
-    }
-}
-
-/// `object[key]` if `object` has `key` as its own property (a getter of its own runs); undefined
-/// when it does not, or is not an object. `Err` when a getter or a Proxy trap throws.
-pub(crate) fn own(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    own_property(object, key).map(|value| value.unwrap_or(JsValue::UNDEFINED))
-}
-
-/// The same, telling a missing key (`None`) from one set to undefined.
-fn own_property(object: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
-    if !object.is_object() {
-        return Ok(None);
-    }
-    let key = JsValue::from_str(key);
-    let object: &js_sys::Object = object.unchecked_ref();
-    if Reflect::get_own_property_descriptor(object, &key)?.is_undefined() {
-        return Ok(None);
-    }
-    Reflect::get(object, &key).map(Some)
-}
-
-/// A JavaScript value as the core's walker reads it: own properties only, each with its
-/// JavaScript type, nothing through JSON. A `Date`, a `String` object or an object with `toJSON`
-/// is an object (refused where text belongs), NaN is a number (refused where a finite one
-/// belongs), and a getter that throws is [`Unreadable`] at its own path.
-pub(crate) struct Js(pub(crate) JsValue);
-
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `Array.isArray`, which throws for a revoked Proxy.
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-    /// `Date.prototype.getTime.call(value)`: throws unless `value` is a real Date.
-    #[wasm_bindgen(catch, js_namespace = ["Date", "prototype", "getTime"], js_name = call)]
-    fn date_time(value: &JsValue) -> Result<f64, JsValue>;
-    /// `Object.prototype.toString.call(value)`: `[object Object]` for a plain object (of any
-    /// realm) or a class instance; `[object Date]`, `[object String]`, … for the built-ins.
-    #[wasm_bindgen(catch, js_namespace = ["Object", "prototype", "toString"], js_name = call)]
-    fn object_tag(value: &JsValue) -> Result<String, JsValue>;
-}
-
-impl Value for Js {
-    fn shape(&self) -> Shape<'_> {
-        let value = &self.0;
-        if value.is_undefined() || value.is_null() {
-            Shape::Absent
-        } else if let Some(flag) = value.as_bool() {
-            Shape::Bool(flag)
-        } else if let Some(number) = value.as_f64() {
-            Shape::Number(number)
-        } else if let Some(text) = value.as_string() {
-            // Reading replaces a lone surrogate with U+FFFD: such text is refused, not altered.
-            let broken = text.contains('\u{FFFD}') && !value.unchecked_ref::<js_sys::JsString>().is_valid_utf16();
-            if broken {
-                Shape::BrokenText
-            } else {
-                Shape::Text(Cow::Owned(text))
-            }
-        } else if !value.is_object() {
-            Shape::Foreign
-        } else {
-            match is_array(value) {
-                // A Proxy's `length` may throw or lie: it is read like any property (the walker
-                // caps it).
-                Ok(true) => match Reflect::get(value, &JsValue::from_str("length")).map(|length| length.as_f64()) {
-                    Ok(Some(length)) if length >= 0.0 => Shape::Array(length as usize),
-                    _ => Shape::Unreadable,
-                },
-                // A Date, a String object, a Map, an element…: not an object of fields.
-                Ok(false) => match object_tag(value) {
-                    Ok(tag) if tag == "[object Object]" => Shape::Object,
-                    Ok(_) => Shape::Foreign,
-                    Err(_) => Shape::Unreadable,
-                },
-                Err(_) => Shape::Unreadable,
-            }
-        }
-    }
-
-    fn keys(&self) -> Result<Vec<String>, Unreadable> {
-        if !self.0.is_object() {
-            return Ok(Vec::new());
-        }
-        let keys = Reflect::own_keys(self.0.unchecked_ref()).map_err(|_| Unreadable)?;
-        Ok(keys.iter().filter_map(|key| key.as_string()).collect())
-    }
-
-    fn get(&self, key: &str) -> Result<Option<Js>, Unreadable> {
-        // An own key only; one set to undefined is there, and reads as absent.
-        own_property(&self.0, key).map(|value| value.map(Js)).map_err(|_| Unreadable)
-    }
-
-    fn at(&self, index: usize) -> Result<Option<Js>, Unreadable> {
-        // An own element only: a hole is not filled from `Array.prototype`.
-        self.get(&index.to_string())
     }
 }
 

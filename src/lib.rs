@@ -16,7 +16,6 @@ mod browser;
 mod card;
 mod checkout;
 pub use card::{BrandIdArg, Today};
-mod error;
 mod js;
 mod sale;
 mod transport;
@@ -29,7 +28,7 @@ pub use card::{
 };
 pub use browser::{collect_browser_info, BrowserInfoOptions};
 pub use checkout::{mount_checkout, CheckoutOptions};
-pub use error::Error;
+pub use connpay_js::Error;
 pub use sale::{
     perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, Gateway,
     RequestOptions, SaleSession, WaitOptions,

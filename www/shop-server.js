@@ -53,9 +53,14 @@ export async function settleUncertain(checkout, invoiceId) {
   }
 }
 
-/** The order every page of the shop pays, and where: the options mountCheckout always gets. */
+/**
+ * The order every page of the shop pays, and where: the options mountCheckout always gets. The
+ * gateway is the one the server that served the page names (`data-connpay-gateway`, as the
+ * reference Node server in examples/merchant-node writes it), else this origin (the sandbox
+ * plays both); never one taken from the page's own URL, which anyone can send a payer.
+ */
 export const shopCheckout = {
-  gateway: location.origin,
+  gateway: document.documentElement.dataset.connpayGateway ?? location.origin,
   amountCentis: 1042,
   currency: "EUR",
   consumer: { email: "payer@example.com" },

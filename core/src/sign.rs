@@ -104,6 +104,12 @@ impl MerchantControl {
         self.sha1_with_key(&format!("{login}{client_order_id}{order_id}"))
     }
 
+    /// The `control` of the gateway's /api/v2 callback and of the payer's return: SHA-1 of
+    /// `status`, `orderid`, `client_orderid` and the key (FACTS §6).
+    pub fn v2_callback_control(&self, status: &str, order_id: &str, client_order_id: &str) -> String {
+        self.sha1_with_key(&format!("{status}{order_id}{client_order_id}"))
+    }
+
     fn sha1_with_key(&self, parts: &str) -> String {
         let mut hasher = Sha1::new();
         hasher.update(parts.as_bytes());

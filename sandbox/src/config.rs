@@ -25,6 +25,8 @@ pub struct Config {
     /// Where the gateway asks to check a sale (`--merchant-url`; default the sandbox itself).
     pub merchant_url: Option<String>,
     /// How many invoices, orders and tokens of each kind are kept before the oldest are dropped.
+    /// The gateway's used nonces and the invoices it took a sale for are never dropped (a
+    /// fixed-size hash each): a replay is refused however many sales came after.
     pub capacity: usize,
 }
 

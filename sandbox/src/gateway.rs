@@ -14,12 +14,13 @@ use connpay_core::sale::{
 };
 use connpay_core::schema::Checked;
 use connpay_core::value::{to_json, Got, Record};
-use connpay_core::sign::{signatures_match, SessionSignatureFields};
+use connpay_core::sign::{secrets_match, signatures_match, SessionSignatureFields};
 use serde::Deserialize;
+use url::Url;
 
 use crate::client;
 use crate::reply::{fail, invalid, json, read_checked};
-use crate::store::{random_hex, Bounded};
+use crate::store::{random_hex, Bounded, Forever};
 use crate::App;
 
 /// What the CVV chooses (FACTS §3).
@@ -58,14 +59,32 @@ pub struct Sale {
     amount_centis: u64,
     order_id: String,
     polls: u32,
+    /// Its 3-D Secure page's key: random, known only from the status answer's `redirectUrl`.
+    challenge_key: String,
 }
 
-/// The gateway's memory: sales, used nonces, 3-D Secure results, v2 orders.
+impl Sale {
+    /// Whether a status request's tokens are this sale's: both exactly, each compared in
+    /// constant time so that the time taken tells nothing of how much of a guess was right.
+    fn answers_to(&self, access_token: Option<&str>, token: Option<&str>) -> bool {
+        access_token.is_some_and(|given| secrets_match(&self.access_token, given))
+            && token.is_some_and(|given| secrets_match(&self.token, given))
+    }
+}
+
+/// The gateway's memory: sales, used nonces and invoices, 3-D Secure results, v2 orders.
 pub struct GatewayState {
     sales: Bounded<Sale>,
-    nonces: Bounded<()>,
-    /// Challenge key (an invoice id, or `v2-{orderid}`) → the page's result, once submitted.
-    pub challenges: Bounded<Option<bool>>,
+    /// Every nonce a perform sale used, and every invoice one was taken for, never forgotten.
+    /// Refusing new sales once a bounded map is full would stop replays too, but only as long
+    /// as every map that may drop an entry is checked before it does; a set nothing is ever
+    /// removed from cannot be re-opened by any eviction, now or added later. Its memory grows
+    /// only with perform sales whose signature verified: acceptable for a sandbox.
+    used_nonces: Forever,
+    taken_invoices: Forever,
+    /// Challenge key → the page's result, once submitted. The keys are random: a sale or an
+    /// order holds its own, so that only who was given its page can answer it.
+    challenges: Bounded<Option<bool>>,
     /// /api/v2/sale orders by the gateway's order id.
     pub v2_orders: Bounded<crate::v2::Order>,
     next_order: u64,
@@ -76,7 +95,8 @@ impl GatewayState {
     pub fn new(capacity: usize) -> GatewayState {
         GatewayState {
             sales: Bounded::new(capacity),
-            nonces: Bounded::new(capacity),
+            used_nonces: Forever::default(),
+            taken_invoices: Forever::default(),
             challenges: Bounded::new(capacity),
             v2_orders: Bounded::new(capacity),
             next_order: 6_768_788,
@@ -94,13 +114,32 @@ impl GatewayState {
         self.sales.len()
     }
 
-    /// Whether `key` names a DAPI sale or a v2 order that may be challenged.
+    /// A new challenge, not yet answered: its key, unguessable, for its sale or order to hold.
+    pub fn new_challenge(&mut self) -> String {
+        let key = random_hex(16);
+        self.challenges.insert_new(key.clone(), None);
+        key
+    }
+
+    /// Whether `key` is a sale's or an order's challenge key.
     pub fn has_challenge(&self, key: &str) -> bool {
-        self.sales.get(key).is_some() || self.challenges.get(key).is_some()
+        self.challenges.get(key).is_some()
+    }
+
+    /// Records the page's result for `key`; `false` when there is no such challenge. The first
+    /// answer stands: a second cannot turn a decline into an approval.
+    fn answer_challenge(&mut self, key: &str, approved: bool) -> bool {
+        match self.challenges.get_mut(key) {
+            Some(result) => {
+                result.get_or_insert(approved);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Where a scenario stands after `polls` earlier status requests: PROCESSING at first, then
-    /// the outcome; a challenge waits for its page.
+    /// the outcome; a challenge waits for its page, found by the sale's or order's own key.
     pub fn state(&self, scenario: Scenario, polls: u32, challenge_key: &str) -> SaleState {
         match (polls, scenario) {
             (0, _) | (_, Scenario::Unknown) => SaleState::Processing,
@@ -162,9 +201,17 @@ pub async fn perform_sale(
     if !app.key.verify_hmac(&signed.message(), &sale.signature) {
         return fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, "session.signature does not verify", invoice);
     }
-    // The nonce is taken before the merchant is asked, so two concurrent replays cannot both pass.
-    if !app.gateway.lock().nonces.insert_new(sale.nonce.clone(), ()) {
-        return fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, "session.nonce was already used", invoice);
+    // The nonce and the invoice are taken for good before the merchant is asked: two concurrent
+    // replays cannot both pass, no eviction re-opens them, and the merchant is asked about an
+    // invoice once at most.
+    {
+        let mut gateway = app.gateway.lock();
+        if !gateway.used_nonces.insert(&sale.nonce) {
+            return fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, "session.nonce was already used", invoice);
+        }
+        if !gateway.taken_invoices.insert(&invoice_id) {
+            return fail(StatusCode::CONFLICT, ErrorCause::InvalidRequest, "this invoice already has a sale", invoice);
+        }
     }
     let token = random_hex(16);
     if let Err(reason) = check_with_merchant(&app, &invoice_id, &sale, &token).await {
@@ -179,10 +226,10 @@ pub async fn perform_sale(
         amount_centis: sale.amount_centis,
         order_id,
         polls: 0,
+        challenge_key: gateway.new_challenge(),
     };
-    if !gateway.sales.insert_new(invoice_id.clone(), accepted) {
-        return fail(StatusCode::CONFLICT, ErrorCause::InvalidRequest, "this invoice already has a sale", invoice);
-    }
+    // The invoice was taken above, for good: no other sale is or will be under it.
+    gateway.sales.insert_new(invoice_id.clone(), accepted);
     json(StatusCode::OK, &connpay_core::sale::SuccessResponse { invoice_id, session: SessionToken { token } })
 }
 
@@ -236,8 +283,8 @@ async fn check_with_merchant(app: &App, invoice_id: &str, sale: &AcceptedFields,
         .ok_or_else(|| "check sale's answer is not the spec's JSON".to_string())?;
     let expected = app.check_signature(&sale.serial_number, &sale.nonce, invoice_id);
     let confirmed = checked.invoice_id == invoice_id
-        && checked.session.nonce == sale.nonce
-        && checked.session.token == token
+        && secrets_match(&sale.nonce, &checked.session.nonce)
+        && secrets_match(token, &checked.session.token)
         && signatures_match(&expected, &checked.session.check_signature);
     if confirmed {
         Ok(())
@@ -265,18 +312,18 @@ pub async fn sale_status(
     let Some(sale) = gateway.sales.get(&invoice_id) else {
         return fail(StatusCode::NOT_FOUND, ErrorCause::OrderNotFound, "no sale for this invoice", invoice);
     };
-    if request.text("session.token") != Some(sale.token.as_str()) || request.text("session.accessToken") != Some(sale.access_token.as_str()) {
+    if !sale.answers_to(request.text("session.accessToken"), request.text("session.token")) {
         return fail(StatusCode::FORBIDDEN, ErrorCause::InvalidRequest, "the tokens do not match this sale", invoice);
     }
-    let (scenario, polls) = (sale.scenario, sale.polls);
-    let state = gateway.state(scenario, polls, &invoice_id);
+    let (scenario, polls, challenge_key) = (sale.scenario, sale.polls, sale.challenge_key.clone());
+    let state = gateway.state(scenario, polls, &challenge_key);
     let Some(sale) = gateway.sales.get_mut(&invoice_id) else { return invalid(&[], invoice) };
     sale.polls = sale.polls.saturating_add(1);
     let status = SaleStatus {
         invoice_id: invoice_id.clone(),
         session: SessionToken { token: sale.token.clone() },
         state,
-        redirect_url: (state == SaleState::RedirectRequest).then(|| app.challenge_url(&invoice_id)),
+        redirect_url: (state == SaleState::RedirectRequest).then(|| app.challenge_url(&challenge_key)),
         bank_order_id: state.is_final().then(|| format!("BANK-{}", sale.order_id)),
         order_id: Some(sale.order_id.clone()),
         transaction: Some(StatusTransaction { amount_centis: Some(sale.amount_centis), commission_centis: None }),
@@ -303,7 +350,7 @@ pub async fn challenge_page(State(app): State<Arc<App>>, Path(key): Path<String>
     if !app.gateway.lock().has_challenge(&key) {
         return no_such_challenge();
     }
-    let return_to = query.return_to.filter(|url| app.may_return_to(url)).map(|url| escape(&url)).unwrap_or_default();
+    let return_to = query.return_to.and_then(|url| app.return_address(&url)).map(|url| escape(url.as_str())).unwrap_or_default();
     let form = format!(
         r#"<p>ConnPay sandbox issuer. Enter the one-time password (it is <code>{CHALLENGE_PASSWORD}</code>) to approve the payment; anything else declines it.</p>
 <form method="post">
@@ -327,19 +374,11 @@ pub struct ChallengeForm {
 /// `POST /sandbox/3ds/{key}`: `hint` approves, anything else declines; then back to the page.
 pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<String>, Form(form): Form<ChallengeForm>) -> Response {
     let approved = form.password.trim() == CHALLENGE_PASSWORD;
-    {
-        let mut gateway = app.gateway.lock();
-        if !gateway.has_challenge(&key) {
-            return no_such_challenge();
-        }
-        if !gateway.challenges.insert_new(key.clone(), Some(approved)) {
-            if let Some(result) = gateway.challenges.get_mut(&key) {
-                result.get_or_insert(approved);
-            }
-        }
+    if !app.gateway.lock().answer_challenge(&key, approved) {
+        return no_such_challenge();
     }
-    match form.return_to.filter(|url| !url.is_empty() && app.may_return_to(url)) {
-        Some(url) => Redirect::to(&url).into_response(),
+    match form.return_to.and_then(|url| app.return_address(&url)) {
+        Some(url) => Redirect::to(url.as_str()).into_response(),
         None => {
             let done = page("3-D Secure", "<p role=\"status\">Authentication complete. You may return to the shop.</p>");
             ([(header::CONTENT_SECURITY_POLICY, app.challenge_policy())], Html(done)).into_response()
@@ -358,14 +397,27 @@ impl App {
         )
     }
 
-    /// A return address that is this sandbox's own path or an allowed origin's page: never an
-    /// open redirect.
-    fn may_return_to(&self, url: &str) -> bool {
-        let own_path = url.starts_with('/') && !url.starts_with("//") && !url.contains('\\');
-        let allowed = self.config.allowed_origins.iter().chain([&self.base_url]).any(|origin| {
-            url.strip_prefix(origin.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        });
-        own_path || allowed
+    /// Where the 3-D Secure page may send the payer back to: `text` read as a browser reads it,
+    /// relative to the sandbox's own URL, when it is an http(s) page of the sandbox's origin or
+    /// of an allowed origin. The answer is the URL as parsed, absolute and normalised, never the
+    /// text: what is followed is what was checked. Never an open redirect.
+    fn return_address(&self, text: &str) -> Option<Url> {
+        // A browser drops tabs and newlines inside a URL and reads `\` as `/` (`/\t/evil.example/`
+        // is `//evil.example/`): such a text is refused rather than cleaned, since nothing sends
+        // one but an attacker.
+        if text.is_empty() || text.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+            return None;
+        }
+        let url = Url::parse(&self.base_url).ok()?.join(text).ok()?;
+        let origin = url.origin();
+        let allowed = [&self.base_url]
+            .into_iter()
+            .chain(&self.config.allowed_origins)
+            .filter_map(|allowed| Url::parse(allowed).ok())
+            .any(|allowed| allowed.origin() == origin);
+        // User information has no place in a return address, and a browser may ask about it.
+        let plain = matches!(url.scheme(), "http" | "https") && url.username().is_empty() && url.password().is_none();
+        (allowed && plain).then_some(url)
     }
 }
 
@@ -382,4 +434,34 @@ fn page(title: &str, body: &str) -> String {
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sale_answers_only_to_its_exact_tokens() {
+        let sale = Sale {
+            access_token: "a1B2".into(),
+            token: "c3D4".into(),
+            scenario: Scenario::Approve,
+            amount_centis: 1,
+            order_id: "1".into(),
+            polls: 0,
+            challenge_key: random_hex(16),
+        };
+        assert!(sale.answers_to(Some("a1B2"), Some("c3D4")));
+        let near_misses = [
+            (Some("a1b2"), Some("c3D4")),
+            (Some("a1B2"), Some("C3D4")),
+            (Some("a1B2"), Some("c3D")),
+            (Some("a1B2"), Some("c3D44")),
+            (None, Some("c3D4")),
+            (Some("a1B2"), None),
+        ];
+        for (access_token, token) in near_misses {
+            assert!(!sale.answers_to(access_token, token), "{access_token:?} {token:?}");
+        }
+    }
 }

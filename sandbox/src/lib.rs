@@ -61,6 +61,8 @@ pub struct App {
     pub base_url: String,
     /// Where the gateway calls check sale.
     pub merchant_url: String,
+    /// The merchant server's account: its key, endpoint and login, on the merchant library.
+    pub merchant_account: connpay_merchant::Merchant,
     /// The merchant server's memory.
     pub merchant: store::Shared<merchant::MerchantState>,
     /// The gateway's memory.
@@ -88,6 +90,8 @@ impl Sandbox {
 pub async fn start(config: Config) -> std::io::Result<Sandbox> {
     let key = MerchantControl::new(&config.control_key)
         .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?;
+    let merchant_account = connpay_merchant::Merchant::new(&config.control_key, Some(config.endpoint_id.clone()), Some(config.login.clone()))
+        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?;
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
@@ -97,6 +101,7 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
         gateway: store::Shared::new(gateway::GatewayState::new(config.capacity)),
         base_url,
         key,
+        merchant_account,
         config,
     });
     let router = router(app.clone());

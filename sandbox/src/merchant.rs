@@ -9,40 +9,28 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use connpay_core::sale::{
-    check_check_sale, check_initiate_sale, sale_status_request, CheckSaleResponse, CheckedSession, CheckedTransaction, ErrorCause,
-    InitiateSaleResponse, NonceSignature, Outcome, SaleStatus, StatusSession,
-};
-use connpay_core::schema::{text, walk, Field, Necessity::*, Reading, Rule, Unknown};
-use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
-use connpay_core::v2::{check_v2_sale, ControlParts};
+use connpay_core::sale::{ErrorCause, Outcome, SaleStatus};
+use connpay_core::sign::CheckSignatureFields;
 use connpay_core::value::{Got, Record, ToGot};
+use connpay_merchant::{Invoice, InvoiceState, Settlement};
 
 use crate::client;
 use crate::fault::Fault;
-use crate::reply::{fail, invalid, json, read_checked};
+use crate::reply::{fail, invalid, json, read_json, send};
 use crate::store::{random_hex, Bounded};
 use crate::App;
 
-/// What the merchant stored at initiate sale.
-pub struct Invoice {
-    serial_number: String,
-    access_token: String,
-    nonce: String,
-    signature: String,
-    currency: String,
+/// An invoice as the sandbox's merchant keeps it: the library's record, and a test hook.
+pub struct Kept {
+    invoice: Invoice,
     /// Test hook: answer check sale with a wrong `checkSignature`.
     wrong_check_signature: bool,
-    /// The sale's session token, from the gateway's check sale: what asking its status needs.
-    sale_token: Option<String>,
-    /// Settled before any check sale came: a later one is refused, so it can never be charged.
-    voided: bool,
 }
 
 /// The merchant's memory.
 pub struct MerchantState {
     access_tokens: Bounded<()>,
-    invoices: Bounded<Invoice>,
+    invoices: Bounded<Kept>,
 }
 
 impl MerchantState {
@@ -67,80 +55,45 @@ pub async fn access_token(State(app): State<Arc<App>>) -> Response {
 
 /// `POST /merchant/sale/initiate-sale`: stores the invoice and signs it.
 pub async fn initiate_sale(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let request = match read_checked(&headers, &body, None, |body| check_initiate_sale(&body)) {
-        Ok(request) => request,
+    let body = match read_json(&headers, &body, None) {
+        Ok(body) => body,
         Err(response) => return response,
     };
-    // The walker accepted it: every required field below is there.
-    let text = |path: &str| request.text(path).unwrap_or_default().to_string();
-    let serial_number = text("consumer.device.serialNumber");
-    let access_token = text("session.accessToken");
-    let (amount_centis, currency) = (request.number("transaction.amountCentis").unwrap_or_default() as u64, text("transaction.currency"));
-    if app.merchant.lock().access_tokens.get(&access_token).is_none() {
-        return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "session.accessToken was not issued by this server", None);
+    let mut merchant = app.merchant.lock();
+    let issued = |token: &str| merchant.access_tokens.get(token).is_some();
+    match app.merchant_account.initiate_sale(&&body, issued) {
+        Ok((answer, invoice)) => {
+            let kept = Kept { wrong_check_signature: Fault::read(&headers).wrong_check_signature, invoice };
+            merchant.invoices.insert_new(kept.invoice.invoice_id.clone(), kept);
+            send(answer)
+        }
+        Err(refusal) => send(refusal),
     }
-    let invoice_id = format!("INV{}", random_hex(12));
-    let nonce = random_hex(32);
-    let endpoint_id = app.config.endpoint_id.clone();
-    let signature = app.key.session_signature(&SessionSignatureFields {
-        access_token: &access_token,
-        serial_number: &serial_number,
-        endpoint_id: &endpoint_id,
-        nonce: &nonce,
-        invoice_id: &invoice_id,
-        amount_centis,
-        currency: &currency,
-    });
-    let invoice = Invoice {
-        serial_number,
-        access_token,
-        nonce: nonce.clone(),
-        signature: signature.clone(),
-        currency,
-        wrong_check_signature: Fault::read(&headers).wrong_check_signature,
-        sale_token: None,
-        voided: false,
-    };
-    app.merchant.lock().invoices.insert_new(invoice_id.clone(), invoice);
-    json(StatusCode::OK, &InitiateSaleResponse { endpoint_id, invoice_id, session: NonceSignature { nonce, signature } })
 }
 
 /// `POST /merchant/sale/{invoiceId}/check`: what the gateway asks before it processes a sale.
 /// The request must match the stored invoice; the answer carries `session.checkSignature`.
 pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    let request = match read_checked(&headers, &body, Some(&invoice_id), |body| check_check_sale(&body)) {
-        Ok(request) => request,
+    let body = match read_json(&headers, &body, Some(&invoice_id)) {
+        Ok(body) => body,
         Err(response) => return response,
     };
-    let serial = request.text("consumer.device.serialNumber").unwrap_or_default().to_string();
-    let session = |key: &str| request.text(&format!("session.{key}")).map(str::to_string);
     let mut merchant = app.merchant.lock();
-    let Some(invoice) = merchant.invoices.get_mut(&invoice_id) else {
-        return fail(StatusCode::NOT_FOUND, ErrorCause::InvalidRequest, "no such invoice", Some(&invoice_id));
-    };
-    if invoice.voided {
-        return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "this invoice was settled as not charged", Some(&invoice_id));
+    let kept = merchant.invoices.get_mut(&invoice_id);
+    let wrong_check_signature = kept.as_ref().is_some_and(|kept| kept.wrong_check_signature);
+    let invoice = kept.map(|kept| &mut kept.invoice);
+    let mut reply = app.merchant_account.check_sale(&invoice_id, &&body, invoice, |_| None);
+    if wrong_check_signature && reply.status == 200 {
+        // The test hook: the gateway will refuse this sale, so the invoice stays unconfirmed.
+        if let Some(kept) = merchant.invoices.get_mut(&invoice_id) {
+            kept.invoice.state = InvoiceState::Initiated;
+        }
+        if let Some(Got::Record(session)) = reply.body.get("session").cloned() {
+            let reversed: String = session.text("checkSignature").unwrap_or_default().chars().rev().collect();
+            reply.body.set("session", session.with("checkSignature", Got::Text(reversed)).to_got());
+        }
     }
-    let matches = invoice.serial_number == serial
-        && Some(&invoice.access_token) == session("accessToken").as_ref()
-        && Some(&invoice.nonce) == session("nonce").as_ref()
-        && Some(&invoice.signature) == session("signature").as_ref();
-    if !matches {
-        return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "the sale does not match the invoice this server stored", Some(&invoice_id));
-    }
-    let mut check_signature = app.check_signature(&serial, &invoice.nonce, &invoice_id);
-    if invoice.wrong_check_signature {
-        check_signature = check_signature.chars().rev().collect();
-    } else {
-        // Confirmed: the sale may now be charged, and its token is what asking its status needs.
-        invoice.sale_token = session("token");
-    }
-    let answer = CheckSaleResponse {
-        invoice_id: invoice_id.clone(),
-        session: CheckedSession { check_signature, nonce: invoice.nonce.clone(), token: session("token").unwrap_or_default() },
-        transaction: Some(CheckedTransaction { currency: invoice.currency.clone() }),
-    };
-    json(StatusCode::OK, &answer)
+    send(reply)
 }
 
 /// What the merchant's server learnt of an invoice: `VOIDED` (no check sale ever came, and
@@ -156,37 +109,29 @@ fn settled(invoice_id: &str, state: impl ToGot) -> Record {
 /// did, the server holds the sale's session token and asks the gateway's sale status itself.
 /// The page then allows a new attempt (`VOIDED`, `DECLINED`), shows the approval, or asks again.
 pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>) -> Response {
-    let tokens = {
-        let mut merchant = app.merchant.lock();
-        let Some(invoice) = merchant.invoices.get_mut(&invoice_id) else {
-            return fail(StatusCode::NOT_FOUND, ErrorCause::InvalidRequest, "no such invoice", Some(&invoice_id));
-        };
-        match &invoice.sale_token {
-            // Under the same lock as check sale: either the check came first, or it never will be confirmed.
-            None => {
-                invoice.voided = true;
-                None
-            }
-            Some(token) => Some(StatusSession { access_token: invoice.access_token.clone(), token: token.clone() }),
-        }
-    };
-    let Some(session) = tokens else {
-        return json(StatusCode::OK, &settled(&invoice_id, "VOIDED"));
-    };
     let gateway = match connpay_core::gateway::Gateway::parse(&app.base_url) {
         Ok(gateway) => gateway,
         Err(_) => return fail(StatusCode::INTERNAL_SERVER_ERROR, ErrorCause::ServerFailed, "no gateway to ask", Some(&invoice_id)),
     };
-    let request = sale_status_request(&gateway, &app.config.endpoint_id, &invoice_id, &session);
+    let request = {
+        let mut merchant = app.merchant.lock();
+        let Some(kept) = merchant.invoices.get_mut(&invoice_id) else {
+            return fail(StatusCode::NOT_FOUND, ErrorCause::InvalidRequest, "no such invoice", Some(&invoice_id));
+        };
+        // Under the same lock as check sale: either the check came first, or it never will be confirmed.
+        match app.merchant_account.settle(&mut kept.invoice) {
+            Settlement::Voided => return json(StatusCode::OK, &settled(&invoice_id, "VOIDED")),
+            Settlement::AskGateway => app.merchant_account.status_request(&gateway, &kept.invoice),
+        }
+    };
+    let Some(request) = request else { return invalid(&[], Some(&invoice_id)) };
     let headers: Vec<(&str, &str)> = request.headers.to_vec();
     let outcome = match client::post(&request.url, &headers, request.body).await {
-        Ok(answer) => Outcome::<SaleStatus>::classify_text(answer.status, &answer.body),
+        Ok(answer) => connpay_merchant::Merchant::read_status(answer.status, &answer.body),
         Err(_) => return fail(StatusCode::BAD_GATEWAY, ErrorCause::ServerUnavailable, "the gateway did not answer", Some(&invoice_id)),
     };
     match outcome {
-        Outcome::Accepted(status) => {
-            json(StatusCode::OK, &settled(&invoice_id, status.state))
-        }
+        Outcome::<SaleStatus>::Accepted(status) if status.invoice_id == invoice_id => json(StatusCode::OK, &settled(&invoice_id, status.state)),
         _ => fail(StatusCode::BAD_GATEWAY, ErrorCause::ServerUnavailable, "the gateway did not give the sale's status", Some(&invoice_id)),
     }
 }
@@ -204,41 +149,20 @@ impl App {
     }
 }
 
-/// What a page sends to get a v2 `control`: the signed parts only, never card data.
-const CONTROL_REQUEST: &[Field] = &[
-    text("endpointId", Optional, 0, 0, Rule::Any),
-    text("clientOrderId", Required, 0, 0, Rule::Any),
-    text("amount", Required, 0, 0, Rule::Any),
-    text("currency", Required, 0, 0, Rule::Any),
-    text("email", Required, 0, 0, Rule::Any),
-];
-
 /// `POST /merchant/v2/control`: the /api/v2/sale `control` for (endpoint, clientOrderId, amount,
-/// currency, email). Any other key (a card number, a CVV) is refused, not ignored.
+/// currency, email). Any other key (a card number, a CVV) is refused, not ignored; this server
+/// signs for its own endpoint only.
 pub async fn v2_control(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let reading = Reading { today: crate::today(), trim: false, unknown: Unknown::Refuse };
-    let request = match read_checked(&headers, &body, None, |body| walk(&[CONTROL_REQUEST], &body, reading)) {
-        Ok(request) => request,
+    let body = match read_json(&headers, &body, None) {
+        Ok(body) => body,
         Err(response) => return response,
     };
-    let mut parts = Record::default();
-    for field in CONTROL_REQUEST {
-        parts.set(field.key, Got::from(request.text(field.key).unwrap_or_default()));
-    }
-    let endpoint_id = request.text("endpointId").unwrap_or(&app.config.endpoint_id).to_string();
-    if endpoint_id != app.config.endpoint_id {
+    let own = app.config.endpoint_id.as_str();
+    if body.get("endpointGroupId").is_some() || body.get("endpointId").is_some_and(|endpoint| endpoint.as_str() != Some(own)) {
         return fail(StatusCode::FORBIDDEN, ErrorCause::Filtered, "this server signs for its own endpoint only", None);
     }
-    parts.set("endpointId", Got::Text(endpoint_id));
-    // Only the signed parts' own rules apply here; the rest of the request is the gateway's to check.
-    let signed = ["endpointId", "clientOrderId", "amount", "currency", "email"];
-    let errors: Vec<_> = check_v2_sale(&&Got::Record(parts.clone()), crate::today())
-        .errors
-        .into_iter()
-        .filter(|error| signed.contains(&error.path.as_str()) && error.code != connpay_core::ErrorCode::RequestRequired)
-        .collect();
-    match ControlParts::of(&parts) {
-        Some(control_parts) if errors.is_empty() => json(StatusCode::OK, &Record::default().field("control", app.key.v2_sale_control(&control_parts))),
-        _ => invalid(&errors, None),
+    match app.merchant_account.v2_sale_control(&&body, crate::today()) {
+        Ok(control) => json(StatusCode::OK, &Record::default().field("control", control)),
+        Err(errors) => invalid(&errors, None),
     }
 }

@@ -2,18 +2,21 @@
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use connpay_core::sale::{ErrorCause, FailResponse, GatewayError};
+use connpay_core::sale::ErrorCause;
 use connpay_core::schema::Checked;
 use connpay_core::value::{to_json_value, Record, ToGot};
+use connpay_merchant::Reply;
 use connpay_core::{ErrorCode, FieldError};
 
 /// The spec's fail response: `{ "error": { cause, code, message }, "invoiceId" }`.
 pub fn fail(status: StatusCode, cause: ErrorCause, message: impl Into<String>, invoice_id: Option<&str>) -> Response {
-    let body = FailResponse {
-        error: GatewayError { cause, code: Some(status.as_u16().to_string()), message: Some(message.into()) },
-        invoice_id: invoice_id.map(String::from),
-    };
-    json(status, &body)
+    send(Reply::fail(status.as_u16(), cause, message, invoice_id))
+}
+
+/// The merchant library's answer, sent.
+pub fn send(reply: Reply) -> Response {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    json(status, &reply.body)
 }
 
 /// The JSON routes' last layer: an error answered before a handler ran (axum's rejection of a body
@@ -84,10 +87,5 @@ pub fn accepted(checked: Checked, invoice_id: Option<&str>) -> Result<Record, Re
 
 /// `INVALID_REQUEST` naming the first problem (and how many more there are).
 pub fn invalid(errors: &[FieldError], invoice_id: Option<&str>) -> Response {
-    let first = errors.first().map_or_else(String::new, |error| {
-        let path = if error.path.is_empty() { "the body" } else { error.path.as_str() };
-        format!("{path}: {} ({})", error.message, error.code.as_str())
-    });
-    let more = if errors.len() > 1 { format!("; and {} more", errors.len() - 1) } else { String::new() };
-    fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, format!("{first}{more}"), invoice_id)
+    send(Reply::invalid(errors, invoice_id))
 }

@@ -1,7 +1,10 @@
-//! The sandbox's memory: bounded maps (the oldest entry goes when one is full) behind one mutex,
-//! held only between awaits, so concurrent requests see each change whole.
+//! The sandbox's memory: bounded maps (the oldest entry goes when one is full) and sets that
+//! never forget, behind one mutex, held only between awaits, so concurrent requests see each
+//! change whole.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasher;
 use std::sync::{Mutex, MutexGuard};
 
 /// A map that forgets its oldest entries beyond `capacity`.
@@ -53,6 +56,24 @@ impl<V> Bounded<V> {
     }
 }
 
+/// A set that never forgets a key: for what must stay used for good (a nonce, an invoice that
+/// had a sale) whatever the bounded maps drop. It keeps a 64-bit hash of each key, not the key,
+/// so it grows by a fixed size a key, whatever the key's length. Two keys of one hash can only
+/// make a new key look used (refused), never a used one new; and the hash is keyed at random
+/// each run, so no one can choose keys that collide.
+#[derive(Default)]
+pub struct Forever {
+    hashes: HashSet<u64>,
+    hasher: RandomState,
+}
+
+impl Forever {
+    /// Inserts `key`; `false` when it was there already.
+    pub fn insert(&mut self, key: &str) -> bool {
+        self.hashes.insert(self.hasher.hash_one(key))
+    }
+}
+
 /// A value behind a mutex that a panicking holder cannot poison for everyone else.
 pub struct Shared<T>(Mutex<T>);
 
@@ -91,5 +112,15 @@ mod tests {
         assert_eq!((map.get("a"), map.get("b"), map.get("c"), map.len()), (None, Some(&2), Some(&3), 2));
         assert_eq!(random_hex(32).len(), 64);
         assert_ne!(random_hex(16), random_hex(16));
+    }
+
+    #[test]
+    fn forever_keeps_every_key() {
+        let mut set = Forever::default();
+        for key in 0..10_000 {
+            assert!(set.insert(&key.to_string()));
+        }
+        assert!((0..10_000).all(|key| !set.insert(&key.to_string())));
+        assert!(set.insert("10000"));
     }
 }

@@ -22,6 +22,9 @@ pub struct Order {
     serial_number: String,
     scenario: Scenario,
     polls: u32,
+    /// Its 3-D Secure page's key: random, not derived from the (sequential) order id, so that
+    /// only who was given the `redirect-url` can answer the challenge.
+    challenge_key: String,
 }
 
 /// A v2 answer: each value form-encoded and ended by a newline, pairs joined by `&`.
@@ -61,17 +64,17 @@ pub async fn sale(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>, 
     }
     let security_code = request.text("cvv2").unwrap_or("123").to_string();
     let serial_number = random_hex(16);
-    let order = Order {
-        client_order_id: client_order_id.clone(),
-        serial_number: serial_number.clone(),
-        scenario: Scenario::of(&security_code),
-        polls: 0,
-    };
     let order_id = {
         let mut gateway = app.gateway.lock();
+        let order = Order {
+            client_order_id: client_order_id.clone(),
+            serial_number: serial_number.clone(),
+            scenario: Scenario::of(&security_code),
+            polls: 0,
+            challenge_key: gateway.new_challenge(),
+        };
         let order_id = gateway.next_order_id();
         gateway.v2_orders.insert_new(order_id.clone(), order);
-        gateway.challenges.insert_new(format!("v2-{order_id}"), None);
         order_id
     };
     answer(&[
@@ -96,12 +99,11 @@ pub async fn status(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>
     if login != app.config.login || !signatures_match(&expected, field("control")) {
         return refused("error", "4", "control is not the SHA-1 of this request and the merchant's key", client_order_id);
     }
-    let challenge_key = format!("v2-{order_id}");
     let mut gateway = app.gateway.lock();
     let Some(order) = gateway.v2_orders.get(order_id).filter(|order| order.client_order_id == client_order_id) else {
         return refused("validation-error", "5", "no such order", client_order_id);
     };
-    let (scenario, polls, serial) = (order.scenario, order.polls, order.serial_number.clone());
+    let (scenario, polls, serial, challenge_key) = (order.scenario, order.polls, order.serial_number.clone(), order.challenge_key.clone());
     let state = gateway.state(scenario, polls, &challenge_key);
     if let Some(order) = gateway.v2_orders.get_mut(order_id) {
         order.polls = order.polls.saturating_add(1);

@@ -2,82 +2,13 @@
 //! perform sale (which calls check sale over HTTP), status, 3-D Secure, /api/v2, faults, limits,
 //! and 200 concurrent flows.
 
+mod common;
+
+use common::{initiate, parse, perform, perform_body, post, sandbox, Session};
 use connpay_core::v2::{parse_v2_response, V2ResponseType, V2SaleForm};
 use connpay_sandbox::client::{self, Answer};
-use connpay_sandbox::{start, Config, Sandbox};
+use connpay_sandbox::Sandbox;
 use serde_json::{json, Value};
-
-async fn sandbox() -> Sandbox {
-    let files = std::env::temp_dir().join(format!("connpay-sandbox-test-{}", std::process::id()));
-    std::fs::create_dir_all(files.join("pkg")).unwrap();
-    std::fs::write(files.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
-    std::fs::write(files.join("pkg/module.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    let config = Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        www_dir: files.clone(),
-        pkg_dir: files.join("pkg"),
-        ..Config::default()
-    };
-    start(config).await.expect("the sandbox starts")
-}
-
-async fn post(sandbox: &Sandbox, path: &str, body: &Value, fault: Option<&str>) -> Answer {
-    let mut headers = vec![("Content-Type", "application/json")];
-    if let Some(fault) = fault {
-        headers.push(("X-Sandbox-Fault", fault));
-    }
-    client::post(&format!("{}{path}", sandbox.url()), &headers, serde_json::to_vec(body).unwrap()).await.expect("an answer")
-}
-
-fn parse(answer: &Answer) -> Value {
-    serde_json::from_str(&answer.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", answer.status, answer.body))
-}
-
-/// Access token and initiate sale: what the page gets from the merchant's server.
-struct Session {
-    access_token: String,
-    endpoint_id: String,
-    invoice_id: String,
-    nonce: String,
-    signature: String,
-}
-
-async fn initiate(sandbox: &Sandbox, fault: Option<&str>) -> Session {
-    let token = parse(&post(sandbox, "/merchant/auth/access-token", &json!({}), None).await);
-    let access_token = token["accessToken"].as_str().unwrap().to_string();
-    assert_eq!(access_token.len(), 64);
-    let request = json!({
-        "consumer": { "device": { "serialNumber": "SN1" } },
-        "transaction": { "amountCentis": 1042, "currency": "USD" },
-        "session": { "accessToken": access_token },
-    });
-    let answer = post(sandbox, "/merchant/sale/initiate-sale", &request, fault).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let sale = parse(&answer);
-    Session {
-        access_token,
-        endpoint_id: sale["endpointId"].as_str().unwrap().into(),
-        invoice_id: sale["invoiceId"].as_str().unwrap().into(),
-        nonce: sale["session"]["nonce"].as_str().unwrap().into(),
-        signature: sale["session"]["signature"].as_str().unwrap().into(),
-    }
-}
-
-fn perform_body(session: &Session, cvv: &str) -> Value {
-    json!({
-        "consumer": { "device": { "serialNumber": "SN1" }, "email": "john.smith@gmail.com" },
-        "session": { "accessToken": session.access_token, "nonce": session.nonce, "signature": session.signature },
-        "sourceOfFunds": { "card": {
-            "number": "4111111111111111", "securityCode": cvv,
-            "expiry": { "month": 12, "year": 2040 }, "holder": { "firstName": "John", "lastName": "Smith" },
-        } },
-        "transaction": { "amountCentis": 1042, "currency": "USD" },
-    })
-}
-
-async fn perform(sandbox: &Sandbox, session: &Session, body: &Value) -> Answer {
-    post(sandbox, &format!("/paynet/dapi/v1/sale/{}/{}", session.endpoint_id, session.invoice_id), body, None).await
-}
 
 async fn status(sandbox: &Sandbox, session: &Session, token: &str) -> Value {
     let body = json!({ "session": { "accessToken": session.access_token, "token": token } });
@@ -120,13 +51,15 @@ async fn cvv_321_redirects_to_3d_secure_where_hint_approves() {
         let (session, token, challenged) = sale(&sandbox, "321").await;
         assert_eq!(challenged["state"], "REDIRECT_REQUEST");
         let url = challenged["redirectUrl"].as_str().unwrap();
-        assert_eq!(url, format!("{}/sandbox/3ds/{}", sandbox.url(), session.invoice_id));
+        // The page's key is its own random one (tests/attacks.rs), never the invoice id.
+        assert!(url.starts_with(&format!("{}/sandbox/3ds/", sandbox.url())) && !url.contains(&session.invoice_id), "{url}");
         let page = client::get(&format!("{url}?return=/")).await.unwrap();
         assert_eq!(page.status, 200);
-        assert!(page.body.contains("name=\"password\"") && page.body.contains("value=\"/\""), "{}", page.body);
+        let back = format!("{}/", sandbox.url());
+        assert!(page.body.contains("name=\"password\"") && page.body.contains(&format!("value=\"{back}\"")), "{}", page.body);
         let form = format!("password={password}&return=%2F");
         let submitted = client::post(url, &[("Content-Type", "application/x-www-form-urlencoded")], form).await.unwrap();
-        assert_eq!((submitted.status, submitted.location.as_deref()), (303, Some("/")));
+        assert_eq!((submitted.status, submitted.location), (303, Some(back)));
         assert_eq!(status(&sandbox, &session, &token).await["state"], outcome);
     }
     // No open redirect: a foreign return address is dropped.

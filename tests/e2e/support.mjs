@@ -17,10 +17,11 @@ export function startDemoServer(www = "www") {
 }
 
 /**
- * Runs `command` in the repository, in its own process group, until it prints the sandbox's
- * URL; resolves to { url, stop }, where stop ends the whole group.
+ * Runs `command` in the repository, in its own process group, until it prints its URL (by
+ * default the sandbox's "connpay sandbox at …"); resolves to { url, stop }, where stop ends
+ * the whole group.
  */
-export async function startServer(command, args, env, timeoutMs) {
+export async function startServer(command, args, env, timeoutMs, announced = /connpay sandbox at (http:\/\/127\.0\.0\.1:\d+\/)/) {
   const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -33,7 +34,7 @@ export async function startServer(command, args, env, timeoutMs) {
     const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), timeoutMs);
     child.stdout.on("data", (chunk) => {
       output += chunk;
-      const match = output.match(/connpay sandbox at (http:\/\/127\.0\.0\.1:\d+\/)/);
+      const match = output.match(announced);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);

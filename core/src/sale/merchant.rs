@@ -86,6 +86,9 @@ pub struct CheckSaleResponse {
     pub session: CheckedSession,
     /// The currency the merchant stored.
     pub transaction: Option<CheckedTransaction>,
+    /// `sourceOfFunds.reference.serverCardId`: the merchant's id of the stored card, when the
+    /// sale used a card reference (it is then part of `checkSignature`).
+    pub server_card_id: Option<String>,
 }
 
 impl crate::sale::Answer for CheckSaleResponse {
@@ -96,6 +99,14 @@ impl crate::sale::Answer for CheckSaleResponse {
             Some(transaction) => Some(CheckedTransaction { currency: transaction.text_at("currency").ok()?? }),
             None => None,
         };
+        let reference = match object_at(body, "sourceOfFunds").ok()? {
+            Some(source) => object_at(&source, "reference").ok()?,
+            None => None,
+        };
+        let server_card_id = match reference {
+            Some(reference) => Some(reference.text_at("serverCardId").ok()??),
+            None => None,
+        };
         Some(CheckSaleResponse {
             invoice_id: body.text_at("invoiceId").ok()??,
             session: CheckedSession {
@@ -104,6 +115,7 @@ impl crate::sale::Answer for CheckSaleResponse {
                 token: session.text_at("token").ok()??,
             },
             transaction,
+            server_card_id,
         })
     }
 }
@@ -140,6 +152,14 @@ impl ToGot for CheckSaleResponse {
             .field("nonce", &self.session.nonce)
             .field("token", &self.session.token);
         let transaction = self.transaction.as_ref().map(|transaction| Record::default().field("currency", &transaction.currency));
-        Record::default().field("invoiceId", &self.invoice_id).field("session", session).field_if("transaction", &transaction).to_got()
+        let source = self.server_card_id.as_ref().map(|id| {
+            Record::default().field("reference", Record::default().field("serverCardId", id))
+        });
+        Record::default()
+            .field("invoiceId", &self.invoice_id)
+            .field("session", session)
+            .field_if("sourceOfFunds", &source)
+            .field_if("transaction", &transaction)
+            .to_got()
     }
 }

@@ -1,0 +1,115 @@
+// The reference merchant server in Node (examples/merchant-node, on the connpay-checkout-server
+// package) as the shop, and the sandbox as the gateway only: the demo page, served by the Node
+// server, pays; the gateway's check sale is answered by the Node server; a check signature
+// altered on its way back makes the gateway refuse the sale.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { launchChromium, startServer } from "./support.mjs";
+
+const sandboxBinary = fileURLToPath(new URL("../../target/debug/connpay-sandbox", import.meta.url));
+const shop = {};
+
+/**
+ * Between the gateway and the Node server: forwards check sale unchanged, or with its
+ * `checkSignature` reversed while `tamper` is set (a forged answer the gateway must refuse).
+ */
+function checkSaleRelay(target) {
+  const relay = { tamper: false, checks: [] };
+  relay.server = createServer(async (request, response) => {
+    let body = "";
+    for await (const chunk of request) body += chunk;
+    relay.checks.push(request.url);
+    const answer = await fetch(new URL(request.url, target), { method: request.method, headers: { "Content-Type": "application/json" }, body });
+    let text = await answer.text();
+    if (relay.tamper && answer.ok) {
+      const json = JSON.parse(text);
+      json.session.checkSignature = [...json.session.checkSignature].reverse().join("");
+      text = JSON.stringify(json);
+    }
+    response.writeHead(answer.status, { "Content-Type": "application/json" });
+    response.end(text);
+  });
+  return relay;
+}
+
+async function freePort() {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+before(async () => {
+  const nodeUrl = `http://127.0.0.1:${await freePort()}`;
+  shop.relay = checkSaleRelay(nodeUrl);
+  shop.relay.server.listen(0, "127.0.0.1");
+  await once(shop.relay.server, "listening");
+  const relayUrl = `http://127.0.0.1:${shop.relay.server.address().port}`;
+  // The sandbox plays the gateway only: check sale goes (through the relay) to the Node server.
+  shop.gateway = await startServer(sandboxBinary, ["--addr", "127.0.0.1:0", "--www", "www", "--pkg", "pkg", "--merchant-url", relayUrl, "--allow-origin", nodeUrl], {}, 10_000);
+  shop.node = await startServer(
+    "node",
+    ["examples/merchant-node/server.mjs"],
+    { PORT: new URL(nodeUrl).port, CONNPAY_GATEWAY: shop.gateway.url, CONNPAY_WWW: "www", CONNPAY_PKG: "pkg" },
+    10_000,
+    /connpay merchant server at (http:\/\/127\.0\.0\.1:\d+\/)/,
+  );
+  shop.browser = await launchChromium();
+});
+
+after(async () => {
+  await shop.browser?.close();
+  await shop.node?.stop();
+  await shop.gateway?.stop();
+  shop.relay?.server.close();
+});
+
+/** Pays on the demo page the Node server serves; resolves to the invoice and the page's outcome. */
+async function pay() {
+  const page = await shop.browser.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(shop.node.url);
+  await page.waitForSelector("#checkout[data-ready='true']");
+  for (const [label, value] of [["Card number", "4111111111111111"], ["Expiry date", "1230"], ["Security code", "123"], ["Name on card", "JOHN SMITH"]]) {
+    await page.getByLabel(label, { exact: true }).pressSequentially(value);
+  }
+  const initiated = page.waitForResponse((response) => response.url().endsWith("/merchant/sale/initiate-sale"));
+  await page.getByRole("button", { name: /^Pay/ }).click();
+  const { invoiceId } = await (await initiated).json();
+  await page.waitForSelector("#checkout[data-outcome]", { timeout: 20_000 });
+  const outcome = await page.getAttribute("#checkout", "data-outcome");
+  await page.close();
+  return { invoiceId, outcome, errors };
+}
+
+async function confirmation(invoiceId) {
+  return (await fetch(new URL(`merchant/sale/${encodeURIComponent(invoiceId)}/confirmation`, shop.node.url))).json();
+}
+
+test("the demo page pays through the Node merchant server, which answered the gateway's check sale", async () => {
+  const { invoiceId, outcome, errors } = await pay();
+  assert.equal(outcome, "approved");
+  assert.deepEqual(errors, []);
+  assert.ok(shop.relay.checks.includes(`/merchant/sale/${invoiceId}/check`), shop.relay.checks.join(", "));
+  // Before fulfilling the order, the shop's server asks the gateway itself.
+  assert.deepEqual(await confirmation(invoiceId), { invoiceId, state: "APPROVED", paid: true });
+});
+
+test("a check signature altered on its way to the gateway makes it refuse the sale", async () => {
+  shop.relay.tamper = true;
+  try {
+    const { invoiceId, outcome } = await pay();
+    assert.ok(shop.relay.checks.includes(`/merchant/sale/${invoiceId}/check`));
+    assert.notEqual(outcome, "approved");
+    assert.equal(outcome, "sale.rejected");
+    const confirmed = await confirmation(invoiceId);
+    assert.equal(confirmed.paid, false);
+  } finally {
+    shop.relay.tamper = false;
+  }
+});

@@ -43,24 +43,28 @@ impl std::fmt::Debug for MerchantControl {
 /// Why a control key was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyError {
-    /// Without its dashes the key is not an even number (at least 2) of hex digits.
+    /// Without its dashes the key is not an even number of hex digits, at least
+    /// [`MIN_KEY_DIGITS`]: a truncated key would sign, and every signature would then fail.
     NotHex,
 }
 
 impl std::fmt::Display for KeyError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("the merchant control key must be hex digits, optionally grouped by dashes")
+        formatter.write_str("the merchant control key must be at least 32 hex digits (16 bytes, as issued: B17F59B4-A7DC-…), optionally grouped by dashes")
     }
 }
 
 impl std::error::Error for KeyError {}
+
+/// The fewest hex digits a control key has: the keys the gateway issues are 16 bytes.
+pub const MIN_KEY_DIGITS: usize = 32;
 
 impl MerchantControl {
     /// Reads a control key such as `B17F59B4-A7DC-41B4-8FF9-37D986B43D20`.
     pub fn new(key: &str) -> Result<MerchantControl, KeyError> {
         let key = key.trim();
         let digits: Vec<u8> = key.bytes().filter(|&b| b != b'-').collect();
-        if digits.is_empty() || digits.len() % 2 != 0 {
+        if digits.len() < MIN_KEY_DIGITS || digits.len() % 2 != 0 {
             return Err(KeyError::NotHex);
         }
         let hmac_key = digits
@@ -251,7 +255,7 @@ mod tests {
     #[test]
     fn keys_must_be_hex() {
         assert_eq!(MerchantControl::new(KEY).unwrap().hmac_key.len(), 16);
-        for bad in ["", "-", "ABC", "XYZW", "B17F59B4-A7DC-41B4-8FF9-37D986B43D2G"] {
+        for bad in ["", "-", "ABC", "XYZW", "abcd", "B17F59B4-A7DC-41B4-8FF9-37D986B43D2G", "B17F59B4-A7DC-41B4-8FF9-37D986B43D"] {
             assert_eq!(MerchantControl::new(bad).unwrap_err(), KeyError::NotHex, "{bad}");
         }
         assert_eq!(format!("{:?}", MerchantControl::new(KEY).unwrap()), "MerchantControl(<secret>)");

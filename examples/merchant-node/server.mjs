@@ -134,7 +134,7 @@ const routes = [
   ["POST", /^\/merchant\/v2\/control$/, async (request, response) => {
     const parts = await jsonBody(request);
     // This server signs for its own endpoint only.
-    if (parts.endpointGroupId !== undefined || (parts.endpointId ?? merchant.toJSON().endpointId) !== merchant.toJSON().endpointId) {
+    if (parts.endpointGroupId !== undefined || (parts.endpointId ?? merchant.endpointId) !== merchant.endpointId) {
       return fail(response, 403, "FILTERED", "this server signs for its own endpoint only");
     }
     try {

@@ -139,9 +139,11 @@ impl Merchant {
         })
     }
 
-    /// What the server does when its page could not learn a sale's outcome (no answer, a 5xx), or
-    /// before it ships: an invoice the gateway never asked about is voided, so that no later check
-    /// sale is confirmed (never charged); a confirmed one is the gateway's to tell. Call it under
+    /// What the server does when its page could not learn a sale's outcome (no answer, a 5xx), and
+    /// only then: an invoice the gateway never asked about is voided, so that no later check sale
+    /// is confirmed (never charged; a payer still paying gets a failed payment); a confirmed one is
+    /// the gateway's to tell ([`Merchant::status_request`], which is also what to ask before
+    /// shipping). Call it under
     /// the same lock as [`Merchant::check_sale`] for that invoice: then either the check came
     /// first, or it will be refused.
     pub fn settle(&self, invoice: &mut Invoice) -> Settlement {

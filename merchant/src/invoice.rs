@@ -64,8 +64,9 @@ const INVOICE: &[Field] = &[
     text("serverCardId", Optional, 1, 128, Rule::Any),
 ];
 
-/// No field of the record is a date.
-const READING: Reading = Reading { today: YearMonth::LATEST, trim: false, unknown: Unknown::Refuse };
+/// No field of the record is a date; keys a store adds beside the record's (a database's `_id`)
+/// are left alone.
+const READING: Reading = Reading { today: YearMonth::LATEST, trim: false, unknown: Unknown::Ignore };
 
 impl Invoice {
     /// Reads a stored record back; every problem at its path. A `CONFIRMED` record must carry

@@ -7,8 +7,8 @@
 //!   [`Invoice`] the server must keep;
 //! - [`Merchant::check_sale`]: the gateway's check sale (spec `004`) compared with that record and
 //!   answered with `checkSignature`, or with the spec's fail answer; an invoice is confirmed once;
-//! - [`Merchant::settle`] and [`Merchant::status_request`]: what the server does before it ships,
-//!   or when the page could not learn a sale's outcome;
+//! - [`Merchant::status_request`]: what the server asks before it ships; [`Merchant::settle`]:
+//!   what it does when the page could not learn a sale's outcome;
 //! - [`Merchant::v2_sale_control`], [`Merchant::v2_status_control`] and
 //!   [`Merchant::verify_v2_callback`]: the /api/v2 signatures.
 //!

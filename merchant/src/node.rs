@@ -10,6 +10,7 @@ use connpay_core::gateway::Gateway;
 use connpay_core::schema::{integer, text, walk, Field, Necessity::*, Reading, Rule, Unknown};
 use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
 use connpay_core::value::{Record, ToGot};
+use connpay_core::ErrorCode;
 use connpay_js::{own, to_js, Error, Js};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -67,15 +68,22 @@ fn read(table: &'static [Field], value: JsValue) -> Result<Record, Error> {
 /// A stored invoice record, read back.
 fn invoice(value: JsValue) -> Result<Invoice, Error> {
     Invoice::read(&Js(value)).map_err(|errors| {
-        let prefixed: Vec<_> = errors.into_iter().map(|error| connpay_core::FieldError { path: format!("invoice.{}", error.path), ..error }).collect();
+        let under = |path: String| if path.is_empty() { "invoice".to_string() } else { format!("invoice.{path}") };
+        let prefixed: Vec<_> = errors.into_iter().map(|error| connpay_core::FieldError { path: under(error.path), ..error }).collect();
         Error::invalid_options(&prefixed)
     })
 }
 
 /// `(token) => boolean` or `(clientCardId) => string | null`, called with one text; what it
-/// throws is thrown on.
-fn call(function: &Function, argument: &str) -> Result<JsValue, JsValue> {
-    function.call1(&JsValue::UNDEFINED, &JsValue::from_str(argument))
+/// throws is thrown on. A promise is refused: the answer is needed now, under the caller's lock,
+/// and a pending promise read as "no" would refuse every sale without saying why.
+fn call(function: &Function, argument: &str, path: &str) -> Result<JsValue, JsValue> {
+    let answer = function.call1(&JsValue::UNDEFINED, &JsValue::from_str(argument))?;
+    if answer.is_instance_of::<js_sys::Promise>() {
+        let message = "must answer at once, not with a promise: look the value up (await your store) before this call, then pass a function that returns it";
+        return Err(Error::invalid_argument(path, message).into());
+    }
+    Ok(answer)
 }
 
 fn function(value: &JsValue, path: &str) -> Result<Function, Error> {
@@ -99,6 +107,18 @@ impl NodeMerchant {
             .map_err(|error| Error::invalid_argument("controlKey", &error.to_string()))
     }
 
+    /// The DAPI endpoint, if configured.
+    #[wasm_bindgen(getter, js_name = endpointId)]
+    pub fn endpoint_id(&self) -> Option<String> {
+        self.0.endpoint_id().map(str::to_string)
+    }
+
+    /// The /api/v2 login, if configured.
+    #[wasm_bindgen(getter)]
+    pub fn login(&self) -> Option<String> {
+        self.0.login().map(str::to_string)
+    }
+
     /// What `JSON.stringify` writes: the endpoint and the login, never the key.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ endpointId: string | null; login: string | null }")]
     pub fn to_json(&self) -> Result<JsValue, Error> {
@@ -108,7 +128,7 @@ impl NodeMerchant {
     /// What `String(merchant)` writes.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_text(&self) -> String {
-        format!("Merchant(endpointId: {})", self.0.endpoint_id().unwrap_or("none"))
+        format!("Merchant(endpointId: {}, login: {})", self.0.endpoint_id().unwrap_or("none"), self.0.login().unwrap_or("none"))
     }
 
     /// A new access token (64 hex characters from the operating system's random source), to
@@ -129,7 +149,7 @@ impl NodeMerchant {
     ) -> Result<JsValue, JsValue> {
         let is_issued = function(&is_issued, "isIssued")?;
         let mut thrown = None;
-        let issued = |token: &str| match call(&is_issued, token) {
+        let issued = |token: &str| match call(&is_issued, token, "isIssued") {
             Ok(answer) => answer.as_bool() == Some(true),
             Err(error) => {
                 thrown = Some(error);
@@ -157,7 +177,7 @@ impl NodeMerchant {
         #[wasm_bindgen(js_name = invoiceId)] invoice_id: String,
         #[wasm_bindgen(unchecked_param_type = "CheckSaleRequest")] body: JsValue,
         #[wasm_bindgen(js_name = invoice, unchecked_param_type = "Invoice | null | undefined")] stored: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CheckSaleOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CheckSaleOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let mut record = if stored.is_null() || stored.is_undefined() { None } else { Some(invoice(stored)?) };
         let options = options.unwrap_or(JsValue::UNDEFINED);
@@ -165,7 +185,7 @@ impl NodeMerchant {
         let lookup = if lookup.is_undefined() { None } else { Some(function(&lookup, "serverCardId")?) };
         let mut thrown = None;
         let server_card_id = |client_card_id: &str| {
-            let answer = call(lookup.as_ref()?, client_card_id).map_err(|error| thrown = Some(error)).ok()?;
+            let answer = call(lookup.as_ref()?, client_card_id, "serverCardId").map_err(|error| thrown = Some(error)).ok()?;
             answer.as_string().filter(|id| !id.is_empty())
         };
         let reply = self.0.check_sale(&invoice_id, &Js(body), record.as_mut(), server_card_id);
@@ -175,9 +195,10 @@ impl NodeMerchant {
         Ok(to_js(&reply_with(reply, "invoice", record))?)
     }
 
-    /// Settles a stored invoice whose outcome the page could not learn, or before shipping:
-    /// `{ invoice, voided }`. Voided: the gateway never asked about it and never will be
-    /// answered, so it is not charged. Otherwise ask the gateway ([`Self::status_request`]).
+    /// Settles a stored invoice whose outcome the page could not learn (and only then: settling a
+    /// sale the payer is still paying voids it): `{ invoice, voided }`. Voided: the gateway never
+    /// asked about it and never will be answered, so it is not charged. Otherwise ask the
+    /// gateway ([`Self::status_request`]).
     #[wasm_bindgen(unchecked_return_type = "{ invoice: Invoice; voided: boolean }")]
     pub fn settle(&self, #[wasm_bindgen(js_name = invoice, unchecked_param_type = "Invoice")] stored: JsValue) -> Result<JsValue, Error> {
         let mut record = invoice(stored)?;
@@ -212,7 +233,8 @@ impl NodeMerchant {
     /// currency, email }`, `amount` in major units as the form sends it (`"10.42"`).
     #[wasm_bindgen(js_name = v2SaleControl)]
     pub fn v2_sale_control(&self, #[wasm_bindgen(unchecked_param_type = "V2SaleControlRequest")] request: JsValue) -> Result<String, Error> {
-        self.0.v2_sale_control(&Js(request), YearMonth::LATEST).map_err(|errors| Error::invalid_request(&errors))
+        // The first problem in the message and at `path`, every one on `errors`.
+        self.0.v2_sale_control(&Js(request), YearMonth::LATEST).map_err(|errors| Error::invalid_options(&errors).with_code(ErrorCode::RequestInvalid))
     }
 
     /// The /api/v2/status `control` of `{ login?, clientOrderId, orderId }` (the merchant's own

@@ -22,13 +22,34 @@ pub struct Config {
     /// Origins other than its own that may call it (`--allow-origin`, repeatable;
     /// `CONNPAY_SANDBOX_ALLOWED_ORIGINS`, comma-separated).
     pub allowed_origins: Vec<String>,
-    /// Where the gateway asks to check a sale (`--merchant-url`; default the sandbox itself).
+    /// The merchant server's base URL (`--merchant-url`; default the sandbox's own `/merchant`):
+    /// the gateway asks check sale at `{url}/sale/{invoiceId}/check`, as spec `004` writes it.
     pub merchant_url: Option<String>,
     /// How many invoices, orders and tokens of each kind are kept before the oldest are dropped.
     /// The gateway's used nonces and the invoices it took a sale for are never dropped (a
     /// fixed-size hash each): a replay is refused however many sales came after.
     pub capacity: usize,
 }
+
+/// What `--help` prints.
+pub const USAGE: &str = "\
+connpay-sandbox: the ConnPay gateway emulator and a reference merchant server, on 127.0.0.1
+
+flags (each also read from the environment variable in brackets; flags win):
+  --addr HOST:PORT       where to listen (CONNPAY_SANDBOX_ADDR; default 127.0.0.1:8080; port 0 picks one)
+  --endpoint-id ID       the merchant's endpoint (CONNPAY_SANDBOX_ENDPOINT_ID; default 1111)
+  --control-key KEY      the merchant's control key (CONNPAY_SANDBOX_CONTROL_KEY;
+                         default B17F59B4-A7DC-41B4-8FF9-37D986B43D20)
+  --login LOGIN          the merchant's /api/v2 login (CONNPAY_SANDBOX_LOGIN; default sandbox)
+  --merchant-url URL     the merchant server's base URL: check sale goes to URL/sale/{invoiceId}/check
+                         (default the sandbox's own /merchant)
+  --allow-origin ORIGIN  another origin whose pages may call it and frame its 3-D Secure page;
+                         repeatable (CONNPAY_SANDBOX_ALLOWED_ORIGINS, comma-separated)
+  --www DIR              the pages it serves (default www)
+  --pkg DIR              the browser package, served at /pkg/ (default pkg)
+  --capacity N           invoices, sales and orders kept before the oldest go (default 10000)
+  --help                 this text
+";
 
 /// The FACTS §2 test key.
 pub const DEFAULT_CONTROL_KEY: &str = "B17F59B4-A7DC-41B4-8FF9-37D986B43D20";

@@ -199,7 +199,7 @@ pub async fn perform_sale(
         currency: &sale.currency,
     };
     if !app.key.verify_hmac(&signed.message(), &sale.signature) {
-        return fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, "session.signature does not verify", invoice);
+        return fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, "session.signature does not verify: the merchant's server signed other values (endpoint, invoice, amount, currency, device, tokens) than this request carries, or with another control key", invoice);
     }
     // The nonce and the invoice are taken for good before the merchant is asked: two concurrent
     // replays cannot both pass, no eviction re-opens them, and the merchant is asked about an
@@ -271,7 +271,7 @@ async fn check_with_merchant(app: &App, invoice_id: &str, sale: &AcceptedFields,
     let request = Record::default()
         .with("consumer", Got::Record(Record::default().with("device", Got::Record(device))))
         .with("session", Got::Record(session));
-    let url = format!("{}/merchant/sale/{}/check", app.merchant_url, connpay_core::percent::encode_segment(invoice_id));
+    let url = format!("{}/sale/{}/check", app.merchant_url, connpay_core::percent::encode_segment(invoice_id));
     let body = to_json(&request).into_bytes();
     let answer = client::post(&url, &[("Content-Type", "application/json")], body).await?;
     if answer.status != 200 {

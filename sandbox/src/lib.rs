@@ -59,7 +59,8 @@ pub struct App {
     pub key: MerchantControl,
     /// `http://{address}`: where the sandbox answers.
     pub base_url: String,
-    /// Where the gateway calls check sale.
+    /// The merchant server's base URL, without a trailing slash: check sale goes to
+    /// `{merchant_url}/sale/{invoiceId}/check`, as spec `004` writes it.
     pub merchant_url: String,
     /// The merchant server's account: its key, endpoint and login, on the merchant library.
     pub merchant_account: connpay_merchant::Merchant,
@@ -96,7 +97,10 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
     let app = Arc::new(App {
-        merchant_url: config.merchant_url.clone().unwrap_or_else(|| base_url.clone()),
+        merchant_url: match &config.merchant_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("{base_url}/merchant"),
+        },
         merchant: store::Shared::new(merchant::MerchantState::new(config.capacity)),
         gateway: store::Shared::new(gateway::GatewayState::new(config.capacity)),
         base_url,

@@ -5,6 +5,10 @@ use connpay_sandbox::{start, Config};
 
 #[tokio::main]
 async fn main() {
+    if std::env::args().skip(1).any(|arg| matches!(arg.as_str(), "--help" | "-h")) {
+        print!("{}", connpay_sandbox::config::USAGE);
+        return;
+    }
     let config = match Config::from_args(std::env::args().skip(1), |name| std::env::var(name).ok()) {
         Ok(config) => config,
         Err(message) => {

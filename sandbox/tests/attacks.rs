@@ -188,7 +188,7 @@ async fn a_replay_is_refused_however_many_sales_came_after() {
     let merchant = sandbox().await;
     let gateway = sandbox_with(|config| {
         config.capacity = 3;
-        config.merchant_url = Some(merchant.url());
+        config.merchant_url = Some(format!("{}/merchant", merchant.url()));
     })
     .await;
     let first = initiate(&merchant, None).await;

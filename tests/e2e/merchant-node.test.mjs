@@ -50,7 +50,7 @@ before(async () => {
   await once(shop.relay.server, "listening");
   const relayUrl = `http://127.0.0.1:${shop.relay.server.address().port}`;
   // The sandbox plays the gateway only: check sale goes (through the relay) to the Node server.
-  shop.gateway = await startServer(sandboxBinary, ["--addr", "127.0.0.1:0", "--www", "www", "--pkg", "pkg", "--merchant-url", relayUrl, "--allow-origin", nodeUrl], {}, 10_000);
+  shop.gateway = await startServer(sandboxBinary, ["--addr", "127.0.0.1:0", "--www", "www", "--pkg", "pkg", "--merchant-url", `${relayUrl}/merchant`, "--allow-origin", nodeUrl], {}, 10_000);
   shop.node = await startServer(
     "node",
     ["examples/merchant-node/server.mjs"],
@@ -112,4 +112,23 @@ test("a check signature altered on its way to the gateway makes it refuse the sa
   } finally {
     shop.relay.tamper = false;
   }
+});
+
+test("the Node server signs the v2 control for its own endpoint only and checks the gateway's callbacks", async () => {
+  const { createHash } = await import("node:crypto");
+  const key = "B17F59B4-A7DC-41B4-8FF9-37D986B43D20"; // the sandbox's, the server's default
+  const sha1 = (text) => createHash("sha1").update(text).digest("hex");
+  const post = (path, body, type = "application/json") =>
+    fetch(new URL(path, shop.node.url), { method: "POST", headers: { "Content-Type": type }, body });
+  const parts = { clientOrderId: "A-1", amount: "10.42", currency: "EUR", email: "a@b.co" };
+  const signed = await post("merchant/v2/control", JSON.stringify(parts));
+  assert.deepEqual(await signed.json(), { control: sha1(`1111A-11042a@b.co${key}`) });
+  assert.equal((await post("merchant/v2/control", JSON.stringify({ ...parts, endpointId: "2222" }))).status, 403);
+  assert.equal((await post("merchant/v2/control", JSON.stringify({ ...parts, cvv2: "123" }))).status, 400);
+  const control = sha1(`approved6768789A-1${key}`);
+  const form = (fields) => new URLSearchParams(fields).toString();
+  const callback = { status: "approved", orderid: "6768789", client_orderid: "A-1", merchant_order: "A-1", control };
+  assert.equal((await post("merchant/v2/callback", form(callback), "application/x-www-form-urlencoded")).status, 200);
+  assert.equal((await post("merchant/v2/callback", form({ ...callback, status: "declined" }), "application/x-www-form-urlencoded")).status, 403);
+  assert.equal((await post("merchant/v2/callback", form({ ...callback, control: "0".repeat(40) }), "application/x-www-form-urlencoded")).status, 403);
 });

@@ -6,7 +6,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash, createHmac } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, symlink } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,8 +20,9 @@ const hmac = (text) => createHmac("sha1", Buffer.from(KEY.replaceAll("-", ""), "
 
 let Merchant;
 let merchant;
+let scratch;
 before(async () => {
-  const scratch = await mkdtemp(join(tmpdir(), "connpay-server-tarball-"));
+  scratch = await mkdtemp(join(tmpdir(), "connpay-server-tarball-"));
   const [{ filename, name }] = JSON.parse(execFileSync("npm", ["pack", "./pkg-server", "--json", "--pack-destination", scratch], { cwd: root, encoding: "utf8" }));
   assert.equal(name, "connpay-checkout-server");
   execFileSync("tar", ["-xzf", join(scratch, filename), "-C", scratch]);
@@ -45,7 +46,8 @@ test("the v2 sale control signs minor units by the currency's exponent (0, 2, 3)
   assert.equal(group, sha1(`77A-1100a@b.co${KEY}`));
   for (const [amount, currency] of [["1.005", "EUR"], ["1.5", "JPY"], [1.5, "EUR"], ["1e2", "EUR"]]) {
     assert.throws(() => merchant.v2SaleControl({ clientOrderId: "A-1", amount, currency, email: "a@b.co" }), (error) =>
-      error.name === "ConnPayError" && error.code === "request.invalid" && error.errors[0].path === "amount");
+      error.name === "ConnPayError" && error.code === "request.invalid" && error.path === "amount" &&
+      error.message.includes("amount") && error.errors[0].path === "amount");
   }
   assert.throws(() => merchant.v2SaleControl({ clientOrderId: "A-1", amount: "1", currency: "EUR", email: "a@b.co", cvv2: "123" }),
     (error) => error.errors[0].path === "cvv2");
@@ -102,6 +104,17 @@ test("the DAPI signatures, and check sale by card reference signs the server's c
   assert.equal(merchant.checkSale(invoiceId, check, checked.invoice).status, 403);
   // A check that does not match the record, and a settled invoice, are refused.
   assert.equal(merchant.checkSale(invoiceId, { ...check, session: { ...check.session, nonce: "f".repeat(64) } }, initiated.invoice).status, 403);
+  // A record as a store gives it back, with the store's own keys beside it, reads as before.
+  assert.equal(merchant.checkSale(invoiceId, check, { ...checked.invoice, _id: "65f0c1" }).status, 403);
+  assert.equal(merchant.statusRequest({ ...checked.invoice, _id: "65f0c1" }, "sandbox").url.endsWith(`/${invoiceId}/status`), true);
+  assert.throws(() => merchant.statusRequest(null, "sandbox"), (error) => error.code === "argument.invalid" && error.path === "invoice");
+  // The answers are needed at once: a promise (an async store) is refused with a way out.
+  assert.throws(() => merchant.initiateSale(
+    { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken } },
+    async () => true,
+  ), (error) => error.code === "argument.invalid" && error.path === "isIssued" && /promise/.test(error.message));
+  assert.throws(() => merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: async () => "SRV-9" }),
+    (error) => error.path === "serverCardId");
   const { invoice: voided, voided: wasVoided } = merchant.settle(initiated.invoice);
   assert.equal(wasVoided, true);
   assert.equal(merchant.checkSale(invoiceId, { ...check, sourceOfFunds: undefined }, voided).status, 403);
@@ -112,8 +125,24 @@ test("the control key never shows, and a malformed one throws a coded error with
     assert.doesNotMatch(shown, /B17F59B4|b17f59b4|37D986B43D20/i, shown);
   }
   assert.deepEqual(JSON.parse(JSON.stringify(merchant)), { endpointId: "1111", login: "shop" });
+  assert.deepEqual([merchant.endpointId, merchant.login], ["1111", "shop"]);
   const badKey = "B17F59B4-A7DC-41B4-8FF9-37D986B43D2Z";
   assert.throws(() => new Merchant({ controlKey: badKey }), (error) =>
     error.name === "ConnPayError" && error.code === "argument.invalid" && error.path === "controlKey" && !error.message.includes("37D986B43D2") && !inspect(error).includes("37D986B43D2"));
+  // A truncated key (an environment variable cut short) is refused at once, not at the first sale.
+  assert.throws(() => new Merchant({ controlKey: KEY.slice(0, 30) }), (error) => error.path === "controlKey");
   assert.throws(() => new Merchant({ controlKey: KEY, endpointID: "1111" }), (error) => error.code === "argument.invalid" && error.path === "endpointID");
+});
+
+test("the TypeScript declarations type every export and refuse the listed mistakes (tsc --strict)", async () => {
+  await mkdir(join(scratch, "node_modules"));
+  await symlink(join(scratch, "package"), join(scratch, "node_modules", "connpay-checkout-server"));
+  await copyFile(join(root, "examples/merchant-node/typed-usage.ts"), join(scratch, "typed-usage.ts"));
+  const tsc = join(root, "node_modules/.bin/tsc");
+  const args = ["--noEmit", "--strict", "--target", "es2022", "--lib", "es2022,esnext.disposable", "--module", "nodenext", "--moduleResolution", "nodenext", "typed-usage.ts"];
+  try {
+    execFileSync(tsc, args, { cwd: scratch, encoding: "utf8" });
+  } catch (error) {
+    assert.fail(`tsc: ${error.stdout}`);
+  }
 });

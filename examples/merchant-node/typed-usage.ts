@@ -11,7 +11,7 @@ const initiated = merchant.initiateSale(
   { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken: token } },
   (accessToken) => accessToken === token,
 );
-const stored: Invoice | undefined = initiated.invoice;
+const stored: Invoice | null = initiated.invoice;
 const status: number = initiated.status;
 
 const checked = merchant.checkSale(

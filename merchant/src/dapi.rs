@@ -23,6 +23,11 @@ pub enum Settlement {
     AskGateway,
 }
 
+/// What a stored card's server id may be: what the stored record reads back (`serverCardId`).
+fn is_card_id(id: &str) -> bool {
+    (1..=128).contains(&id.chars().count()) && !id.chars().any(char::is_control)
+}
+
 impl Merchant {
     fn endpoint_or_fail(&self, invoice_id: Option<&str>) -> Result<&str, Reply> {
         self.endpoint_id().ok_or_else(|| {
@@ -80,15 +85,18 @@ impl Merchant {
     /// Check sale (`POST …/sale/{invoiceId}/check`, spec `004`), which the gateway asks before it
     /// charges. The request is validated and compared with the stored `invoice` (`None` when the
     /// server has none of that id); a card reference's `clientCardId` is turned into the server's
-    /// card id by `server_card_id` (`None`: not this payer's card, refused). The answer carries
-    /// `checkSignature`; on success `invoice` becomes [`InvoiceState::Confirmed`] with the sale's
-    /// token, and a confirmed or voided invoice is never confirmed again.
+    /// card id by `server_card_id`, which also gets the invoice, so that it looks among the cards
+    /// of the payer who holds `invoice.access_token` only (`None`: not this payer's card,
+    /// refused). The answer carries `checkSignature`; on success `invoice` becomes
+    /// [`InvoiceState::Confirmed`] with the sale's token. A voided invoice is never confirmed, and
+    /// a confirmed one only ever for its own sale: the gateway asking again for that sale (the
+    /// same token) gets the same answer, any other request a refusal.
     pub fn check_sale<V: Value>(
         &self,
         invoice_id: &str,
         body: &V,
         invoice: Option<&mut Invoice>,
-        server_card_id: impl FnOnce(&str) -> Option<String>,
+        server_card_id: impl FnOnce(&str, &Invoice) -> Option<String>,
     ) -> Reply {
         let named = Some(invoice_id);
         let checked = check_check_sale(body);
@@ -100,11 +108,6 @@ impl Merchant {
         let Some(invoice) = invoice.filter(|invoice| invoice.invoice_id == invoice_id) else {
             return Reply::fail(404, ErrorCause::InvalidRequest, "no such invoice", named);
         };
-        match invoice.state {
-            InvoiceState::Initiated => {}
-            InvoiceState::Voided => return Reply::fail(403, ErrorCause::Filtered, "this invoice was settled as not charged", named),
-            InvoiceState::Confirmed { .. } => return Reply::fail(403, ErrorCause::Filtered, "this invoice was already confirmed", named),
-        }
         // Every comparison runs, whatever the first difference: no timing tells which part was wrong.
         let matches = [
             secrets_match(&invoice.serial_number, text("consumer.device.serialNumber")),
@@ -112,15 +115,28 @@ impl Merchant {
             secrets_match(&invoice.nonce, text("session.nonce")),
             signatures_match(&invoice.signature, text("session.signature")),
         ];
-        if matches.contains(&false) {
-            return Reply::fail(403, ErrorCause::Filtered, "the sale does not match the invoice this server stored", named);
-        }
-        let server_card_id = match request.text("sourceOfFunds.reference.clientCardId") {
-            Some(client_card_id) => match server_card_id(client_card_id) {
-                Some(id) => Some(id),
+        let token = text("session.token").to_string();
+        let server_card_id = match (&invoice.state, request.text("sourceOfFunds.reference.clientCardId")) {
+            (InvoiceState::Voided, _) => return Reply::fail(403, ErrorCause::Filtered, "this invoice was settled as not charged", named),
+            (InvoiceState::Confirmed { sale_token, server_card_id }, _) => {
+                if !secrets_match(sale_token, &token) || matches.contains(&false) {
+                    return Reply::fail(403, ErrorCause::Filtered, "this invoice was already confirmed for another sale", named);
+                }
+                // The gateway asking again for the same sale (its answer was lost): the same answer.
+                server_card_id.clone()
+            }
+            _ if matches.contains(&false) => {
+                return Reply::fail(403, ErrorCause::Filtered, "the sale does not match the invoice this server stored", named)
+            }
+            (InvoiceState::Initiated, None) => None,
+            (InvoiceState::Initiated, Some(client_card_id)) => match server_card_id(client_card_id, invoice) {
+                Some(id) if is_card_id(&id) => Some(id),
+                Some(_) => {
+                    let message = "the stored card's server id must be 1 to 128 characters without control characters";
+                    return Reply::fail(500, ErrorCause::ServerFailed, message, named);
+                }
                 None => return Reply::fail(403, ErrorCause::Filtered, "no stored card of this payer has that clientCardId", named),
             },
-            None => None,
         };
         let check_signature = self.key().check_signature(&CheckSignatureFields {
             serial_number: &invoice.serial_number,
@@ -129,7 +145,6 @@ impl Merchant {
             invoice_id,
             server_card_id: server_card_id.as_deref(),
         });
-        let token = text("session.token").to_string();
         invoice.state = InvoiceState::Confirmed { sale_token: token.clone(), server_card_id: server_card_id.clone() };
         Reply::ok(&CheckSaleResponse {
             invoice_id: invoice_id.to_string(),
@@ -235,7 +250,7 @@ mod tests {
     fn check_sale_confirms_once_with_the_check_signature() {
         let (answer, mut invoice) = initiated();
         let id = invoice.invoice_id.clone();
-        let reply = merchant().check_sale(&id, &&check_body(&answer, "t".repeat(32).as_str()), Some(&mut invoice), |_| None);
+        let reply = merchant().check_sale(&id, &&check_body(&answer, "t".repeat(32).as_str()), Some(&mut invoice), |_, _| None);
         assert_eq!(reply.status, 200, "{}", reply.json());
         let expected = merchant().key().check_signature(&CheckSignatureFields {
             serial_number: "SN-1",
@@ -248,9 +263,15 @@ mod tests {
         assert_eq!(body["session"]["checkSignature"], expected.as_str());
         assert_eq!(body["session"]["token"], "t".repeat(32).as_str());
         assert_eq!(invoice.sale_token(), Some("t".repeat(32).as_str()));
-        // The same check again (a replay, or a second sale on the invoice): refused.
-        let again = merchant().check_sale(&id, &&check_body(&answer, "u".repeat(32).as_str()), Some(&mut invoice), |_| None);
-        assert_eq!((again.status, invoice.sale_token()), (403, Some("t".repeat(32).as_str())));
+        // The gateway asking again for the same sale (its answer lost): the same answer, once more.
+        let again = merchant().check_sale(&id, &&check_body(&answer, "t".repeat(32).as_str()), Some(&mut invoice), |_, _| None);
+        assert_eq!(again, reply);
+        // Another sale on the invoice (another token), or a replay with anything changed: refused.
+        let other = merchant().check_sale(&id, &&check_body(&answer, "u".repeat(32).as_str()), Some(&mut invoice), |_, _| None);
+        assert_eq!((other.status, invoice.sale_token()), (403, Some("t".repeat(32).as_str())));
+        let mut altered = check_body(&answer, "t".repeat(32).as_str());
+        altered["consumer"]["device"]["serialNumber"] = json!("SN-2");
+        assert_eq!(merchant().check_sale(&id, &&altered, Some(&mut invoice), |_, _| None).status, 403);
     }
 
     #[test]
@@ -259,9 +280,14 @@ mod tests {
         let id = invoice.invoice_id.clone();
         let mut body = check_body(&answer, &"t".repeat(32));
         body["sourceOfFunds"] = json!({ "reference": { "clientCardId": "card-1" } });
-        let unknown = merchant().check_sale(&id, &&body, Some(&mut invoice.clone()), |_| None);
+        let unknown = merchant().check_sale(&id, &&body, Some(&mut invoice.clone()), |_, _| None);
         assert_eq!(unknown.status, 403);
-        let reply = merchant().check_sale(&id, &&body, Some(&mut invoice), |client| (client == "card-1").then(|| "SRV-9".to_string()));
+        for bad in ["", "\n", &"x".repeat(129)] {
+            let mut kept = invoice.clone();
+            let refused = merchant().check_sale(&id, &&body, Some(&mut kept), |_, _| Some(bad.to_string()));
+            assert_eq!((refused.status, kept.state), (500, InvoiceState::Initiated), "{bad:?}");
+        }
+        let reply = merchant().check_sale(&id, &&body, Some(&mut invoice), |client, invoice| (client == "card-1" && invoice.serial_number == "SN-1").then(|| "SRV-9".to_string()));
         let body: Json = serde_json::from_str(&reply.json()).unwrap();
         assert_eq!(body["sourceOfFunds"]["reference"]["serverCardId"], "SRV-9");
         let message = format!("SN-1{}1111{id}SRV-9", invoice.nonce);
@@ -281,12 +307,12 @@ mod tests {
         ] {
             let mut body = good.clone();
             *body.pointer_mut(path).unwrap() = value;
-            let reply = merchant().check_sale(&id, &&body, Some(&mut invoice.clone()), |_| None);
+            let reply = merchant().check_sale(&id, &&body, Some(&mut invoice.clone()), |_, _| None);
             assert_eq!(reply.status, 403, "{path}");
         }
-        assert_eq!(merchant().check_sale(&id, &&good, None, |_| None).status, 404);
-        assert_eq!(merchant().check_sale("INVother", &&good, Some(&mut invoice.clone()), |_| None).status, 404);
-        assert_eq!(merchant().check_sale(&id, &&json!({ "session": {} }), Some(&mut invoice.clone()), |_| None).status, 400);
+        assert_eq!(merchant().check_sale(&id, &&good, None, |_, _| None).status, 404);
+        assert_eq!(merchant().check_sale("INVother", &&good, Some(&mut invoice.clone()), |_, _| None).status, 404);
+        assert_eq!(merchant().check_sale(&id, &&json!({ "session": {} }), Some(&mut invoice.clone()), |_, _| None).status, 400);
     }
 
     #[test]
@@ -296,11 +322,11 @@ mod tests {
         let gateway = Gateway::parse("http://127.0.0.1:9").unwrap();
         assert_eq!(merchant().status_request(&gateway, &invoice), None);
         assert_eq!(merchant().settle(&mut invoice), Settlement::Voided);
-        assert_eq!(merchant().check_sale(&id, &&check_body(&answer, &"t".repeat(32)), Some(&mut invoice), |_| None).status, 403);
+        assert_eq!(merchant().check_sale(&id, &&check_body(&answer, &"t".repeat(32)), Some(&mut invoice), |_, _| None).status, 403);
 
         let (answer, mut invoice) = initiated();
         let id = invoice.invoice_id.clone();
-        merchant().check_sale(&id, &&check_body(&answer, &"t".repeat(32)), Some(&mut invoice), |_| None);
+        merchant().check_sale(&id, &&check_body(&answer, &"t".repeat(32)), Some(&mut invoice), |_, _| None);
         assert_eq!(merchant().settle(&mut invoice), Settlement::AskGateway);
         let request = merchant().status_request(&gateway, &invoice).unwrap();
         assert_eq!(request.url, format!("http://127.0.0.1:9/paynet/dapi/v1/sale/1111/{id}/status"));

@@ -8,7 +8,7 @@ use connpay_core::value::{Got, Record, ToGot, Value};
 use connpay_core::FieldError;
 
 /// Where an invoice stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum InvoiceState {
     /// Signed and handed to the page; the gateway has not asked check sale yet.
     Initiated,
@@ -25,7 +25,7 @@ pub enum InvoiceState {
 }
 
 /// One invoice, as the merchant's server keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Invoice {
     /// The invoice id this server made.
     pub invoice_id: String,
@@ -48,6 +48,38 @@ pub struct Invoice {
 }
 
 const STATES: &[&str] = &["INITIATED", "CONFIRMED", "VOIDED"];
+
+impl InvoiceState {
+    /// `INITIATED`, `CONFIRMED` or `VOIDED`, as stored.
+    pub fn name(&self) -> &'static str {
+        match self {
+            InvoiceState::Initiated => STATES[0],
+            InvoiceState::Confirmed { .. } => STATES[1],
+            InvoiceState::Voided => STATES[2],
+        }
+    }
+}
+
+/// The state's name only: the sale's token is a secret of the sale, and logs outlive it.
+impl std::fmt::Debug for InvoiceState {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.name())
+    }
+}
+
+/// What identifies the invoice, never its tokens, nonce or signature.
+impl std::fmt::Debug for Invoice {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Invoice")
+            .field("invoice_id", &self.invoice_id)
+            .field("endpoint_id", &self.endpoint_id)
+            .field("amount_centis", &self.amount_centis)
+            .field("currency", &self.currency)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
 
 /// The stored form, as [`Invoice::read`] takes it back.
 const INVOICE: &[Field] = &[
@@ -116,10 +148,9 @@ impl Invoice {
 
 impl ToGot for Invoice {
     fn to_got(&self) -> Got {
-        let (state, sale_token, server_card_id) = match &self.state {
-            InvoiceState::Initiated => ("INITIATED", None, None),
-            InvoiceState::Confirmed { sale_token, server_card_id } => ("CONFIRMED", Some(sale_token), server_card_id.as_ref()),
-            InvoiceState::Voided => ("VOIDED", None, None),
+        let (sale_token, server_card_id) = match &self.state {
+            InvoiceState::Confirmed { sale_token, server_card_id } => (Some(sale_token), server_card_id.as_ref()),
+            InvoiceState::Initiated | InvoiceState::Voided => (None, None),
         };
         Record::default()
             .field("invoiceId", &self.invoice_id)
@@ -130,7 +161,7 @@ impl ToGot for Invoice {
             .field("signature", &self.signature)
             .field("amountCentis", self.amount_centis)
             .field("currency", &self.currency)
-            .field("state", state)
+            .field("state", self.state.name())
             .field_if("saleToken", &sale_token)
             .field_if("serverCardId", &server_card_id)
             .to_got()
@@ -164,6 +195,15 @@ mod tests {
         ] {
             let stored: serde_json::Value = serde_json::from_str(&connpay_core::value::to_json_value(&invoice(state.clone()))).unwrap();
             assert_eq!(Invoice::read(&&stored), Ok(invoice(state)));
+        }
+    }
+
+    #[test]
+    fn debug_shows_no_secret_of_the_sale() {
+        let shown = format!("{:?}", invoice(InvoiceState::Confirmed { sale_token: "d".repeat(32), server_card_id: None }));
+        assert!(shown.contains("INV0123") && shown.contains("CONFIRMED"), "{shown}");
+        for secret in ["aaaa", "bbbb", "cccc", "dddd"] {
+            assert!(!shown.contains(secret), "{shown}");
         }
     }
 

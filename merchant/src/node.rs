@@ -74,11 +74,16 @@ fn invoice(value: JsValue) -> Result<Invoice, Error> {
     })
 }
 
-/// `(token) => boolean` or `(clientCardId) => string | null`, called with one text; what it
-/// throws is thrown on. A promise is refused: the answer is needed now, under the caller's lock,
-/// and a pending promise read as "no" would refuse every sale without saying why.
-fn call(function: &Function, argument: &str, path: &str) -> Result<JsValue, JsValue> {
-    let answer = function.call1(&JsValue::UNDEFINED, &JsValue::from_str(argument))?;
+/// A text argument, or `argument.invalid` at `path`.
+fn text_argument(value: &JsValue, path: &str) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| Error::invalid_argument(path, "must be a string"))
+}
+
+/// `(token) => boolean` or `(clientCardId, invoice) => string | null`; what it throws is thrown
+/// on. A promise is refused: the answer is needed now, under the caller's lock, and a pending
+/// promise read as "no" would refuse every sale without saying why.
+fn call(function: &Function, (first, second): (JsValue, JsValue), path: &str) -> Result<JsValue, JsValue> {
+    let answer = function.call2(&JsValue::UNDEFINED, &first, &second)?;
     if answer.is_instance_of::<js_sys::Promise>() {
         let message = "must answer at once, not with a promise: look the value up (await your store) before this call, then pass a function that returns it";
         return Err(Error::invalid_argument(path, message).into());
@@ -139,9 +144,9 @@ impl NodeMerchant {
     }
 
     /// Initiate sale: `body` is the page's parsed JSON, `isIssued(accessToken)` says whether
-    /// this server issued the token. Answers `{ status, body, invoice? }`: send `status` and
-    /// `body`; store `invoice` (present on success) under `invoice.invoiceId`.
-    #[wasm_bindgen(js_name = initiateSale, unchecked_return_type = "Reply & { invoice?: Invoice }")]
+    /// this server issued the token. Answers `{ status, body, invoice }`: send `status` and
+    /// `body`; store `invoice` (null unless it succeeded) under `invoice.invoiceId`.
+    #[wasm_bindgen(js_name = initiateSale, unchecked_return_type = "Reply & { invoice: Invoice | null }")]
     pub fn initiate_sale(
         &self,
         #[wasm_bindgen(unchecked_param_type = "InitiateSaleRequest")] body: JsValue,
@@ -149,7 +154,7 @@ impl NodeMerchant {
     ) -> Result<JsValue, JsValue> {
         let is_issued = function(&is_issued, "isIssued")?;
         let mut thrown = None;
-        let issued = |token: &str| match call(&is_issued, token, "isIssued") {
+        let issued = |token: &str| match call(&is_issued, (JsValue::from_str(token), JsValue::UNDEFINED), "isIssued") {
             Ok(answer) => answer.as_bool() == Some(true),
             Err(error) => {
                 thrown = Some(error);
@@ -168,31 +173,36 @@ impl NodeMerchant {
 
     /// Check sale, as the gateway asks it at `POST …/sale/{invoiceId}/check`: `body` is the
     /// gateway's parsed JSON, `invoice` the stored record (null when there is none).
-    /// `serverCardId(clientCardId)` names the stored card of a sale by card reference (null: not
-    /// this payer's card). Answers `{ status, body, invoice }`: send `status` and `body`, store
-    /// `invoice` (confirmed on success) in place of the old record.
+    /// `serverCardId(clientCardId, invoice)` names the stored card of a sale by card reference,
+    /// among the cards of the payer who holds `invoice.accessToken` (null: not this payer's
+    /// card). Answers `{ status, body, invoice }`: send `status` and `body`; `invoice` is the
+    /// record now confirmed, to write over the stored one (null when nothing changed).
     #[wasm_bindgen(js_name = checkSale, unchecked_return_type = "Reply & { invoice: Invoice | null }")]
     pub fn check_sale(
         &self,
-        #[wasm_bindgen(js_name = invoiceId)] invoice_id: String,
+        #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CheckSaleRequest")] body: JsValue,
         #[wasm_bindgen(js_name = invoice, unchecked_param_type = "Invoice | null | undefined")] stored: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CheckSaleOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let invoice_id = text_argument(&invoice_id, "invoiceId")?;
         let mut record = if stored.is_null() || stored.is_undefined() { None } else { Some(invoice(stored)?) };
+        let before = record.clone();
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let lookup = own(&options, "serverCardId").map_err(|_| Error::invalid_argument("serverCardId", "this option could not be read"))?;
         let lookup = if lookup.is_undefined() { None } else { Some(function(&lookup, "serverCardId")?) };
         let mut thrown = None;
-        let server_card_id = |client_card_id: &str| {
-            let answer = call(lookup.as_ref()?, client_card_id, "serverCardId").map_err(|error| thrown = Some(error)).ok()?;
-            answer.as_string().filter(|id| !id.is_empty())
+        let server_card_id = |client_card_id: &str, invoice: &Invoice| {
+            let arguments = (JsValue::from_str(client_card_id), to_js(invoice).ok()?);
+            let answer = call(lookup.as_ref()?, arguments, "serverCardId").map_err(|error| thrown = Some(error)).ok()?;
+            answer.as_string()
         };
         let reply = self.0.check_sale(&invoice_id, &Js(body), record.as_mut(), server_card_id);
         if let Some(error) = thrown {
             return Err(error);
         }
-        Ok(to_js(&reply_with(reply, "invoice", record))?)
+        let changed = record.filter(|record| Some(record) != before.as_ref());
+        Ok(to_js(&reply_with(reply, "invoice", changed))?)
     }
 
     /// Settles a stored invoice whose outcome the page could not learn (and only then: settling a
@@ -210,8 +220,13 @@ impl NodeMerchant {
     /// `fetch`, to `gateway` (`"sandbox"`, `"production"` or a URL); null before check sale
     /// confirmed it.
     #[wasm_bindgen(js_name = statusRequest, unchecked_return_type = "StatusRequest | null")]
-    pub fn status_request(&self, #[wasm_bindgen(js_name = invoice, unchecked_param_type = "Invoice")] stored: JsValue, gateway: String) -> Result<JsValue, Error> {
+    pub fn status_request(
+        &self,
+        #[wasm_bindgen(js_name = invoice, unchecked_param_type = "Invoice")] stored: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] gateway: JsValue,
+    ) -> Result<JsValue, Error> {
         let record = invoice(stored)?;
+        let gateway = text_argument(&gateway, "gateway")?;
         let gateway = Gateway::parse(&gateway).map_err(|error| Error::new(error.code, error.message).at("gateway"))?;
         let Some(request) = self.0.status_request(&gateway, &record) else { return Ok(JsValue::NULL) };
         let mut headers = Record::default();
@@ -225,8 +240,16 @@ impl NodeMerchant {
     /// `"rejected"`, `"serverError"`. Ship only on `accepted` with `state` `APPROVED` and this
     /// invoice's `invoiceId`.
     #[wasm_bindgen(js_name = readStatus, unchecked_return_type = "StatusOutcome")]
-    pub fn read_status(&self, #[wasm_bindgen(js_name = httpStatus)] http_status: u16, body: String) -> Result<JsValue, Error> {
-        to_js(&Merchant::read_status(http_status, &body))
+    pub fn read_status(
+        &self,
+        #[wasm_bindgen(js_name = httpStatus, unchecked_param_type = "number")] http_status: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+    ) -> Result<JsValue, Error> {
+        let http_status = http_status
+            .as_f64()
+            .filter(|status| status.fract() == 0.0 && (100.0..=599.0).contains(status))
+            .ok_or_else(|| Error::invalid_argument("httpStatus", "must be the HTTP status, a whole number from 100 to 599"))?;
+        to_js(&Merchant::read_status(http_status as u16, &text_argument(&body, "body")?))
     }
 
     /// The /api/v2/sale `control` of `{ endpointId | endpointGroupId, clientOrderId, amount,
@@ -292,7 +315,7 @@ impl NodeMerchant {
 
 /// `{ status, body }` of a reply, with `key` set to `extra` when there is one.
 fn reply_with(reply: crate::Reply, key: &'static str, extra: Option<Invoice>) -> Record {
-    Record::default().field("status", reply.status).field("body", &reply.body).field_if(key, &extra)
+    Record::default().field("status", reply.status).field("body", &reply.body).field(key, &extra)
 }
 
 /// The endpoint and the login: what a `Merchant` shows of itself.

@@ -48,8 +48,12 @@ export interface CheckSaleRequest {
 
 /** `checkSale`'s fourth argument. */
 export interface CheckSaleOptions {
-  /** The server's id of the payer's stored card with this client id; null or undefined: none. */
-  serverCardId?: (clientCardId: string) => string | null | undefined;
+  /**
+   * The server's id of the stored card with this client id, among the cards of the payer who holds
+   * `invoice.accessToken`; null or undefined: none (the sale is refused). Answer at once, not with
+   * a promise.
+   */
+  serverCardId?: (clientCardId: string, invoice: Invoice) => string | null | undefined;
 }
 
 /** The gateway's error object. */

@@ -114,10 +114,14 @@ impl GatewayState {
         self.sales.len()
     }
 
-    /// A new challenge, not yet answered: its key, unguessable, for its sale or order to hold.
-    pub fn new_challenge(&mut self) -> String {
+    /// The key of a sale's or an order's challenge, unguessable, for it to hold; registered (not
+    /// yet answered) only when its scenario asks for 3-D Secure, so that the bounded map holds
+    /// challenges alone and a pending one is not pushed out by every other sale.
+    pub fn new_challenge(&mut self, scenario: Scenario) -> String {
         let key = random_hex(16);
-        self.challenges.insert_new(key.clone(), None);
+        if scenario == Scenario::Challenge {
+            self.challenges.insert_new(key.clone(), None);
+        }
         key
     }
 
@@ -219,14 +223,15 @@ pub async fn perform_sale(
     }
     let mut gateway = app.gateway.lock();
     let order_id = gateway.next_order_id();
+    let scenario = Scenario::of(&sale.security_code);
     let accepted = Sale {
         access_token: sale.access_token,
         token: token.clone(),
-        scenario: Scenario::of(&sale.security_code),
+        scenario,
         amount_centis: sale.amount_centis,
         order_id,
         polls: 0,
-        challenge_key: gateway.new_challenge(),
+        challenge_key: gateway.new_challenge(scenario),
     };
     // The invoice was taken above, for good: no other sale is or will be under it.
     gateway.sales.insert_new(invoice_id.clone(), accepted);

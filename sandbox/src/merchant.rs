@@ -82,7 +82,7 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
     let kept = merchant.invoices.get_mut(&invoice_id);
     let wrong_check_signature = kept.as_ref().is_some_and(|kept| kept.wrong_check_signature);
     let invoice = kept.map(|kept| &mut kept.invoice);
-    let mut reply = app.merchant_account.check_sale(&invoice_id, &&body, invoice, |_| None);
+    let mut reply = app.merchant_account.check_sale(&invoice_id, &&body, invoice, |_, _| None);
     if wrong_check_signature && reply.status == 200 {
         // The test hook: the gateway will refuse this sale, so the invoice stays unconfirmed.
         if let Some(kept) = merchant.invoices.get_mut(&invoice_id) {

@@ -66,12 +66,13 @@ pub async fn sale(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>, 
     let serial_number = random_hex(16);
     let order_id = {
         let mut gateway = app.gateway.lock();
+        let scenario = Scenario::of(&security_code);
         let order = Order {
             client_order_id: client_order_id.clone(),
             serial_number: serial_number.clone(),
-            scenario: Scenario::of(&security_code),
+            scenario,
             polls: 0,
-            challenge_key: gateway.new_challenge(),
+            challenge_key: gateway.new_challenge(scenario),
         };
         let order_id = gateway.next_order_id();
         gateway.v2_orders.insert_new(order_id.clone(), order);

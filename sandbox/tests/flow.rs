@@ -117,11 +117,15 @@ async fn check_sale_refuses_what_the_merchant_did_not_store() {
         let sandbox = &sandbox;
         async move { post(sandbox, &path, &body, None).await }
     };
+    // Another device first, while the invoice is still open: the serial number is what refuses it.
+    let other_device = check("SN2", &session.invoice_id).await;
+    assert_eq!((other_device.status, parse(&other_device)["error"]["cause"].clone()), (403, json!("FILTERED")));
+    assert!(parse(&other_device)["error"]["message"].as_str().unwrap().contains("does not match"));
     let good = check("SN1", &session.invoice_id).await;
     assert_eq!(good.status, 200);
     assert_eq!(parse(&good)["session"]["checkSignature"].as_str().unwrap().len(), 40);
-    let other_device = check("SN2", &session.invoice_id).await;
-    assert_eq!((other_device.status, parse(&other_device)["error"]["cause"].clone()), (403, json!("FILTERED")));
+    // The gateway asking again for the same sale gets the same answer.
+    assert_eq!(check("SN1", &session.invoice_id).await.body, good.body);
     let unknown = check("SN1", "INVnope").await;
     assert_eq!((unknown.status, parse(&unknown)["error"]["cause"].clone()), (404, json!("INVALID_REQUEST")));
 }

@@ -762,12 +762,20 @@ test("3-D Secure cancelled, then approved outside the window, then Pay again: th
     const path = new URL(request.url()).pathname;
     if (PERFORM_SALE.test(path)) invoices.push(decodeURIComponent(path.split("/").pop()));
   });
+  // The issuer's page, as the gateway's status answer names it (its key is random).
+  const issuerPages = [];
+  page.on("response", async (response) => {
+    if (new URL(response.url()).pathname.endsWith("/status")) {
+      const redirectUrl = (await response.json().catch(() => null))?.redirectUrl;
+      if (redirectUrl) issuerPages.push(redirectUrl);
+    }
+  });
   await typeCard(page, card("321"));
   await page.getByRole("button", { name: "Pay" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
   assert.equal((await outcome(page)).code, "checkout.cancelled");
   // The payer approves in the banking app: the issuer hears it without the window.
-  const approved = await fetch(new URL(`/sandbox/3ds/${encodeURIComponent(invoices[0])}`, demo.server.url), {
+  const approved = await fetch(issuerPages[0], {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: "password=hint",

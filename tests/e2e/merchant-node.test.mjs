@@ -97,7 +97,7 @@ test("the demo page pays through the Node merchant server, which answered the ga
   assert.deepEqual(errors, []);
   assert.ok(shop.relay.checks.includes(`/merchant/sale/${invoiceId}/check`), shop.relay.checks.join(", "));
   // Before fulfilling the order, the shop's server asks the gateway itself.
-  assert.deepEqual(await confirmation(invoiceId), { invoiceId, state: "APPROVED", paid: true });
+  assert.deepEqual(await confirmation(invoiceId), { invoiceId, state: "APPROVED", paid: true, amountCentis: 1042, currency: "EUR" });
 });
 
 test("a check signature altered on its way to the gateway makes it refuse the sale", async () => {
@@ -125,10 +125,24 @@ test("the Node server signs the v2 control for its own endpoint only and checks 
   assert.deepEqual(await signed.json(), { control: sha1(`1111A-11042a@b.co${key}`) });
   assert.equal((await post("merchant/v2/control", JSON.stringify({ ...parts, endpointId: "2222" }))).status, 403);
   assert.equal((await post("merchant/v2/control", JSON.stringify({ ...parts, cvv2: "123" }))).status, 400);
+  // Only the order's amount is signed, whatever a page asks.
+  assert.equal((await post("merchant/v2/control", JSON.stringify({ ...parts, amount: "0.01" }))).status, 400);
   const control = sha1(`approved6768789A-1${key}`);
   const form = (fields) => new URLSearchParams(fields).toString();
   const callback = { status: "approved", orderid: "6768789", client_orderid: "A-1", merchant_order: "A-1", control };
+  assert.deepEqual(await (await fetch(new URL("merchant/v2/A-1/confirmation", shop.node.url))).json(), { clientOrderId: "A-1", status: null, paid: false });
   assert.equal((await post("merchant/v2/callback", form(callback), "application/x-www-form-urlencoded")).status, 200);
+  assert.deepEqual(await (await fetch(new URL("merchant/v2/A-1/confirmation", shop.node.url))).json(), { clientOrderId: "A-1", status: "approved", paid: true });
   assert.equal((await post("merchant/v2/callback", form({ ...callback, status: "declined" }), "application/x-www-form-urlencoded")).status, 403);
   assert.equal((await post("merchant/v2/callback", form({ ...callback, control: "0".repeat(40) }), "application/x-www-form-urlencoded")).status, 403);
+});
+
+test("the Node server signs only its order's amount, and bad paths and bodies are 400s, not crashes", async () => {
+  const post = (path, body) => fetch(new URL(path, shop.node.url), { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  const { accessToken } = await (await post("merchant/auth/access-token", "{}")).json();
+  const sale = (amountCentis) => JSON.stringify({ consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis, currency: "EUR" }, session: { accessToken } });
+  assert.equal((await post("merchant/sale/initiate-sale", sale(1))).status, 400);
+  assert.equal((await post("merchant/sale/initiate-sale", sale(1042))).status, 200);
+  assert.equal((await post("merchant/v2/control", "null")).status, 400);
+  assert.equal((await fetch(new URL("merchant/sale/%E0%A4%A/confirmation", shop.node.url))).status, 400);
 });

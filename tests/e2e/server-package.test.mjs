@@ -95,19 +95,37 @@ test("the DAPI signatures, and check sale by card reference signs the server's c
   };
   const unknownCard = merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: () => null });
   assert.equal(unknownCard.status, 403);
-  const checked = merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: (id) => (id === "card-1" ? "SRV-9" : null) });
+  const asked = [];
+  const lookup = (id, invoice) => {
+    asked.push([id, invoice.accessToken]);
+    return id === "card-1" ? "SRV-9" : null;
+  };
+  const checked = merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: lookup });
+  // The lookup is told whose invoice it is, so it looks among that payer's cards only.
+  assert.deepEqual(asked, [["card-1", accessToken]]);
   assert.equal(checked.status, 200);
   assert.equal(checked.body.sourceOfFunds.reference.serverCardId, "SRV-9");
   assert.equal(checked.body.session.checkSignature, hmac(`SN1${session.nonce}1111${invoiceId}SRV-9`));
   assert.equal(checked.invoice.state, "CONFIRMED");
-  // Confirmed once: the same check again is refused.
-  assert.equal(merchant.checkSale(invoiceId, check, checked.invoice).status, 403);
+  // Confirmed for one sale: the gateway asking again for it gets the same answer and changes
+  // nothing; another sale (another token) on the invoice is refused.
+  const again = merchant.checkSale(invoiceId, check, checked.invoice);
+  assert.deepEqual([again.status, again.body, again.invoice], [200, checked.body, null]);
+  assert.equal(merchant.checkSale(invoiceId, { ...check, session: { ...check.session, token: "u".repeat(32) } }, checked.invoice).status, 403);
+  // A lookup answer that the record could not keep is refused, not confirmed.
+  const refused = merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: () => "x".repeat(129) });
+  assert.deepEqual([refused.status, refused.invoice], [500, null]);
   // A check that does not match the record, and a settled invoice, are refused.
   assert.equal(merchant.checkSale(invoiceId, { ...check, session: { ...check.session, nonce: "f".repeat(64) } }, initiated.invoice).status, 403);
   // A record as a store gives it back, with the store's own keys beside it, reads as before.
-  assert.equal(merchant.checkSale(invoiceId, check, { ...checked.invoice, _id: "65f0c1" }).status, 403);
+  assert.equal(merchant.checkSale(invoiceId, check, { ...checked.invoice, _id: "65f0c1" }).status, 200);
   assert.equal(merchant.statusRequest({ ...checked.invoice, _id: "65f0c1" }, "sandbox").url.endsWith(`/${invoiceId}/status`), true);
   assert.throws(() => merchant.statusRequest(null, "sandbox"), (error) => error.code === "argument.invalid" && error.path === "invoice");
+  // Arguments of the wrong type are coded errors, never a trap inside the module.
+  assert.throws(() => merchant.statusRequest(checked.invoice), (error) => error.code === "argument.invalid" && error.path === "gateway");
+  assert.throws(() => merchant.checkSale({}, check, null), (error) => error.code === "argument.invalid" && error.path === "invoiceId");
+  assert.throws(() => merchant.readStatus(200, {}), (error) => error.code === "argument.invalid" && error.path === "body");
+  assert.throws(() => merchant.readStatus(65736, "{}"), (error) => error.path === "httpStatus");
   // The answers are needed at once: a promise (an async store) is refused with a way out.
   assert.throws(() => merchant.initiateSale(
     { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken } },

@@ -11,7 +11,9 @@ import init, {
   Gateway,
   mountCheckout,
   type Checkout,
+  type CheckoutField,
   type CheckoutNext,
+  type LocaleTable,
   parseV2Response,
   performSale,
   SaleSession,
@@ -42,6 +44,7 @@ import init, {
   type V2SaleRequest,
   type ValidationErrorCode,
 } from "connpay-checkout";
+import german from "connpay-checkout/locales/de";
 
 await init();
 
@@ -140,6 +143,23 @@ checkout.allowNewAttempt(42);
 const wrongNext: CheckoutNext = "later";
 // @ts-expect-error: a message key is a code or a notice
 mountCheckout("#checkout", { ...options, messages: { "sale.no_such_code": "?" } });
+
+// A saved card, update() without remounting, states' callbacks, languages as imported tables.
+const saved = mountCheckout("#saved", {
+  ...options,
+  savedCard: { clientCardId: "sandbox-visa-1111", brand: "visa", last4: "1111" },
+  locale: german,
+  onReady: () => undefined,
+  onFocus: (field: CheckoutField) => void field.length,
+  onBlur: (field) => void (field === "cvv"),
+});
+saved.update({ amountCentis: 2500, locale: "de-AT", locales: [german] });
+const table: LocaleTable = german;
+void table.name;
+// @ts-expect-error: update() changes the order and the words, not the gateway
+saved.update({ gateway: "production" });
+// @ts-expect-error: a saved card's brand is a brand id
+mountCheckout("#saved", { ...options, savedCard: { clientCardId: "c", brand: "VISA CARD", last4: "1111" } });
 
 // 3-D Secure browser data and /api/v2/sale.
 const browser = collectBrowserInfo({ acceptHeader: "text/html", ipAddress: "203.0.113.7" });

@@ -128,6 +128,7 @@ export type RequestErrorCode =
 /** Codes of the errors the module throws or rejects with (validators report in results). */
 export type ConnPayErrorCode =
   | "request.invalid" | "argument.invalid" | "gateway.invalid_url" | "gateway.insecure" | "checkout.already_mounted"
+  | "checkout.sale_in_flight"
   | "sale.in_flight" | "sale.already_accepted" | "sale.outcome_unknown" | "sale.aborted"
   | "status.timeout" | "status.aborted" | "status.rejected" | "response.invalid" | "internal.error"
   | CheckoutErrorCode;
@@ -480,6 +481,13 @@ export interface Checkout {
    * `argument.invalid` for every other invoice.
    */
   confirmApproval(invoiceId: string): void;
+  /**
+   * Changes the order or the words without remounting (a shipping choice, a language switch),
+   * checked as `mountCheckout` checks them, all or nothing: a part not given stays; `messages`
+   * replaces earlier overrides, `locale` keeps them. Throws `argument.invalid` for a bad value
+   * and `checkout.sale_in_flight` while a sale is on its way or being followed.
+   */
+  update(options: CheckoutUpdate): void;
 }
 
 /** The options of `mountCheckout`. */
@@ -496,10 +504,22 @@ export interface CheckoutOptions {
   location?: GeoLocation;
   /** Asks the merchant's server for a signed session for this sale (called on each submit). */
   getSession: (request: SessionRequest) => CheckoutSession | Promise<CheckoutSession>;
-  /** Default "en". */
-  locale?: "en" | "ru";
+  /**
+   * A BCP 47 tag ("de-AT": the table of its language serves it; "en" and "ru" are built in;
+   * another language without a table is English), or a table imported from
+   * `connpay-checkout/locales/…`. Default "en".
+   */
+  locale?: string | LocaleTable;
+  /** The tables a tag may name: `[de, fr]` from `connpay-checkout/locales/de`, `…/fr`. */
+  locales?: LocaleTable[];
   /** Replaces built-in messages, by key. */
   messages?: Partial<Record<CheckoutMessageKey, string>>;
+  /**
+   * Pay with a card the payer saved with you: only its security code is asked (its length by
+   * the brand), the other inputs may be absent (present ones are hidden), and the sale goes as
+   * `sourceOfFunds.reference: { clientCardId, securityCode }`.
+   */
+  savedCard?: SavedCard;
   selectors?: CheckoutSelectors;
   /** Per gateway request; default 30000. */
   timeoutMs?: number;
@@ -507,8 +527,14 @@ export interface CheckoutOptions {
   pollIntervalMs?: number;
   /** For the sale to reach a final state, 3-D Secure included; default 600000. */
   maxWaitMs?: number;
+  /** Once, just after `mountCheckout` returned: the form is ready to pay. */
+  onReady?: () => void;
   /** Once at mount, then whenever the form's state changes. */
   onChange?: (state: CheckoutState) => void;
+  /** A card field got the focus (its input also carries `connpay-focused`). */
+  onFocus?: (field: CheckoutField) => void;
+  /** A card field lost the focus. */
+  onBlur?: (field: CheckoutField) => void;
   /** When the number's brand changes (null: none yet). */
   onBrand?: (brand: BrandInfo | null) => void;
   /** When a valid form is submitted, before `getSession`. */
@@ -519,6 +545,32 @@ export interface CheckoutOptions {
   onError?: (error: ConnPayError) => void;
   /** 3-D Secure: the issuer's page (https, or http to localhost), shown in a window over the checkout. */
   onRedirect?: (url: string) => void;
+}
+
+/** What `checkout.update()` may change. */
+export type CheckoutUpdate = Partial<
+  Pick<CheckoutOptions, "amountCentis" | "currency" | "consumer" | "billing" | "order" | "location" | "locale" | "locales" | "messages">
+>;
+
+/** A card the payer saved with the merchant (its id as your server knows it for this payer). */
+export interface SavedCard {
+  clientCardId: string;
+  /** A brand id, as `detectBrand` gives it: "visa", "mastercard", "amex", … */
+  brand: BrandId;
+  /** The last four digits of its number, shown as "Visa •••• 1111". */
+  last4: string;
+}
+
+/** A card field's name, as `onFocus` and `onBlur` give it. */
+export type CheckoutField = "number" | "expiry" | "cvv" | "holder";
+
+/** A language of the checkout, imported from `connpay-checkout/locales/<language>`. */
+export interface LocaleTable {
+  /** The language: "de", "fr", … */
+  locale: string;
+  /** Its own name: "Deutsch". */
+  name: string;
+  messages: Record<CheckoutMessageKey, string>;
 }
 
 /** Options of `collectBrowserInfo`: what only the merchant's server knows. */

@@ -127,7 +127,13 @@ fn options_are_checked_at_mount_by_the_rules_of_the_sale() {
         ("timeoutMs", JsValue::from(0), "timeoutMs"),
         ("pollIntervalMs", JsValue::from(0), "pollIntervalMs"),
         ("onSuccess", JsValue::from_str("not a function"), "onSuccess"),
-        ("locale", JsValue::from_str("de"), "locale"),
+        // A tag that is not one (a language without a table is English: "de" mounts).
+        ("locale", JsValue::from_str("de AT"), "locale"),
+        ("locale", json(r#"{"locale":"de","messages":{"card.number.nope":"?"}}"#), "locale.messages"),
+        ("locales", json(r#"{"de":{}}"#), "locales"),
+        ("savedCard", json(r#"{"clientCardId":"c1","brand":"visa","last4":"111"}"#), "savedCard.last4"),
+        ("savedCard", json(r#"{"clientCardId":"c1","brand":"diners club","last4":"1111"}"#), "savedCard.brand"),
+        ("onReady", JsValue::from_str("not a function"), "onReady"),
         ("messages", json(r#"{"no.such.key":"?"}"#), "messages.no.such.key"),
         ("selectors", json(r#"{"numbr":"input"}"#), "selectors.numbr"),
     ] {

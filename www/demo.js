@@ -1,12 +1,18 @@
 // The demo shop's checkout: connpay-checkout's mountCheckout on the page's own card form, paying
 // against the local sandbox, which plays both the gateway and the shop's server.
 //
-// `?locale=ru` shows the page in Russian; `?timeoutMs=…` shortens the gateway timeout (tests).
+// `?locale=ru` shows the page in Russian (`?locale=de`, `fr`, … the checkout's messages in that
+// language, imported only then); `?saved=sandbox-visa-1111` pays with a card the payer saved
+// (only its security code is asked); `?timeoutMs=…` shortens the gateway timeout (tests).
 import init, { mountCheckout } from "/pkg/connpay_checkout.js";
-import { settleUncertain, shopCheckout } from "./shop-server.js";
+import { savedCards, settleUncertain, shopCheckout } from "./shop-server.js";
 
 const params = new URLSearchParams(location.search);
-const locale = params.get("locale") === "ru" ? "ru" : "en";
+const LANGUAGES = ["en", "ru", "de", "es", "fr", "it", "kk", "pl", "pt", "tr", "uk"];
+const locale = LANGUAGES.includes(params.get("locale")) ? params.get("locale") : "en";
+const savedCard = savedCards[params.get("saved")];
+// Another language's table is a module of its own: the page loads it only when it speaks it.
+const table = locale === "en" || locale === "ru" ? null : (await import(`/pkg/locales/${locale}.js`)).default;
 const timeoutMs = Number(params.get("timeoutMs")) || 30_000;
 
 /** The page's own words; the checkout's messages come from the module in the same locale. */
@@ -34,7 +40,8 @@ await init();
 const form = document.getElementById("checkout");
 const checkout = mountCheckout(form, {
   ...shopCheckout,
-  locale,
+  locale: table ?? locale,
+  ...(savedCard ? { savedCard } : {}),
   timeoutMs,
   pollIntervalMs: 500,
   onSubmit: () => { delete form.dataset.outcome; },

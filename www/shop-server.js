@@ -54,6 +54,15 @@ export async function settleUncertain(checkout, invoiceId) {
 }
 
 /**
+ * The cards the demo payer saved with the shop, as the shop's server would list them for this
+ * payer: the sandbox's merchant side keeps the same ids (and the gateway the cards themselves).
+ */
+export const savedCards = {
+  "sandbox-visa-1111": { clientCardId: "sandbox-visa-1111", brand: "visa", last4: "1111" },
+  "sandbox-mastercard-4444": { clientCardId: "sandbox-mastercard-4444", brand: "mastercard", last4: "4444" },
+};
+
+/**
  * The order every page of the shop pays, and where: the options mountCheckout always gets. The
  * gateway is the one the server that served the page names (`data-connpay-gateway`, as the
  * reference Node server in examples/merchant-node writes it), else this origin (the sandbox

@@ -1,6 +1,8 @@
 //! The gateway emulator's DAPI (spec `000`, FACTS §1 steps 3–5): perform sale, which asks the
-//! merchant server to check the sale over HTTP exactly as the real gateway does; sale status,
-//! whose outcome the CVV chooses (FACTS §3); and the emulated 3-D Secure page.
+//! merchant server to check the sale over HTTP exactly as the real gateway does, and pays a sale
+//! by card reference with the card its vault ([`crate::cards`]) holds under the merchant's
+//! `serverCardId`; sale status, whose outcome the CVV chooses (FACTS §3); and the emulated
+//! 3-D Secure page.
 
 use std::sync::Arc;
 
@@ -8,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use connpay_core::card::validate_card;
 use connpay_core::sale::{
     check_perform_sale, check_status_body, Answer, CheckSaleResponse, ErrorCause, SaleRoute, SaleState, SaleStatus, SessionToken,
     StatusTransaction,
@@ -18,7 +21,7 @@ use connpay_core::sign::{secrets_match, signatures_match, SessionSignatureFields
 use serde::Deserialize;
 use url::Url;
 
-use crate::client;
+use crate::{cards, client};
 use crate::reply::{fail, invalid, json, read_checked};
 use crate::store::{random_hex, Bounded, Forever};
 use crate::App;
@@ -218,8 +221,15 @@ pub async fn perform_sale(
         }
     }
     let token = random_hex(16);
-    if let Err(reason) = check_with_merchant(&app, &invoice_id, &sale, &token).await {
-        return fail(StatusCode::BAD_REQUEST, ErrorCause::ProcessingFailed, format!("the merchant did not confirm the sale: {reason}"), invoice);
+    let server_card_id = match check_with_merchant(&app, &invoice_id, &sale, &token).await {
+        Ok(server_card_id) => server_card_id,
+        Err(reason) => {
+            let message = format!("the merchant did not confirm the sale: {reason}");
+            return fail(StatusCode::BAD_REQUEST, ErrorCause::ProcessingFailed, message, invoice);
+        }
+    };
+    if let Err(reason) = check_source_of_funds(&sale, server_card_id.as_deref()) {
+        return fail(StatusCode::BAD_REQUEST, ErrorCause::ProcessingFailed, reason, invoice);
     }
     let mut gateway = app.gateway.lock();
     let order_id = gateway.next_order_id();
@@ -247,6 +257,9 @@ struct AcceptedFields {
     amount_centis: u64,
     currency: String,
     security_code: String,
+    /// `sourceOfFunds.reference.clientCardId`: the page's id of a stored card, for a sale by
+    /// card reference.
+    client_card_id: Option<String>,
 }
 
 impl AcceptedFields {
@@ -261,21 +274,26 @@ impl AcceptedFields {
             amount_centis: request.number("transaction.amountCentis")? as u64,
             currency: text("transaction.currency")?,
             security_code: text("sourceOfFunds.card.securityCode").or_else(|| text("sourceOfFunds.reference.securityCode"))?,
+            client_card_id: text("sourceOfFunds.reference.clientCardId"),
         })
     }
 }
 
-/// Check sale (spec `004`) over HTTP, and the merchant's `checkSignature` verified.
-async fn check_with_merchant(app: &App, invoice_id: &str, sale: &AcceptedFields, token: &str) -> Result<(), String> {
+/// Check sale (spec `004`) over HTTP, with the sale's `clientCardId` when it is by card
+/// reference, and the merchant's `checkSignature` verified, over its `serverCardId` when it
+/// names one; returns that `serverCardId`.
+async fn check_with_merchant(app: &App, invoice_id: &str, sale: &AcceptedFields, token: &str) -> Result<Option<String>, String> {
     let device = Record::default().with("serialNumber", Got::from(sale.serial_number.as_str()));
     let session = Record::default()
         .with("accessToken", Got::from(sale.access_token.as_str()))
         .with("nonce", Got::from(sale.nonce.as_str()))
         .with("signature", Got::from(sale.signature.as_str()))
         .with("token", Got::from(token));
+    let reference = sale.client_card_id.as_deref().map(|id| Record::default().with("clientCardId", Got::from(id)));
     let request = Record::default()
         .with("consumer", Got::Record(Record::default().with("device", Got::Record(device))))
-        .with("session", Got::Record(session));
+        .with("session", Got::Record(session))
+        .with("sourceOfFunds", reference.map(|reference| Got::Record(Record::default().with("reference", Got::Record(reference)))));
     let url = format!("{}/sale/{}/check", app.merchant_url, connpay_core::percent::encode_segment(invoice_id));
     let body = to_json(&request).into_bytes();
     let answer = client::post(&url, &[("Content-Type", "application/json")], body).await?;
@@ -286,15 +304,35 @@ async fn check_with_merchant(app: &App, invoice_id: &str, sale: &AcceptedFields,
         .ok()
         .and_then(|body| CheckSaleResponse::read(&&body))
         .ok_or_else(|| "check sale's answer is not the spec's JSON".to_string())?;
-    let expected = app.check_signature(&sale.serial_number, &sale.nonce, invoice_id);
+    let expected = app.check_signature(&sale.serial_number, &sale.nonce, invoice_id, checked.server_card_id.as_deref());
     let confirmed = checked.invoice_id == invoice_id
         && secrets_match(&sale.nonce, &checked.session.nonce)
         && secrets_match(token, &checked.session.token)
         && signatures_match(&expected, &checked.session.check_signature);
     if confirmed {
-        Ok(())
+        Ok(checked.server_card_id)
     } else {
         Err("session.checkSignature does not verify".to_string())
+    }
+}
+
+/// What pays for a sale the merchant confirmed: the card it carries (checked with the request),
+/// or for a sale by card reference the card the vault holds under the merchant's `serverCardId`,
+/// checked as a card sent in full is, with the reference's security code. The merchant must name
+/// a stored card for a reference and none for a card: otherwise the two sides disagree on what
+/// pays, and nothing is charged.
+fn check_source_of_funds(sale: &AcceptedFields, server_card_id: Option<&str>) -> Result<(), String> {
+    let card = match (&sale.client_card_id, server_card_id) {
+        (None, None) => return Ok(()),
+        (None, Some(_)) => return Err("the merchant named a stored card (serverCardId) for a sale by card".to_string()),
+        (Some(_), None) => return Err("the merchant named no stored card (serverCardId) for this card reference".to_string()),
+        (Some(_), Some(id)) => cards::stored(id).ok_or("no card is stored under the merchant's serverCardId")?,
+    };
+    let checked = validate_card(card.with_code(&sale.security_code), crate::today());
+    let verdicts = [checked.number.verdict, checked.expiry.verdict, checked.cvv, checked.holder.verdict];
+    match verdicts.iter().find_map(|verdict| verdict.code) {
+        Some(code) => Err(format!("the stored card cannot pay: {}", code.detail())),
+        None => Ok(()),
     }
 }
 

@@ -9,10 +9,12 @@
 //!   `/paynet/api/v2/sale/{endpointId}`, `/paynet/api/v2/status/{endpointId}`, and the emulated
 //!   3-D Secure page `/sandbox/3ds/{key}`.
 //!
+//! Sales by card reference pay with the demo saved cards of [`cards`], which both sides know.
 //! Faults are injected per request with the `X-Sandbox-Fault` header ([`fault`]).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod cards;
 pub mod client;
 pub mod config;
 pub mod fault;

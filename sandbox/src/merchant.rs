@@ -14,6 +14,7 @@ use connpay_core::sign::CheckSignatureFields;
 use connpay_core::value::{Got, Record, ToGot};
 use connpay_merchant::{Invoice, InvoiceState, Settlement};
 
+use crate::cards;
 use crate::client;
 use crate::fault::Fault;
 use crate::reply::{fail, invalid, json, read_json, send};
@@ -72,7 +73,9 @@ pub async fn initiate_sale(State(app): State<Arc<App>>, headers: HeaderMap, body
 }
 
 /// `POST /merchant/sale/{invoiceId}/check`: what the gateway asks before it processes a sale.
-/// The request must match the stored invoice; the answer carries `session.checkSignature`.
+/// The request must match the stored invoice; the answer carries `session.checkSignature`. A
+/// sale by card reference names one of the demo saved cards ([`cards`]): the answer carries its
+/// `sourceOfFunds.reference.serverCardId`, signed; any other `clientCardId` is refused.
 pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
     let body = match read_json(&headers, &body, Some(&invoice_id)) {
         Ok(body) => body,
@@ -82,7 +85,10 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
     let kept = merchant.invoices.get_mut(&invoice_id);
     let wrong_check_signature = kept.as_ref().is_some_and(|kept| kept.wrong_check_signature);
     let invoice = kept.map(|kept| &mut kept.invoice);
-    let mut reply = app.merchant_account.check_sale(&invoice_id, &&body, invoice, |_, _| None);
+    // The demo cards are every payer's, so the invoice (whose payer a real shop would look
+    // among the cards of) is not needed.
+    let server_card_id = |client_card_id: &str, _: &Invoice| cards::server_card_id(client_card_id).map(String::from);
+    let mut reply = app.merchant_account.check_sale(&invoice_id, &&body, invoice, server_card_id);
     if wrong_check_signature && reply.status == 200 {
         // The test hook: the gateway will refuse this sale, so the invoice stays unconfirmed.
         if let Some(kept) = merchant.invoices.get_mut(&invoice_id) {
@@ -137,14 +143,15 @@ pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>)
 }
 
 impl App {
-    /// `session.checkSignature` for a sale without a stored card.
-    pub fn check_signature(&self, serial_number: &str, nonce: &str, invoice_id: &str) -> String {
+    /// `session.checkSignature` of a sale; `server_card_id` is the stored card's for a sale by
+    /// card reference (spec `004`: signed last, when present).
+    pub fn check_signature(&self, serial_number: &str, nonce: &str, invoice_id: &str, server_card_id: Option<&str>) -> String {
         self.key.check_signature(&CheckSignatureFields {
             serial_number,
             nonce,
             endpoint_id: &self.config.endpoint_id,
             invoice_id,
-            server_card_id: None,
+            server_card_id,
         })
     }
 }

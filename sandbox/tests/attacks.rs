@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{initiate, parse, perform, perform_body, post, sandbox, sandbox_with, Session};
+use common::{initiate, parse, perform, perform_body, post, sale_paid_by, sandbox, sandbox_with, status, Session};
 use connpay_core::percent::form_pairs;
 use connpay_core::sign::{MerchantControl, SessionSignatureFields};
 use connpay_core::v2::{parse_v2_response, ControlParts, V2SaleForm};
@@ -12,7 +12,7 @@ use connpay_core::value::{Got, Record};
 use connpay_sandbox::client::{self, Answer};
 use connpay_sandbox::config::DEFAULT_CONTROL_KEY;
 use connpay_sandbox::Sandbox;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const FORM: [(&str, &str); 1] = [("Content-Type", "application/x-www-form-urlencoded")];
 
@@ -21,20 +21,9 @@ async fn status_with(gateway: &Sandbox, session: &Session, access_token: &str, t
     post(gateway, &format!("/paynet/dapi/v1/sale/1111/{}/status", session.invoice_id), &body, None).await
 }
 
-async fn status(gateway: &Sandbox, session: &Session, token: &str) -> Value {
-    let answer = status_with(gateway, session, &session.access_token, token).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    parse(&answer)
-}
-
 /// A sale with CVV 321 on a sandbox that is its own merchant, asked until it wants 3-D Secure.
 async fn challenged_sale(sandbox: &Sandbox) -> (Session, String, String) {
-    let session = initiate(sandbox, None).await;
-    let answer = perform(sandbox, &session, &perform_body(&session, "321")).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let token = parse(&answer)["session"]["token"].as_str().unwrap().to_string();
-    assert_eq!(status(sandbox, &session, &token).await["state"], "PROCESSING");
-    let challenged = status(sandbox, &session, &token).await;
+    let (session, token, challenged) = sale_paid_by(sandbox, |session| perform_body(session, "321")).await;
     assert_eq!(challenged["state"], "REDIRECT_REQUEST");
     let url = challenged["redirectUrl"].as_str().unwrap().to_string();
     (session, token, url)

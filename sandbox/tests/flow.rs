@@ -4,30 +4,15 @@
 
 mod common;
 
-use common::{initiate, parse, perform, perform_body, post, sandbox, Session};
+use common::{initiate, parse, perform, perform_body, post, sale_paid_by, sandbox, status, Session};
 use connpay_core::v2::{parse_v2_response, V2ResponseType, V2SaleForm};
 use connpay_sandbox::client::{self, Answer};
 use connpay_sandbox::Sandbox;
 use serde_json::{json, Value};
 
-async fn status(sandbox: &Sandbox, session: &Session, token: &str) -> Value {
-    let body = json!({ "session": { "accessToken": session.access_token, "token": token } });
-    let answer = post(sandbox, &format!("/paynet/dapi/v1/sale/{}/{}/status", session.endpoint_id, session.invoice_id), &body, None).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    parse(&answer)
-}
-
-/// A whole sale to its first state after PROCESSING; returns that status.
+/// A whole sale by card with CVV `cvv` to its first state after PROCESSING.
 async fn sale(sandbox: &Sandbox, cvv: &str) -> (Session, String, Value) {
-    let session = initiate(sandbox, None).await;
-    let answer = perform(sandbox, &session, &perform_body(&session, cvv)).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let accepted = parse(&answer);
-    assert_eq!(accepted["invoiceId"], session.invoice_id.as_str());
-    let token = accepted["session"]["token"].as_str().unwrap().to_string();
-    assert_eq!(status(sandbox, &session, &token).await["state"], "PROCESSING");
-    let next = status(sandbox, &session, &token).await;
-    (session, token, next)
+    sale_paid_by(sandbox, |session| perform_body(session, cvv)).await
 }
 
 #[tokio::test]

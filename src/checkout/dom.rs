@@ -21,6 +21,9 @@ enum Undo {
     /// The merchant's element whose text the checkout writes (the live region, an error text):
     /// its text before.
     Text(Element, Option<String>),
+    /// A state class the checkout may put on an element (`connpay-focused`, …): taken off, and
+    /// the `class` attribute with it if the element had none before.
+    Class(Element, &'static str, bool),
 }
 
 /// Every change the checkout made to the page, so that `unmount()` can take each one back.
@@ -51,6 +54,21 @@ impl Changes {
         }
     }
 
+    /// Puts `class` on `element` or takes it off; unmount takes it off. The element's other
+    /// classes are the page's (React may rewrite them), so only this one is touched.
+    pub(crate) fn class(&self, element: &Element, class: &'static str, on: bool) {
+        let list = element.class_list();
+        if list.contains(class) == on {
+            return;
+        }
+        let had_attribute = element.has_attribute("class");
+        let _ = if on { list.add_1(class) } else { list.remove_1(class) };
+        let mut undo = self.undo.borrow_mut();
+        if !undo.iter().any(|step| matches!(step, Undo::Class(known, name, _) if known == element && *name == class)) {
+            undo.push(Undo::Class(element.clone(), class, had_attribute));
+        }
+    }
+
     /// Remembers the text of the merchant's `element`, which the checkout will write, for unmount.
     fn keep_text(&self, element: &Element) {
         self.undo.borrow_mut().push(Undo::Text(element.clone(), element.text_content()));
@@ -70,6 +88,12 @@ impl Changes {
                 Undo::Restore(element, name, Some(value)) => drop(element.set_attribute(name, &value)),
                 Undo::Restore(element, name, None) => drop(element.remove_attribute(name)),
                 Undo::Text(element, text) => element.set_text_content(text.as_deref()),
+                Undo::Class(element, class, had_attribute) => {
+                    let _ = element.class_list().remove_1(class);
+                    if !had_attribute && element.class_list().length() == 0 {
+                        let _ = element.remove_attribute("class");
+                    }
+                }
             }
         }
     }
@@ -87,6 +111,13 @@ pub(crate) struct Page {
     pub(crate) status: Element,
     /// The submit button, disabled while a sale is in flight.
     pub(crate) button: Option<Element>,
+}
+
+/// Which card fields the form asks for: all four, or, paying with a saved card, its security
+/// code only (the saved card named by `label` instead).
+pub(crate) enum Asks {
+    Card,
+    SavedCard { label: String },
 }
 
 /// One card field: its input, its error text, and what the checkout keeps of it. Each value is
@@ -168,15 +199,18 @@ fn find(root: &Element, selector: &str, key: &str) -> Result<Option<Element>, Er
 pub(crate) struct Found {
     document: Document,
     pub(crate) form: Element,
-    inputs: [HtmlInputElement; 4],
+    /// In [`Field::ALL`] order; only the security code's is certain with a saved card.
+    inputs: [Option<HtmlInputElement>; 4],
+    asks: Asks,
     brand: Option<Element>,
     button: Option<Element>,
     status: Option<Element>,
 }
 
 impl Page {
-    /// Finds the form (an element or a selector) and its fields, changing nothing yet.
-    pub(crate) fn find(form: &JsValue, selectors: &Selectors) -> Result<Found, Error> {
+    /// Finds the form (an element or a selector) and its fields, changing nothing yet. With a
+    /// saved card only the security code's input must be there.
+    pub(crate) fn find(form: &JsValue, selectors: &Selectors, asks: Asks) -> Result<Found, Error> {
         let document: Document = Reflect::get(&js_sys::global(), &JsValue::from_str("document"))
             .ok()
             .and_then(|document| document.dyn_into().ok())
@@ -192,16 +226,17 @@ impl Page {
 
         let mut inputs = Vec::with_capacity(4);
         for (field, selector) in Field::ALL.into_iter().zip(&selectors.fields) {
-            let input = find(&form, selector, field.name())?
-                .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
-                .ok_or_else(|| Error::invalid_argument(&format!("selectors.{}", field.name()), "the form has no <input> for this field"))?;
+            let input = find(&form, selector, field.name())?.and_then(|element| element.dyn_into::<HtmlInputElement>().ok());
+            if input.is_none() && (field == Field::Cvv || matches!(asks, Asks::Card)) {
+                return Err(Error::invalid_argument(&format!("selectors.{}", field.name()), "the form has no <input> for this field"));
+            }
             inputs.push(input);
         }
-        let inputs: [HtmlInputElement; 4] = inputs.try_into().map_err(|_| Error::internal())?;
+        let inputs: [Option<HtmlInputElement>; 4] = inputs.try_into().map_err(|_| Error::internal())?;
         let brand = find(&form, &selectors.brand, "brand")?;
         let button = find(&form, &selectors.submit, "submit")?;
         let status = find(&form, &selectors.status, "status")?;
-        Ok(Found { document, form, inputs, brand, button, status })
+        Ok(Found { document, form, inputs, asks, brand, button, status })
     }
 }
 
@@ -209,10 +244,18 @@ impl Found {
     /// Prepares the fields: autofill tokens and numeric keyboards where the merchant set none,
     /// error texts linked to their inputs, and the live region. `unmount()` takes it all back.
     pub(crate) fn prepare(self) -> Result<Page, Error> {
-        let Found { document, form, inputs, brand, button, status } = self;
+        let Found { document, form, inputs, asks, brand, button, status } = self;
         let changes = Changes { document, undo: RefCell::default() };
+        let cvv: Element = inputs[Field::Cvv as usize].clone().ok_or_else(Error::internal)?.into();
+        if let Asks::SavedCard { label } = &asks {
+            show_saved_card(&changes, &form, label)?;
+        }
         let mut slots = Vec::with_capacity(4);
         for (field, input) in Field::ALL.into_iter().zip(inputs) {
+            let input = match input {
+                Some(input) if matches!(asks, Asks::Card) || field == Field::Cvv => input,
+                input => not_asked(&changes, &form, input, &cvv)?,
+            };
             changes.set_if_absent(&input, "autocomplete", field.autocomplete());
             if field.numeric() {
                 changes.set_if_absent(&input, "inputmode", "numeric");
@@ -261,22 +304,57 @@ impl Page {
     }
 }
 
+/// Names the saved card the payer pays with (`Visa •••• 1111`): in the form's
+/// `[data-connpay="saved-card"]`, or in a new `<p class="connpay-saved-card">` at its top.
+fn show_saved_card(changes: &Changes, form: &Element, label: &str) -> Result<(), Error> {
+    let element = text_element(changes, form, "[data-connpay=\"saved-card\"]", "savedCard", "connpay-saved-card", (form, "afterbegin"))?;
+    element.set_text_content(Some(label));
+    Ok(())
+}
+
+/// The merchant's element for a text the checkout writes (found by `selector` in the form; its
+/// text kept for unmount), or a new `<p class>` placed `at` (an element and where beside it).
+fn text_element(changes: &Changes, form: &Element, selector: &str, key: &str, class: &str, at: (&Element, &str)) -> Result<Element, Error> {
+    if let Some(element) = find(form, selector, key)? {
+        changes.keep_text(&element);
+        return Ok(element);
+    }
+    let element = changes.create("p")?;
+    changes.set(&element, "class", class);
+    let _ = at.0.insert_adjacent_element(at.1, &element);
+    Ok(element)
+}
+
+/// A field a saved card does not ask for. The merchant's input leaves the page until unmount,
+/// with the largest part of the form around it that holds no other of the checkout's fields (its
+/// label, its error text); a form without one gets a stand-in nothing shows.
+fn not_asked(changes: &Changes, form: &Element, input: Option<HtmlInputElement>, cvv: &Element) -> Result<HtmlInputElement, Error> {
+    let input = match input {
+        Some(input) => input,
+        None => {
+            let stand_in = changes.create("input")?;
+            let _ = form.append_child(&stand_in);
+            stand_in.dyn_into().map_err(|_| Error::internal())?
+        }
+    };
+    let mut hidden: Element = input.clone().into();
+    while let Some(parent) = hidden.parent_element() {
+        if &parent == form || parent.contains(Some(cvv)) {
+            break;
+        }
+        hidden = parent;
+    }
+    changes.set(&hidden, "hidden", "");
+    // Disabled: neither autofilled nor sent with the form, nor reached by the keyboard.
+    changes.set(&input, "disabled", "");
+    Ok(input)
+}
+
 /// The field's error text: the form's `[data-connpay-error="…"]`, or a new `<p>` after the
 /// input; either way named in the input's `aria-describedby`.
 fn error_text(changes: &Changes, form: &Element, input: &Element, field: Field) -> Result<Element, Error> {
     let selector = format!("[data-connpay-error=\"{}\"]", field.name());
-    let text = match find(form, &selector, field.name())? {
-        Some(text) => {
-            changes.keep_text(&text);
-            text
-        }
-        None => {
-            let text = changes.create("p")?;
-            changes.set(&text, "class", "connpay-error");
-            let _ = input.insert_adjacent_element("afterend", &text);
-            text
-        }
-    };
+    let text = text_element(changes, form, &selector, field.name(), "connpay-error", (input, "afterend"))?;
     if text.id().is_empty() {
         let id = if input.id().is_empty() { fresh_id(field.name()) } else { format!("{}-error", input.id()) };
         changes.set(&text, "id", &id);

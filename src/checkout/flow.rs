@@ -53,7 +53,7 @@ pub(super) fn submit(mounted: &Rc<Mounted>, event: &Event) {
     event.prevent_default();
     match mounted.attempts(|attempts| attempts.refusal()) {
         None => {}
-        Some(Refusal::Unsettled(report)) => return mounted.announce(mounted.settings.messages.error(report.code)),
+        Some(Refusal::Unsettled(report)) => return mounted.announce(mounted.messages().error(report.code)),
         Some(_) => return,
     }
     for slot in &mounted.page.slots {
@@ -69,7 +69,7 @@ pub(super) fn submit(mounted: &Rc<Mounted>, event: &Event) {
     }
     let values = mounted.values();
     render_attempt(mounted);
-    mounted.announce(mounted.settings.messages.text(PROCESSING));
+    mounted.announce(mounted.messages().text(PROCESSING));
     call(&mounted.settings.callbacks.on_submit, &JsValue::UNDEFINED);
     let mounted = mounted.clone();
     spawn_local(async move { attempt(&mounted, values, state.brand).await });
@@ -78,7 +78,7 @@ pub(super) fn submit(mounted: &Rc<Mounted>, event: &Event) {
 /// Marks every invalid field, says so, moves the focus to the first, and tells `onError`
 /// (`checkout.invalid`, with every field's problem on `errors`).
 fn report_invalid(mounted: &Mounted, state: &FormState) {
-    let messages = &mounted.settings.messages;
+    let messages = mounted.messages();
     let errors: Vec<FieldError> = Field::ALL
         .into_iter()
         .filter_map(|field| {
@@ -120,11 +120,11 @@ pub(super) fn resume(mounted: &Rc<Mounted>) {
     let (approved, unsettled) = mounted.attempts(|attempts| (attempts.approved(), attempts.unsettled().cloned()));
     if approved {
         render_attempt(mounted);
-        mounted.announce(mounted.settings.messages.text(APPROVED));
+        mounted.announce(mounted.messages().text(APPROVED));
     }
     if let Some(report) = unsettled {
         render_attempt(mounted);
-        mounted.announce(mounted.settings.messages.error(report.code));
+        mounted.announce(mounted.messages().error(report.code));
         let mounted = mounted.clone();
         spawn_local(async move {
             let ending = Ending::of(report.code).map_or("", |ending| ending.code.detail());
@@ -142,7 +142,7 @@ pub(super) fn report_error(mounted: &Mounted, report: &Report, error: Error) -> 
     let detail = Ending::of(report.code).map_or("", |ending| ending.code.detail());
     let error = error
         .with_code(report.code)
-        .with_message(mounted.settings.messages.error(report.code))
+        .with_message(mounted.messages().error(report.code))
         .with_default("detail", JsValue::from_str(detail))
         .with("next", JsValue::from_str(report.next.as_str()));
     match &report.invoice_id {
@@ -159,13 +159,16 @@ fn tell(mounted: &Mounted, report: &Report, error: Error) {
     }
     render_attempt(mounted);
     let error = report_error(mounted, report, error);
-    mounted.announce(mounted.settings.messages.error(report.code));
+    mounted.announce(mounted.messages().error(report.code));
     call(&mounted.settings.callbacks.on_error, &error.into());
 }
 
 /// One attempt: the merchant's session, one perform sale, then its status to a final state.
 async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<BrandId>) {
-    let label = CardLabel::of(&values[0]);
+    let label = match &mounted.settings.saved {
+        Some(saved) => CardLabel { brand: Some(saved.brand), last4: saved.last4.clone() },
+        None => CardLabel::of(&values[0]),
+    };
     // A challenge the payer cancelled may have been approved since, outside the window: find
     // out before anything else (before the merchant's server makes a new invoice).
     let recheck = mounted.attempts(|attempts| attempts.recheck().map(str::to_string));
@@ -228,7 +231,7 @@ async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>
             .with("detail", JsValue::from_str("getSession threw or rejected (see cause); nothing was sent to the gateway"))
             .with("cause", cause)
     };
-    let request = js::record_to_js(&session_request(&settings.order, brand));
+    let request = js::record_to_js(&session_request(&mounted.order(), brand));
     let session = settings.get_session.call1(&JsValue::UNDEFINED, &request).map_err(session_failed)?;
     let session = JsFuture::from(Promise::resolve(&session)).await.map_err(session_failed)?;
     let today = js::today(None)?;
@@ -238,7 +241,7 @@ async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>
     }
     let [number, expiry, cvv, holder] = values;
     let card = TypedCard { number, expiry, cvv, holder };
-    let call = perform_sale_call(card, today, &session.record, &settings.order);
+    let call = perform_sale_call(card, settings.saved.as_ref(), today, &session.record, &mounted.order());
     prepare_call(&settings.gateway, check_perform_sale_call(&&Got::Record(call), today)).map_err(|problems| wrong_session(&problems))
 }
 
@@ -315,7 +318,7 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
 /// The sale was approved: the checkout is finished.
 fn succeed(mounted: &Mounted, status: SaleStatus, label: CardLabel) {
     finish_approved(mounted);
-    let success = CheckoutSuccess::new(status, &mounted.settings.order, label);
+    let success = CheckoutSuccess::new(status, &mounted.order(), label);
     call(&mounted.settings.callbacks.on_success, &js::to_js(&success).unwrap_or(JsValue::NULL));
 }
 
@@ -332,7 +335,7 @@ pub(super) fn finish_approved(mounted: &Mounted) {
         mounted.slot(field).digits.set(0);
     }
     render_attempt(mounted);
-    mounted.announce(mounted.settings.messages.text(APPROVED));
+    mounted.announce(mounted.messages().text(APPROVED));
 }
 
 /// 3-D Secure: shows the issuer's page in the window (a later URL replaces the page in the open
@@ -359,7 +362,7 @@ fn open_challenge(mounted: &Rc<Mounted>, url: &str) {
 
 fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error> {
     let changes = &mounted.page.changes;
-    let messages = &mounted.settings.messages;
+    let messages = mounted.messages();
     let dialog: HtmlDialogElement = changes.create("dialog")?.dyn_into().map_err(|_| Error::internal())?;
     let title = changes.create("h2")?;
     let frame = changes.create("iframe")?;

@@ -14,7 +14,7 @@ use connpay_core::checkout::attempts::Attempts;
 use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
 use connpay_core::checkout::messages::{self, Locale, Messages};
 use connpay_core::checkout::sale::check_order;
-use connpay_core::checkout::{Field, FormState, TypedCard};
+use connpay_core::checkout::{Field, FormState, SavedCard, TypedCard};
 use connpay_core::sale::{MAX_WAIT, POLL_INTERVAL};
 use connpay_core::value::Record;
 use connpay_core::{gateway, ErrorCode};
@@ -26,7 +26,7 @@ use web_sys::{AbortController, Element, Event, InputEvent};
 use crate::js::{self, Js, Options};
 use crate::sale::read_gateway;
 use crate::Error;
-use dom::{Listener, Page, Selectors};
+use dom::{Asks, Listener, Page, Selectors};
 
 #[wasm_bindgen]
 extern "C" {
@@ -38,13 +38,23 @@ extern "C" {
 /// Every option `mountCheckout` reads; any other key is a mistake worth a clear error.
 const OPTION_KEYS: &[&str] = &[
     "gateway", "getSession", "amountCentis", "currency", "consumer", "billing", "order", "location", "locale",
-    "messages", "selectors", "timeoutMs", "pollIntervalMs", "maxWaitMs", "onChange", "onBrand", "onSubmit",
-    "onSuccess", "onError", "onRedirect",
+    "locales", "messages", "savedCard", "selectors", "timeoutMs", "pollIntervalMs", "maxWaitMs", "onReady",
+    "onChange", "onFocus", "onBlur", "onBrand", "onSubmit", "onSuccess", "onError", "onRedirect",
 ];
+
+/// What `update()` may change: the sale's order and what the checkout says. The rest (the
+/// gateway, the session, the fields, the callbacks) is the checkout's for its life.
+const UPDATE_KEYS: &[&str] = &["amountCentis", "currency", "consumer", "billing", "order", "location", "locale", "locales", "messages"];
+
+/// The options the order is read from, by `check_order`.
+const ORDER_KEYS: &[&str] = &["amountCentis", "currency", "consumer", "billing", "order", "location"];
 
 /// The merchant's callbacks; each may be absent, and one that throws changes nothing.
 struct Callbacks {
+    on_ready: Option<Function>,
     on_change: Option<Function>,
+    on_focus: Option<Function>,
+    on_blur: Option<Function>,
     on_brand: Option<Function>,
     on_submit: Option<Function>,
     on_success: Option<Function>,
@@ -58,13 +68,19 @@ fn call(callback: &Option<Function>, argument: &JsValue) {
     }
 }
 
-/// What `mountCheckout` read from its options, fixed for the checkout's life.
+/// What `mountCheckout` read from its options.
 struct Settings {
     gateway: gateway::Gateway,
-    /// The amount, currency and payer (and the optional parts of the sale), as checked.
-    order: Record,
+    /// The amount, currency and payer (and the optional parts of the sale), as checked; replaced
+    /// whole by `update()`, never while a sale is in flight.
+    order: Cell<Rc<Record>>,
     get_session: Function,
-    messages: Messages,
+    /// What the checkout says; replaced whole by `update()`.
+    messages: Cell<Rc<Messages>>,
+    /// The `locale` and `locales` the page gave: an `update()` that changes one reads the other.
+    language: Cell<(JsValue, JsValue)>,
+    /// The saved card the payer pays with, if any: then only its security code is asked.
+    saved: Option<SavedCard>,
     callbacks: Callbacks,
     timeout_ms: f64,
     poll_interval_ms: f64,
@@ -147,6 +163,20 @@ impl Mounted {
         &self.slot(field).input
     }
 
+    /// The order as it stands (shared: `update()` replaces it whole, never in place).
+    fn order(&self) -> Rc<Record> {
+        let order = self.settings.order.take();
+        self.settings.order.set(order.clone());
+        order
+    }
+
+    /// What the checkout says now.
+    fn messages(&self) -> Rc<Messages> {
+        let messages = self.settings.messages.take();
+        self.settings.messages.set(messages.clone());
+        messages
+    }
+
     /// Runs `rule` on the attempts. It gets the core's state only, so it cannot call back into
     /// the page: the cell is never held across a callback and the borrow cannot fail.
     fn attempts<T>(&self, rule: impl FnOnce(&mut Attempts) -> T) -> T {
@@ -184,7 +214,15 @@ impl Mounted {
         self.refresh(Announce::No);
     }
 
+    /// The payer entered a field: its `connpay-focused` class, and `onFocus`.
+    fn on_focus(&self, field: Field) {
+        self.page.changes.class(self.input(field), "connpay-focused", true);
+        call(&self.settings.callbacks.on_focus, &JsValue::from_str(field.name()));
+    }
+
     fn on_leave(&self, field: Field, event: &Event) {
+        self.page.changes.class(self.input(field), "connpay-focused", false);
+        call(&self.settings.callbacks.on_blur, &JsValue::from_str(field.name()));
         // Leaving for the submit button: the submit marks every field at once. Marking this one
         // now would put its error text on the page between the press and the release, and the
         // button, pushed down, would miss the click.
@@ -197,19 +235,29 @@ impl Mounted {
         self.refresh(Announce::Yes);
     }
 
-    /// Checks every field, shows and clears marks, and reports the state and any new brand.
-    /// `None` only if the browser's clock gives no date.
+    /// Checks every field, shows and clears marks and state classes, and reports the state and
+    /// any new brand. `None` only if the browser's clock gives no date.
     fn refresh(&self, announce: Announce) -> Option<FormState> {
         let [number, expiry, cvv, holder] = self.values();
         let today = js::today(None).ok()?;
-        let state = FormState::check(TypedCard { number: &number, expiry: &expiry, cvv: &cvv, holder: &holder }, today);
+        let state = match &self.settings.saved {
+            Some(saved) => FormState::check_saved(&cvv, saved),
+            None => FormState::check(TypedCard { number: &number, expiry: &expiry, cvv: &cvv, holder: &holder }, today),
+        };
+        let messages = self.messages();
         for field in Field::ALL {
             let slot = self.slot(field);
-            let shown = slot.mark.get().error(state.verdict(field));
+            let verdict = state.verdict(field);
+            let shown = slot.mark.get().error(verdict);
+            let changes = &self.page.changes;
+            changes.class(&slot.input, "connpay-empty", slot.input.value().is_empty());
+            changes.class(&slot.input, "connpay-valid", verdict.valid);
+            // At the same moment as `aria-invalid`: when the payer is shown the error.
+            changes.class(&slot.input, "connpay-invalid", shown.is_some());
             if slot.shown.replace(shown) == shown {
                 continue;
             }
-            let message = shown.map_or("", |code| self.settings.messages.error(code));
+            let message = shown.map_or("", |code| messages.error(code));
             self.page.changes.set(&slot.input, "aria-invalid", if shown.is_some() { "true" } else { "false" });
             slot.error.set_text_content(Some(message));
             if announce == Announce::Yes && shown.is_some() {
@@ -222,6 +270,7 @@ impl Mounted {
                 badge.set_text_content(Some(brand.map_or("", |brand| brand.name)));
                 self.page.changes.set(badge, "data-brand", brand.map_or("", |brand| brand.id.as_str()));
             }
+            self.page.changes.set(&self.page.form, "data-connpay-brand", brand.map_or("", |brand| brand.id.as_str()));
             call(&self.settings.callbacks.on_brand, &js::to_js(&brand).unwrap_or(JsValue::NULL));
         }
         if self.state.replace(Some(state)) != Some(state) {
@@ -303,10 +352,86 @@ impl Mounted {
             Fate::NotCharged => {
                 self.close_challenge();
                 flow::render_attempt(self);
-                self.announce(self.settings.messages.text(messages::ALLOWED));
+                self.announce(self.messages().text(messages::ALLOWED));
             }
             Fate::Approved => flow::finish_approved(self),
         }
+        Ok(())
+    }
+}
+
+impl Mounted {
+    /// `update(options)`: the order (`amountCentis`, `currency`, `consumer`, `billing`, `order`,
+    /// `location`) and the words (`locale`, `locales`, `messages`) change, each checked as at
+    /// mount and all or nothing. A part not given stays; `messages` replaces the earlier
+    /// overrides, `locale` keeps them. Refused while a sale is in flight (`checkout.sale_in_flight`):
+    /// what is being paid cannot change under it.
+    fn update(&self, value: JsValue) -> Result<(), Error> {
+        if self.attempts(|attempts| attempts.unmounted()) {
+            return Err(Error::invalid_argument("checkout", "this checkout was unmounted: mount a new one"));
+        }
+        if !value.is_object() {
+            return Err(Error::invalid_argument("options", "update needs an options object"));
+        }
+        let options = Options::read(Some(value))?;
+        options.only("", UPDATE_KEYS)?;
+        if self.attempts(|attempts| attempts.in_flight()) {
+            return Err(Error::of(ErrorCode::CheckoutSaleInFlight));
+        }
+        let given = |keys: &[&str]| -> Result<bool, Error> {
+            for key in keys {
+                if !options.get(key)?.is_undefined() {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
+        let order = if given(ORDER_KEYS)? {
+            // The order as it stands, with the parts given in its place, checked whole.
+            let current = self.order();
+            let mut kept = Record::default();
+            for key in ORDER_KEYS {
+                if let Some(value) = current.get(key) {
+                    kept.set(key, value.clone());
+                }
+            }
+            let merged = js::record_to_js(&kept);
+            for key in ORDER_KEYS {
+                let value = options.get(key)?;
+                if !value.is_undefined() {
+                    let _ = Reflect::set(&merged, &JsValue::from_str(key), &value);
+                }
+            }
+            let serial_number = current.text("consumer.device.serialNumber").map(str::to_string);
+            Some(read_order(&Options::read(Some(merged))?, serial_number.as_deref())?)
+        } else {
+            None
+        };
+        let mut messages = (*self.messages()).clone();
+        let (known_locale, known_tables) = self.settings.language.take();
+        self.settings.language.set((known_locale.clone(), known_tables.clone()));
+        let or_known = |key: &str, known: JsValue| -> Result<JsValue, Error> {
+            let given = options.get(key)?;
+            Ok(if given.is_undefined() { known } else { given })
+        };
+        let language = (or_known("locale", known_locale)?, or_known("locales", known_tables)?);
+        if given(&["locale", "locales"])? {
+            messages = messages.in_language(read_language(&language.0, &language.1)?);
+        }
+        let overrides = options.get("messages")?;
+        if !overrides.is_undefined() {
+            messages = read_messages(Messages::default().in_language(messages), &overrides)?;
+        }
+        // Everything was checked: now the checkout changes, and shows its words anew.
+        if let Some(order) = order {
+            self.settings.order.set(Rc::new(order));
+        }
+        self.settings.language.set(language);
+        self.settings.messages.set(Rc::new(messages));
+        for slot in &self.page.slots {
+            slot.shown.set(None);
+        }
+        self.refresh(Announce::No);
         Ok(())
     }
 }
@@ -348,7 +473,11 @@ pub fn mount_checkout(
     let options = Options::read(Some(options))?;
     options.only("", OPTION_KEYS)?;
     let settings = read_settings(&options)?;
-    let page = Page::find(&form, &Selectors::read(&options.get("selectors")?)?)?;
+    let asks = match &settings.saved {
+        Some(saved) => Asks::SavedCard { label: saved.label() },
+        None => Asks::Card,
+    };
+    let page = Page::find(&form, &Selectors::read(&options.get("selectors")?)?, asks)?;
     let mounted_already = FORMS.with(|forms| forms.borrow().iter().any(|(form, holds)| form == &page.form && matches!(holds, FormHolds::Checkout(_))));
     if mounted_already {
         return Err(Error::of(ErrorCode::CheckoutAlreadyMounted)
@@ -376,6 +505,13 @@ pub fn mount_checkout(
     listen(&mounted);
     mounted.refresh(Announce::No);
     flow::resume(&mounted);
+    // Once `mountCheckout` has returned: the page holds the handle when it hears of it.
+    let ready = mounted.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if !ready.attempts(|attempts| attempts.unmounted()) {
+            call(&ready.settings.callbacks.on_ready, &JsValue::UNDEFINED);
+        }
+    });
     Ok(handle(mounted))
 }
 
@@ -398,6 +534,11 @@ fn handle(mounted: Rc<Mounted>) -> JsValue {
     if let Some(dispose) = symbol_dispose() {
         method(&dispose, unmount);
     }
+    let update = {
+        let mounted = mounted.clone();
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |options: JsValue| mounted.update(options).map_err(JsValue::from))
+    };
+    method(&JsValue::from_str("update"), update.into_js_value());
     for (name, fate) in [("allowNewAttempt", Fate::NotCharged), ("confirmApproval", Fate::Approved)] {
         let mounted = mounted.clone();
         let settle = Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |invoice_id: JsValue| {
@@ -415,11 +556,13 @@ fn symbol_dispose() -> Option<JsValue> {
 }
 
 fn listen(mounted: &Rc<Mounted>) {
-    let mut listeners = Vec::with_capacity(9);
+    let mut listeners = Vec::with_capacity(13);
     for field in Field::ALL {
         let input = mounted.input(field);
         let on_input = mounted.clone();
         listeners.push(Listener::new(input, "input", move |event| on_input.on_input(field, event)));
+        let on_focus = mounted.clone();
+        listeners.push(Listener::new(input, "focus", move |_| on_focus.on_focus(field)));
         let on_leave = mounted.clone();
         listeners.push(Listener::new(input, "blur", move |event| on_leave.on_leave(field, event)));
     }
@@ -435,20 +578,18 @@ fn read_settings(options: &Options) -> Result<Settings, Error> {
     let get_session = options
         .function("getSession")?
         .ok_or_else(|| Error::invalid_argument("getSession", "getSession is required: it asks the merchant's server for the sale's session"))?;
-    let locale = match options.get("locale")? {
-        locale if locale.is_undefined() => Locale::default(),
-        locale => locale
-            .as_string()
-            .and_then(|text| Locale::parse(&text))
-            .ok_or_else(|| Error::invalid_argument("locale", "locale must be \"en\" or \"ru\""))?,
-    };
     Ok(Settings {
         gateway,
-        order: read_order(options)?,
+        order: Cell::new(Rc::new(read_order(options, None)?)),
         get_session,
-        messages: read_messages(Messages::new(locale), &options.get("messages")?)?,
+        messages: Cell::new(Rc::new(read_messages(read_language(&options.get("locale")?, &options.get("locales")?)?, &options.get("messages")?)?)),
+        language: Cell::new((options.get("locale")?, options.get("locales")?)),
+        saved: read_saved_card(&options.get("savedCard")?)?,
         callbacks: Callbacks {
+            on_ready: options.function("onReady")?,
             on_change: options.function("onChange")?,
+            on_focus: options.function("onFocus")?,
+            on_blur: options.function("onBlur")?,
             on_brand: options.function("onBrand")?,
             on_submit: options.function("onSubmit")?,
             on_success: options.function("onSuccess")?,
@@ -489,13 +630,86 @@ fn read_messages(mut messages: Messages, overrides: &JsValue) -> Result<Messages
 
 /// The sale's amount, currency and payer (and its optional parts) from the options, checked by
 /// the perform sale's own rules. The device serial number, which initiate sale signs, is made
-/// up for the page when not given.
-fn read_order(options: &Options) -> Result<Record, Error> {
-    let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    let serial_number = format!("web-{random:08x}{:08x}", (js_sys::Date::now() as u64) as u32);
+/// up for the page when not given; an update keeps the one the order has.
+fn read_order(options: &Options, serial_number: Option<&str>) -> Result<Record, Error> {
+    let serial_number = match serial_number {
+        Some(serial_number) => serial_number.to_string(),
+        None => {
+            let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+            format!("web-{random:08x}{:08x}", (js_sys::Date::now() as u64) as u32)
+        }
+    };
     let checked = check_order(&Js(options.value().clone()), js::today(None)?, &serial_number);
     if !checked.errors.is_empty() {
         return Err(Error::invalid_options(&checked.errors));
     }
     Ok(checked.record)
+}
+
+/// The language the checkout speaks: `locale`, a BCP 47 tag (`"de-AT"`) or a language table the
+/// page imported from the package (`connpay-checkout/locales/de`), and `locales`, the tables a
+/// tag may name. A tag finds its table, else its language's (`de-AT` → `de`), else the module's
+/// own English or Russian, else English.
+fn read_language(locale: &JsValue, tables: &JsValue) -> Result<Messages, Error> {
+    if !tables.is_undefined() && !matches!(js::is_array(tables), Ok(true)) {
+        return Err(Error::invalid_argument("locales", "locales must be an array of tables from connpay-checkout/locales"));
+    }
+    if locale.is_object() {
+        return read_table(locale, "locale");
+    }
+    let tag = match locale.as_string() {
+        Some(tag) if !tag.is_empty() && tag.len() <= 35 && tag.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_') => tag,
+        None if locale.is_undefined() => return Ok(Messages::new(Locale::default())),
+        _ => return Err(Error::invalid_argument("locale", "locale must be a language tag such as \"de-AT\", or a table from connpay-checkout/locales")),
+    };
+    let count = js::own(tables, "length").ok().and_then(|length| length.as_f64()).unwrap_or(0.0).min(64.0) as usize;
+    let mut by_language = None;
+    for index in 0..count {
+        let path = format!("locales[{index}]");
+        let table = js::own(tables, &index.to_string()).map_err(|_| Error::invalid_argument(&path, "this table could not be read"))?;
+        let name = js::own(&table, "locale").ok().and_then(|name| name.as_string()).unwrap_or_default();
+        if name.eq_ignore_ascii_case(&tag) {
+            return read_table(&table, &path);
+        }
+        if by_language.is_none() && messages::language(&name) == messages::language(&tag) {
+            by_language = Some((table, path));
+        }
+    }
+    match (by_language, Locale::parse(&tag)) {
+        (Some((table, path)), _) => read_table(&table, &path),
+        (None, Some(locale)) => Ok(Messages::new(locale)),
+        // A language the page imported no table for: English, as a payer is more likely to read it.
+        (None, None) => Ok(Messages::new(Locale::En)),
+    }
+}
+
+/// A language table: `{ locale, name, messages }`, every message a known key's text.
+fn read_table(table: &JsValue, path: &str) -> Result<Messages, Error> {
+    let words = js::own(table, "messages").map_err(|_| Error::invalid_argument(path, "this table could not be read"))?;
+    let named = js::own(table, "locale").ok().is_some_and(|locale| locale.is_string());
+    if !named || !words.is_object() {
+        return Err(Error::invalid_argument(path, "a language table is { locale, name, messages }: import one from connpay-checkout/locales"));
+    }
+    let read = read_messages(Messages::default(), &words).map_err(|error| error.at(&format!("{path}.messages")))?;
+    Ok(Messages::of_table(read.into_overrides()))
+}
+
+/// `savedCard`: `{ clientCardId, brand, last4 }`, a card the payer saved with the merchant.
+fn read_saved_card(value: &JsValue) -> Result<Option<SavedCard>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let options = Options::read(Some(value.clone())).map_err(|_| Error::invalid_argument("savedCard", "savedCard must be { clientCardId, brand, last4 }"))?;
+    options.only("savedCard", &["clientCardId", "brand", "last4"])?;
+    let text = |key: &str| options.get(key).map(|value| value.as_string());
+    let client_card_id = text("clientCardId")?
+        .filter(|id| (1..=128).contains(&id.chars().count()) && !id.chars().any(char::is_control))
+        .ok_or_else(|| Error::invalid_argument("savedCard.clientCardId", "the merchant's id of the card: 1 to 128 characters"))?;
+    let brand = text("brand")?
+        .and_then(|brand| BrandId::parse(&brand))
+        .ok_or_else(|| Error::invalid_argument("savedCard.brand", "a brand id such as \"visa\" or \"mastercard\" (detectBrand's id)"))?;
+    let last4 = text("last4")?
+        .filter(|last4| last4.len() == 4 && last4.bytes().all(|byte| byte.is_ascii_digit()))
+        .ok_or_else(|| Error::invalid_argument("savedCard.last4", "the last four digits of the card's number"))?;
+    Ok(Some(SavedCard { client_card_id, brand, last4 }))
 }

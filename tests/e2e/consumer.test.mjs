@@ -85,17 +85,21 @@ after(async () => {
 
 test("the tarball holds the module, its types, the README and the licences, and declares how to load them", () => {
   const files = shared.tarball.files.map((file) => file.path).sort();
+  const languages = ["de", "es", "fr", "it", "kk", "pl", "pt", "tr", "uk"];
   assert.deepEqual(files, [
-    "LICENSE-APACHE", "LICENSE-MIT", "README.md",
+    "LICENSE-APACHE", "LICENSE-MIT", "README.md", "checkout.css",
     "connpay_checkout.d.ts", "connpay_checkout.js", "connpay_checkout_bg.wasm", "connpay_checkout_bg.wasm.d.ts",
+    ...languages.flatMap((language) => [`locales/${language}.d.ts`, `locales/${language}.js`]),
     "package.json",
-  ]);
+  ].sort());
   const manifest = shared.manifest;
   for (const field of ["name", "version", "description", "license", "repository", "keywords", "types", "exports", "files"]) {
     assert.ok(manifest[field], `package.json lacks ${field}`);
   }
   assert.equal(manifest.name, "connpay-checkout");
-  assert.equal(manifest.sideEffects, false);
+  // Only the stylesheet does something when imported.
+  assert.deepEqual(manifest.sideEffects, ["./checkout.css"]);
+  assert.deepEqual(manifest.exports["./locales/*"], { types: "./locales/*.d.ts", default: "./locales/*.js" });
   assert.deepEqual(manifest.exports["."], { types: "./connpay_checkout.d.ts", default: "./connpay_checkout.js" });
   assert.equal(manifest.exports["./connpay_checkout_bg.wasm"], "./connpay_checkout_bg.wasm");
   const readme = readFileSync(join(scratch, "node_modules/connpay-checkout/README.md"), "utf8");

@@ -1,6 +1,8 @@
 //! What the drop-in checkout says to the payer, in English and Russian: a message for every
 //! field error and every way a sale can end, keyed by the error code (or, for the notices that
-//! are not errors, a key without a dot). A merchant overrides any of them by key.
+//! are not errors, a key without a dot). Other languages are tables of the same keys that the
+//! page imports only when it uses them (`locales/` of the package); a merchant overrides any
+//! message by key.
 
 use crate::ErrorCode;
 
@@ -15,14 +17,21 @@ pub enum Locale {
 }
 
 impl Locale {
-    /// `"en"` or `"ru"`; anything else is not a locale the checkout has.
-    pub fn parse(text: &str) -> Option<Locale> {
-        match text {
+    /// `"en"` or `"ru"`, or a regional tag of either (`en-GB`, `ru-RU`); anything else is not a
+    /// locale the module carries.
+    pub fn parse(tag: &str) -> Option<Locale> {
+        match language(tag).as_str() {
             "en" => Some(Locale::En),
             "ru" => Some(Locale::Ru),
             _ => None,
         }
     }
+}
+
+/// A BCP 47 tag's language, in lower case: `de-AT` → `de`, `pt_BR` → `pt`. A table of the
+/// language serves every region of it.
+pub fn language(tag: &str) -> String {
+    tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase()
 }
 
 /// The notice shown when the sale is approved.
@@ -56,13 +65,31 @@ const NOTICES: &[(&str, &str, &str)] = &[
 #[derive(Clone, Debug, Default)]
 pub struct Messages {
     locale: Locale,
+    /// An imported language's words, over the built-in locale's.
+    table: Vec<(String, String)>,
     overrides: Vec<(String, String)>,
 }
 
 impl Messages {
     /// The built-in messages of `locale`.
     pub fn new(locale: Locale) -> Messages {
-        Messages { locale, overrides: Vec::new() }
+        Messages { locale, table: Vec::new(), overrides: Vec::new() }
+    }
+
+    /// The messages of an imported language's table (every key, a test makes sure; English
+    /// where one were missing).
+    pub fn of_table(table: Vec<(String, String)>) -> Messages {
+        Messages { locale: Locale::En, table, overrides: Vec::new() }
+    }
+
+    /// The merchant's messages, by key (what a language table read as overrides holds).
+    pub fn into_overrides(self) -> Vec<(String, String)> {
+        self.overrides
+    }
+
+    /// The same overrides over another language.
+    pub fn in_language(self, language: Messages) -> Messages {
+        Messages { overrides: self.overrides, ..language }
     }
 
     /// Replaces the message of `key` (an error code or a notice key).
@@ -71,19 +98,21 @@ impl Messages {
         self.overrides.push((key, text));
     }
 
-    /// The message for `key`: the merchant's, else the locale's own.
+    /// The message for `key`: the merchant's, else the language's own.
     pub fn text(&self, key: &str) -> &str {
-        if let Some((_, text)) = self.overrides.iter().find(|(existing, _)| existing == key) {
-            return text;
-        }
-        built_in(self.locale, key).unwrap_or("")
+        self.own(key).or_else(|| built_in(self.locale, key)).unwrap_or("")
+    }
+
+    /// The merchant's or the imported table's message for `key`.
+    fn own(&self, key: &str) -> Option<&str> {
+        self.overrides.iter().chain(&self.table).find(|(existing, _)| existing == key).map(|(_, text)| text.as_str())
     }
 
     /// The message for an error code; a code without one of its own gets the general message of
     /// its kind (a card field's, or a failed payment's).
     pub fn error(&self, code: ErrorCode) -> &str {
         let key = code.as_str();
-        let own = self.overrides.iter().any(|(existing, _)| existing == key) || built_in(self.locale, key).is_some();
+        let own = self.own(key).is_some() || built_in(self.locale, key).is_some();
         match () {
             _ if own => self.text(key),
             _ if key.starts_with("card.") => self.text(FIELD),
@@ -161,6 +190,19 @@ mod tests {
         assert_eq!(messages.error(ErrorCode::Internal), "Сбой");
         assert!(Messages::new(Locale::En).text(APPROVED).starts_with("Approved"));
         assert_eq!(Locale::parse("ru"), Some(Locale::Ru));
+        assert_eq!(Locale::parse("ru-RU"), Some(Locale::Ru));
         assert_eq!(Locale::parse("de"), None);
+        assert_eq!((language("de-AT"), language("pt_BR"), language("EN")), ("de".to_string(), "pt".to_string(), "en".to_string()));
+    }
+
+    #[test]
+    fn a_table_speaks_over_english_and_the_merchant_over_the_table() {
+        let table = vec![("card.number.luhn".to_string(), "Ungültige Kartennummer.".to_string())];
+        let mut messages = Messages::new(Locale::Ru);
+        messages.set(APPROVED.into(), "Danke!".into());
+        let german = messages.in_language(Messages::of_table(table));
+        assert_eq!(german.error(ErrorCode::NumberLuhn), "Ungültige Kartennummer.");
+        assert_eq!(german.text(APPROVED), "Danke!");
+        assert!(german.text(CANCEL) == "Cancel", "a key a table lacks falls back to English");
     }
 }

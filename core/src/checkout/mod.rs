@@ -44,7 +44,34 @@ pub struct FormState {
     pub holder: Verdict,
 }
 
+/// A card the payer saved with the merchant: the checkout asks only for its security code and
+/// pays by reference (`sourceOfFunds.reference`), never with a number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedCard {
+    /// The merchant's id of the card, as the page knows it.
+    pub client_card_id: String,
+    /// Its brand, which sets the security code's length.
+    pub brand: BrandId,
+    /// The last four digits of its number, to show.
+    pub last4: String,
+}
+
+impl SavedCard {
+    /// What the checkout shows of it: `Visa •••• 1111`.
+    pub fn label(&self) -> String {
+        format!("{} •••• {}", self.brand.brand().name, self.last4)
+    }
+}
+
 impl FormState {
+    /// A saved card's form: only its security code is asked, against its brand; the other fields
+    /// are not the payer's to fill.
+    pub fn check_saved(cvv: &str, card: &SavedCard) -> FormState {
+        let cvv = card::validate_cvv(cvv, Some(card.brand.brand()));
+        let given = Verdict::VALID;
+        FormState { valid: cvv.valid, brand: Some(card.brand), number: given, expiry: given, cvv, holder: given }
+    }
+
     /// Checks every field of `card` as of `today`.
     pub fn check(card: TypedCard<'_>, today: YearMonth) -> FormState {
         let result = card::validate_card(
@@ -235,6 +262,18 @@ mod tests {
         assert!(!state.valid && state.number.valid && state.expiry.valid && state.holder.valid);
         assert_eq!(state.verdict(Field::Cvv).code, Some(ErrorCode::CvvIncomplete));
         assert!(FormState::check(TypedCard { cvv: "1234", ..card }, today).valid);
+    }
+
+    #[test]
+    fn a_saved_card_asks_only_its_security_code_by_its_brand() {
+        let amex = SavedCard { client_card_id: "c1".into(), brand: BrandId::Amex, last4: "0005".into() };
+        assert_eq!(amex.label(), "American Express •••• 0005");
+        let state = FormState::check_saved("123", &amex);
+        assert!(!state.valid && state.number.valid && state.expiry.valid && state.holder.valid);
+        assert_eq!(state.cvv.code, Some(ErrorCode::CvvIncomplete));
+        assert!(FormState::check_saved("1234", &amex).valid);
+        let visa = SavedCard { brand: BrandId::Visa, ..amex };
+        assert!(FormState::check_saved("123", &visa).valid && !FormState::check_saved("1234", &visa).valid);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::schema::{walk, Checked, Reading, Unknown, CHECKOUT_ORDER, CHECKOUT_SE
 use crate::value::{Got, Record, ToGot, Value};
 use crate::ErrorCode;
 
-use super::TypedCard;
+use super::{SavedCard, TypedCard};
 
 /// Reads what the merchant tells the checkout about the sale besides the card (the amount, the
 /// payer, and the optional parts of the request) by the rules of the perform sale it feeds, so
@@ -55,32 +55,44 @@ pub fn check_session<V: Value>(answer: &V, today: YearMonth) -> Checked {
     walk(&[CHECKOUT_SESSION], answer, Reading { today, trim: false, unknown: Unknown::Ignore })
 }
 
-/// The perform sale (route and body) of a typed card under the merchant's session and order.
+/// The perform sale (route and body) of a typed card, or of a saved card and its typed security
+/// code (`sourceOfFunds.reference`: no number travels), under the merchant's session and order.
 /// Nothing is checked here: [`crate::sale::check_perform_sale_call`] checks the result whole,
 /// card rules included.
-pub fn perform_sale_call(card: TypedCard<'_>, today: YearMonth, session: &Record, order: &Record) -> Record {
-    let expiry = card::validate_expiry(card.expiry, today);
-    let number = |value: Option<u16>| value.map(|value| Got::Number(f64::from(value)));
+pub fn perform_sale_call(card: TypedCard<'_>, saved: Option<&SavedCard>, today: YearMonth, session: &Record, order: &Record) -> Record {
     let tokens = Record::default()
         .with("accessToken", session.get("accessToken").cloned())
         .with("nonce", session.get("nonce").cloned())
         .with("signature", session.get("signature").cloned());
-    let card = Record::default()
-        .with("number", Got::from(card.number))
-        .with("securityCode", Got::from(card.cvv))
-        .with("expiry", Got::Record(Record::default().with("month", number(expiry.month.map(u16::from))).with("year", number(expiry.year))))
-        .with("holder", Got::Record(Record::default().with("printedName", Got::from(card.holder))));
+    let source = match saved {
+        Some(saved) => {
+            let reference = Record::default().with("clientCardId", Got::from(saved.client_card_id.as_str())).with("securityCode", Got::from(card.cvv));
+            Record::default().with("reference", Got::Record(reference))
+        }
+        None => Record::default().with("card", Got::Record(typed_card(card, today))),
+    };
     let transaction = Record::default().with("amountCentis", order.get("amountCentis").cloned()).with("currency", order.get("currency").cloned());
     let mut call = Record::default()
         .with("endpointId", session.get("endpointId").cloned())
         .with("invoiceId", session.get("invoiceId").cloned())
         .with("session", Got::Record(tokens))
-        .with("sourceOfFunds", Got::Record(Record::default().with("card", Got::Record(card))))
+        .with("sourceOfFunds", Got::Record(source))
         .with("transaction", Got::Record(transaction));
     for key in ORDER_PARTS {
         call = call.with(key, order.get(key).cloned());
     }
     call
+}
+
+/// `sourceOfFunds.card` of a typed card: the expiry read into its month and year.
+fn typed_card(card: TypedCard<'_>, today: YearMonth) -> Record {
+    let expiry = card::validate_expiry(card.expiry, today);
+    let number = |value: Option<u16>| value.map(|value| Got::Number(f64::from(value)));
+    Record::default()
+        .with("number", Got::from(card.number))
+        .with("securityCode", Got::from(card.cvv))
+        .with("expiry", Got::Record(Record::default().with("month", number(expiry.month.map(u16::from))).with("year", number(expiry.year))))
+        .with("holder", Got::Record(Record::default().with("printedName", Got::from(card.holder))))
 }
 
 /// Why a perform sale did not lead on to its status, as the checkout reports it; `None` when it
@@ -208,7 +220,7 @@ mod tests {
 
     #[test]
     fn a_typed_card_and_a_session_make_a_valid_perform_sale() {
-        let call = perform_sale_call(typed("12 / 30"), today(), &session(), &order());
+        let call = perform_sale_call(typed("12 / 30"), None, today(), &session(), &order());
         let checked = check_perform_sale_call(&&Got::Record(call), today());
         assert_eq!(checked.errors, []);
         assert_eq!(checked.record.number("sourceOfFunds.card.expiry.month"), Some(12.0));
@@ -218,8 +230,19 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_card_pays_by_reference_with_its_security_code_only() {
+        let saved = SavedCard { client_card_id: "sandbox-visa-1111".into(), brand: crate::card::BrandId::Visa, last4: "1111".into() };
+        let call = perform_sale_call(TypedCard { number: "", expiry: "", cvv: "123", holder: "" }, Some(&saved), today(), &session(), &order());
+        let checked = check_perform_sale_call(&&Got::Record(call), today());
+        assert_eq!(checked.errors, []);
+        assert_eq!(checked.record.text("sourceOfFunds.reference.clientCardId"), Some("sandbox-visa-1111"));
+        assert_eq!(checked.record.text("sourceOfFunds.reference.securityCode"), Some("123"));
+        assert!(!checked.record.has("sourceOfFunds.card"));
+    }
+
+    #[test]
     fn what_is_missing_is_reported_by_the_request_validator() {
-        let call = perform_sale_call(typed("13 / 30"), today(), &Record::default(), &order());
+        let call = perform_sale_call(typed("13 / 30"), None, today(), &Record::default(), &order());
         let paths: Vec<String> = check_perform_sale_call(&&Got::Record(call), today()).errors.into_iter().map(|error| error.path).collect();
         for path in ["endpointId", "invoiceId", "session.nonce", "sourceOfFunds.card.expiry.month"] {
             assert!(paths.iter().any(|found| found == path), "{path} in {paths:?}");

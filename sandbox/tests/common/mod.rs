@@ -1,6 +1,7 @@
-//! Helpers shared by the sandbox's integration tests (`tests/flow.rs`, `tests/attacks.rs`): a
-//! sandbox on a free port, JSON posts to it, and the merchant's side of a sale (access token,
-//! initiate sale) up to the page's perform sale.
+//! Helpers shared by the sandbox's integration tests (`tests/flow.rs`, `tests/attacks.rs`,
+//! `tests/saved_cards.rs`): a sandbox on a free port, JSON posts to it, the merchant's side of a
+//! sale (access token, initiate sale) up to the page's perform sale, and a whole sale to its
+//! first state after PROCESSING.
 
 use connpay_sandbox::client::{self, Answer};
 use connpay_sandbox::{start, Config, Sandbox};
@@ -83,4 +84,26 @@ pub fn perform_body(session: &Session, cvv: &str) -> Value {
 /// The perform sale of `session` sent to `gateway`.
 pub async fn perform(gateway: &Sandbox, session: &Session, body: &Value) -> Answer {
     post(gateway, &format!("/paynet/dapi/v1/sale/{}/{}", session.endpoint_id, session.invoice_id), body, None).await
+}
+
+/// The sale status of `session`'s sale of token `token`, which must be answered.
+pub async fn status(sandbox: &Sandbox, session: &Session, token: &str) -> Value {
+    let body = json!({ "session": { "accessToken": session.access_token, "token": token } });
+    let answer = post(sandbox, &format!("/paynet/dapi/v1/sale/{}/{}/status", session.endpoint_id, session.invoice_id), &body, None).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    parse(&answer)
+}
+
+/// A whole sale on a sandbox that is its own merchant, its perform sale written by `pay`, to its
+/// first state after PROCESSING; returns the session, the sale's token and that status.
+pub async fn sale_paid_by(sandbox: &Sandbox, pay: impl FnOnce(&Session) -> Value) -> (Session, String, Value) {
+    let session = initiate(sandbox, None).await;
+    let answer = perform(sandbox, &session, &pay(&session)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let accepted = parse(&answer);
+    assert_eq!(accepted["invoiceId"], session.invoice_id.as_str());
+    let token = accepted["session"]["token"].as_str().unwrap().to_string();
+    assert_eq!(status(sandbox, &session, &token).await["state"], "PROCESSING");
+    let next = status(sandbox, &session, &token).await;
+    (session, token, next)
 }

@@ -464,6 +464,17 @@ impl App {
     }
 }
 
+/// The issuer page's own look: the sandbox's, whatever pages `--www` serves.
+const ISSUER_STYLE: &str = "body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#fff}\
+main{max-width:340px;margin:0 auto;padding:16px}h1{font-size:1.2rem;margin:0 0 8px}\
+label{display:block;margin:12px 0 4px;font-weight:600}input{box-sizing:border-box;width:100%;padding:8px;font:inherit}\
+button{margin-top:12px;padding:8px 16px;font:inherit;cursor:pointer}";
+
+/// `GET /sandbox/issuer.css`.
+pub async fn issuer_style() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], ISSUER_STYLE).into_response()
+}
+
 fn no_such_challenge() -> Response {
     (StatusCode::NOT_FOUND, Html(page("No such challenge", "<p>This 3-D Secure challenge does not exist.</p>"))).into_response()
 }
@@ -471,7 +482,7 @@ fn no_such_challenge() -> Response {
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main><h1>{title}</h1>{body}</main></body></html>"
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/sandbox/issuer.css\"></head><body><main><h1>{title}</h1>{body}</main></body></html>"
     )
 }
 

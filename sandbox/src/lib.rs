@@ -131,6 +131,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/paynet/api/v2/sale/{endpoint_id}", post(v2::sale))
         .route("/paynet/api/v2/status/{endpoint_id}", post(v2::status))
         .route("/sandbox/3ds/{key}", get(gateway::challenge_page).post(gateway::challenge_submit))
+        .route("/sandbox/issuer.css", get(gateway::issuer_style))
         .layer(middleware::from_fn(fault::inject));
     let origins: Vec<HeaderValue> = app.config.allowed_origins.iter().filter_map(|origin| origin.parse().ok()).collect();
     let cors = CorsLayer::new()

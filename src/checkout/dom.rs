@@ -247,6 +247,10 @@ impl Found {
         let Found { document, form, inputs, asks, brand, button, status } = self;
         let changes = Changes { document, undo: RefCell::default() };
         let cvv: Element = inputs[Field::Cvv as usize].clone().ok_or_else(Error::internal)?.into();
+        // The brand's name is written into the merchant's element: unmount gives its text back.
+        if let Some(brand) = &brand {
+            changes.keep_text(brand);
+        }
         if let Asks::SavedCard { label } = &asks {
             show_saved_card(&changes, &form, label)?;
         }

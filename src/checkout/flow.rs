@@ -26,7 +26,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, Element, Event, HtmlDialogElement};
 
 use super::dom::{fresh_id, Listener};
-use super::{call, Announce, Mounted};
+use super::{call, Announce, Mounted, Said};
 use crate::js::{self, Js};
 use crate::sale::{exchange, prepare_call, PreparedSale, StatusCall};
 use crate::{transport, Error};
@@ -53,7 +53,7 @@ pub(super) fn submit(mounted: &Rc<Mounted>, event: &Event) {
     event.prevent_default();
     match mounted.attempts(|attempts| attempts.refusal()) {
         None => {}
-        Some(Refusal::Unsettled(report)) => return mounted.announce(mounted.messages().error(report.code)),
+        Some(Refusal::Unsettled(report)) => return mounted.say(Said::Code(report.code)),
         Some(_) => return,
     }
     for slot in &mounted.page.slots {
@@ -69,7 +69,7 @@ pub(super) fn submit(mounted: &Rc<Mounted>, event: &Event) {
     }
     let values = mounted.values();
     render_attempt(mounted);
-    mounted.announce(mounted.messages().text(PROCESSING));
+    mounted.say(Said::Notice(PROCESSING));
     call(&mounted.settings.callbacks.on_submit, &JsValue::UNDEFINED);
     let mounted = mounted.clone();
     spawn_local(async move { attempt(&mounted, values, state.brand).await });
@@ -120,11 +120,11 @@ pub(super) fn resume(mounted: &Rc<Mounted>) {
     let (approved, unsettled) = mounted.attempts(|attempts| (attempts.approved(), attempts.unsettled().cloned()));
     if approved {
         render_attempt(mounted);
-        mounted.announce(mounted.messages().text(APPROVED));
+        mounted.say(Said::Notice(APPROVED));
     }
     if let Some(report) = unsettled {
         render_attempt(mounted);
-        mounted.announce(mounted.messages().error(report.code));
+        mounted.say(Said::Code(report.code));
         let mounted = mounted.clone();
         spawn_local(async move {
             let ending = Ending::of(report.code).map_or("", |ending| ending.code.detail());
@@ -159,7 +159,7 @@ fn tell(mounted: &Mounted, report: &Report, error: Error) {
     }
     render_attempt(mounted);
     let error = report_error(mounted, report, error);
-    mounted.announce(mounted.messages().error(report.code));
+    mounted.say(Said::Code(report.code));
     call(&mounted.settings.callbacks.on_error, &error.into());
 }
 
@@ -331,11 +331,14 @@ pub(super) fn finish_approved(mounted: &Mounted) {
         slot.mark.set(Mark::default());
     }
     for field in [Field::Number, Field::Cvv] {
-        mounted.input(field).set_value("");
+        let input = mounted.input(field);
+        input.set_value("");
         mounted.slot(field).digits.set(0);
+        mounted.page.changes.class(input, "connpay-empty", true);
+        mounted.page.changes.class(input, "connpay-valid", false);
     }
     render_attempt(mounted);
-    mounted.announce(mounted.messages().text(APPROVED));
+    mounted.say(Said::Notice(APPROVED));
 }
 
 /// 3-D Secure: shows the issuer's page in the window (a later URL replaces the page in the open

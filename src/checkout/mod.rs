@@ -112,6 +112,15 @@ struct Mounted {
     /// The last cancelled challenge's status call and card, to ask about once more before the
     /// next perform sale (see `Attempts::recheck`).
     cancelled: Cell<Option<Cancelled>>,
+    /// What the live region said last.
+    said: Cell<Option<Said>>,
+}
+
+/// What the live region says, by key: said again in a new language.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Said {
+    Code(ErrorCode),
+    Notice(&'static str),
 }
 
 /// A cancelled challenge's status call, and the card it was paid with.
@@ -249,20 +258,29 @@ impl Mounted {
             let slot = self.slot(field);
             let verdict = state.verdict(field);
             let shown = slot.mark.get().error(verdict);
-            let changes = &self.page.changes;
-            changes.class(&slot.input, "connpay-empty", slot.input.value().is_empty());
-            changes.class(&slot.input, "connpay-valid", verdict.valid);
-            // At the same moment as `aria-invalid`: when the payer is shown the error.
-            changes.class(&slot.input, "connpay-invalid", shown.is_some());
+            // The fields a saved card does not ask for have no state to show.
+            if self.settings.saved.is_none() || field == Field::Cvv {
+                let changes = &self.page.changes;
+                changes.class(&slot.input, "connpay-empty", slot.input.value().is_empty());
+                changes.class(&slot.input, "connpay-valid", verdict.valid);
+                // At the same moment as `aria-invalid`: when the payer is shown the error.
+                changes.class(&slot.input, "connpay-invalid", shown.is_some());
+            }
             if slot.shown.replace(shown) == shown {
                 continue;
             }
             let message = shown.map_or("", |code| messages.error(code));
             self.page.changes.set(&slot.input, "aria-invalid", if shown.is_some() { "true" } else { "false" });
             slot.error.set_text_content(Some(message));
-            if announce == Announce::Yes && shown.is_some() {
-                self.announce(message);
+            if let (Announce::Yes, Some(code)) = (announce, shown) {
+                self.say(Said::Code(code));
             }
+        }
+        // The payer fixed every field the live region spoke of: it says nothing stale.
+        let field_said = matches!(self.said.get(), Some(Said::Code(code)) if code == ErrorCode::CheckoutInvalid || code.as_str().starts_with("card."));
+        if field_said && self.page.slots.iter().all(|slot| slot.shown.get().is_none()) {
+            self.page.status.set_text_content(Some(""));
+            self.said.set(None);
         }
         if self.brand.replace(state.brand) != state.brand {
             let brand = state.brand.map(BrandId::brand);
@@ -279,9 +297,16 @@ impl Mounted {
         Some(state)
     }
 
-    /// Says `message` in the live region.
-    fn announce(&self, message: &str) {
-        self.page.status.set_text_content(Some(message));
+    /// Says `said` in the live region, in the checkout's language, and remembers it: an
+    /// `update()` of the language says it again, and a field error goes once no field shows one.
+    fn say(&self, said: Said) {
+        let messages = self.messages();
+        let text = match said {
+            Said::Code(code) => messages.error(code),
+            Said::Notice(key) => messages.text(key),
+        };
+        self.page.status.set_text_content(Some(text));
+        self.said.set(Some(said));
     }
 
     /// Takes the checkout off the page: every listener, error text and attribute it added go,
@@ -352,7 +377,7 @@ impl Mounted {
             Fate::NotCharged => {
                 self.close_challenge();
                 flow::render_attempt(self);
-                self.announce(self.messages().text(messages::ALLOWED));
+                self.say(Said::Notice(messages::ALLOWED));
             }
             Fate::Approved => flow::finish_approved(self),
         }
@@ -432,6 +457,9 @@ impl Mounted {
             slot.shown.set(None);
         }
         self.refresh(Announce::No);
+        if let Some(said) = self.said.get() {
+            self.say(said);
+        }
         Ok(())
     }
 }
@@ -500,6 +528,7 @@ pub fn mount_checkout(
         wake: Cell::default(),
         challenge_blocked: Cell::default(),
         cancelled: Cell::new(cancelled),
+        said: Cell::default(),
     });
     hold_form(&mounted.page.form, FormHolds::Checkout(Rc::downgrade(&mounted)));
     listen(&mounted);

@@ -53,7 +53,7 @@ async function mountSecondForm(page, { extra = {}, tables = [] } = {}) {
     form.id = "second";
     form.innerHTML = ["number", "expiry", "cvv", "holder"]
       .map((field) => `<label for="second-${field}">second ${field}</label><input id="second-${field}" data-connpay="${field}">`)
-      .join("") + '<button type="submit">Pay second</button>';
+      .join("") + '<span id="second-brand" data-connpay="brand"></span><button type="submit">Pay second</button><p id="second-status" data-connpay="status"></p>';
     document.body.append(form);
     const { mountCheckout } = await import("/pkg/connpay_checkout.js");
     const { shopCheckout } = await import("/shop-server.js");
@@ -106,6 +106,10 @@ test("update({ amountCentis: 2500 }) on a second form: getSession and the perfor
   assert.equal(await outcomeOf(page, "#second"), "approved");
   assert.deepEqual(initiated.map((body) => [body.transaction.amountCentis, body.transaction.currency]), [[2500, "EUR"]]);
   assert.deepEqual(sales.map((body) => body.transaction.amountCentis), [2500]);
+  // Paid: the number and the code were emptied, and their classes say so.
+  const numberClasses = await page.getAttribute("#second-number", "class");
+  assert.match(numberClasses, /connpay-empty/);
+  assert.doesNotMatch(numberClasses, /connpay-valid/);
   const events = await page.evaluate(() => window.events);
   assert.ok(events.includes("update:checkout.sale_in_flight"), events.join());
   assert.equal(events[0], "ready");
@@ -134,9 +138,13 @@ test("the state classes follow focus and validity as the payer types, with onFoc
   assert.equal(await number.getAttribute("aria-invalid"), "false");
   const events = await page.evaluate(() => window.events);
   assert.deepEqual(events.filter((event) => /^(focus|blur)/.test(event)), ["focus:number", "blur:number", "focus:expiry", "blur:expiry", "focus:number"]);
+  // The live region spoke of the number when the payer left it; fixed, it says nothing stale.
+  assert.equal(await page.textContent("#second-status"), "");
+  assert.equal(await page.textContent("#second-brand"), "Visa");
   // Unmount takes the classes and the brand away with everything else.
   await page.evaluate(() => window.second.unmount());
   assert.equal(await number.getAttribute("class"), null, "the input had no class attribute, and has none again");
+  assert.equal(await page.textContent("#second-brand"), "", "the brand's name goes with the checkout");
   assert.equal(await page.getAttribute("#second", "data-connpay-brand"), null);
 });
 
@@ -151,9 +159,11 @@ test("languages: an imported table speaks for its language's regions; update() s
   await page.getByRole("button", { name: "Pay second" }).click();
   const secondError = () => page.locator("#second-number + .connpay-error").textContent();
   assert.equal(await secondError(), table("de")["card.number.empty"]);
-  // The shown error is said again in the new language at once.
+  assert.equal(await page.textContent("#second-status"), table("de")["checkout.invalid"]);
+  // The shown error, and what the live region said, are said again in the new language at once.
   await page.evaluate(() => window.second.update({ locale: "fr-CA" }));
   assert.equal(await secondError(), table("fr")["card.number.empty"]);
+  assert.equal(await page.textContent("#second-status"), table("fr")["checkout.invalid"]);
   // A language the page imported no table for is English; Russian is built in.
   await page.evaluate(() => window.second.update({ locale: "pt-BR" }));
   assert.equal(await secondError(), "Enter the card number.");

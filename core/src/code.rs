@@ -133,7 +133,7 @@ error_codes! {
     CheckoutUnmounted => "checkout.unmounted", "The checkout was unmounted while its sale was on its way or being followed: settle invoiceId on the merchant's server.",
         payer: "The payment form was closed before the payment finished. Please do not pay again until the shop confirms whether you were charged.", "Форма оплаты закрыта до завершения платежа. Не платите повторно, пока магазин не подтвердит, были ли списаны деньги.";
     CheckoutAlreadyMounted => "checkout.already_mounted", "mountCheckout on a form that already has a mounted checkout: unmount() it first.";
-    CheckoutSaleInFlight => "checkout.sale_in_flight", "update() while a sale is on its way or being followed: what it pays for cannot change under it. Nothing changed; call update() again once onSuccess or onError has run.";
+    CheckoutSaleInFlight => "checkout.sale_in_flight", "update() while a sale is on its way or being followed: what it pays for cannot change under it. Nothing changed; call update() again once onSuccess runs, or onError with next \"retry\" or \"merchant\".";
     StatusTimeout => "status.timeout", "No final state within maxWaitMs: the drop-in checkout keeps asking the sale's status and reports its final state; waitForFinalState rejects here, and the sale's status is still to be asked",
         payer: "Your payment is still being processed. Please do not pay again: this page shows the result as soon as the bank answers.", "Платёж всё ещё обрабатывается. Не платите повторно: результат появится на этой странице, как только ответит банк.";
     StatusAborted => "status.aborted", "Status polling was aborted by the caller's signal.";

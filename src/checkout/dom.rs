@@ -251,14 +251,16 @@ impl Found {
         if let Some(brand) = &brand {
             changes.keep_text(brand);
         }
+        // What must stay on the page when a saved card hides the fields it does not ask for.
+        let mut shown: Vec<Element> = [Some(cvv), button.clone(), status.clone(), brand.clone()].into_iter().flatten().collect();
         if let Asks::SavedCard { label } = &asks {
-            show_saved_card(&changes, &form, label)?;
+            shown.push(show_saved_card(&changes, &form, label)?);
         }
         let mut slots = Vec::with_capacity(4);
         for (field, input) in Field::ALL.into_iter().zip(inputs) {
             let input = match input {
                 Some(input) if matches!(asks, Asks::Card) || field == Field::Cvv => input,
-                input => not_asked(&changes, &form, input, &cvv)?,
+                input => not_asked(&changes, &form, input, &shown)?,
             };
             changes.set_if_absent(&input, "autocomplete", field.autocomplete());
             if field.numeric() {
@@ -310,10 +312,10 @@ impl Page {
 
 /// Names the saved card the payer pays with (`Visa •••• 1111`): in the form's
 /// `[data-connpay="saved-card"]`, or in a new `<p class="connpay-saved-card">` at its top.
-fn show_saved_card(changes: &Changes, form: &Element, label: &str) -> Result<(), Error> {
+fn show_saved_card(changes: &Changes, form: &Element, label: &str) -> Result<Element, Error> {
     let element = text_element(changes, form, "[data-connpay=\"saved-card\"]", "savedCard", "connpay-saved-card", (form, "afterbegin"))?;
     element.set_text_content(Some(label));
-    Ok(())
+    Ok(element)
 }
 
 /// The merchant's element for a text the checkout writes (found by `selector` in the form; its
@@ -330,9 +332,10 @@ fn text_element(changes: &Changes, form: &Element, selector: &str, key: &str, cl
 }
 
 /// A field a saved card does not ask for. The merchant's input leaves the page until unmount,
-/// with the largest part of the form around it that holds no other of the checkout's fields (its
-/// label, its error text); a form without one gets a stand-in nothing shows.
-fn not_asked(changes: &Changes, form: &Element, input: Option<HtmlInputElement>, cvv: &Element) -> Result<HtmlInputElement, Error> {
+/// with the largest part of the form around it that holds nothing still `shown` (the security
+/// code, the button, the live region, the brand, the saved card's name): its label and error
+/// text when they are inside that part. A form without the input gets a stand-in nothing shows.
+fn not_asked(changes: &Changes, form: &Element, input: Option<HtmlInputElement>, shown: &[Element]) -> Result<HtmlInputElement, Error> {
     let input = match input {
         Some(input) => input,
         None => {
@@ -343,7 +346,7 @@ fn not_asked(changes: &Changes, form: &Element, input: Option<HtmlInputElement>,
     };
     let mut hidden: Element = input.clone().into();
     while let Some(parent) = hidden.parent_element() {
-        if &parent == form || parent.contains(Some(cvv)) {
+        if &parent == form || shown.iter().any(|kept| parent.contains(Some(kept))) {
             break;
         }
         hidden = parent;

@@ -17,7 +17,7 @@ use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESS
 use connpay_core::checkout::sale::{check_session, perform_sale_call, session_request, CardLabel, CheckoutSuccess};
 use connpay_core::checkout::{Field, FormState, Mark, TypedCard};
 use connpay_core::sale::{check_perform_sale_call, Outcome, SaleAccepted, SaleStatus, StatusSession};
-use connpay_core::value::Got;
+use connpay_core::value::{Got, Record};
 use connpay_core::{gateway, ErrorCode, FieldError};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -163,12 +163,21 @@ fn tell(mounted: &Mounted, report: &Report, error: Error) {
     call(&mounted.settings.callbacks.on_error, &error.into());
 }
 
+/// What an attempt pays: the card, as the payer is shown it, and the order as it stood when the
+/// attempt began. A sale reports its own: `update()` between a cancelled challenge and its late
+/// approval changes the next attempt, never what that sale charged.
+pub(super) struct Paying {
+    label: CardLabel,
+    order: Rc<Record>,
+}
+
 /// One attempt: the merchant's session, one perform sale, then its status to a final state.
 async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<BrandId>) {
     let label = match &mounted.settings.saved {
         Some(saved) => CardLabel { brand: Some(saved.brand), last4: saved.last4.clone() },
         None => CardLabel::of(&values[0]),
     };
+    let paying = Paying { label, order: mounted.order() };
     // A challenge the payer cancelled may have been approved since, outside the window: find
     // out before anything else (before the merchant's server makes a new invoice).
     let recheck = mounted.attempts(|attempts| attempts.recheck().map(str::to_string));
@@ -188,7 +197,7 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
             _ => return,
         }
     }
-    let prepared = prepare(mounted, &values, brand).await;
+    let prepared = prepare(mounted, &values, brand, &paying.order).await;
     drop(values);
     let PreparedSale { invoice_id, endpoint_id, access_token, http } = match prepared {
         Ok(sale) => sale,
@@ -215,7 +224,7 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
                 invoice_id,
                 session: StatusSession { access_token, token: accepted.session_token },
             };
-            follow(mounted, call, label).await;
+            follow(mounted, call, paying).await;
         }
         (Step::Report(report), outcome) => tell(mounted, &report, outcome_error(report.code, &outcome)),
         _ => {}
@@ -224,14 +233,14 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
 
 /// The merchant's session, and the perform sale made of it and the typed card, validated. A
 /// session no sale can be made with is `checkout.session` naming the key at fault.
-async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>) -> Result<PreparedSale, Error> {
+async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>, order: &Record) -> Result<PreparedSale, Error> {
     let settings = &mounted.settings;
     let session_failed = |cause: JsValue| {
         Error::new(ErrorCode::CheckoutSession, "")
             .with("detail", JsValue::from_str("getSession threw or rejected (see cause); nothing was sent to the gateway"))
             .with("cause", cause)
     };
-    let request = js::record_to_js(&session_request(&mounted.order(), brand));
+    let request = js::record_to_js(&session_request(order, brand));
     let session = settings.get_session.call1(&JsValue::UNDEFINED, &request).map_err(session_failed)?;
     let session = JsFuture::from(Promise::resolve(&session)).await.map_err(session_failed)?;
     let today = js::today(None)?;
@@ -241,7 +250,7 @@ async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>
     }
     let [number, expiry, cvv, holder] = values;
     let card = TypedCard { number, expiry, cvv, holder };
-    let call = perform_sale_call(card, settings.saved.as_ref(), today, &session.record, &mounted.order());
+    let call = perform_sale_call(card, settings.saved.as_ref(), today, &session.record, order);
     prepare_call(&settings.gateway, check_perform_sale_call(&&Got::Record(call), today)).map_err(|problems| wrong_session(&problems))
 }
 
@@ -277,7 +286,7 @@ fn outcome_error<T>(code: ErrorCode, outcome: &Outcome<T>) -> Error {
 /// Asks the accepted sale's status until the attempts say it is decided: the first time at once,
 /// then every `pollIntervalMs`, and after `maxWaitMs` (once reported) every [`SLOW_POLL_MS`].
 /// A poll that fails is simply asked again: polling only reads.
-async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
+async fn follow(mounted: &Rc<Mounted>, call: StatusCall, paying: Paying) {
     let settings = &mounted.settings;
     let http = call.http();
     let invoice_id = call.invoice_id.as_str();
@@ -303,11 +312,11 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
                 let cancelled = report.code == ErrorCode::CheckoutCancelled;
                 let blocked = cancelled && mounted.challenge_blocked.get();
                 if cancelled {
-                    mounted.cancelled.set(Some((call, label)));
+                    mounted.cancelled.set(Some((call, paying)));
                 }
                 return tell(mounted, &report, if blocked { error.with("detail", JsValue::from_str(CHALLENGE_BLOCKED)) } else { error });
             }
-            Step::Approved(status) => return succeed(mounted, status, label),
+            Step::Approved(status) => return succeed(mounted, status, paying),
             Step::Stop => return,
         }
         let interval = settings.poll_interval_ms;
@@ -316,9 +325,9 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, label: CardLabel) {
 }
 
 /// The sale was approved: the checkout is finished.
-fn succeed(mounted: &Mounted, status: SaleStatus, label: CardLabel) {
+fn succeed(mounted: &Mounted, status: SaleStatus, paying: Paying) {
     finish_approved(mounted);
-    let success = CheckoutSuccess::new(status, &mounted.order(), label);
+    let success = CheckoutSuccess::new(status, &paying.order, paying.label);
     call(&mounted.settings.callbacks.on_success, &js::to_js(&success).unwrap_or(JsValue::NULL));
 }
 
@@ -334,8 +343,11 @@ pub(super) fn finish_approved(mounted: &Mounted) {
         let input = mounted.input(field);
         input.set_value("");
         mounted.slot(field).digits.set(0);
-        mounted.page.changes.class(input, "connpay-empty", true);
-        mounted.page.changes.class(input, "connpay-valid", false);
+        // A field a saved card does not ask for has no state to show.
+        if mounted.settings.saved.is_none() || field == Field::Cvv {
+            mounted.page.changes.class(input, "connpay-empty", true);
+            mounted.page.changes.class(input, "connpay-valid", false);
+        }
     }
     render_attempt(mounted);
     mounted.say(Said::Notice(APPROVED));

@@ -123,8 +123,8 @@ enum Said {
     Notice(&'static str),
 }
 
-/// A cancelled challenge's status call, and the card it was paid with.
-type Cancelled = (crate::sale::StatusCall, connpay_core::checkout::sale::CardLabel);
+/// A cancelled challenge's status call, and what that sale pays.
+type Cancelled = (crate::sale::StatusCall, flow::Paying);
 
 /// What the module holds for a form element.
 enum FormHolds {
@@ -232,6 +232,10 @@ impl Mounted {
     fn on_leave(&self, field: Field, event: &Event) {
         self.page.changes.class(self.input(field), "connpay-focused", false);
         call(&self.settings.callbacks.on_blur, &JsValue::from_str(field.name()));
+        // `onBlur` may have unmounted the checkout: the form is the page's again.
+        if self.attempts(|attempts| attempts.unmounted()) {
+            return;
+        }
         // Leaving for the submit button: the submit marks every field at once. Marking this one
         // now would put its error text on the page between the press and the release, and the
         // button, pushed down, would miss the click.
@@ -247,6 +251,10 @@ impl Mounted {
     /// Checks every field, shows and clears marks and state classes, and reports the state and
     /// any new brand. `None` only if the browser's clock gives no date.
     fn refresh(&self, announce: Announce) -> Option<FormState> {
+        // Unmounted (a callback may have done it): the form is the page's again, untouched.
+        if self.attempts(|attempts| attempts.unmounted()) {
+            return None;
+        }
         let [number, expiry, cvv, holder] = self.values();
         let today = js::today(None).ok()?;
         let state = match &self.settings.saved {
@@ -300,6 +308,9 @@ impl Mounted {
     /// Says `said` in the live region, in the checkout's language, and remembers it: an
     /// `update()` of the language says it again, and a field error goes once no field shows one.
     fn say(&self, said: Said) {
+        if self.attempts(|attempts| attempts.unmounted()) {
+            return;
+        }
         let messages = self.messages();
         let text = match said {
             Said::Code(code) => messages.error(code),
@@ -392,26 +403,29 @@ impl Mounted {
     /// overrides, `locale` keeps them. Refused while a sale is in flight (`checkout.sale_in_flight`):
     /// what is being paid cannot change under it.
     fn update(&self, value: JsValue) -> Result<(), Error> {
-        if self.attempts(|attempts| attempts.unmounted()) {
+        let closed = || self.attempts(|attempts| attempts.unmounted());
+        let busy = || self.attempts(|attempts| attempts.in_flight());
+        if closed() {
             return Err(Error::invalid_argument("checkout", "this checkout was unmounted: mount a new one"));
         }
         if !value.is_object() {
             return Err(Error::invalid_argument("options", "update needs an options object"));
         }
-        let options = Options::read(Some(value))?;
-        options.only("", UPDATE_KEYS)?;
-        if self.attempts(|attempts| attempts.in_flight()) {
+        if busy() {
             return Err(Error::of(ErrorCode::CheckoutSaleInFlight));
         }
-        let given = |keys: &[&str]| -> Result<bool, Error> {
-            for key in keys {
-                if !options.get(key)?.is_undefined() {
-                    return Ok(true);
-                }
+        let options = Options::read(Some(value))?;
+        options.only("", UPDATE_KEYS)?;
+        // Each key read once: a getter runs once, and what it gave is what is checked and kept.
+        let mut given = Vec::with_capacity(UPDATE_KEYS.len());
+        for key in UPDATE_KEYS {
+            let value = options.get(key)?;
+            if !value.is_undefined() {
+                given.push((*key, value));
             }
-            Ok(false)
-        };
-        let order = if given(ORDER_KEYS)? {
+        }
+        let get = |key: &str| given.iter().find(|(known, _)| *known == key).map(|(_, value)| value.clone());
+        let order = if ORDER_KEYS.iter().any(|key| get(key).is_some()) {
             // The order as it stands, with the parts given in its place, checked whole.
             let current = self.order();
             let mut kept = Record::default();
@@ -422,8 +436,7 @@ impl Mounted {
             }
             let merged = js::record_to_js(&kept);
             for key in ORDER_KEYS {
-                let value = options.get(key)?;
-                if !value.is_undefined() {
+                if let Some(value) = get(key) {
                     let _ = Reflect::set(&merged, &JsValue::from_str(key), &value);
                 }
             }
@@ -432,20 +445,22 @@ impl Mounted {
         } else {
             None
         };
-        let mut messages = (*self.messages()).clone();
         let (known_locale, known_tables) = self.settings.language.take();
         self.settings.language.set((known_locale.clone(), known_tables.clone()));
-        let or_known = |key: &str, known: JsValue| -> Result<JsValue, Error> {
-            let given = options.get(key)?;
-            Ok(if given.is_undefined() { known } else { given })
-        };
-        let language = (or_known("locale", known_locale)?, or_known("locales", known_tables)?);
-        if given(&["locale", "locales"])? {
+        let language = (get("locale").unwrap_or(known_locale), get("locales").unwrap_or(known_tables));
+        let relanguaged = get("locale").is_some() || get("locales").is_some();
+        let mut messages = (*self.messages()).clone();
+        if relanguaged {
             messages = messages.in_language(read_language(&language.0, &language.1)?);
         }
-        let overrides = options.get("messages")?;
-        if !overrides.is_undefined() {
-            messages = read_messages(Messages::default().in_language(messages), &overrides)?;
+        let reworded = get("messages").map(|overrides| read_messages(Messages::default().in_language(messages.clone()), &overrides)).transpose()?;
+        let messages = reworded.unwrap_or(messages);
+        // The page's getters ran meanwhile: a sale they started, or an unmount, wins.
+        if closed() {
+            return Err(Error::invalid_argument("checkout", "this checkout was unmounted: mount a new one"));
+        }
+        if busy() {
+            return Err(Error::of(ErrorCode::CheckoutSaleInFlight));
         }
         // Everything was checked: now the checkout changes, and shows its words anew.
         if let Some(order) = order {
@@ -453,13 +468,15 @@ impl Mounted {
         }
         self.settings.language.set(language);
         self.settings.messages.set(Rc::new(messages));
-        for slot in &self.page.slots {
-            slot.shown.set(None);
+        if relanguaged || get("messages").is_some() {
+            for slot in &self.page.slots {
+                slot.shown.set(None);
+            }
+            if let Some(said) = self.said.get() {
+                self.say(said);
+            }
         }
         self.refresh(Announce::No);
-        if let Some(said) = self.said.get() {
-            self.say(said);
-        }
         Ok(())
     }
 }
@@ -607,12 +624,13 @@ fn read_settings(options: &Options) -> Result<Settings, Error> {
     let get_session = options
         .function("getSession")?
         .ok_or_else(|| Error::invalid_argument("getSession", "getSession is required: it asks the merchant's server for the sale's session"))?;
+    let (locale, locales) = (options.get("locale")?, options.get("locales")?);
     Ok(Settings {
         gateway,
         order: Cell::new(Rc::new(read_order(options, None)?)),
         get_session,
-        messages: Cell::new(Rc::new(read_messages(read_language(&options.get("locale")?, &options.get("locales")?)?, &options.get("messages")?)?)),
-        language: Cell::new((options.get("locale")?, options.get("locales")?)),
+        messages: Cell::new(Rc::new(read_messages(read_language(&locale, &locales)?, &options.get("messages")?)?)),
+        language: Cell::new((locale, locales)),
         saved: read_saved_card(&options.get("savedCard")?)?,
         callbacks: Callbacks {
             on_ready: options.function("onReady")?,
@@ -691,7 +709,11 @@ fn read_language(locale: &JsValue, tables: &JsValue) -> Result<Messages, Error> 
         None if locale.is_undefined() => return Ok(Messages::new(Locale::default())),
         _ => return Err(Error::invalid_argument("locale", "locale must be a language tag such as \"de-AT\", or a table from connpay-checkout/locales")),
     };
-    let count = js::own(tables, "length").ok().and_then(|length| length.as_f64()).unwrap_or(0.0).min(64.0) as usize;
+    let count = match js::own(tables, "length").map(|length| length.as_f64()) {
+        Ok(None) => 0,
+        Ok(Some(count)) if (0.0..=64.0).contains(&count) => count as usize,
+        _ => return Err(Error::invalid_argument("locales", "locales must be an array of at most 64 tables")),
+    };
     let mut by_language = None;
     for index in 0..count {
         let path = format!("locales[{index}]");

@@ -32,6 +32,9 @@ test("a saved card: the demo names it, asks only its security code, and pays by 
     assert.equal(await page.getByLabel(label, { exact: true }).isVisible(), false, `${label} is not asked`);
   }
   assert.equal(await page.getAttribute("#checkout", "data-connpay-brand"), "visa");
+  // A number the browser put back into the hidden input (autofill, a restored page) goes nowhere.
+  await page.evaluate(() => { document.getElementById("card-number").value = "5555 5555 5555 4444"; });
+  assert.equal(await page.getAttribute("#card-number", "class"), null, "a field not asked shows no state");
   // A Visa's code has three digits: a fourth is refused as typed.
   await page.getByLabel("Security code", { exact: true }).pressSequentially("1234");
   assert.equal(await page.getByLabel("Security code", { exact: true }).inputValue(), "123");
@@ -39,7 +42,7 @@ test("a saved card: the demo names it, asks only its security code, and pays by 
   assert.equal(await outcomeOf(page), "approved");
   assert.equal(sales.length, 1);
   assert.deepEqual(sales[0].sourceOfFunds, { reference: { clientCardId: "sandbox-visa-1111", securityCode: "123" } });
-  assert.doesNotMatch(JSON.stringify(sales[0]), /4111|"card"/);
+  assert.doesNotMatch(JSON.stringify(sales[0]), /4111|5555|"card"|"number"/);
   assert.deepEqual(problems, []);
 });
 
@@ -74,7 +77,10 @@ async function mountSecondForm(page, { extra = {}, tables = [] } = {}) {
           window.events.push(`update:${error.code}`);
         }
       },
-      onSuccess: () => { form.dataset.outcome = "approved"; },
+      onSuccess: (result) => {
+        window.events.push(`success:${result.invoiceId}:${result.amountCentis}`);
+        form.dataset.outcome = "approved";
+      },
       onError: (error) => { form.dataset.outcome = error.code; },
       ...extra,
       ...(locales.length ? { locales } : {}),
@@ -178,5 +184,36 @@ test("languages: an imported table speaks for its language's regions; update() s
     }
   });
   assert.equal(refused, "argument.invalid");
+  assert.deepEqual(problems, []);
+});
+
+test("a cancelled 3-D Secure sale approved later reports its own amount, not the one update() set since", async () => {
+  const { page, problems } = await openDemo(demo.browser, demo.server.url);
+  const sales = bodiesTo(page, PERFORM_SALE);
+  const issuerPages = [];
+  page.on("response", async (response) => {
+    if (new URL(response.url()).pathname.endsWith("/status")) {
+      const redirectUrl = (await response.json().catch(() => null))?.redirectUrl;
+      if (redirectUrl) issuerPages.push(redirectUrl);
+    }
+  });
+  await mountSecondForm(page);
+  await typeSecond(page, { number: "4111111111111111", expiry: "1230", cvv: "321", holder: "JOHN SMITH" });
+  await page.getByRole("button", { name: "Pay second" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await outcomeOf(page, "#second"), "checkout.cancelled");
+  // The payer approves in the banking app, and the shop changes the amount meanwhile.
+  const approved = await fetch(issuerPages[0], { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "password=hint", redirect: "manual" });
+  assert.ok(approved.status < 400);
+  await page.evaluate(() => window.second.update({ amountCentis: 2500 }));
+  await page.evaluate(() => delete document.getElementById("second").dataset.outcome);
+  await page.getByRole("button", { name: "Pay second" }).click();
+  assert.equal(await outcomeOf(page, "#second"), "approved");
+  const [first] = sales;
+  assert.equal(sales.length, 1, "the late approval is found: nothing more is sent");
+  const events = await page.evaluate(() => window.events);
+  const success = events.find((event) => event.startsWith("success:"));
+  assert.equal(success.split(":")[2], String(first.transaction.amountCentis));
+  assert.equal(success.split(":")[2], "1042");
   assert.deepEqual(problems, []);
 });

@@ -168,7 +168,7 @@ impl NodeMerchant {
         if let Some(error) = thrown {
             return Err(error);
         }
-        Ok(to_js(&reply_with(reply, "invoice", invoice))?)
+        Ok(to_js(&reply_with(reply, invoice))?)
     }
 
     /// Check sale, as the gateway asks it at `POST …/sale/{invoiceId}/check`: `body` is the
@@ -202,7 +202,7 @@ impl NodeMerchant {
             return Err(error);
         }
         let changed = record.filter(|record| Some(record) != before.as_ref());
-        Ok(to_js(&reply_with(reply, "invoice", changed))?)
+        Ok(to_js(&reply_with(reply, changed))?)
     }
 
     /// Settles a stored invoice whose outcome the page could not learn (and only then: settling a
@@ -313,9 +313,9 @@ impl NodeMerchant {
     }
 }
 
-/// `{ status, body }` of a reply, with `key` set to `extra` when there is one.
-fn reply_with(reply: crate::Reply, key: &'static str, extra: Option<Invoice>) -> Record {
-    Record::default().field("status", reply.status).field("body", &reply.body).field(key, &extra)
+/// `{ status, body, invoice }`: the reply, and the record to store (null when none changed).
+fn reply_with(reply: crate::Reply, invoice: Option<Invoice>) -> Record {
+    reply.record().field("invoice", &invoice)
 }
 
 /// The endpoint and the login: what a `Merchant` shows of itself.

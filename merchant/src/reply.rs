@@ -50,8 +50,9 @@ impl Reply {
     }
 }
 
-impl ToGot for Reply {
-    fn to_got(&self) -> connpay_core::value::Got {
-        Record::default().field("status", self.status).field("body", &self.body).to_got()
+impl Reply {
+    /// `{ status, body }`: the reply as one object, for a server written in JavaScript.
+    pub fn record(&self) -> Record {
+        Record::default().field("status", self.status).field("body", &self.body)
     }
 }

@@ -1,27 +1,77 @@
-//! The record a merchant's server keeps for each invoice between initiate sale and the sale's end:
-//! what it signed, and where the invoice stands. It is plain data (a JSON object through
-//! [`ToGot`] and [`Invoice::read`]), so the server stores it wherever it stores orders.
+//! One invoice of an order, as the merchant's server keeps it between initiate sale and the
+//! sale's end: what it signed, and where the invoice stands. It is plain data, stored inside its
+//! [`crate::Order`] (a JSON object through [`ToGot`], read back by the order's reader).
 
-use connpay_core::card::YearMonth;
-use connpay_core::schema::{integer, text, walk, Field, Necessity::*, Reading, Rule, Unknown};
-use connpay_core::value::{Got, Record, ToGot, Value};
-use connpay_core::FieldError;
+use connpay_core::schema::{integer, text, Field, Necessity::*, Rule};
+use connpay_core::value::{Got, Record, ToGot};
+use connpay_core::{ErrorCode, FieldError};
 
 /// Where an invoice stands.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InvoiceState {
     /// Signed and handed to the page; the gateway has not asked check sale yet.
     Initiated,
-    /// The gateway's check sale was answered: the sale may be charged. Its session token is what
-    /// asking its status needs.
-    Confirmed {
-        /// `session.token` of the sale, from check sale.
-        sale_token: String,
-        /// The stored card's server id, when the sale used a card reference.
-        server_card_id: Option<String>,
-    },
-    /// Settled before any check sale came: a later one is refused, so it is never charged.
+    /// Check sale was answered: the gateway may charge it, and until its sale status is final
+    /// the sale may still be approved (a 3-D Secure challenge the issuer may complete later).
+    Confirmed,
+    /// The gateway's sale status said APPROVED, for this invoice's own amount.
+    Approved,
+    /// The gateway's sale status said DECLINED: never charged.
+    Declined,
+    /// Voided before any check sale came: a later one is refused, so it is never charged.
     Voided,
+}
+
+const STATES: [(&str, InvoiceState); 5] = [
+    ("INITIATED", InvoiceState::Initiated),
+    ("CONFIRMED", InvoiceState::Confirmed),
+    ("APPROVED", InvoiceState::Approved),
+    ("DECLINED", InvoiceState::Declined),
+    ("VOIDED", InvoiceState::Voided),
+];
+const STATE_NAMES: &[&str] = &["INITIATED", "CONFIRMED", "APPROVED", "DECLINED", "VOIDED"];
+
+impl InvoiceState {
+    /// `INITIATED`, `CONFIRMED`, `APPROVED`, `DECLINED` or `VOIDED`, as stored.
+    pub fn name(self) -> &'static str {
+        STATES.iter().find(|(_, state)| *state == self).map_or("", |(name, _)| name)
+    }
+
+    fn named(name: &str) -> Option<InvoiceState> {
+        STATES.iter().find(|(known, _)| *known == name).map(|(_, state)| *state)
+    }
+
+    /// Whether check sale confirmed it: the gateway holds a sale of it.
+    pub fn had_sale(self) -> bool {
+        matches!(self, InvoiceState::Confirmed | InvoiceState::Approved | InvoiceState::Declined)
+    }
+}
+
+impl ToGot for InvoiceState {
+    fn to_got(&self) -> Got {
+        self.name().into()
+    }
+}
+
+/// What check sale told of the sale of an invoice.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sale {
+    /// `session.token` of the sale: what asking its status needs.
+    pub token: String,
+    /// The stored card's server id, when the sale used a card reference.
+    pub server_card_id: Option<String>,
+    /// When check sale confirmed it (milliseconds since 1970, the caller's clock).
+    pub confirmed_at: u64,
+    /// The issuer's page, when a sale status said REDIRECT_REQUEST: a payer who closed it may
+    /// open it again.
+    pub redirect_url: Option<String>,
+}
+
+/// When it was confirmed, never its token or the issuer's page (logs outlive the sale).
+impl std::fmt::Debug for Sale {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("Sale").field("confirmed_at", &self.confirmed_at).finish_non_exhaustive()
+    }
 }
 
 /// One invoice, as the merchant's server keeps it.
@@ -39,35 +89,17 @@ pub struct Invoice {
     pub nonce: String,
     /// `session.signature` this server made.
     pub signature: String,
-    /// The amount signed, in minor units.
+    /// The amount signed (the order's when the invoice was made), in minor units.
     pub amount_centis: u64,
     /// The currency signed (ISO 4217).
     pub currency: String,
     /// Where it stands.
     pub state: InvoiceState,
+    /// Its sale, once check sale confirmed it (always, from [`InvoiceState::Confirmed`] on).
+    pub sale: Option<Sale>,
 }
 
-const STATES: &[&str] = &["INITIATED", "CONFIRMED", "VOIDED"];
-
-impl InvoiceState {
-    /// `INITIATED`, `CONFIRMED` or `VOIDED`, as stored.
-    pub fn name(&self) -> &'static str {
-        match self {
-            InvoiceState::Initiated => STATES[0],
-            InvoiceState::Confirmed { .. } => STATES[1],
-            InvoiceState::Voided => STATES[2],
-        }
-    }
-}
-
-/// The state's name only: the sale's token is a secret of the sale, and logs outlive it.
-impl std::fmt::Debug for InvoiceState {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str(self.name())
-    }
-}
-
-/// What identifies the invoice, never its tokens, nonce or signature.
+/// What identifies the invoice, never its tokens, nonce, signature or the issuer's page.
 impl std::fmt::Debug for Invoice {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
@@ -81,48 +113,50 @@ impl std::fmt::Debug for Invoice {
     }
 }
 
-/// The stored form, as [`Invoice::read`] takes it back.
-const INVOICE: &[Field] = &[
-    text("invoiceId", Required, 1, 128, Rule::Token),
-    text("endpointId", Required, 1, 64, Rule::Token),
+/// The stored form of an invoice, inside its order's `invoices`.
+pub(crate) const INVOICE: &[Field] = &[
+    text("invoiceId", Required, 1, 128, Rule::Segment),
+    text("endpointId", Required, 1, 64, Rule::Segment),
     text("serialNumber", Required, 1, 50, Rule::Any),
     text("accessToken", Required, 32, 128, Rule::Token),
     text("nonce", Required, 32, 128, Rule::Token),
     text("signature", Required, 32, 128, Rule::Token),
     integer("amountCentis", Required, 1, 9_007_199_254_740_991),
     text("currency", Required, 0, 0, Rule::Currency),
-    text("state", Required, 0, 0, Rule::OneOf(STATES)),
+    text("state", Required, 0, 0, Rule::OneOf(STATE_NAMES)),
     text("saleToken", Optional, 16, 36, Rule::Token),
     text("serverCardId", Optional, 1, 128, Rule::Any),
+    integer("confirmedAt", Optional, 0, 9_007_199_254_740_991),
+    text("redirectUrl", Optional, 1, 2048, Rule::Url),
 ];
 
-/// No field of the record is a date; keys a store adds beside the record's (a database's `_id`)
-/// are left alone.
-const READING: Reading = Reading { today: YearMonth::LATEST, trim: false, unknown: Unknown::Ignore };
+fn problem(path: String, code: ErrorCode, message: &str) -> FieldError {
+    FieldError { path, code, message: message.into() }
+}
 
 impl Invoice {
-    /// Reads a stored record back; every problem at its path. A `CONFIRMED` record must carry
-    /// its `saleToken`.
-    pub fn read<V: Value>(stored: &V) -> Result<Invoice, Vec<FieldError>> {
-        let checked = walk(&[INVOICE], stored, READING);
-        if !checked.errors.is_empty() {
-            return Err(checked.errors);
-        }
-        let record = checked.record;
+    /// The invoice in a record the walker accepted by [`INVOICE`] (`at` is its path, for the
+    /// problems): a confirmed or decided invoice must carry its sale (`saleToken`,
+    /// `confirmedAt`), an initiated or voided one none.
+    pub(crate) fn from_record(record: &Record, at: &str) -> Result<Invoice, FieldError> {
         let text = |key: &str| record.text(key).unwrap_or_default().to_string();
-        let state = match record.text("state") {
-            Some("CONFIRMED") => match record.text("saleToken") {
-                Some(token) => InvoiceState::Confirmed {
-                    sale_token: token.to_string(),
-                    server_card_id: record.text("serverCardId").map(str::to_string),
-                },
-                None => {
-                    let code = connpay_core::ErrorCode::RequestRequired;
-                    return Err(vec![FieldError { path: "saleToken".into(), code, message: code.detail().into() }]);
-                }
-            },
-            Some("VOIDED") => InvoiceState::Voided,
-            _ => InvoiceState::Initiated,
+        let state = record.text("state").and_then(InvoiceState::named).unwrap_or(InvoiceState::Initiated);
+        let sale = match (record.text("saleToken"), record.number("confirmedAt")) {
+            (Some(token), Some(confirmed_at)) if state.had_sale() => Some(Sale {
+                token: token.to_string(),
+                server_card_id: record.text("serverCardId").map(str::to_string),
+                confirmed_at: confirmed_at as u64,
+                redirect_url: record.text("redirectUrl").map(str::to_string),
+            }),
+            (None, None) if !state.had_sale() => None,
+            _ if state.had_sale() => {
+                let message = "a confirmed, approved or declined invoice carries its saleToken and confirmedAt";
+                return Err(problem(format!("{at}.saleToken"), ErrorCode::RequestRequired, message));
+            }
+            _ => {
+                let message = "an initiated or voided invoice has no sale";
+                return Err(problem(format!("{at}.saleToken"), ErrorCode::RequestInvalid, message));
+            }
         };
         Ok(Invoice {
             invoice_id: text("invoiceId"),
@@ -134,24 +168,19 @@ impl Invoice {
             amount_centis: record.number("amountCentis").unwrap_or_default() as u64,
             currency: text("currency"),
             state,
+            sale,
         })
     }
 
     /// The sale's session token, once check sale confirmed it.
     pub fn sale_token(&self) -> Option<&str> {
-        match &self.state {
-            InvoiceState::Confirmed { sale_token, .. } => Some(sale_token),
-            _ => None,
-        }
+        self.sale.as_ref().map(|sale| sale.token.as_str())
     }
 }
 
 impl ToGot for Invoice {
     fn to_got(&self) -> Got {
-        let (sale_token, server_card_id) = match &self.state {
-            InvoiceState::Confirmed { sale_token, server_card_id } => (Some(sale_token), server_card_id.as_ref()),
-            InvoiceState::Initiated | InvoiceState::Voided => (None, None),
-        };
+        let sale = self.sale.as_ref();
         Record::default()
             .field("invoiceId", &self.invoice_id)
             .field("endpointId", &self.endpoint_id)
@@ -161,60 +190,11 @@ impl ToGot for Invoice {
             .field("signature", &self.signature)
             .field("amountCentis", self.amount_centis)
             .field("currency", &self.currency)
-            .field("state", self.state.name())
-            .field_if("saleToken", &sale_token)
-            .field_if("serverCardId", &server_card_id)
+            .field("state", self.state)
+            .field_if("saleToken", &sale.map(|sale| &sale.token))
+            .field_if("serverCardId", &sale.and_then(|sale| sale.server_card_id.as_ref()))
+            .field_if("confirmedAt", &sale.map(|sale| sale.confirmed_at))
+            .field_if("redirectUrl", &sale.and_then(|sale| sale.redirect_url.as_ref()))
             .to_got()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn invoice(state: InvoiceState) -> Invoice {
-        Invoice {
-            invoice_id: "INV0123".into(),
-            endpoint_id: "1111".into(),
-            serial_number: "SN-1".into(),
-            access_token: "a".repeat(64),
-            nonce: "b".repeat(64),
-            signature: "c".repeat(40),
-            amount_centis: 1042,
-            currency: "EUR".into(),
-            state,
-        }
-    }
-
-    #[test]
-    fn a_record_reads_back_as_it_was_written() {
-        for state in [
-            InvoiceState::Initiated,
-            InvoiceState::Voided,
-            InvoiceState::Confirmed { sale_token: "d".repeat(32), server_card_id: Some("CARD-7".into()) },
-        ] {
-            let stored: serde_json::Value = serde_json::from_str(&connpay_core::value::to_json_value(&invoice(state.clone()))).unwrap();
-            assert_eq!(Invoice::read(&&stored), Ok(invoice(state)));
-        }
-    }
-
-    #[test]
-    fn debug_shows_no_secret_of_the_sale() {
-        let shown = format!("{:?}", invoice(InvoiceState::Confirmed { sale_token: "d".repeat(32), server_card_id: None }));
-        assert!(shown.contains("INV0123") && shown.contains("CONFIRMED"), "{shown}");
-        for secret in ["aaaa", "bbbb", "cccc", "dddd"] {
-            assert!(!shown.contains(secret), "{shown}");
-        }
-    }
-
-    #[test]
-    fn a_damaged_record_is_refused_at_its_path() {
-        let stored = serde_json::json!({ "invoiceId": "INV1", "state": "CONFIRMED" });
-        let paths: Vec<String> = Invoice::read(&&stored).unwrap_err().into_iter().map(|error| error.path).collect();
-        assert!(paths.contains(&"nonce".to_string()) && paths.contains(&"amountCentis".to_string()), "{paths:?}");
-        let mut confirmed_without_token: serde_json::Value =
-            serde_json::from_str(&connpay_core::value::to_json_value(&invoice(InvoiceState::Initiated))).unwrap();
-        confirmed_without_token["state"] = "CONFIRMED".into();
-        assert_eq!(Invoice::read(&&confirmed_without_token).unwrap_err()[0].path, "saleToken");
     }
 }

@@ -1,14 +1,21 @@
 //! connpay-merchant: the merchant's server side of a ConnPay checkout, on the core's `server`
 //! feature and with no web framework in it. Requests and answers go in, records and answers come
-//! out; the server that uses it owns the sockets and the storage (sans-IO).
+//! out; the server that uses it owns the sockets and the storage (sans-IO): it loads an order,
+//! passes it in, and stores what comes back in one transaction. No call waits on the server's
+//! storage or the network, and none calls back into it.
 //!
+//! The unit that may be paid at most once is the shop's [`Order`]; every invoice is an attempt
+//! of an order:
 //! - [`new_token`]: access tokens and nonces from the operating system's random source;
-//! - [`Merchant::initiate_sale`]: the page's request validated, the invoice signed, and the
-//!   [`Invoice`] the server must keep;
-//! - [`Merchant::check_sale`]: the gateway's check sale (spec `004`) compared with that record and
-//!   answered with `checkSignature`, or with the spec's fail answer; an invoice is confirmed once;
-//! - [`Merchant::status_request`]: what the server asks before it ships; [`Merchant::settle`]:
-//!   what it does when the page could not learn a sale's outcome;
+//! - [`Order::new`], [`Order::set_amount`]: the order, and its amount while nothing is paid or
+//!   pending;
+//! - [`Merchant::initiate_sale`]: `paid`, `pending` (a sale that may still be approved), or a new
+//!   invoice signed for the order's amount, every unconfirmed earlier one voided;
+//! - [`Merchant::check_sale`]: the gateway's check sale compared with the invoice and answered
+//!   with `checkSignature`, refused while another invoice of the order is approved or pending;
+//! - [`Merchant::reconcile`] and [`Merchant::apply_status`]: the sale status of each undecided
+//!   invoice, asked and recorded; [`Merchant::settle`]: what the server does when the page could
+//!   not learn a sale's outcome;
 //! - [`Merchant::v2_sale_control`], [`Merchant::v2_status_control`] and
 //!   [`Merchant::verify_v2_callback`]: the /api/v2 signatures.
 //!
@@ -21,12 +28,14 @@ mod dapi;
 mod invoice;
 #[cfg(feature = "node")]
 mod node;
+mod order;
 mod reply;
 mod v2;
 
 pub use connpay_core::sign::{CheckSignatureFields, KeyError, MerchantControl, SessionSignatureFields};
-pub use dapi::Settlement;
-pub use invoice::{Invoice, InvoiceState};
+pub use dapi::StatusRead;
+pub use invoice::{Invoice, InvoiceState, Sale};
+pub use order::{AmountChange, Order, OrderStatus, MAX_INVOICES};
 pub use reply::Reply;
 pub use v2::V2_CALLBACK_STATUSES;
 
@@ -36,16 +45,17 @@ pub struct Merchant {
     key: MerchantControl,
     endpoint_id: Option<String>,
     login: Option<String>,
+    challenge_lifetime_ms: u64,
 }
+
+/// How long a confirmed sale may stay undecided, as the page is told (`until`): gateways keep an
+/// abandoned 3-D Secure challenge for 15 to 30 minutes, so the longer.
+pub const CHALLENGE_LIFETIME_MS: u64 = 30 * 60 * 1000;
 
 /// Shows the endpoint and the login, never the key.
 impl std::fmt::Debug for Merchant {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("Merchant")
-            .field("endpoint_id", &self.endpoint_id)
-            .field("login", &self.login)
-            .finish_non_exhaustive()
+        formatter.debug_struct("Merchant").field("endpoint_id", &self.endpoint_id).field("login", &self.login).finish_non_exhaustive()
     }
 }
 
@@ -54,7 +64,19 @@ impl Merchant {
     /// initiate and check sale; a shop that uses only /api/v2 may have none) and its /api/v2
     /// login (for the status `control`).
     pub fn new(control_key: &str, endpoint_id: Option<String>, login: Option<String>) -> Result<Merchant, KeyError> {
-        Ok(Merchant { key: MerchantControl::new(control_key)?, endpoint_id, login })
+        Ok(Merchant { key: MerchantControl::new(control_key)?, endpoint_id, login, challenge_lifetime_ms: CHALLENGE_LIFETIME_MS })
+    }
+
+    /// The same merchant, telling payers that a confirmed sale may stay undecided for
+    /// `milliseconds` after check sale (the gateway's challenge lifetime, when it is known to be
+    /// shorter or longer than [`CHALLENGE_LIFETIME_MS`]).
+    pub fn with_challenge_lifetime(self, milliseconds: u64) -> Merchant {
+        Merchant { challenge_lifetime_ms: milliseconds, ..self }
+    }
+
+    /// How long a confirmed sale may stay undecided after check sale, in milliseconds.
+    pub fn challenge_lifetime_ms(&self) -> u64 {
+        self.challenge_lifetime_ms
     }
 
     /// The endpoint, if configured.

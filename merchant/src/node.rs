@@ -7,15 +7,14 @@
 
 use connpay_core::card::YearMonth;
 use connpay_core::gateway::Gateway;
-use connpay_core::schema::{integer, text, walk, Field, Necessity::*, Reading, Rule, Unknown};
+use connpay_core::schema::{boolean, integer, list, object, text, walk, Field, Necessity::*, Reading, Rule, Unknown};
 use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
-use connpay_core::value::{Record, ToGot};
+use connpay_core::value::{Got, Record, ToGot};
 use connpay_core::ErrorCode;
 use connpay_js::{own, to_js, Error, Js};
-use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
-use crate::{Invoice, Merchant, Settlement};
+use crate::{AmountChange, Merchant, Order, StatusRead};
 
 /// The package's TypeScript declarations: the interfaces the exports below name.
 #[wasm_bindgen(typescript_custom_section)]
@@ -28,7 +27,17 @@ const OPTIONS: &[Field] = &[
     text("controlKey", Required, 2, 256, Rule::Token),
     text("endpointId", Optional, 1, 64, Rule::Segment),
     text("login", Optional, 1, 128, Rule::Any),
+    integer("challengeLifetimeMs", Optional, 1000, 86_400_000),
 ];
+
+/// The largest time in milliseconds a `Date` holds (±8.64e15): `now` beyond it is a mistake.
+const LATEST_MS: i64 = 8_640_000_000_000_000;
+
+const INITIATE_OPTIONS: &[Field] = &[boolean("accessTokenIssued", Required), integer("now", Optional, 0, LATEST_MS)];
+
+const CHECK_OPTIONS: &[Field] = &[list("savedCards", Optional, &SAVED_CARD), integer("now", Optional, 0, LATEST_MS)];
+const SAVED_CARD: Field = object("", Required, SAVED_CARD_FIELDS);
+const SAVED_CARD_FIELDS: &[Field] = &[text("clientCardId", Required, 1, 128, Rule::Any), text("serverCardId", Required, 0, 256, Rule::Any)];
 
 const SESSION_SIGNATURE: &[Field] = &[
     text("accessToken", Required, 32, 128, Rule::Token),
@@ -65,13 +74,22 @@ fn read(table: &'static [Field], value: JsValue) -> Result<Record, Error> {
     }
 }
 
-/// A stored invoice record, read back.
-fn invoice(value: JsValue) -> Result<Invoice, Error> {
-    Invoice::read(&Js(value)).map_err(|errors| {
-        let under = |path: String| if path.is_empty() { "invoice".to_string() } else { format!("invoice.{path}") };
-        let prefixed: Vec<_> = errors.into_iter().map(|error| connpay_core::FieldError { path: under(error.path), ..error }).collect();
-        Error::invalid_options(&prefixed)
-    })
+/// A stored order, read back; its problems under `order.`.
+fn order(value: JsValue) -> Result<Order, Error> {
+    Order::read(&Js(value)).map_err(|errors| under("order", errors))
+}
+
+/// Problems of an argument, each path under its name.
+fn under(name: &str, errors: Vec<connpay_core::FieldError>) -> Error {
+    let prefix = |path: String| {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}.{path}")
+        }
+    };
+    let prefixed: Vec<_> = errors.into_iter().map(|error| connpay_core::FieldError { path: prefix(error.path), ..error }).collect();
+    Error::invalid_options(&prefixed)
 }
 
 /// A text argument, or `argument.invalid` at `path`.
@@ -79,20 +97,19 @@ fn text_argument(value: &JsValue, path: &str) -> Result<String, Error> {
     value.as_string().ok_or_else(|| Error::invalid_argument(path, "must be a string"))
 }
 
-/// `(token) => boolean` or `(clientCardId, invoice) => string | null`; what it throws is thrown
-/// on. A promise is refused: the answer is needed now, under the caller's lock, and a pending
-/// promise read as "no" would refuse every sale without saying why.
-fn call(function: &Function, (first, second): (JsValue, JsValue), path: &str) -> Result<JsValue, JsValue> {
-    let answer = function.call2(&JsValue::UNDEFINED, &first, &second)?;
-    if answer.is_instance_of::<js_sys::Promise>() {
-        let message = "must answer at once, not with a promise: look the value up (await your store) before this call, then pass a function that returns it";
-        return Err(Error::invalid_argument(path, message).into());
-    }
-    Ok(answer)
+/// `options.now`, or the clock's now: the time is an input, the clock only its default.
+fn now(options: &Record) -> u64 {
+    options.number("now").unwrap_or_else(js_sys::Date::now) as u64
 }
 
-fn function(value: &JsValue, path: &str) -> Result<Function, Error> {
-    value.dyn_ref::<Function>().cloned().ok_or_else(|| Error::invalid_argument(path, "this argument must be a function"))
+/// `{ status, body, order }`: the reply, and the order to store (null when nothing changed).
+fn reply_with(reply: crate::Reply, order: &Order, before: u64) -> Record {
+    reply.record().field("order", (order.version != before).then_some(order))
+}
+
+/// `{ order, … }`: the order to store, null when nothing changed.
+fn changed(order: &Order, before: u64) -> Record {
+    Record::default().field("order", (order.version != before).then_some(order))
 }
 
 /// The merchant's server: its control key, endpoint and login.
@@ -107,9 +124,12 @@ impl NodeMerchant {
     pub fn new(#[wasm_bindgen(unchecked_param_type = "MerchantOptions")] options: JsValue) -> Result<NodeMerchant, Error> {
         let options = read(OPTIONS, options)?;
         let owned = |key: &str| options.text(key).map(str::to_string);
-        Merchant::new(options.text("controlKey").unwrap_or_default(), owned("endpointId"), owned("login"))
-            .map(NodeMerchant)
-            .map_err(|error| Error::invalid_argument("controlKey", &error.to_string()))
+        let merchant = Merchant::new(options.text("controlKey").unwrap_or_default(), owned("endpointId"), owned("login"))
+            .map_err(|error| Error::invalid_argument("controlKey", &error.to_string()))?;
+        Ok(NodeMerchant(match options.number("challengeLifetimeMs") {
+            Some(milliseconds) => merchant.with_challenge_lifetime(milliseconds as u64),
+            None => merchant,
+        }))
     }
 
     /// The DAPI endpoint, if configured.
@@ -143,97 +163,167 @@ impl NodeMerchant {
         crate::new_token().ok_or_else(Error::internal)
     }
 
-    /// Initiate sale: `body` is the page's parsed JSON, `isIssued(accessToken)` says whether
-    /// this server issued the token. Answers `{ status, body, invoice }`: send `status` and
-    /// `body`; store `invoice` (null unless it succeeded) under `invoice.invoiceId`.
-    #[wasm_bindgen(js_name = initiateSale, unchecked_return_type = "Reply & { invoice: Invoice | null }")]
+    /// A new order, `{ orderId, amountCentis, currency }`: the record to store (version 0).
+    #[wasm_bindgen(js_name = newOrder, unchecked_return_type = "Order")]
+    pub fn new_order(&self, #[wasm_bindgen(unchecked_param_type = "NewOrder")] fields: JsValue) -> Result<JsValue, Error> {
+        let order = Order::new(&Js(fields)).map_err(|errors| Error::invalid_options(&errors))?;
+        to_js(&order)
+    }
+
+    /// Where a stored order stands: `{ status: "open" | "paid" | "pending", orderId, invoiceId,
+    /// until?, redirectUrl? }`.
+    #[wasm_bindgen(js_name = orderStatus, unchecked_return_type = "OrderStatusAnswer")]
+    pub fn order_status(&self, #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue) -> Result<JsValue, Error> {
+        to_js(&self.0.order_status(&order(stored)?))
+    }
+
+    /// The cart changed: `{ order, status }`; `order` is null (nothing changed) when the order
+    /// already cost that, or when it is `paid` or `pending` (its amount stays: `status` says why).
+    #[wasm_bindgen(js_name = setAmount, unchecked_return_type = "{ order: Order | null; status: OrderStatusName }")]
+    pub fn set_amount(
+        &self,
+        #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ amountCentis: number; currency: string }")] amount: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut order = order(stored)?;
+        let before = order.version;
+        let status = match order.set_amount(&Js(amount)).map_err(|errors| under("amount", errors))? {
+            AmountChange::Locked(status) => status,
+            AmountChange::Changed | AmountChange::Unchanged => "open",
+        };
+        to_js(&changed(&order, before).field("status", status))
+    }
+
+    /// Initiate sale for a stored order: `body` is the page's parsed JSON; `accessTokenIssued`
+    /// whether this server issued its `session.accessToken` (look it up first). Answers
+    /// `{ status, body, order }`: send `status` and `body` (`paid`, `pending`, or a new invoice
+    /// signed for the order's amount); store `order` unless it is null.
+    #[wasm_bindgen(js_name = initiateSale, unchecked_return_type = "Reply & { order: Order | null }")]
     pub fn initiate_sale(
         &self,
+        #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
         #[wasm_bindgen(unchecked_param_type = "InitiateSaleRequest")] body: JsValue,
-        #[wasm_bindgen(js_name = isIssued, unchecked_param_type = "(accessToken: string) => boolean")] is_issued: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let is_issued = function(&is_issued, "isIssued")?;
-        let mut thrown = None;
-        let issued = |token: &str| match call(&is_issued, (JsValue::from_str(token), JsValue::UNDEFINED), "isIssued") {
-            Ok(answer) => answer.as_bool() == Some(true),
-            Err(error) => {
-                thrown = Some(error);
-                false
-            }
-        };
-        let (reply, invoice) = match self.0.initiate_sale(&Js(body), issued) {
-            Ok((reply, invoice)) => (reply, Some(invoice)),
-            Err(reply) => (reply, None),
-        };
-        if let Some(error) = thrown {
-            return Err(error);
-        }
-        Ok(to_js(&reply_with(reply, invoice))?)
+        #[wasm_bindgen(unchecked_param_type = "InitiateSaleOptions")] options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut order = order(stored)?;
+        let options = read(INITIATE_OPTIONS, options)?;
+        let before = order.version;
+        let reply = self.0.initiate_sale(&mut order, &Js(body), options.flag("accessTokenIssued") == Some(true));
+        to_js(&reply_with(reply, &order, before))
     }
 
-    /// Check sale, as the gateway asks it at `POST …/sale/{invoiceId}/check`: `body` is the
-    /// gateway's parsed JSON, `invoice` the stored record (null when there is none).
-    /// `serverCardId(clientCardId, invoice)` names the stored card of a sale by card reference,
-    /// among the cards of the payer who holds `invoice.accessToken` (null: not this payer's
-    /// card). Answers `{ status, body, invoice }`: send `status` and `body`; `invoice` is the
-    /// record now confirmed, to write over the stored one (null when nothing changed).
-    #[wasm_bindgen(js_name = checkSale, unchecked_return_type = "Reply & { invoice: Invoice | null }")]
+    /// Check sale, as the gateway asks it at `POST …/sale/{invoiceId}/check`, for the stored
+    /// order that holds `invoiceId`: `body` is the gateway's parsed JSON; `savedCards` the
+    /// `{ clientCardId, serverCardId }` of this order's payer's stored cards (for a sale by card
+    /// reference). Answers `{ status, body, order }`: send `status` and `body`; store `order`
+    /// unless it is null.
+    #[wasm_bindgen(js_name = checkSale, unchecked_return_type = "Reply & { order: Order | null }")]
     pub fn check_sale(
         &self,
+        #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
         #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CheckSaleRequest")] body: JsValue,
-        #[wasm_bindgen(js_name = invoice, unchecked_param_type = "Invoice | null | undefined")] stored: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CheckSaleOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<JsValue, Error> {
+        let mut order = order(stored)?;
         let invoice_id = text_argument(&invoice_id, "invoiceId")?;
-        let mut record = if stored.is_null() || stored.is_undefined() { None } else { Some(invoice(stored)?) };
-        let before = record.clone();
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let lookup = own(&options, "serverCardId").map_err(|_| Error::invalid_argument("serverCardId", "this option could not be read"))?;
-        let lookup = if lookup.is_undefined() { None } else { Some(function(&lookup, "serverCardId")?) };
-        let mut thrown = None;
-        let server_card_id = |client_card_id: &str, invoice: &Invoice| {
-            let arguments = (JsValue::from_str(client_card_id), to_js(invoice).ok()?);
-            let answer = call(lookup.as_ref()?, arguments, "serverCardId").map_err(|error| thrown = Some(error)).ok()?;
-            answer.as_string()
+        let options = match options.filter(|options| !options.is_undefined()) {
+            Some(options) => read(CHECK_OPTIONS, options)?,
+            None => Record::default(),
         };
-        let reply = self.0.check_sale(&invoice_id, &Js(body), record.as_mut(), server_card_id);
-        if let Some(error) = thrown {
-            return Err(error);
-        }
-        let changed = record.filter(|record| Some(record) != before.as_ref());
-        Ok(to_js(&reply_with(reply, changed))?)
+        let cards: Vec<(&str, &str)> = match options.get("savedCards") {
+            Some(Got::List(cards)) => cards
+                .iter()
+                .filter_map(|card| match card {
+                    Got::Record(card) => Some((card.text("clientCardId")?, card.text("serverCardId")?)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let before = order.version;
+        let reply = self.0.check_sale(&mut order, &invoice_id, &Js(body), &cards, now(&options));
+        to_js(&reply_with(reply, &order, before))
     }
 
-    /// Settles a stored invoice whose outcome the page could not learn (and only then: settling a
-    /// sale the payer is still paying voids it): `{ invoice, voided }`. Voided: the gateway never
-    /// asked about it and never will be answered, so it is not charged. Otherwise ask the
-    /// gateway ([`Self::status_request`]).
-    #[wasm_bindgen(unchecked_return_type = "{ invoice: Invoice; voided: boolean }")]
-    pub fn settle(&self, #[wasm_bindgen(js_name = invoice, unchecked_param_type = "Invoice")] stored: JsValue) -> Result<JsValue, Error> {
-        let mut record = invoice(stored)?;
-        let voided = self.0.settle(&mut record) == Settlement::Voided;
-        to_js(&Record::default().field("invoice", &record).field("voided", voided))
-    }
-
-    /// The sale-status request of a confirmed invoice, `{ method, url, headers, body }` for
-    /// `fetch`, to `gateway` (`"sandbox"`, `"production"` or a URL); null before check sale
-    /// confirmed it.
-    #[wasm_bindgen(js_name = statusRequest, unchecked_return_type = "StatusRequest | null")]
-    pub fn status_request(
+    /// Settles the invoice `invoiceId` of a stored order when the page could not learn its
+    /// outcome (and only then: settling a sale the payer is still paying voids it): `{ order,
+    /// state }`. `VOIDED`: the gateway never asked check sale and never will be answered, so it
+    /// is not charged; `CONFIRMED`: the gateway holds a sale: ask it ([`Self::reconcile`]);
+    /// `APPROVED`, `DECLINED`: already known.
+    #[wasm_bindgen(unchecked_return_type = "{ order: Order | null; state: InvoiceState }")]
+    pub fn settle(
         &self,
-        #[wasm_bindgen(js_name = invoice, unchecked_param_type = "Invoice")] stored: JsValue,
+        #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
+        #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut order = order(stored)?;
+        let invoice_id = text_argument(&invoice_id, "invoiceId")?;
+        let before = order.version;
+        let state = self
+            .0
+            .settle(&mut order, &invoice_id)
+            .ok_or_else(|| Error::invalid_argument("invoiceId", "the order has no invoice of that id"))?;
+        to_js(&changed(&order, before).field("state", state))
+    }
+
+    /// The sale-status requests to send to `gateway` (`"sandbox"`, `"production"` or a URL) for a
+    /// stored order: `[{ invoiceId, request: { method, url, headers, body } }]`, one for each
+    /// confirmed invoice whose sale is not final. Give each answer to [`Self::apply_status`].
+    #[wasm_bindgen(unchecked_return_type = "Array<{ invoiceId: string; request: StatusRequest }>")]
+    pub fn reconcile(
+        &self,
+        #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] gateway: JsValue,
     ) -> Result<JsValue, Error> {
-        let record = invoice(stored)?;
+        let order = order(stored)?;
         let gateway = text_argument(&gateway, "gateway")?;
         let gateway = Gateway::parse(&gateway).map_err(|error| Error::new(error.code, error.message).at("gateway"))?;
-        let Some(request) = self.0.status_request(&gateway, &record) else { return Ok(JsValue::NULL) };
-        let mut headers = Record::default();
-        for (name, value) in request.headers {
-            headers.set(name, (*value).into());
-        }
-        to_js(&Record::default().field("method", request.method).field("url", &request.url).field("headers", headers).field("body", &request.body))
+        let calls: Vec<Record> = self
+            .0
+            .reconcile(&gateway, &order)
+            .into_iter()
+            .map(|(invoice_id, request)| {
+                let mut headers = Record::default();
+                for (name, value) in request.headers {
+                    headers.set(name, (*value).into());
+                }
+                let request = Record::default()
+                    .field("method", request.method)
+                    .field("url", &request.url)
+                    .field("headers", headers)
+                    .field("body", &request.body);
+                Record::default().field("invoiceId", invoice_id).field("request", request)
+            })
+            .collect();
+        to_js(&calls)
+    }
+
+    /// The gateway's answer (`httpStatus`, the body's text) to the status request of
+    /// `invoiceId`, applied to a stored order: `{ order, state }`. `state` is the sale's
+    /// (`APPROVED` and `DECLINED` recorded for good, `PROCESSING`, `REDIRECT_REQUEST`),
+    /// `AMOUNT_MISMATCH` (approved for another amount than signed: not this order's payment;
+    /// nothing recorded), or null (no usable answer: ask again later).
+    #[wasm_bindgen(js_name = applyStatus, unchecked_return_type = "{ order: Order | null; state: SaleState | 'AMOUNT_MISMATCH' | null }")]
+    pub fn apply_status(
+        &self,
+        #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
+        #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
+        #[wasm_bindgen(js_name = httpStatus, unchecked_param_type = "number")] http_status: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut order = order(stored)?;
+        let invoice_id = text_argument(&invoice_id, "invoiceId")?;
+        let http_status = http_status_argument(&http_status)?;
+        let before = order.version;
+        let state = match self.0.apply_status(&mut order, &invoice_id, http_status, &text_argument(&body, "body")?) {
+            StatusRead::State(state) => state.to_got(),
+            StatusRead::AmountMismatch => "AMOUNT_MISMATCH".into(),
+            StatusRead::NoAnswer => Got::Null,
+        };
+        let mut answer = changed(&order, before);
+        answer.set("state", state);
+        to_js(&answer)
     }
 
     /// The gateway's answer to the status request, classified: `{ kind: "accepted", state, … }`,
@@ -245,25 +335,29 @@ impl NodeMerchant {
         #[wasm_bindgen(js_name = httpStatus, unchecked_param_type = "number")] http_status: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
     ) -> Result<JsValue, Error> {
-        let http_status = http_status
-            .as_f64()
-            .filter(|status| status.fract() == 0.0 && (100.0..=599.0).contains(status))
-            .ok_or_else(|| Error::invalid_argument("httpStatus", "must be the HTTP status, a whole number from 100 to 599"))?;
-        to_js(&Merchant::read_status(http_status as u16, &text_argument(&body, "body")?))
+        to_js(&Merchant::read_status(http_status_argument(&http_status)?, &text_argument(&body, "body")?))
     }
 
     /// The /api/v2/sale `control` of `{ endpointId | endpointGroupId, clientOrderId, amount,
     /// currency, email }`, `amount` in major units as the form sends it (`"10.42"`).
     #[wasm_bindgen(js_name = v2SaleControl)]
-    pub fn v2_sale_control(&self, #[wasm_bindgen(unchecked_param_type = "V2SaleControlRequest")] request: JsValue) -> Result<String, Error> {
+    pub fn v2_sale_control(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "V2SaleControlRequest")] request: JsValue,
+    ) -> Result<String, Error> {
         // The first problem in the message and at `path`, every one on `errors`.
-        self.0.v2_sale_control(&Js(request), YearMonth::LATEST).map_err(|errors| Error::invalid_options(&errors).with_code(ErrorCode::RequestInvalid))
+        self.0
+            .v2_sale_control(&Js(request), YearMonth::LATEST)
+            .map_err(|errors| Error::invalid_options(&errors).with_code(ErrorCode::RequestInvalid))
     }
 
     /// The /api/v2/status `control` of `{ login?, clientOrderId, orderId }` (the merchant's own
     /// login when none is given).
     #[wasm_bindgen(js_name = v2StatusControl)]
-    pub fn v2_status_control(&self, #[wasm_bindgen(unchecked_param_type = "V2StatusControlRequest")] request: JsValue) -> Result<String, Error> {
+    pub fn v2_status_control(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "V2StatusControlRequest")] request: JsValue,
+    ) -> Result<String, Error> {
         let request = read(STATUS_CONTROL, request)?;
         let text = |key: &str| request.text(key).unwrap_or_default();
         self.0
@@ -284,7 +378,10 @@ impl NodeMerchant {
 
     /// `session.signature` of initiate sale, for a server that makes its own invoices.
     #[wasm_bindgen(js_name = sessionSignature)]
-    pub fn session_signature(&self, #[wasm_bindgen(unchecked_param_type = "SessionSignatureFields")] fields: JsValue) -> Result<String, Error> {
+    pub fn session_signature(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SessionSignatureFields")] fields: JsValue,
+    ) -> Result<String, Error> {
         let fields = read(SESSION_SIGNATURE, fields)?;
         let text = |key: &str| fields.text(key).unwrap_or_default();
         Ok(self.0.key().session_signature(&SessionSignatureFields {
@@ -313,9 +410,13 @@ impl NodeMerchant {
     }
 }
 
-/// `{ status, body, invoice }`: the reply, and the record to store (null when none changed).
-fn reply_with(reply: crate::Reply, invoice: Option<Invoice>) -> Record {
-    reply.record().field("invoice", &invoice)
+/// The HTTP status of a gateway's answer, or `argument.invalid`.
+fn http_status_argument(value: &JsValue) -> Result<u16, Error> {
+    value
+        .as_f64()
+        .filter(|status| status.fract() == 0.0 && (100.0..=599.0).contains(status))
+        .map(|status| status as u16)
+        .ok_or_else(|| Error::invalid_argument("httpStatus", "must be the HTTP status, a whole number from 100 to 599"))
 }
 
 /// The endpoint and the login: what a `Merchant` shows of itself.

@@ -5,9 +5,18 @@ export interface MerchantOptions {
   endpointId?: string;
   /** The /api/v2 login: the status `control` needs it. */
   login?: string;
+  /**
+   * How long a confirmed sale may stay undecided after check sale (a 3-D Secure challenge the
+   * payer left open), as a pending order's `until` tells the payer: 1,800,000 (30 minutes) when
+   * left out.
+   */
+  challengeLifetimeMs?: number;
 }
 
-/** The record a server keeps for each invoice, from initiate sale to the sale's end. */
+/** Where an invoice stands. */
+export type InvoiceState = "INITIATED" | "CONFIRMED" | "APPROVED" | "DECLINED" | "VOIDED";
+
+/** One invoice of an order: an attempt to pay it. */
 export interface Invoice {
   invoiceId: string;
   endpointId: string;
@@ -15,14 +24,66 @@ export interface Invoice {
   accessToken: string;
   nonce: string;
   signature: string;
+  /** What this invoice was signed for: the order's amount when it was made. */
   amountCentis: number;
   currency: string;
-  /** INITIATED: signed; CONFIRMED: check sale answered (may be charged); VOIDED: never charged. */
-  state: "INITIATED" | "CONFIRMED" | "VOIDED";
-  /** With CONFIRMED: the sale's session token, which asking its status needs. */
+  /**
+   * INITIATED: signed, no check sale yet; CONFIRMED: check sale answered, the sale may still be
+   * approved; APPROVED, DECLINED: the gateway's final status; VOIDED: voided before any check
+   * sale, never charged.
+   */
+  state: InvoiceState;
+  /** From CONFIRMED on: the sale's session token, which asking its status needs. */
   saleToken?: string;
-  /** With CONFIRMED, after a sale by card reference: the stored card's server id. */
+  /** After a sale by card reference: the stored card's server id. */
   serverCardId?: string;
+  /** From CONFIRMED on: when check sale confirmed it (`now`, milliseconds since 1970). */
+  confirmedAt?: number;
+  /** The issuer's 3-D Secure page, once a status said REDIRECT_REQUEST. */
+  redirectUrl?: string;
+}
+
+/**
+ * The shop's order, the unit paid at most once: store it whole (one row, JSON), and write back
+ * what a call returns in the transaction you read it in (`version` grows by one at each change:
+ * `UPDATE … WHERE version = :old`).
+ */
+export interface Order {
+  orderId: string;
+  amountCentis: number;
+  currency: string;
+  version: number;
+  /** Oldest first. */
+  invoices: Invoice[];
+}
+
+/** `newOrder`'s argument. */
+export interface NewOrder {
+  orderId: string;
+  amountCentis: number;
+  currency: string;
+}
+
+/** paid: an invoice approved; pending: a confirmed sale not final yet; open: neither. */
+export type OrderStatusName = "open" | "paid" | "pending";
+
+/** Where an order stands, as initiate sale answers a paid or pending order. */
+export interface OrderStatusAnswer {
+  status: OrderStatusName;
+  orderId: string;
+  invoiceId: string | null;
+  /** While pending: until when (milliseconds since 1970) the sale may stay undecided. */
+  until?: number;
+  /** While pending: the issuer's page, to open again. */
+  redirectUrl?: string;
+}
+
+/** `initiateSale`'s third argument: what the library cannot know, looked up first. */
+export interface InitiateSaleOptions {
+  /** Whether this server issued the body's `session.accessToken` (to the payer of this order). */
+  accessTokenIssued: boolean;
+  /** Milliseconds since 1970; `Date.now()` when left out. */
+  now?: number;
 }
 
 /** What to answer: send `status` with `JSON.stringify(body)` as `application/json`. */
@@ -49,11 +110,12 @@ export interface CheckSaleRequest {
 /** `checkSale`'s fourth argument. */
 export interface CheckSaleOptions {
   /**
-   * The server's id of the stored card with this client id, among the cards of the payer who holds
-   * `invoice.accessToken`; null or undefined: none (the sale is refused). Answer at once, not with
-   * a promise.
+   * The stored cards of this order's payer (for a sale by card reference): the gateway's
+   * `clientCardId` must be one of them, and its `serverCardId` is signed into the answer.
    */
-  serverCardId?: (clientCardId: string, invoice: Invoice) => string | null | undefined;
+  savedCards?: { clientCardId: string; serverCardId: string }[];
+  /** Milliseconds since 1970; `Date.now()` when left out. */
+  now?: number;
 }
 
 /** The gateway's error object. */

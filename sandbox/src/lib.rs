@@ -119,6 +119,8 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
 pub fn router(app: Arc<App>) -> Router {
     let json_api = Router::new()
         .route("/merchant/auth/access-token", post(merchant::access_token))
+        .route("/merchant/order/new", post(merchant::new_order))
+        .route("/merchant/order", get(merchant::order_status))
         .route("/merchant/sale/initiate-sale", post(merchant::initiate_sale))
         .route("/merchant/sale/{invoice_id}/check", post(merchant::check_sale))
         .route("/merchant/sale/{invoice_id}/settle", post(merchant::settle))
@@ -160,6 +162,11 @@ async fn log(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     println!("{method} {path} {} {}ms", response.status().as_u16(), started.elapsed().as_millis());
     response
+}
+
+/// Now, in milliseconds since 1970 (0 if the clock is before it).
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_millis() as u64)
 }
 
 /// This month by the system clock (UTC), for expiry checks.

@@ -46,11 +46,19 @@ pub enum KeyError {
     /// Without its dashes the key is not an even number of hex digits, at least
     /// [`MIN_KEY_DIGITS`]: a truncated key would sign, and every signature would then fail.
     NotHex,
+    /// One digit repeated (`00000000-0000-…`): a placeholder, never a key the gateway issued;
+    /// signing with it would let anyone sign.
+    OneDigit,
 }
 
 impl std::fmt::Display for KeyError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("the merchant control key must be at least 32 hex digits (16 bytes, as issued: B17F59B4-A7DC-…), optionally grouped by dashes")
+        formatter.write_str(match self {
+            KeyError::NotHex => {
+                "the merchant control key must be at least 32 hex digits (16 bytes, as issued: B17F59B4-A7DC-…), optionally grouped by dashes"
+            }
+            KeyError::OneDigit => "the merchant control key is one digit repeated: a placeholder, not the key the gateway issued",
+        })
     }
 }
 
@@ -72,6 +80,9 @@ impl MerchantControl {
             .map(|pair| Some(hex_value(pair[0])? << 4 | hex_value(pair[1])?))
             .collect::<Option<Vec<u8>>>()
             .ok_or(KeyError::NotHex)?;
+        if digits.iter().all(|digit| digit.eq_ignore_ascii_case(&digits[0])) {
+            return Err(KeyError::OneDigit);
+        }
         Ok(MerchantControl { text: key.to_string(), hmac_key })
     }
 
@@ -175,19 +186,16 @@ impl CheckSignatureFields<'_> {
 
 /// Whether two hex signatures are equal, ignoring case, in time that depends only on their length.
 pub fn signatures_match(expected: &str, given: &str) -> bool {
-    equal_in_constant_time(expected, given, u8::to_ascii_lowercase)
+    secrets_match(&expected.to_ascii_lowercase(), &given.to_ascii_lowercase())
 }
 
 /// Whether two secrets (access tokens, nonces, session tokens) are exactly equal, in time that
 /// depends only on their length: a byte-by-byte `==` tells an attacker how much was right.
+/// `subtle`'s comparison looks at every byte pair, whatever the first difference, and keeps the
+/// optimiser from turning it into an early exit.
 pub fn secrets_match(expected: &str, given: &str) -> bool {
-    equal_in_constant_time(expected, given, |byte| *byte)
-}
-
-/// The one comparison of both: every byte pair is looked at, whatever the first difference.
-fn equal_in_constant_time(expected: &str, given: &str, fold: impl Fn(&u8) -> u8) -> bool {
-    expected.len() == given.len()
-        && expected.bytes().zip(given.bytes()).fold(0u8, |difference, (a, b)| difference | (fold(&a) ^ fold(&b))) == 0
+    use subtle::ConstantTimeEq;
+    bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -250,6 +258,13 @@ mod tests {
         assert!(!secrets_match("abc", "abcd"));
         assert!(signatures_match("abcDEF", "ABCdef"));
         assert!(!signatures_match("abcDEF", "abcDEe"));
+        // Two bytes swapped: equal as a checksum of the bytes (a fold by `^` or `+`), not equal.
+        assert!(!secrets_match("abcDEF", "bacDEF"));
+        assert!(!signatures_match("ab12", "ba12"));
+        // Differences that cancel in a sum or an exclusive or over the bytes.
+        assert!(!secrets_match("ac", "bb"));
+        assert!(!secrets_match("", "a"));
+        assert!(secrets_match("", ""));
     }
 
     #[test]
@@ -259,5 +274,11 @@ mod tests {
             assert_eq!(MerchantControl::new(bad).unwrap_err(), KeyError::NotHex, "{bad}");
         }
         assert_eq!(format!("{:?}", MerchantControl::new(KEY).unwrap()), "MerchantControl(<secret>)");
+        for placeholder in ["0".repeat(32), "00000000-0000-0000-0000-000000000000".into(), "aAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaA".into(), "F".repeat(40)] {
+            assert_eq!(MerchantControl::new(&placeholder).unwrap_err(), KeyError::OneDigit, "{placeholder}");
+        }
+        // Two digits are a key: only one repeated is a placeholder.
+        assert!(MerchantControl::new(&format!("{}1", "0".repeat(31))).is_ok());
+        assert_ne!(KeyError::OneDigit.to_string(), KeyError::NotHex.to_string());
     }
 }

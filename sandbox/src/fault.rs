@@ -1,7 +1,8 @@
 //! Fault injection for tests, off unless a request asks for it with the `X-Sandbox-Fault` header:
 //! comma-separated `delay=MS`, `status=CODE` (500, 502, 503, 429, …), `malformed` (a 200 with a
-//! broken JSON body), `drop` (the connection closes without an answer), and on initiate sale
-//! `check-signature` (the merchant answers check sale with a wrong signature).
+//! broken JSON body), `drop` (the connection closes without an answer), `status-after=CODE` (the
+//! request is processed, then answered with CODE: a sale made whose answer the page never reads),
+//! and on initiate sale `check-signature` (the merchant answers check sale with a wrong signature).
 
 use std::time::Duration;
 
@@ -24,6 +25,8 @@ pub struct Fault {
     pub delay: Option<Duration>,
     /// Answer with this status instead.
     pub status: Option<StatusCode>,
+    /// Process the request, then answer this status instead of its answer.
+    pub status_after: Option<StatusCode>,
     /// Answer 200 with a body that is not JSON.
     pub malformed: bool,
     /// Close the connection without an answer.
@@ -41,6 +44,7 @@ impl Fault {
             match part.split_once('=') {
                 Some(("delay", ms)) => fault.delay = ms.parse().ok().map(Duration::from_millis),
                 Some(("status", code)) => fault.status = code.parse().ok().and_then(|code| StatusCode::from_u16(code).ok()),
+                Some(("status-after", code)) => fault.status_after = code.parse().ok().and_then(|code| StatusCode::from_u16(code).ok()),
                 _ if part == "malformed" => fault.malformed = true,
                 _ if part == "drop" => fault.drop = true,
                 _ if part == "check-signature" => fault.wrong_check_signature = true,
@@ -69,5 +73,9 @@ pub async fn inject(request: Request, next: Next) -> Response {
     if fault.malformed {
         return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"invoiceId\": \"INV").into_response();
     }
-    next.run(request).await
+    let answer = next.run(request).await;
+    match fault.status_after {
+        Some(status) => fail(status, ErrorCause::ServerUnavailable, "injected by X-Sandbox-Fault after the request was processed", None),
+        None => answer,
+    }
 }

@@ -368,7 +368,7 @@ export interface WaitOptions extends RequestOptions {
   pollIntervalMs?: number;
   /** Overall, as mountCheckout's; default 600000. */
   maxWaitMs?: number;
-  /** Called once per 3-D Secure URL. */
+  /** Called once per 3-D Secure URL that is https (or http to localhost); never with another. */
   onRedirect?: (url: string) => void;
 }
 /** The keys of the checkout's messages: an error code, or one of the notices. */

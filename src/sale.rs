@@ -237,7 +237,8 @@ pub fn sale_status(
 }
 
 /// Polls sale status until APPROVED or DECLINED and resolves to that status. On
-/// REDIRECT_REQUEST (3-D Secure) calls `onRedirect(url)` once per URL and keeps polling. A failed
+/// REDIRECT_REQUEST (3-D Secure) calls `onRedirect(url)` once per URL that is https (or http to
+/// localhost), never another, and keeps polling. A failed
 /// poll is repeated (polling only reads). Rejects with `status.timeout` after `maxWaitMs`,
 /// `status.aborted` when `signal` aborts, `status.rejected` when the gateway refuses the status
 /// request (its error on `gatewayError`).
@@ -309,11 +310,14 @@ async fn poll(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
         plan.check_aborted()?;
         match poll.observe(outcome) {
             PollStep::Done(status) => return Ok(status),
-            PollStep::Redirect(url) => {
+            // Only a page a browser may be sent to (https, or http to localhost), as
+            // `mountCheckout` checks it: a `javascript:` URL never reaches the page's callback.
+            PollStep::Redirect(url) if gateway::is_safe_page(&url) => {
                 if let Some(on_redirect) = &plan.on_redirect {
                     on_redirect(&url);
                 }
             }
+            PollStep::Redirect(_) => {}
             PollStep::KeepPolling => {}
             PollStep::Stop(fail) => {
                 let details = js::to_js(&fail.error).unwrap_or(JsValue::NULL);

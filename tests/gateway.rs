@@ -326,6 +326,28 @@ async fn a_redirect_request_is_handed_to_the_page_once() {
 }
 
 #[wasm_bindgen_test]
+async fn a_redirect_url_that_is_not_a_safe_page_never_reaches_on_redirect() {
+    let urls = Rc::new(RefCell::new(Vec::<String>::new()));
+    let recorder = {
+        let urls = urls.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |url: JsValue| urls.borrow_mut().push(url.as_string().unwrap_or_default()))
+    };
+    // The module's waitForFinalState.
+    let id = invoice("jsredirect");
+    let status = wait(&id, &[("onRedirect", recorder.as_ref().clone())]).await.unwrap();
+    assert_eq!(text(&status, "state").as_deref(), Some("APPROVED"));
+    assert_eq!(seen(&id).await, (0, 3));
+    // A SaleSession's.
+    let session = SaleSession::new(gateway()).unwrap();
+    let id = invoice("jsredirect");
+    assert_eq!(text(&settle(session.perform_sale(sale_request(&id), None)).await.unwrap(), "kind").as_deref(), Some("accepted"));
+    let options = object(&[("pollIntervalMs", 250.into()), ("onRedirect", recorder.as_ref().clone())]);
+    let status = settle(session.wait_for_final_state(Some(options.unchecked_into()))).await.unwrap();
+    assert_eq!(text(&status, "state").as_deref(), Some("APPROVED"));
+    assert!(urls.borrow().is_empty(), "onRedirect got {:?}", urls.borrow());
+}
+
+#[wasm_bindgen_test]
 async fn failed_polls_are_repeated() {
     // A 503, then a poll that never answers (ended by timeoutMs), then APPROVED.
     let id = invoice("flaky");

@@ -32,7 +32,7 @@ function sale(invoiceId, response, path) {
   const scenario = invoiceId.split("-")[0];
   switch (scenario) {
     // Accepted; "approve" and "decline" then end so in status.
-    case "ok": case "approve": case "decline": return send(response, 200, { invoiceId, session: { token: `token-${invoiceId}` } });
+    case "ok": case "approve": case "decline": case "jsredirect": return send(response, 200, { invoiceId, session: { token: `token-${invoiceId}` } });
     case "reject": return send(response, 400, gatewayError("INVALID_REQUEST", invoiceId));
     case "e500": return send(response, 500, "");
     case "e502": return send(response, 502, "<html><body>Bad Gateway</body></html>", { "Content-Type": "text/html" });
@@ -52,6 +52,8 @@ function status(invoiceId, response, poll) {
     case "approve": return poll < 3 ? answer("PROCESSING") : final("APPROVED");
     case "decline": return poll < 2 ? answer("PROCESSING") : final("DECLINED");
     case "threeds": return poll < 4 ? answer("REDIRECT_REQUEST", { redirectUrl: "https://acs.example.com/challenge/1" }) : final("APPROVED");
+    // A status answer whose 3-D Secure page no browser may be sent to.
+    case "jsredirect": return poll < 3 ? answer("REDIRECT_REQUEST", { redirectUrl: "javascript:alert(document.cookie)" }) : final("APPROVED");
     case "flaky": return poll === 1 ? send(response, 503, "") : poll === 2 ? held.push(response) && undefined : final("APPROVED");
     case "processing": return answer("PROCESSING");
     case "unknown": return send(response, 200, gatewayError("ORDER_NOT_FOUND", invoiceId));

@@ -6,6 +6,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchChromium, startServer } from "./support.mjs";
 
@@ -50,11 +53,12 @@ before(async () => {
   await once(shop.relay.server, "listening");
   const relayUrl = `http://127.0.0.1:${shop.relay.server.address().port}`;
   // The sandbox plays the gateway only: check sale goes (through the relay) to the Node server.
+  shop.directory = await mkdtemp(join(tmpdir(), "connpay-merchant-node-"));
   shop.gateway = await startServer(sandboxBinary, ["--addr", "127.0.0.1:0", "--www", "www", "--pkg", "pkg", "--merchant-url", `${relayUrl}/merchant`, "--allow-origin", nodeUrl], {}, 10_000);
   shop.node = await startServer(
     "node",
     ["examples/merchant-node/server.mjs"],
-    { PORT: new URL(nodeUrl).port, CONNPAY_GATEWAY: shop.gateway.url, CONNPAY_WWW: "www", CONNPAY_PKG: "pkg" },
+    { PORT: new URL(nodeUrl).port, CONNPAY_GATEWAY: shop.gateway.url, CONNPAY_WWW: "www", CONNPAY_PKG: "pkg", CONNPAY_DB: join(shop.directory, "merchant.db") },
     10_000,
     /connpay merchant server at (http:\/\/127\.0\.0\.1:\d+\/)/,
   );
@@ -66,6 +70,7 @@ after(async () => {
   await shop.node?.stop();
   await shop.gateway?.stop();
   shop.relay?.server.close();
+  if (shop.directory) await rm(shop.directory, { recursive: true, force: true });
 });
 
 /** Pays on the demo page the Node server serves; resolves to the invoice and the page's outcome. */
@@ -97,7 +102,9 @@ test("the demo page pays through the Node merchant server, which answered the ga
   assert.deepEqual(errors, []);
   assert.ok(shop.relay.checks.includes(`/merchant/sale/${invoiceId}/check`), shop.relay.checks.join(", "));
   // Before fulfilling the order, the shop's server asks the gateway itself.
-  assert.deepEqual(await confirmation(invoiceId), { invoiceId, state: "APPROVED", paid: true, amountCentis: 1042, currency: "EUR" });
+  const { orderId, ...confirmed } = await confirmation(invoiceId);
+  assert.match(orderId, /^ORD[0-9a-f]{24}$/);
+  assert.deepEqual(confirmed, { invoiceId, state: "APPROVED", paid: true, amountCentis: 1042, currency: "EUR" });
 });
 
 test("a check signature altered on its way to the gateway makes it refuse the sale", async () => {
@@ -114,7 +121,7 @@ test("a check signature altered on its way to the gateway makes it refuse the sa
   }
 });
 
-test("the Node server signs the v2 control for its own endpoint only and checks the gateway's callbacks", async () => {
+test("the Node server signs the v2 control for its own endpoint only, and a verified callback alone pays nothing", async () => {
   const { createHash } = await import("node:crypto");
   const key = "B17F59B4-A7DC-41B4-8FF9-37D986B43D20"; // the sandbox's, the server's default
   const sha1 = (text) => createHash("sha1").update(text).digest("hex");
@@ -127,12 +134,20 @@ test("the Node server signs the v2 control for its own endpoint only and checks 
   assert.equal((await post("merchant/v2/control", JSON.stringify({ ...parts, cvv2: "123" }))).status, 400);
   // Only the order's amount is signed, whatever a page asks.
   assert.equal((await post("merchant/v2/control", JSON.stringify({ ...parts, amount: "0.01" }))).status, 400);
+  // Signed again with the same parts (a reload): the same control; with others under that id: refused.
+  assert.deepEqual(await (await post("merchant/v2/control", JSON.stringify(parts))).json(), { control: sha1(`1111A-11042a@b.co${key}`) });
+  assert.equal((await post("merchant/v2/control", JSON.stringify({ ...parts, email: "c@d.co" }))).status, 409);
   const control = sha1(`approved6768789A-1${key}`);
   const form = (fields) => new URLSearchParams(fields).toString();
+  const v2Confirmation = async () => (await fetch(new URL("merchant/v2/A-1/confirmation", shop.node.url))).json();
   const callback = { status: "approved", orderid: "6768789", client_orderid: "A-1", merchant_order: "A-1", control };
-  assert.deepEqual(await (await fetch(new URL("merchant/v2/A-1/confirmation", shop.node.url))).json(), { clientOrderId: "A-1", status: null, paid: false });
+  assert.equal((await v2Confirmation()).status, "signed");
+  // The callback verifies, but no sale form reached the gateway: its status says no such order,
+  // and nothing is paid (a control signs neither amount nor currency: only a status may).
   assert.equal((await post("merchant/v2/callback", form(callback), "application/x-www-form-urlencoded")).status, 200);
-  assert.deepEqual(await (await fetch(new URL("merchant/v2/A-1/confirmation", shop.node.url))).json(), { clientOrderId: "A-1", status: "approved", paid: true });
+  const after = await v2Confirmation();
+  assert.equal(after.paid, false, JSON.stringify(after));
+  assert.equal(after.shipped, false);
   assert.equal((await post("merchant/v2/callback", form({ ...callback, status: "declined" }), "application/x-www-form-urlencoded")).status, 403);
   assert.equal((await post("merchant/v2/callback", form({ ...callback, control: "0".repeat(40) }), "application/x-www-form-urlencoded")).status, 403);
 });

@@ -248,6 +248,7 @@ mod tests {
     use super::*;
     use crate::invoice::Sale;
     use connpay_core::value::to_json_value;
+    use connpay_core::ErrorCode;
     use serde_json::{json, Value as Json};
 
     fn invoice(id: &str, state: InvoiceState) -> Invoice {
@@ -302,16 +303,24 @@ mod tests {
         let mut twice = order(&[Declined, Declined]);
         twice.invoices[1].invoice_id = "INV0".into();
         assert_eq!(Order::read(&&stored(&twice)).unwrap_err()[0].path, "invoices");
-        let mut no_sale = stored(&order(&[Confirmed]));
-        no_sale["invoices"][0].as_object_mut().unwrap().remove("saleToken");
-        assert_eq!(Order::read(&&no_sale).unwrap_err()[0].path, "invoices[0].saleToken");
-        let mut no_time = stored(&order(&[Approved]));
-        no_time["invoices"][0].as_object_mut().unwrap().remove("confirmedAt");
-        assert_eq!(Order::read(&&no_time).unwrap_err()[0].path, "invoices[0].saleToken");
-        let mut sale_without_check = stored(&order(&[Initiated]));
-        sale_without_check["invoices"][0]["saleToken"] = json!("d".repeat(32));
-        sale_without_check["invoices"][0]["confirmedAt"] = json!(1);
-        assert_eq!(Order::read(&&sale_without_check).unwrap_err()[0].path, "invoices[0].saleToken");
+        let first_problem = |stored: &Json| {
+            let error = Order::read(&stored).unwrap_err().remove(0);
+            (error.path, error.code)
+        };
+        let missing = ("invoices[0].saleToken".to_string(), ErrorCode::RequestRequired);
+        for (state, removed) in [(Confirmed, &["saleToken"][..]), (Approved, &["confirmedAt"]), (Declined, &["saleToken", "confirmedAt"])] {
+            let mut no_sale = stored(&order(&[state]));
+            for key in removed {
+                no_sale["invoices"][0].as_object_mut().unwrap().remove(*key);
+            }
+            assert_eq!(first_problem(&no_sale), missing, "{state:?} without {removed:?}");
+        }
+        for state in [Initiated, Voided] {
+            let mut sale_without_check = stored(&order(&[state]));
+            sale_without_check["invoices"][0]["saleToken"] = json!("d".repeat(32));
+            sale_without_check["invoices"][0]["confirmedAt"] = json!(1);
+            assert_eq!(first_problem(&sale_without_check), ("invoices[0].saleToken".to_string(), ErrorCode::RequestInvalid), "{state:?}");
+        }
         let mut damaged = stored(&order(&[Initiated]));
         damaged["invoices"][0]["amountCentis"] = json!("1042");
         damaged["version"] = json!(-1);
@@ -363,6 +372,8 @@ mod tests {
 
     #[test]
     fn debug_shows_no_secret_of_the_sale() {
+        let sale = order(&[InvoiceState::Confirmed]).invoices[0].sale.clone().unwrap();
+        assert_eq!(format!("{sale:?}"), "Sale { confirmed_at: 1800000000000, .. }");
         let shown = format!("{:?}", order(&[InvoiceState::Confirmed]));
         assert!(shown.contains("INV0") && shown.contains("Confirmed"), "{shown}");
         for secret in ["aaaa", "bbbb", "cccc", "dddd", "issuer"] {

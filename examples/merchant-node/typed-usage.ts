@@ -1,37 +1,40 @@
 // A typed use of every export of connpay-checkout-server, with `@ts-expect-error` lines for
 // mistakes the types must refuse; compiled by `tsc --noEmit --strict` against the packed package
 // (tests/e2e/server-package.test.mjs).
-import { Merchant, type Invoice, type StatusOutcome } from "connpay-checkout-server";
+import { Merchant, type InvoiceState, type Order, type OrderStatusName, type StatusOutcome } from "connpay-checkout-server";
 
-const merchant = new Merchant({ controlKey: "B17F59B4-A7DC-41B4-8FF9-37D986B43D20", endpointId: "1111", login: "shop" });
+const merchant = new Merchant({ controlKey: "B17F59B4-A7DC-41B4-8FF9-37D986B43D20", endpointId: "1111", login: "shop", challengeLifetimeMs: 600_000 });
 const endpoint: string | undefined = merchant.endpointId;
 const token: string = merchant.accessToken();
 
+let order: Order = merchant.newOrder({ orderId: "A-1", amountCentis: 1042, currency: "EUR" });
 const initiated = merchant.initiateSale(
+  order,
   { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken: token } },
-  (accessToken) => accessToken === token,
+  { accessTokenIssued: true, now: Date.now() },
 );
-const stored: Invoice | null = initiated.invoice;
+if (initiated.order) order = initiated.order;
 const status: number = initiated.status;
 
-const checked = merchant.checkSale(
-  "INV1",
-  { consumer: { device: { serialNumber: "SN1" } }, session: { accessToken: token, nonce: "n", signature: "s", token: "t" } },
-  stored ?? null,
-);
-const withCard = merchant.checkSale("INV1", { consumer: { device: { serialNumber: "SN1" } }, session: { accessToken: token, nonce: "n", signature: "s", token: "t" } }, null, {
-  serverCardId: (clientCardId) => (clientCardId === "card-1" ? "SRV-9" : null),
+const checked = merchant.checkSale(order, "INV1", {
+  consumer: { device: { serialNumber: "SN1" } },
+  session: { accessToken: token, nonce: "n", signature: "s", token: "t" },
 });
-const state: "INITIATED" | "CONFIRMED" | "VOIDED" | undefined = checked.invoice?.state;
+const withCard = merchant.checkSale(order, "INV1", { consumer: { device: { serialNumber: "SN1" } }, session: { accessToken: token, nonce: "n", signature: "s", token: "t" } }, {
+  savedCards: [{ clientCardId: "card-1", serverCardId: "SRV-9" }],
+});
+const state: InvoiceState | undefined = checked.order?.invoices[0]?.state;
+const where: OrderStatusName = merchant.orderStatus(order).status;
+const amount = merchant.setAmount(order, { amountCentis: 999, currency: "EUR" });
+const locked: OrderStatusName = amount.status;
 
 const shipped: unknown[] = [];
-if (checked.invoice) {
-  const { voided }: { voided: boolean } = merchant.settle(checked.invoice);
-  const request = merchant.statusRequest(checked.invoice, "sandbox");
-  if (request) {
-    const outcome: StatusOutcome = merchant.readStatus(200, request.body);
-    if (outcome.kind === "accepted" && outcome.state === "APPROVED") shipped.push(outcome.invoiceId, voided);
-  }
+const { state: settled }: { order: Order | null; state: InvoiceState } = merchant.settle(order, "INV1");
+for (const { invoiceId, request } of merchant.reconcile(order, "sandbox")) {
+  const applied = merchant.applyStatus(order, invoiceId, 200, request.body);
+  if (applied.state === "APPROVED") shipped.push(invoiceId, settled);
+  const outcome: StatusOutcome = merchant.readStatus(200, request.body);
+  if (outcome.kind === "accepted" && outcome.state === "APPROVED") shipped.push(outcome.invoiceId);
 }
 
 const saleControl: string = merchant.v2SaleControl({ clientOrderId: "A-1", amount: "10.42", currency: "EUR", email: "a@b.co" });
@@ -47,7 +50,11 @@ new Merchant({ endpointId: "1111" });
 merchant.v2SaleControl({ clientOrderId: "A-1", amount: 10.42, currency: "EUR", email: "a@b.co" });
 // @ts-expect-error an endpoint or an endpoint group, not both
 merchant.v2SaleControl({ endpointId: "1111", endpointGroupId: "77", clientOrderId: "A-1", amount: "1", currency: "EUR", email: "a@b.co" });
+// @ts-expect-error whether the token was issued is looked up first and passed in, not a callback
+merchant.initiateSale(order, { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken: token } }, { accessTokenIssued: () => true });
+// @ts-expect-error saved cards are a list of pairs, not a lookup function
+merchant.checkSale(order, "INV1", { consumer: { device: { serialNumber: "SN1" } }, session: { accessToken: token, nonce: "n", signature: "s", token: "t" } }, { savedCards: () => "SRV-9" });
 // @ts-expect-error amountCentis is a number of minor units
 merchant.sessionSignature({ accessToken: token, serialNumber: "SN1", endpointId: "1111", nonce: "n", invoiceId: "INV1", amountCentis: "1042", currency: "EUR" });
 
-export const used = [endpoint, status, withCard.status, state, saleControl, groupControl, statusControl, verified, signature, check, shipped];
+export const used = [endpoint, status, withCard.status, state, where, locked, saleControl, groupControl, statusControl, verified, signature, check, shipped];

@@ -72,7 +72,7 @@ test("a callback verifies only as the gateway signed it: another status or a for
   assert.equal(merchant.verifyV2Callback(null), false);
 });
 
-test("the DAPI signatures, and check sale by card reference signs the server's card id", () => {
+test("the DAPI signatures, and one order's sale: initiate, check sale by card reference, pending, reconcile, paid, settle", () => {
   const fields = { accessToken: "a".repeat(64), serialNumber: "SN1", endpointId: "1111", nonce: "n".repeat(64), invoiceId: "INV1", amountCentis: 1042, currency: "USD" };
   assert.equal(merchant.sessionSignature(fields), hmac(`${"a".repeat(64)}SN11111${"n".repeat(64)}INV11042USD`));
   assert.equal(merchant.checkSignature({ serialNumber: "SN1", nonce: "n".repeat(64), endpointId: "1111", invoiceId: "INV1" }), hmac(`SN1${"n".repeat(64)}1111INV1`));
@@ -80,12 +80,15 @@ test("the DAPI signatures, and check sale by card reference signs the server's c
 
   const accessToken = merchant.accessToken();
   assert.match(accessToken, /^[0-9a-f]{64}$/);
-  const initiated = merchant.initiateSale(
-    { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken } },
-    (token) => token === accessToken,
-  );
+  const order = merchant.newOrder({ orderId: "A-1", amountCentis: 1042, currency: "EUR" });
+  assert.deepEqual(order, { orderId: "A-1", amountCentis: 1042, currency: "EUR", version: 0, invoices: [] });
+  const page = { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken } };
+  assert.equal(merchant.initiateSale(order, page, { accessTokenIssued: false }).status, 403);
+  const initiated = merchant.initiateSale(order, page, { accessTokenIssued: true });
   assert.equal(initiated.status, 200);
+  assert.equal(initiated.order.version, 1);
   const { invoiceId, session } = initiated.body;
+  assert.equal(initiated.body.status, "open");
   assert.equal(session.signature, hmac(`${accessToken}SN11111${session.nonce}${invoiceId}1042EUR`));
   // The gateway's check sale, its signature in upper case as the vendor's proxy writes it.
   const check = {
@@ -93,49 +96,65 @@ test("the DAPI signatures, and check sale by card reference signs the server's c
     session: { accessToken, nonce: session.nonce, signature: session.signature.toUpperCase(), token: "t".repeat(32) },
     sourceOfFunds: { reference: { clientCardId: "card-1" } },
   };
-  const unknownCard = merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: () => null });
-  assert.equal(unknownCard.status, 403);
-  const asked = [];
-  const lookup = (id, invoice) => {
-    asked.push([id, invoice.accessToken]);
-    return id === "card-1" ? "SRV-9" : null;
-  };
-  const checked = merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: lookup });
-  // The lookup is told whose invoice it is, so it looks among that payer's cards only.
-  assert.deepEqual(asked, [["card-1", accessToken]]);
+  const unknownCard = merchant.checkSale(initiated.order, invoiceId, check, { savedCards: [{ clientCardId: "card-2", serverCardId: "SRV-2" }] });
+  assert.deepEqual([unknownCard.status, unknownCard.order], [403, null]);
+  const savedCards = [{ clientCardId: "card-2", serverCardId: "SRV-2" }, { clientCardId: "card-1", serverCardId: "SRV-9" }];
+  const checked = merchant.checkSale(initiated.order, invoiceId, check, { savedCards, now: 1_800_000_000_000 });
   assert.equal(checked.status, 200);
   assert.equal(checked.body.sourceOfFunds.reference.serverCardId, "SRV-9");
   assert.equal(checked.body.session.checkSignature, hmac(`SN1${session.nonce}1111${invoiceId}SRV-9`));
-  assert.equal(checked.invoice.state, "CONFIRMED");
+  const confirmed = checked.order.invoices[0];
+  assert.deepEqual([confirmed.state, confirmed.saleToken, confirmed.serverCardId, confirmed.confirmedAt], ["CONFIRMED", "t".repeat(32), "SRV-9", 1_800_000_000_000]);
   // Confirmed for one sale: the gateway asking again for it gets the same answer and changes
   // nothing; another sale (another token) on the invoice is refused.
-  const again = merchant.checkSale(invoiceId, check, checked.invoice);
-  assert.deepEqual([again.status, again.body, again.invoice], [200, checked.body, null]);
-  assert.equal(merchant.checkSale(invoiceId, { ...check, session: { ...check.session, token: "u".repeat(32) } }, checked.invoice).status, 403);
-  // A lookup answer that the record could not keep is refused, not confirmed.
-  const refused = merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: () => "x".repeat(129) });
-  assert.deepEqual([refused.status, refused.invoice], [500, null]);
-  // A check that does not match the record, and a settled invoice, are refused.
-  assert.equal(merchant.checkSale(invoiceId, { ...check, session: { ...check.session, nonce: "f".repeat(64) } }, initiated.invoice).status, 403);
-  // A record as a store gives it back, with the store's own keys beside it, reads as before.
-  assert.equal(merchant.checkSale(invoiceId, check, { ...checked.invoice, _id: "65f0c1" }).status, 200);
-  assert.equal(merchant.statusRequest({ ...checked.invoice, _id: "65f0c1" }, "sandbox").url.endsWith(`/${invoiceId}/status`), true);
-  assert.throws(() => merchant.statusRequest(null, "sandbox"), (error) => error.code === "argument.invalid" && error.path === "invoice");
-  // Arguments of the wrong type are coded errors, never a trap inside the module.
-  assert.throws(() => merchant.statusRequest(checked.invoice), (error) => error.code === "argument.invalid" && error.path === "gateway");
-  assert.throws(() => merchant.checkSale({}, check, null), (error) => error.code === "argument.invalid" && error.path === "invoiceId");
+  const again = merchant.checkSale(checked.order, invoiceId, check);
+  assert.deepEqual([again.status, again.body, again.order], [200, checked.body, null]);
+  assert.equal(merchant.checkSale(checked.order, invoiceId, { ...check, session: { ...check.session, token: "u".repeat(32) } }).status, 403);
+  // A saved card's server id the record could not keep is refused, not confirmed.
+  const refused = merchant.checkSale(initiated.order, invoiceId, check, { savedCards: [{ clientCardId: "card-1", serverCardId: "x".repeat(129) }] });
+  assert.deepEqual([refused.status, refused.order], [500, null]);
+  assert.equal(merchant.checkSale(initiated.order, invoiceId, { ...check, session: { ...check.session, nonce: "f".repeat(64) } }).status, 403);
+
+  // The order is pending now: initiate sale signs nothing new, and says until when.
+  const pending = merchant.initiateSale(checked.order, page, { accessTokenIssued: true });
+  assert.deepEqual([pending.body, pending.order], [{ status: "pending", orderId: "A-1", invoiceId, until: 1_800_000_000_000 + 1_800_000 }, null]);
+  assert.deepEqual(merchant.setAmount(checked.order, { amountCentis: 999, currency: "EUR" }), { order: null, status: "pending" });
+  // Reconcile asks the gateway; its answer is recorded for good.
+  const [call] = merchant.reconcile({ ...checked.order, _id: "65f0c1" }, "sandbox");
+  assert.equal(call.invoiceId, invoiceId);
+  assert.equal(call.request.url, `https://sandbox.connpay.com/paynet/dapi/v1/sale/1111/${invoiceId}/status`);
+  assert.deepEqual(JSON.parse(call.request.body), { session: { accessToken, token: "t".repeat(32) } });
+  const lost = merchant.applyStatus(checked.order, invoiceId, 502, "");
+  assert.deepEqual(lost, { order: null, state: null });
+  const otherAmount = JSON.stringify({ invoiceId, session: { token: "t".repeat(32) }, state: "APPROVED", transaction: { amountCentis: 1043 } });
+  assert.deepEqual(merchant.applyStatus(checked.order, invoiceId, 200, otherAmount), { order: null, state: "AMOUNT_MISMATCH" });
+  const approved = merchant.applyStatus(checked.order, invoiceId, 200, JSON.stringify({ invoiceId, session: { token: "t".repeat(32) }, state: "APPROVED", transaction: { amountCentis: 1042 } }));
+  assert.deepEqual([approved.state, approved.order.invoices[0].state, approved.order.version], ["APPROVED", "APPROVED", 3]);
+  assert.deepEqual(merchant.orderStatus(approved.order), { status: "paid", orderId: "A-1", invoiceId });
+  assert.deepEqual(merchant.initiateSale(approved.order, page, { accessTokenIssued: true }).body, { status: "paid", orderId: "A-1", invoiceId });
+  assert.deepEqual(merchant.reconcile(approved.order, "sandbox"), []);
+
+  // Settle: an invoice no check sale reached is voided, and its late sale refused.
+  const second = merchant.initiateSale(merchant.newOrder({ orderId: "A-2", amountCentis: 1042, currency: "EUR" }), page, { accessTokenIssued: true });
+  const settled = merchant.settle(second.order, second.body.invoiceId);
+  assert.deepEqual([settled.state, settled.order.invoices[0].state], ["VOIDED", "VOIDED"]);
+  const late = { ...check, session: { ...check.session, nonce: second.body.session.nonce, signature: second.body.session.signature }, sourceOfFunds: undefined };
+  assert.equal(merchant.checkSale(settled.order, second.body.invoiceId, late).status, 403);
+  assert.deepEqual(merchant.settle(checked.order, invoiceId), { order: null, state: "CONFIRMED" });
+
+  // Arguments of the wrong type, and records no rule could leave, are coded errors, never a trap.
+  assert.throws(() => merchant.checkSale(checked.order, 5, check), (error) => error.code === "argument.invalid" && error.path === "invoiceId");
+  assert.throws(() => merchant.initiateSale(null, page, { accessTokenIssued: true }), (error) => error.code === "argument.invalid" && error.path === "order");
+  assert.throws(() => merchant.initiateSale(order, page, {}), (error) => error.path === "accessTokenIssued");
+  assert.throws(() => merchant.initiateSale(order, page, { accessTokenIssued: () => true }), (error) => error.path === "accessTokenIssued");
+  const twoApproved = { ...approved.order, invoices: [approved.order.invoices[0], { ...approved.order.invoices[0], invoiceId: "INV2" }] };
+  assert.throws(() => merchant.orderStatus(twoApproved), (error) => error.code === "argument.invalid" && error.path === "order.invoices");
+  assert.throws(() => merchant.settle(checked.order, "INV-none"), (error) => error.path === "invoiceId");
+  assert.throws(() => merchant.reconcile(checked.order), (error) => error.code === "argument.invalid" && error.path === "gateway");
+  assert.throws(() => merchant.checkSale(checked.order, invoiceId, check, { savedCards: { "card-1": "SRV-9" } }), (error) => error.path === "savedCards");
   assert.throws(() => merchant.readStatus(200, {}), (error) => error.code === "argument.invalid" && error.path === "body");
   assert.throws(() => merchant.readStatus(65736, "{}"), (error) => error.path === "httpStatus");
-  // The answers are needed at once: a promise (an async store) is refused with a way out.
-  assert.throws(() => merchant.initiateSale(
-    { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken } },
-    async () => true,
-  ), (error) => error.code === "argument.invalid" && error.path === "isIssued" && /promise/.test(error.message));
-  assert.throws(() => merchant.checkSale(invoiceId, check, initiated.invoice, { serverCardId: async () => "SRV-9" }),
-    (error) => error.path === "serverCardId");
-  const { invoice: voided, voided: wasVoided } = merchant.settle(initiated.invoice);
-  assert.equal(wasVoided, true);
-  assert.equal(merchant.checkSale(invoiceId, { ...check, sourceOfFunds: undefined }, voided).status, 403);
+  assert.throws(() => merchant.applyStatus(checked.order, invoiceId, 65736, "{}"), (error) => error.path === "httpStatus");
 });
 
 test("the control key never shows, and a malformed one throws a coded error without it", () => {
@@ -150,6 +169,8 @@ test("the control key never shows, and a malformed one throws a coded error with
   // A truncated key (an environment variable cut short) is refused at once, not at the first sale.
   assert.throws(() => new Merchant({ controlKey: KEY.slice(0, 30) }), (error) => error.path === "controlKey");
   assert.throws(() => new Merchant({ controlKey: KEY, endpointID: "1111" }), (error) => error.code === "argument.invalid" && error.path === "endpointID");
+  // A placeholder of one digit repeated is no key.
+  assert.throws(() => new Merchant({ controlKey: "00000000-0000-0000-0000-000000000000" }), (error) => error.path === "controlKey" && /one digit/.test(error.message));
 });
 
 test("the TypeScript declarations type every export and refuse the listed mistakes (tsc --strict)", async () => {

@@ -261,6 +261,9 @@ impl Merchant {
     /// The gateway's answer (its HTTP status and body) to the sale-status request of
     /// `invoice_id`, applied to `order`: `APPROVED` of the invoice's own amount and `DECLINED`
     /// are recorded for good; an answer about another invoice or sale, or none, changes nothing.
+    /// The amount is optional in the gateway's answer: one that states none is the invoice's own,
+    /// since the invoice's `session.signature` binds its amount and currency and the gateway
+    /// charges no other; one that states another is not this order's payment.
     pub fn apply_status(&self, order: &mut Order, invoice_id: &str, http_status: u16, body: &str) -> StatusRead {
         let Outcome::Accepted(status) = Outcome::<SaleStatus>::classify_text(http_status, body) else {
             return StatusRead::NoAnswer;

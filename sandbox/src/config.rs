@@ -25,6 +25,10 @@ pub struct Config {
     /// The merchant server's base URL (`--merchant-url`; default the sandbox's own `/merchant`):
     /// the gateway asks check sale at `{url}/sale/{invoiceId}/check`, as spec `004` writes it.
     pub merchant_url: Option<String>,
+    /// The endpoint's one currency (`--currency`, `CONNPAY_SANDBOX_CURRENCY`; default `EUR`), an
+    /// ISO 4217 code with minor units, as a real endpoint is configured for one: a perform sale or
+    /// an /api/v2/sale form in another is refused.
+    pub currency: String,
     /// How many invoices, orders and tokens of each kind are kept before the oldest are dropped.
     /// The gateway's used nonces and the invoices it took a sale for are never dropped (a
     /// fixed-size hash each): a replay is refused however many sales came after.
@@ -41,6 +45,8 @@ flags (each also read from the environment variable in brackets; flags win):
   --control-key KEY      the merchant's control key (CONNPAY_SANDBOX_CONTROL_KEY;
                          default B17F59B4-A7DC-41B4-8FF9-37D986B43D20)
   --login LOGIN          the merchant's /api/v2 login (CONNPAY_SANDBOX_LOGIN; default sandbox)
+  --currency CODE        the endpoint's one currency: sales and /api/v2 forms in another are refused
+                         (CONNPAY_SANDBOX_CURRENCY; default EUR)
   --merchant-url URL     the merchant server's base URL: check sale goes to URL/sale/{invoiceId}/check
                          (default the sandbox's own /merchant)
   --allow-origin ORIGIN  another origin whose pages may call it and frame its 3-D Secure page;
@@ -65,6 +71,7 @@ impl Default for Config {
             pkg_dir: "pkg".into(),
             allowed_origins: Vec::new(),
             merchant_url: None,
+            currency: "EUR".into(),
             capacity: 10_000,
         }
     }
@@ -81,6 +88,7 @@ impl Config {
             ("CONNPAY_SANDBOX_ENDPOINT_ID", &mut config.endpoint_id),
             ("CONNPAY_SANDBOX_CONTROL_KEY", &mut config.control_key),
             ("CONNPAY_SANDBOX_LOGIN", &mut config.login),
+            ("CONNPAY_SANDBOX_CURRENCY", &mut config.currency),
         ] {
             if let Some(value) = env(name) {
                 *field = value;
@@ -101,11 +109,22 @@ impl Config {
                 "--pkg" => config.pkg_dir = value.into(),
                 "--allow-origin" => config.allowed_origins.push(value),
                 "--merchant-url" => config.merchant_url = Some(value),
+                "--currency" => config.currency = value,
                 "--capacity" => config.capacity = value.parse().map_err(|_| format!("--capacity is not a number: {value}"))?,
                 _ => return Err(format!("unknown flag {flag}")),
             }
         }
+        config.check()?;
         Ok(config)
+    }
+
+    /// What no setting source can make valid: a currency with no minor units or no ISO 4217
+    /// code.
+    pub fn check(&self) -> Result<(), String> {
+        if connpay_core::v2::currency_exponent(&self.currency).is_none() {
+            return Err(format!("--currency (CONNPAY_SANDBOX_CURRENCY) is not an ISO 4217 code with minor units, such as EUR: {}", self.currency));
+        }
+        Ok(())
     }
 }
 
@@ -130,5 +149,17 @@ mod tests {
         assert_eq!(config.allowed_origins, ["http://a.test", "http://b.test", "http://c.test"]);
         assert!(Config::from_args(["--nope".to_string(), "x".to_string()], |_| None).is_err());
         assert!(Config::from_args(["--addr".to_string()], |_| None).is_err());
+    }
+
+    #[test]
+    fn the_currency_is_read_and_checked() {
+        assert_eq!(Config::from_args([], |_| None).unwrap().currency, "EUR");
+        let env = |name: &str| (name == "CONNPAY_SANDBOX_CURRENCY").then(|| "JPY".to_string());
+        assert_eq!(Config::from_args([], env).unwrap().currency, "JPY");
+        assert_eq!(Config::from_args(["--currency", "BHD"].map(String::from), env).unwrap().currency, "BHD");
+        for value in ["eur", "XAU", "EURO", ""] {
+            assert!(Config::from_args(["--currency", value].map(String::from), |_| None).is_err(), "{value}");
+        }
+        assert!(Config::from_args([], |name| (name == "CONNPAY_SANDBOX_CURRENCY").then(|| "XXX".to_string())).is_err());
     }
 }

@@ -3,6 +3,8 @@
 //! by card reference with the card its vault ([`crate::cards`]) holds under the merchant's
 //! `serverCardId`; sale status, whose outcome the CVV chooses (FACTS §3); and the emulated
 //! 3-D Secure page.
+//!
+//! The endpoint takes one currency (`--currency`): a perform sale in another is refused.
 
 use std::sync::Arc;
 
@@ -196,6 +198,11 @@ pub async fn perform_sale(
         Err(response) => return response,
     };
     let Some(sale) = AcceptedFields::of(&request) else { return invalid(&[], invoice) };
+    // The endpoint is configured for one currency, as a real one is.
+    if sale.currency != app.config.currency {
+        let message = format!("transaction.currency: this endpoint takes {} only", app.config.currency);
+        return fail(StatusCode::BAD_REQUEST, ErrorCause::InvalidRequest, message, invoice);
+    }
     let signed = SessionSignatureFields {
         access_token: &sale.access_token,
         serial_number: &sale.serial_number,

@@ -91,6 +91,7 @@ impl Sandbox {
 
 /// Binds `config.addr` and serves in a new task.
 pub async fn start(config: Config) -> std::io::Result<Sandbox> {
+    config.check().map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;
     let key = MerchantControl::new(&config.control_key)
         .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?;
     let merchant_account = connpay_merchant::Merchant::new(&config.control_key, Some(config.endpoint_id.clone()), Some(config.login.clone()))

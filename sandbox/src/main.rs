@@ -1,5 +1,5 @@
 //! `connpay-sandbox [--addr 127.0.0.1:8080] [--endpoint-id 1111] [--control-key …] [--login …]
-//! [--www www] [--pkg pkg] [--allow-origin URL]… [--merchant-url URL] [--capacity N]`
+//! [--currency EUR] [--www www] [--pkg pkg] [--allow-origin URL]… [--merchant-url URL] [--capacity N]`
 
 use connpay_sandbox::{start, Config};
 
@@ -16,7 +16,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let (endpoint, login) = (config.endpoint_id.clone(), config.login.clone());
+    let (endpoint, login, currency) = (config.endpoint_id.clone(), config.login.clone(), config.currency.clone());
     let sandbox = match start(config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
@@ -24,7 +24,7 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    println!("connpay sandbox at {}/ (endpoint {endpoint}, login {login})", sandbox.url());
+    println!("connpay sandbox at {}/ (endpoint {endpoint}, login {login}, currency {currency})", sandbox.url());
     tokio::select! {
         result = sandbox.task => {
             if let Ok(Err(error)) | Err(error) = result.map_err(std::io::Error::other) {

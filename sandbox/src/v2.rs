@@ -1,5 +1,8 @@
 //! The gateway emulator's /api/v2 (seed `001`, FACTS §2): sale and status as forms, `control`
 //! verified, answers as `key=value` lines.
+//!
+//! As a real endpoint, it takes one currency (`--currency`): the sale's `control` does not sign
+//! the currency, so a form signed for 10.42 EUR must not pass with 10.42 IDR, 1042 JPY or 1.042 BHD.
 
 use std::sync::Arc;
 
@@ -57,6 +60,11 @@ pub async fn sale(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>, 
     if let Some(error) = check_v2_sale(&&Got::Record(request.clone()), crate::today()).errors.first() {
         let field = wire_name(&error.path).unwrap_or(error.path.as_str());
         return refused("validation-error", "2", &format!("{field}: {}", error.message), &client_order_id);
+    }
+    // The control does not sign the currency: the endpoint's own is the only one it takes.
+    if request.text("currency") != Some(app.config.currency.as_str()) {
+        let message = format!("currency: this endpoint takes {} only", app.config.currency);
+        return refused("validation-error", "2", &message, &client_order_id);
     }
     let expected = ControlParts::of(&request).map(|parts| app.key.v2_sale_control(&parts)).unwrap_or_default();
     if !signatures_match(&expected, parsed.control.as_deref().unwrap_or("")) {

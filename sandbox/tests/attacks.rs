@@ -110,7 +110,7 @@ async fn v2_sale(sandbox: &Sandbox, client_order_id: &str, cvv2: &str) -> String
         .with("clientOrderId", text(client_order_id))
         .with("orderDesc", text("Order"))
         .with("amount", text("10.42"))
-        .with("currency", text("USD"))
+        .with("currency", text("EUR"))
         .with("address1", text("100 Main st"))
         .with("city", text("Seattle"))
         .with("zipCode", text("98102"))
@@ -207,7 +207,7 @@ async fn a_replay_is_refused_however_many_sales_came_after() {
         nonce: &nonce,
         invoice_id: &first.invoice_id,
         amount_centis: 1042,
-        currency: "USD",
+        currency: "EUR",
     });
     let again = Session { nonce, signature, ..first };
     let second = perform(&gateway, &again, &perform_body(&again, "123")).await;

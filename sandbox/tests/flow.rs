@@ -123,7 +123,7 @@ async fn v2_sale_with_the_right_control_is_accepted_and_a_wrong_one_refused() {
         .with("clientOrderId", connpay_core::value::Got::from("902B4FF5"))
         .with("orderDesc", connpay_core::value::Got::from("Order 902B4FF5"))
         .with("amount", connpay_core::value::Got::from("10.42"))
-        .with("currency", connpay_core::value::Got::from("USD"))
+        .with("currency", connpay_core::value::Got::from("EUR"))
         .with("address1", connpay_core::value::Got::from("100 Main st"))
         .with("city", connpay_core::value::Got::from("Seattle"))
         .with("zipCode", connpay_core::value::Got::from("98102"))
@@ -140,11 +140,11 @@ async fn v2_sale_with_the_right_control_is_accepted_and_a_wrong_one_refused() {
         .with("expireYear", connpay_core::value::Got::from("2042"))
         .with("cvv2", connpay_core::value::Got::from("123"));
 
-    let signed = json!({ "clientOrderId": "902B4FF5", "amount": "10.42", "currency": "USD", "email": "john.smith@gmail.com" });
+    let signed = json!({ "clientOrderId": "902B4FF5", "amount": "10.42", "currency": "EUR", "email": "john.smith@gmail.com" });
     let control = parse(&post(&sandbox, "/merchant/v2/control", &signed, None).await)["control"].as_str().unwrap().to_string();
     // The FACTS §2 vector: the same parts and key.
     assert_eq!(control, "c6bdd88a78834ef4b863b088827a459f039e8257");
-    let card_data = json!({ "clientOrderId": "1", "amount": "1", "currency": "USD", "email": "a@b.cd", "creditCardNumber": "4111111111111111" });
+    let card_data = json!({ "clientOrderId": "1", "amount": "1", "currency": "EUR", "email": "a@b.cd", "creditCardNumber": "4111111111111111" });
     assert_eq!(post(&sandbox, "/merchant/v2/control", &card_data, None).await.status, 400);
 
     let send = |control: &str| {

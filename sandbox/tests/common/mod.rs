@@ -1,7 +1,11 @@
 //! Helpers shared by the sandbox's integration tests (`tests/flow.rs`, `tests/attacks.rs`,
-//! `tests/saved_cards.rs`): a sandbox on a free port, JSON posts to it, the merchant's side of a
+//! `tests/saved_cards.rs`, …): a sandbox on a free port, JSON posts to it, the merchant's side of a
 //! sale (access token, initiate sale) up to the page's perform sale, and a whole sale to its
-//! first state after PROCESSING.
+//! first state after PROCESSING; /api/v2 forms in [`v2`].
+
+#![allow(dead_code)] // each test file uses its own part of them
+
+pub mod v2;
 
 use connpay_sandbox::client::{self, Answer};
 use connpay_sandbox::{start, Config, Sandbox};
@@ -14,9 +18,19 @@ pub async fn sandbox_with(configure: impl FnOnce(&mut Config)) -> Sandbox {
     std::fs::create_dir_all(files.join("pkg")).unwrap();
     std::fs::write(files.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
     std::fs::write(files.join("pkg/module.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    let mut config = Config { addr: "127.0.0.1:0".parse().unwrap(), www_dir: files.clone(), pkg_dir: files.join("pkg"), ..Config::default() };
+    let mut config =
+        Config { addr: "127.0.0.1:0".parse().unwrap(), www_dir: files.clone(), pkg_dir: files.join("pkg"), ..Config::default() };
     configure(&mut config);
     start(config).await.expect("the sandbox starts")
+}
+
+/// A sandbox started with `flags` as a command line gives them (on a free port, serving the
+/// test's own files).
+pub async fn sandbox_with_flags(flags: &[&str]) -> Sandbox {
+    let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
+    let read = Config::from_args(flags.clone(), |_| None).unwrap_or_else(|error| panic!("{flags:?}: {error}"));
+    sandbox_with(|config| *config = Config { addr: config.addr, www_dir: config.www_dir.clone(), pkg_dir: config.pkg_dir.clone(), ..read })
+        .await
 }
 
 /// A sandbox with the default configuration.
@@ -53,7 +67,7 @@ pub async fn initiate(merchant: &Sandbox, fault: Option<&str>) -> Session {
     assert_eq!(access_token.len(), 64);
     let request = json!({
         "consumer": { "device": { "serialNumber": "SN1" } },
-        "transaction": { "amountCentis": 1042, "currency": "USD" },
+        "transaction": { "amountCentis": 1042, "currency": "EUR" },
         "session": { "accessToken": access_token },
     });
     let answer = post(merchant, "/merchant/sale/initiate-sale", &request, fault).await;
@@ -77,7 +91,7 @@ pub fn perform_body(session: &Session, cvv: &str) -> Value {
             "number": "4111111111111111", "securityCode": cvv,
             "expiry": { "month": 12, "year": 2040 }, "holder": { "firstName": "John", "lastName": "Smith" },
         } },
-        "transaction": { "amountCentis": 1042, "currency": "USD" },
+        "transaction": { "amountCentis": 1042, "currency": "EUR" },
     })
 }
 

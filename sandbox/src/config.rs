@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Everything the sandbox needs to know.
 #[derive(Clone, Debug)]
@@ -29,11 +30,18 @@ pub struct Config {
     /// ISO 4217 code with minor units, as a real endpoint is configured for one: a perform sale or
     /// an /api/v2/sale form in another is refused.
     pub currency: String,
+    /// How long a 3-D Secure challenge stays open (`--challenge-ttl` in seconds,
+    /// `CONNPAY_SANDBOX_CHALLENGE_TTL`; default 600): until then the issuer's page may still
+    /// approve it (an out-of-band approval may land at any moment), after it the sale is DECLINED.
+    pub challenge_ttl: Duration,
     /// How many invoices, orders and tokens of each kind are kept before the oldest are dropped.
     /// The gateway's used nonces and the invoices it took a sale for are never dropped (a
     /// fixed-size hash each): a replay is refused however many sales came after.
     pub capacity: usize,
 }
+
+/// The longest `--challenge-ttl`: a day (gateways keep an abandoned challenge 15–30 minutes).
+pub const MAX_CHALLENGE_TTL_SECONDS: u64 = 86_400;
 
 /// What `--help` prints.
 pub const USAGE: &str = "\
@@ -47,6 +55,8 @@ flags (each also read from the environment variable in brackets; flags win):
   --login LOGIN          the merchant's /api/v2 login (CONNPAY_SANDBOX_LOGIN; default sandbox)
   --currency CODE        the endpoint's one currency: sales and /api/v2 forms in another are refused
                          (CONNPAY_SANDBOX_CURRENCY; default EUR)
+  --challenge-ttl SECS   how long a 3-D Secure challenge stays open before its sale is DECLINED
+                         (CONNPAY_SANDBOX_CHALLENGE_TTL; default 600, at most 86400)
   --merchant-url URL     the merchant server's base URL: check sale goes to URL/sale/{invoiceId}/check
                          (default the sandbox's own /merchant)
   --allow-origin ORIGIN  another origin whose pages may call it and frame its 3-D Secure page;
@@ -72,6 +82,7 @@ impl Default for Config {
             allowed_origins: Vec::new(),
             merchant_url: None,
             currency: "EUR".into(),
+            challenge_ttl: Duration::from_secs(600),
             capacity: 10_000,
         }
     }
@@ -94,6 +105,9 @@ impl Config {
                 *field = value;
             }
         }
+        if let Some(seconds) = env("CONNPAY_SANDBOX_CHALLENGE_TTL") {
+            config.challenge_ttl = challenge_ttl("CONNPAY_SANDBOX_CHALLENGE_TTL", &seconds)?;
+        }
         if let Some(origins) = env("CONNPAY_SANDBOX_ALLOWED_ORIGINS") {
             config.allowed_origins = origins.split(',').map(str::trim).filter(|o| !o.is_empty()).map(String::from).collect();
         }
@@ -110,6 +124,7 @@ impl Config {
                 "--allow-origin" => config.allowed_origins.push(value),
                 "--merchant-url" => config.merchant_url = Some(value),
                 "--currency" => config.currency = value,
+                "--challenge-ttl" => config.challenge_ttl = challenge_ttl("--challenge-ttl", &value)?,
                 "--capacity" => config.capacity = value.parse().map_err(|_| format!("--capacity is not a number: {value}"))?,
                 _ => return Err(format!("unknown flag {flag}")),
             }
@@ -119,12 +134,23 @@ impl Config {
     }
 
     /// What no setting source can make valid: a currency with no minor units or no ISO 4217
-    /// code.
+    /// code, a challenge that could never be answered.
     pub fn check(&self) -> Result<(), String> {
         if connpay_core::v2::currency_exponent(&self.currency).is_none() {
             return Err(format!("--currency (CONNPAY_SANDBOX_CURRENCY) is not an ISO 4217 code with minor units, such as EUR: {}", self.currency));
         }
+        if self.challenge_ttl.is_zero() {
+            return Err("--challenge-ttl (CONNPAY_SANDBOX_CHALLENGE_TTL) must be more than 0".into());
+        }
         Ok(())
+    }
+}
+
+/// A challenge's lifetime in whole seconds, 1 to [`MAX_CHALLENGE_TTL_SECONDS`].
+fn challenge_ttl(name: &str, seconds: &str) -> Result<Duration, String> {
+    match seconds.parse::<u64>() {
+        Ok(seconds @ 1..=MAX_CHALLENGE_TTL_SECONDS) => Ok(Duration::from_secs(seconds)),
+        _ => Err(format!("{name} is not a number of seconds from 1 to {MAX_CHALLENGE_TTL_SECONDS}: {seconds}")),
     }
 }
 
@@ -152,14 +178,35 @@ mod tests {
     }
 
     #[test]
-    fn the_currency_is_read_and_checked() {
-        assert_eq!(Config::from_args([], |_| None).unwrap().currency, "EUR");
-        let env = |name: &str| (name == "CONNPAY_SANDBOX_CURRENCY").then(|| "JPY".to_string());
-        assert_eq!(Config::from_args([], env).unwrap().currency, "JPY");
-        assert_eq!(Config::from_args(["--currency", "BHD"].map(String::from), env).unwrap().currency, "BHD");
-        for value in ["eur", "XAU", "EURO", ""] {
-            assert!(Config::from_args(["--currency", value].map(String::from), |_| None).is_err(), "{value}");
+    fn the_currency_and_the_challenges_lifetime_are_read_and_checked() {
+        let defaults = Config::from_args([], |_| None).unwrap();
+        assert_eq!((defaults.currency.as_str(), defaults.challenge_ttl), ("EUR", Duration::from_secs(600)));
+        let env = |name: &str| match name {
+            "CONNPAY_SANDBOX_CURRENCY" => Some("JPY".to_string()),
+            "CONNPAY_SANDBOX_CHALLENGE_TTL" => Some("5".to_string()),
+            _ => None,
+        };
+        let from_env = Config::from_args([], env).unwrap();
+        assert_eq!((from_env.currency.as_str(), from_env.challenge_ttl), ("JPY", Duration::from_secs(5)));
+        let flags = ["--currency", "BHD", "--challenge-ttl", "86400"].map(String::from);
+        let from_flags = Config::from_args(flags, env).unwrap();
+        assert_eq!((from_flags.currency.as_str(), from_flags.challenge_ttl), ("BHD", Duration::from_secs(86_400)));
+        for (flag, value) in [
+            ("--currency", "eur"),
+            ("--currency", "XAU"),
+            ("--currency", "EURO"),
+            ("--currency", ""),
+            ("--challenge-ttl", "0"),
+            ("--challenge-ttl", "86401"),
+            ("--challenge-ttl", "-1"),
+            ("--challenge-ttl", "1.5"),
+            ("--challenge-ttl", "18446744073709551616"),
+        ] {
+            assert!(Config::from_args([flag, value].map(String::from), |_| None).is_err(), "{flag} {value}");
         }
         assert!(Config::from_args([], |name| (name == "CONNPAY_SANDBOX_CURRENCY").then(|| "XXX".to_string())).is_err());
+        assert!(Config::from_args([], |name| (name == "CONNPAY_SANDBOX_CHALLENGE_TTL").then(|| "0".to_string())).is_err());
+        let zero = Config { challenge_ttl: Duration::ZERO, ..Config::default() };
+        assert!(zero.check().is_err());
     }
 }

@@ -2,11 +2,14 @@
 //! merchant server to check the sale over HTTP exactly as the real gateway does, and pays a sale
 //! by card reference with the card its vault ([`crate::cards`]) holds under the merchant's
 //! `serverCardId`; sale status, whose outcome the CVV chooses (FACTS §3); and the emulated
-//! 3-D Secure page.
+//! 3-D Secure page, whose challenge the issuer keeps open for `--challenge-ttl` (an approval may
+//! land at any moment until then, out of band too), that its own Cancel declines at once, and
+//! that declines by itself when it expires.
 //!
 //! The endpoint takes one currency (`--currency`): a perform sale in another is refused.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, State};
@@ -56,6 +59,42 @@ impl Scenario {
 /// The password of the emulated 3-D Secure page.
 pub const CHALLENGE_PASSWORD: &str = "hint";
 
+/// A 3-D Secure challenge: open until the issuer's page answers it (the password, or its Cancel)
+/// or until its deadline, when it is declined as an issuer's expired challenge is.
+struct Challenge {
+    deadline: Instant,
+    /// The page's answer: approved or not. The first answer stands.
+    answer: Option<bool>,
+}
+
+impl Challenge {
+    /// Its result at `now`: the page's answer, or a decline once it expired unanswered.
+    fn result(&self, now: Instant) -> Option<bool> {
+        self.answer.or((now >= self.deadline).then_some(false))
+    }
+
+    fn expired(&self, now: Instant) -> bool {
+        self.answer.is_none() && now >= self.deadline
+    }
+}
+
+/// What answering a challenge did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answered {
+    /// The answer was recorded: approved or not.
+    Recorded(bool),
+    /// An earlier answer stands (approved or not): a second cannot change it.
+    Earlier(bool),
+    /// The challenge expired unanswered: it is declined, and no answer changes that.
+    Expired,
+}
+
+/// When a challenge opened `now` expires: `ttl` later (a day at most, whatever `ttl` says).
+pub fn challenge_deadline(now: Instant, ttl: Duration) -> Instant {
+    let longest = Duration::from_secs(crate::config::MAX_CHALLENGE_TTL_SECONDS);
+    now + ttl.min(longest)
+}
+
 /// One sale the gateway accepted.
 pub struct Sale {
     access_token: String,
@@ -87,9 +126,9 @@ pub struct GatewayState {
     /// only with perform sales whose signature verified: acceptable for a sandbox.
     used_nonces: Forever,
     taken_invoices: Forever,
-    /// Challenge key → the page's result, once submitted. The keys are random: a sale or an
-    /// order holds its own, so that only who was given its page can answer it.
-    challenges: Bounded<Option<bool>>,
+    /// Challenge key → the challenge. The keys are random: a sale or an order holds its own, so
+    /// that only who was given its page can answer it.
+    challenges: Bounded<Challenge>,
     /// /api/v2/sale orders by the gateway's order id.
     pub v2_orders: Bounded<crate::v2::Order>,
     next_order: u64,
@@ -119,13 +158,14 @@ impl GatewayState {
         self.sales.len()
     }
 
-    /// The key of a sale's or an order's challenge, unguessable, for it to hold; registered (not
-    /// yet answered) only when its scenario asks for 3-D Secure, so that the bounded map holds
+    /// The key of a sale's or an order's challenge, unguessable, for it to hold; registered (open
+    /// until `deadline`) only when its scenario asks for 3-D Secure, so that the bounded map holds
     /// challenges alone and a pending one is not pushed out by every other sale.
-    pub fn new_challenge(&mut self, scenario: Scenario) -> String {
+    pub fn new_challenge(&mut self, scenario: Scenario, deadline: Instant) -> String {
         let key = random_hex(16);
         if scenario == Scenario::Challenge {
-            self.challenges.insert_new(key.clone(), None);
+            let challenge = Challenge { deadline, answer: None };
+            self.challenges.insert_new(key.clone(), challenge);
         }
         key
     }
@@ -135,29 +175,47 @@ impl GatewayState {
         self.challenges.get(key).is_some()
     }
 
-    /// Records the page's result for `key`; `false` when there is no such challenge. The first
-    /// answer stands: a second cannot turn a decline into an approval.
-    fn answer_challenge(&mut self, key: &str, approved: bool) -> bool {
-        match self.challenges.get_mut(key) {
-            Some(result) => {
-                result.get_or_insert(approved);
-                true
+    /// Whether `key`'s challenge expired unanswered by `now` (and so was declined).
+    pub fn challenge_expired(&self, key: &str, now: Instant) -> bool {
+        self.challenges.get(key).is_some_and(|challenge| challenge.expired(now))
+    }
+
+    /// Records the page's answer for `key` at `now`; `None` when there is no such challenge. The
+    /// first answer stands, and an expired challenge stays declined: a late answer cannot turn a
+    /// decline into an approval.
+    pub fn answer_challenge(&mut self, key: &str, approved: bool, now: Instant) -> Option<Answered> {
+        let challenge = self.challenges.get_mut(key)?;
+        Some(match challenge.answer {
+            Some(earlier) => Answered::Earlier(earlier),
+            None if challenge.expired(now) => Answered::Expired,
+            None => {
+                challenge.answer = Some(approved);
+                Answered::Recorded(approved)
             }
-            None => false,
+        })
+    }
+
+    /// A scenario's outcome at `now`, once there is one: approved or not. A challenge's is its
+    /// page's answer, or a decline once it expired; an unknown outcome (217) has none.
+    pub fn outcome(&self, scenario: Scenario, challenge_key: &str, now: Instant) -> Option<bool> {
+        match scenario {
+            Scenario::Approve => Some(true),
+            Scenario::Decline => Some(false),
+            Scenario::Unknown => None,
+            Scenario::Challenge => self.challenges.get(challenge_key)?.result(now),
         }
     }
 
-    /// Where a scenario stands after `polls` earlier status requests: PROCESSING at first, then
-    /// the outcome; a challenge waits for its page, found by the sale's or order's own key.
-    pub fn state(&self, scenario: Scenario, polls: u32, challenge_key: &str) -> SaleState {
+    /// Where a DAPI sale stands at `now` after `polls` earlier status requests: PROCESSING at
+    /// first, then the outcome; a challenge waits for its page (found by the sale's own key) or
+    /// its deadline.
+    pub fn state(&self, scenario: Scenario, polls: u32, challenge_key: &str, now: Instant) -> SaleState {
         match (polls, scenario) {
             (0, _) | (_, Scenario::Unknown) => SaleState::Processing,
-            (_, Scenario::Approve) => SaleState::Approved,
-            (_, Scenario::Decline) => SaleState::Declined,
-            (_, Scenario::Challenge) => match self.challenges.get(challenge_key) {
-                Some(Some(true)) => SaleState::Approved,
-                Some(Some(false)) => SaleState::Declined,
-                _ => SaleState::RedirectRequest,
+            _ => match self.outcome(scenario, challenge_key, now) {
+                Some(true) => SaleState::Approved,
+                Some(false) => SaleState::Declined,
+                None => SaleState::RedirectRequest,
             },
         }
     }
@@ -241,6 +299,7 @@ pub async fn perform_sale(
     let mut gateway = app.gateway.lock();
     let order_id = gateway.next_order_id();
     let scenario = Scenario::of(&sale.security_code);
+    let deadline = challenge_deadline(Instant::now(), app.config.challenge_ttl);
     let accepted = Sale {
         access_token: sale.access_token,
         token: token.clone(),
@@ -248,7 +307,7 @@ pub async fn perform_sale(
         amount_centis: sale.amount_centis,
         order_id,
         polls: 0,
-        challenge_key: gateway.new_challenge(scenario),
+        challenge_key: gateway.new_challenge(scenario, deadline),
     };
     // The invoice was taken above, for good: no other sale is or will be under it.
     gateway.sales.insert_new(invoice_id.clone(), accepted);
@@ -366,7 +425,7 @@ pub async fn sale_status(
         return fail(StatusCode::FORBIDDEN, ErrorCause::InvalidRequest, "the tokens do not match this sale", invoice);
     }
     let (scenario, polls, challenge_key) = (sale.scenario, sale.polls, sale.challenge_key.clone());
-    let state = gateway.state(scenario, polls, &challenge_key);
+    let state = gateway.state(scenario, polls, &challenge_key, Instant::now());
     let Some(sale) = gateway.sales.get_mut(&invoice_id) else { return invalid(&[], invoice) };
     sale.polls = sale.polls.saturating_add(1);
     let status = SaleStatus {
@@ -395,48 +454,81 @@ pub struct ReturnTo {
     return_to: Option<String>,
 }
 
-/// `GET /sandbox/3ds/{key}`: the emulated issuer's page.
+/// `GET /sandbox/3ds/{key}`: the emulated issuer's page: the password, Confirm, and Cancel.
 pub async fn challenge_page(State(app): State<Arc<App>>, Path(key): Path<String>, Query(query): Query<ReturnTo>) -> Response {
-    if !app.gateway.lock().has_challenge(&key) {
-        return no_such_challenge();
+    {
+        let gateway = app.gateway.lock();
+        if !gateway.has_challenge(&key) {
+            return no_such_challenge();
+        }
+        if gateway.challenge_expired(&key, Instant::now()) {
+            return app.challenge_expired();
+        }
     }
     let return_to = query.return_to.and_then(|url| app.return_address(&url)).map(|url| escape(url.as_str())).unwrap_or_default();
+    // Confirm comes first: Enter in the password field presses it. Cancel needs no password.
     let form = format!(
-        r#"<p>ConnPay sandbox issuer. Enter the one-time password (it is <code>{CHALLENGE_PASSWORD}</code>) to approve the payment; anything else declines it.</p>
+        r#"<p>ConnPay sandbox issuer. Enter the one-time password (it is <code>{CHALLENGE_PASSWORD}</code>) to approve the payment; anything else declines it, and so does Cancel.</p>
 <form method="post">
   <label for="password">One-time password</label>
   <input id="password" name="password" type="text" autocomplete="one-time-code" required autofocus>
   <input type="hidden" name="return" value="{return_to}">
-  <button type="submit">Confirm</button>
+  <div class="actions">
+    <button type="submit" name="action" value="confirm">Confirm</button>
+    <button type="submit" name="action" value="cancel" formnovalidate class="cancel">Cancel</button>
+  </div>
 </form>"#
     );
     ([(header::CONTENT_SECURITY_POLICY, app.challenge_policy())], Html(page("3-D Secure", &form))).into_response()
 }
 
-/// The 3-D Secure form.
+/// The 3-D Secure form: `password` with `action=confirm` (or no action, as a script posts it),
+/// or `action=cancel`.
 #[derive(Deserialize)]
 pub struct ChallengeForm {
-    password: String,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    action: Option<String>,
     #[serde(rename = "return", default)]
     return_to: Option<String>,
 }
 
-/// `POST /sandbox/3ds/{key}`: `hint` approves, anything else declines; then back to the page.
+/// `POST /sandbox/3ds/{key}`: `hint` approves, any other password declines, Cancel declines at
+/// once (as an issuer's cancel ends its challenge); then back to the page. An expired challenge
+/// stays declined.
 pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<String>, Form(form): Form<ChallengeForm>) -> Response {
-    let approved = form.password.trim() == CHALLENGE_PASSWORD;
-    if !app.gateway.lock().answer_challenge(&key, approved) {
-        return no_such_challenge();
+    let approved = match (form.action.as_deref(), form.password.as_deref()) {
+        (Some("cancel"), _) => false,
+        (None | Some("confirm"), Some(password)) => password.trim() == CHALLENGE_PASSWORD,
+        _ => return (StatusCode::BAD_REQUEST, Html(page("3-D Secure", "<p>Enter the one-time password, or cancel.</p>"))).into_response(),
+    };
+    let Some(answered) = app.gateway.lock().answer_challenge(&key, approved, Instant::now()) else { return no_such_challenge() };
+    if answered == Answered::Expired {
+        return app.challenge_expired();
     }
     match form.return_to.and_then(|url| app.return_address(&url)) {
         Some(url) => Redirect::to(url.as_str()).into_response(),
         None => {
-            let done = page("3-D Secure", "<p role=\"status\">Authentication complete. You may return to the shop.</p>");
+            let said = match answered {
+                Answered::Recorded(false) if form.action.as_deref() == Some("cancel") => "Payment cancelled. You may return to the shop.",
+                _ => "Authentication complete. You may return to the shop.",
+            };
+            let done = page("3-D Secure", &format!("<p role=\"status\">{said}</p>"));
             ([(header::CONTENT_SECURITY_POLICY, app.challenge_policy())], Html(done)).into_response()
         }
     }
 }
 
 impl App {
+    /// The page of a challenge that expired unanswered (410): its sale was declined. It may be
+    /// framed as the challenge's page was.
+    fn challenge_expired(&self) -> Response {
+        let body = "<p role=\"status\">This 3-D Secure challenge expired, and the payment was declined. You may return to the shop.</p>";
+        let expired = page("3-D Secure", body);
+        (StatusCode::GONE, [(header::CONTENT_SECURITY_POLICY, self.challenge_policy())], Html(expired)).into_response()
+    }
+
     /// The issuer page's policy: like the checkout's, but it may be framed (and may return) by
     /// the sandbox's own pages and the allowed origins, as a real issuer's challenge page is
     /// framed by the merchant's checkout.
@@ -475,7 +567,9 @@ impl App {
 const ISSUER_STYLE: &str = "body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#fff}\
 main{max-width:340px;margin:0 auto;padding:16px}h1{font-size:1.2rem;margin:0 0 8px}\
 label{display:block;margin:12px 0 4px;font-weight:600}input{box-sizing:border-box;width:100%;padding:8px;font:inherit}\
-button{margin-top:12px;padding:8px 16px;font:inherit;cursor:pointer}";
+button{margin-top:12px;padding:8px 16px;font:inherit;cursor:pointer}\
+.actions{display:flex;flex-wrap:wrap;gap:8px}\
+button.cancel{background:#fff;color:#1a1a1a;border:1px solid #595959;border-radius:2px}";
 
 /// `GET /sandbox/issuer.css`.
 pub async fn issuer_style() -> Response {

@@ -1,5 +1,6 @@
 //! `connpay-sandbox [--addr 127.0.0.1:8080] [--endpoint-id 1111] [--control-key …] [--login …]
-//! [--currency EUR] [--www www] [--pkg pkg] [--allow-origin URL]… [--merchant-url URL] [--capacity N]`
+//! [--currency EUR] [--challenge-ttl 600] [--www www] [--pkg pkg] [--allow-origin URL]… [--merchant-url URL]
+//! [--capacity N]`
 
 use connpay_sandbox::{start, Config};
 

@@ -5,6 +5,7 @@
 //! the currency, so a form signed for 10.42 EUR must not pass with 10.42 IDR, 1042 JPY or 1.042 BHD.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -15,7 +16,7 @@ use connpay_core::sign::signatures_match;
 use connpay_core::v2::{check_v2_sale, parse_v2_sale_form, wire_name, ControlParts};
 use connpay_core::value::Got;
 
-use crate::gateway::Scenario;
+use crate::gateway::{challenge_deadline, Scenario};
 use crate::store::random_hex;
 use crate::App;
 
@@ -80,7 +81,7 @@ pub async fn sale(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>, 
             serial_number: serial_number.clone(),
             scenario,
             polls: 0,
-            challenge_key: gateway.new_challenge(scenario),
+            challenge_key: gateway.new_challenge(scenario, challenge_deadline(Instant::now(), app.config.challenge_ttl)),
         };
         let order_id = gateway.next_order_id();
         gateway.v2_orders.insert_new(order_id.clone(), order);
@@ -113,7 +114,7 @@ pub async fn status(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>
         return refused("validation-error", "5", "no such order", client_order_id);
     };
     let (scenario, polls, serial, challenge_key) = (order.scenario, order.polls, order.serial_number.clone(), order.challenge_key.clone());
-    let state = gateway.state(scenario, polls, &challenge_key);
+    let state = gateway.state(scenario, polls, &challenge_key, Instant::now());
     if let Some(order) = gateway.v2_orders.get_mut(order_id) {
         order.polls = order.polls.saturating_add(1);
     }

@@ -1,5 +1,6 @@
-//! A minimal HTTP/1.1 client for plain-http calls to 127.0.0.1: the gateway emulator's check-sale
-//! call to the merchant server, and the tests' calls to the sandbox.
+//! A minimal HTTP/1.1 client for plain-http calls on this machine: the gateway emulator's
+//! check-sale call to the merchant server and its /api/v2 callbacks, and the tests' calls to the
+//! sandbox. It follows no redirect.
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -30,8 +31,16 @@ pub async fn get(url: &str) -> Result<Answer, String> {
 
 async fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Bytes) -> Result<Answer, String> {
     let uri: Uri = url.parse().map_err(|error| format!("bad URL: {error}"))?;
+    if uri.scheme_str() != Some("http") {
+        return Err("not an http:// URL".into());
+    }
     let authority = uri.authority().ok_or("the URL has no host")?.to_string();
-    let stream = TcpStream::connect(&authority).await.map_err(|error| format!("connect: {error}"))?;
+    // A URL without a port means http's own.
+    let address = match uri.port_u16() {
+        Some(_) => authority.clone(),
+        None => format!("{}:80", uri.host().unwrap_or_default()),
+    };
+    let stream = TcpStream::connect(&address).await.map_err(|error| format!("connect: {error}"))?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|error| format!("handshake: {error}"))?;
     tokio::spawn(connection);

@@ -59,8 +59,9 @@ flags (each also read from the environment variable in brackets; flags win):
                          (CONNPAY_SANDBOX_CHALLENGE_TTL; default 600, at most 86400)
   --merchant-url URL     the merchant server's base URL: check sale goes to URL/sale/{invoiceId}/check
                          (default the sandbox's own /merchant)
-  --allow-origin ORIGIN  another origin whose pages may call it and frame its 3-D Secure page;
-                         repeatable (CONNPAY_SANDBOX_ALLOWED_ORIGINS, comma-separated)
+  --allow-origin ORIGIN  another origin whose pages may call it and frame its 3-D Secure page, and
+                         that /api/v2 callbacks may be posted to (besides 127.0.0.0/8, localhost
+                         and [::1]); repeatable (CONNPAY_SANDBOX_ALLOWED_ORIGINS, comma-separated)
   --www DIR              the pages it serves (default www)
   --pkg DIR              the browser package, served at /pkg/ (default pkg)
   --capacity N           invoices, sales and orders kept before the oldest go (default 10000)

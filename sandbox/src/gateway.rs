@@ -65,6 +65,9 @@ struct Challenge {
     deadline: Instant,
     /// The page's answer: approved or not. The first answer stands.
     answer: Option<bool>,
+    /// The /api/v2 order it belongs to (none for a DAPI sale), whose final state is posted to the
+    /// order's `server_callback_url` once the challenge ends.
+    v2_order: Option<String>,
 }
 
 impl Challenge {
@@ -131,6 +134,9 @@ pub struct GatewayState {
     challenges: Bounded<Challenge>,
     /// /api/v2/sale orders by the gateway's order id.
     pub v2_orders: Bounded<crate::v2::Order>,
+    /// Every `client_orderid` an /api/v2/sale form was accepted with, never forgotten: the same
+    /// signed form posted again gives no second order.
+    client_order_ids: Forever,
     next_order: u64,
 }
 
@@ -143,6 +149,7 @@ impl GatewayState {
             taken_invoices: Forever::default(),
             challenges: Bounded::new(capacity),
             v2_orders: Bounded::new(capacity),
+            client_order_ids: Forever::default(),
             next_order: 6_768_788,
         }
     }
@@ -158,13 +165,20 @@ impl GatewayState {
         self.sales.len()
     }
 
+    /// Takes `client_order_id` for an accepted /api/v2/sale form, for good; `false` when a form
+    /// was already accepted with it.
+    pub fn take_client_order_id(&mut self, client_order_id: &str) -> bool {
+        self.client_order_ids.insert(client_order_id)
+    }
+
     /// The key of a sale's or an order's challenge, unguessable, for it to hold; registered (open
     /// until `deadline`) only when its scenario asks for 3-D Secure, so that the bounded map holds
-    /// challenges alone and a pending one is not pushed out by every other sale.
-    pub fn new_challenge(&mut self, scenario: Scenario, deadline: Instant) -> String {
+    /// challenges alone and a pending one is not pushed out by every other sale. `v2_order` is
+    /// the /api/v2 order it belongs to, if any.
+    pub fn new_challenge(&mut self, scenario: Scenario, deadline: Instant, v2_order: Option<&str>) -> String {
         let key = random_hex(16);
         if scenario == Scenario::Challenge {
-            let challenge = Challenge { deadline, answer: None };
+            let challenge = Challenge { deadline, answer: None, v2_order: v2_order.map(String::from) };
             self.challenges.insert_new(key.clone(), challenge);
         }
         key
@@ -178,6 +192,11 @@ impl GatewayState {
     /// Whether `key`'s challenge expired unanswered by `now` (and so was declined).
     pub fn challenge_expired(&self, key: &str, now: Instant) -> bool {
         self.challenges.get(key).is_some_and(|challenge| challenge.expired(now))
+    }
+
+    /// The /api/v2 order whose challenge `key` is.
+    pub fn challenge_order(&self, key: &str) -> Option<String> {
+        self.challenges.get(key)?.v2_order.clone()
     }
 
     /// Records the page's answer for `key` at `now`; `None` when there is no such challenge. The
@@ -307,7 +326,7 @@ pub async fn perform_sale(
         amount_centis: sale.amount_centis,
         order_id,
         polls: 0,
-        challenge_key: gateway.new_challenge(scenario, deadline),
+        challenge_key: gateway.new_challenge(scenario, deadline, None),
     };
     // The invoice was taken above, for good: no other sale is or will be under it.
     gateway.sales.insert_new(invoice_id.clone(), accepted);
@@ -503,7 +522,17 @@ pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<Strin
         (None | Some("confirm"), Some(password)) => password.trim() == CHALLENGE_PASSWORD,
         _ => return (StatusCode::BAD_REQUEST, Html(page("3-D Secure", "<p>Enter the one-time password, or cancel.</p>"))).into_response(),
     };
-    let Some(answered) = app.gateway.lock().answer_challenge(&key, approved, Instant::now()) else { return no_such_challenge() };
+    let (answered, callback) = {
+        let mut gateway = app.gateway.lock();
+        let now = Instant::now();
+        let Some(answered) = gateway.answer_challenge(&key, approved, now) else { return no_such_challenge() };
+        // An /api/v2 order's challenge ended: its final state goes to its callback URL.
+        let callback = gateway.challenge_order(&key).and_then(|order_id| crate::v2::decide(&app, &mut gateway, &order_id, now));
+        (answered, callback)
+    };
+    if let Some(callback) = callback {
+        crate::v2::send_callback(callback);
+    }
     if answered == Answered::Expired {
         return app.challenge_expired();
     }

@@ -157,6 +157,7 @@ async fn v2_sale_with_the_right_control_is_accepted_and_a_wrong_one_refused() {
     assert_eq!(response.response_type, V2ResponseType::AsyncResponse, "{}", accepted.body);
     assert_eq!(response.merchant_order_id.as_deref(), Some("902B4FF5"));
     assert_eq!(response.end_point_id.as_deref(), Some("1111"));
+    let order_id = response.paynet_order_id.expect("an order id");
     let refused = send(&"0".repeat(40)).await;
     let response = parse_v2_response(refused.body.as_bytes()).unwrap();
     assert_eq!(response.response_type, V2ResponseType::Error);
@@ -164,13 +165,16 @@ async fn v2_sale_with_the_right_control_is_accepted_and_a_wrong_one_refused() {
 
     // Status: SHA-1(login + client_orderid + orderid + key).
     let key = connpay_core::sign::MerchantControl::new(connpay_sandbox::config::DEFAULT_CONTROL_KEY).unwrap();
-    let order_id = parse_v2_response(send(&control).await.body.as_bytes()).unwrap().paynet_order_id.unwrap();
     let status_control = key.v2_status_control("sandbox", "902B4FF5", &order_id);
     let status_url = format!("{}/paynet/api/v2/status/1111", sandbox.url());
     let form = format!("login=sandbox&client_orderid=902B4FF5&orderid={order_id}&control={status_control}");
     let ask = || client::post(&status_url, &[("Content-Type", "application/x-www-form-urlencoded")], form.clone());
-    assert!(ask().await.unwrap().body.contains("status=processing"));
-    assert!(ask().await.unwrap().body.contains("status=approved"));
+    // Approved without 3-D Secure: final at once, with the amount and currency charged.
+    for _ in 0..2 {
+        let answer = connpay_core::percent::form_pairs(&ask().await.unwrap().body);
+        let value = |name: &str| answer.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+        assert_eq!((value("status"), value("amount"), value("currency")), (Some("approved"), Some("10.42"), Some("EUR")), "{answer:?}");
+    }
 }
 
 #[tokio::test]

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::cards::SAVED_CARDS;
+
 /// Everything the sandbox needs to know.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -43,7 +45,26 @@ pub struct Config {
 /// The longest `--challenge-ttl`: a day (gateways keep an abandoned challenge 15–30 minutes).
 pub const MAX_CHALLENGE_TTL_SECONDS: u64 = 86_400;
 
-/// What `--help` prints.
+/// What `--help` prints: [`USAGE`], the demo saved cards' ids and the security codes' outcomes.
+pub fn usage() -> String {
+    let mut text = String::from(USAGE);
+    text.push_str(
+        "\nsaved cards (every payer's; a sale by card reference names the client id, and a merchant server of\n\
+         your own, --merchant-url, must answer check sale with the server id, signed into checkSignature,\n\
+         or the gateway refuses the sale):\n",
+    );
+    for card in SAVED_CARDS {
+        text.push_str(&format!("  clientCardId {:<24} serverCardId {:<20} {}\n", card.client_card_id, card.server_card_id, card.number));
+    }
+    text.push_str(
+        "\nsecurity codes: 123, 1234, 111 approve; 321 asks for 3-D Secure (password hint approves; the issuer\n\
+         page's Cancel, another password or --challenge-ttl seconds unanswered decline); 217 stays\n\
+         processing; any other declines\n",
+    );
+    text
+}
+
+/// The flags part of what `--help` prints.
 pub const USAGE: &str = "\
 connpay-sandbox: the ConnPay gateway emulator and a reference merchant server, on 127.0.0.1
 
@@ -209,5 +230,16 @@ mod tests {
         assert!(Config::from_args([], |name| (name == "CONNPAY_SANDBOX_CHALLENGE_TTL").then(|| "0".to_string())).is_err());
         let zero = Config { challenge_ttl: Duration::ZERO, ..Config::default() };
         assert!(zero.check().is_err());
+    }
+
+    #[test]
+    fn help_names_every_flag_and_the_saved_cards_ids() {
+        let help = usage();
+        for flag in ["--currency", "--challenge-ttl", "CONNPAY_SANDBOX_CURRENCY", "CONNPAY_SANDBOX_CHALLENGE_TTL"] {
+            assert!(help.contains(flag), "{flag}");
+        }
+        for card in SAVED_CARDS {
+            assert!(help.contains(card.client_card_id) && help.contains(card.server_card_id), "{card:?}");
+        }
     }
 }

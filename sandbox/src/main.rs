@@ -7,7 +7,7 @@ use connpay_sandbox::{start, Config};
 #[tokio::main]
 async fn main() {
     if std::env::args().skip(1).any(|arg| matches!(arg.as_str(), "--help" | "-h")) {
-        print!("{}", connpay_sandbox::config::USAGE);
+        print!("{}", connpay_sandbox::config::usage());
         return;
     }
     let config = match Config::from_args(std::env::args().skip(1), |name| std::env::var(name).ok()) {

@@ -1,5 +1,6 @@
-//! The `connpay-sandbox` binary as a developer runs it: a wrong setting stops it with a reason, and
-//! a v2 callback that fails is one line of its output, without the callback's body.
+//! The `connpay-sandbox` binary as a developer runs it: `--help` names the flags and the saved
+//! cards' ids (a merchant server of one's own must answer check sale with the server ids), and a
+//! v2 callback that fails is one line of its output, without the callback's body.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -9,10 +10,26 @@ use std::time::Duration;
 use connpay_core::sign::MerchantControl;
 use connpay_core::v2::{parse_v2_response, ControlParts, V2SaleForm};
 use connpay_core::value::{Got, Record};
+use connpay_sandbox::cards::SAVED_CARDS;
 use connpay_sandbox::client;
 use connpay_sandbox::config::DEFAULT_CONTROL_KEY;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_connpay-sandbox");
+
+#[test]
+fn help_lists_the_flags_and_the_saved_cards_ids() {
+    let output = Command::new(BINARY).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for flag in ["--currency", "CONNPAY_SANDBOX_CURRENCY", "--challenge-ttl", "CONNPAY_SANDBOX_CHALLENGE_TTL"] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+    for card in SAVED_CARDS {
+        let line =
+            help.lines().find(|line| line.contains(card.client_card_id)).unwrap_or_else(|| panic!("{}: {help}", card.client_card_id));
+        assert!(line.contains(card.server_card_id), "{line}");
+    }
+}
 
 #[test]
 fn a_wrong_currency_or_lifetime_stops_the_binary_with_a_reason() {

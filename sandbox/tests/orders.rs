@@ -16,7 +16,7 @@ async fn initiate_for(sandbox: &connpay_sandbox::Sandbox, order: &str, fault: Op
     let access_token = token["accessToken"].as_str().unwrap().to_string();
     let request = json!({
         "consumer": { "device": { "serialNumber": "SN1" } },
-        "transaction": { "amountCentis": 1042, "currency": "USD" },
+        "transaction": { "amountCentis": 1042, "currency": "EUR" },
         "session": { "accessToken": access_token },
     });
     let cookie = format!("connpay_order={order}");

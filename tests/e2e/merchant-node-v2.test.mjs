@@ -83,11 +83,7 @@ async function confirmation(id) {
 
 const shipped = (id) => shop.log.filter((line) => line.startsWith(`shipping v2 order ${id} `));
 
-// The gateway's /api/v2/status states the order's `amount` and `currency` (a status-response
-// carries both); until the sandbox's does, no v2 order can ship, and this stays a todo.
-const SANDBOX_STATUS_LACKS_AMOUNT = "the sandbox's /api/v2/status answer does not state amount and currency yet";
-
-test("a v2 order ships once, after a status call shows it approved with its own amount and currency", { todo: SANDBOX_STATUS_LACKS_AMOUNT }, async () => {
+test("a v2 order ships once, after a status call shows it approved with its own amount and currency", async () => {
   const id = clientOrderId("V2-OK");
   const answer = await postForm(id, await signed(id));
   assert.equal(answer.type, "async-response", JSON.stringify(answer));

@@ -160,9 +160,16 @@ impl GatewayState {
         self.next_order.to_string()
     }
 
-    /// How many sales are kept.
+    /// How many sales are kept (those refused after check sale among them, as declined).
     pub fn sale_count(&self) -> usize {
         self.sales.len()
+    }
+
+    /// The state the sale of `invoice_id` is in now, as its status would say it after its first
+    /// answer; `None` when there is no sale under it.
+    pub fn sale_state(&self, invoice_id: &str) -> Option<SaleState> {
+        let sale = self.sales.get(invoice_id)?;
+        Some(self.state(sale.scenario, sale.polls.max(1), &sale.challenge_key, Instant::now()))
     }
 
     /// Takes `client_order_id` for an accepted /api/v2/sale form, for good; `false` when a form
@@ -305,19 +312,15 @@ pub async fn perform_sale(
         }
     }
     let token = random_hex(16);
-    let server_card_id = match check_with_merchant(&app, &invoice_id, &sale, &token).await {
-        Ok(server_card_id) => server_card_id,
-        Err(reason) => {
-            let message = format!("the merchant did not confirm the sale: {reason}");
-            return fail(StatusCode::BAD_REQUEST, ErrorCause::ProcessingFailed, message, invoice);
-        }
+    let checked = match check_with_merchant(&app, &invoice_id, &sale, &token).await {
+        Ok(server_card_id) => check_source_of_funds(&sale, server_card_id.as_deref()),
+        Err(reason) => Err(format!("the merchant did not confirm the sale: {reason}")),
     };
-    if let Err(reason) = check_source_of_funds(&sale, server_card_id.as_deref()) {
-        return fail(StatusCode::BAD_REQUEST, ErrorCause::ProcessingFailed, reason, invoice);
-    }
     let mut gateway = app.gateway.lock();
     let order_id = gateway.next_order_id();
-    let scenario = Scenario::of(&sale.security_code);
+    // A sale refused after check sale is a declined sale, as the gateway keeps it: the merchant,
+    // which may have confirmed it, learns from its status that it ended and was never charged.
+    let scenario = if checked.is_ok() { Scenario::of(&sale.security_code) } else { Scenario::Decline };
     let deadline = challenge_deadline(Instant::now(), app.config.challenge_ttl);
     let accepted = Sale {
         access_token: sale.access_token,
@@ -325,12 +328,16 @@ pub async fn perform_sale(
         scenario,
         amount_centis: sale.amount_centis,
         order_id,
-        polls: 0,
+        // A refused sale is decided at once: its first status is its last.
+        polls: u32::from(checked.is_err()),
         challenge_key: gateway.new_challenge(scenario, deadline, None),
     };
     // The invoice was taken above, for good: no other sale is or will be under it.
     gateway.sales.insert_new(invoice_id.clone(), accepted);
-    json(StatusCode::OK, &connpay_core::sale::SuccessResponse { invoice_id, session: SessionToken { token } })
+    match checked {
+        Ok(()) => json(StatusCode::OK, &connpay_core::sale::SuccessResponse { invoice_id, session: SessionToken { token } }),
+        Err(reason) => fail(StatusCode::BAD_REQUEST, ErrorCause::ProcessingFailed, reason, invoice),
+    }
 }
 
 /// The fields of a validated perform sale that the gateway uses.

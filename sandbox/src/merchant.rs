@@ -196,11 +196,10 @@ pub async fn check_sale(State(app): State<Arc<App>>, Path(invoice_id): Path<Stri
     };
     // The demo cards are every payer's.
     let saved_cards: Vec<(&str, &str)> = cards::SAVED_CARDS.iter().map(|card| (card.client_card_id, card.server_card_id)).collect();
-    let before = kept.order.clone();
     let mut reply = app.merchant_account.check_sale(&mut kept.order, &invoice_id, &&body, &saved_cards, crate::now_ms());
     if kept.wrong_check_signature && reply.status == 200 {
-        // The test hook: the gateway will refuse this sale, so the invoice stays unconfirmed.
-        kept.order = before;
+        // The test hook: the merchant confirmed the sale (its order is pending) but signs with
+        // the wrong key, so the gateway refuses it; the gateway's status then says DECLINED.
         if let Some(Got::Record(session)) = reply.body.get("session").cloned() {
             let reversed: String = session.text("checkSignature").unwrap_or_default().chars().rev().collect();
             reply.body.set("session", session.with("checkSignature", Got::Text(reversed)).to_got());

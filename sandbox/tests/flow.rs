@@ -86,7 +86,9 @@ async fn a_wrong_check_signature_means_no_sale() {
         None,
     )
     .await;
-    assert_eq!((status.status, parse(&status)["error"]["cause"].clone()), (404, json!("ORDER_NOT_FOUND")));
+    // The refused sale is kept as declined (its merchant reads DECLINED with the token check sale
+    // brought: tests/orders.rs); anyone else's token is refused.
+    assert_eq!((status.status, parse(&status)["error"]["cause"].clone()), (403, json!("INVALID_REQUEST")));
 }
 
 #[tokio::test]
@@ -362,12 +364,12 @@ async fn the_merchant_settles_an_invoice_its_page_could_not() {
     let (declined, _, _) = sale(&sandbox, "116").await;
     assert_eq!(parse(&post(&sandbox, &settle(&declined), &json!({}), None).await)["state"], "DECLINED");
 
-    // A check sale this server did not confirm (the test hook answers a wrong signature): the
-    // gateway refused the sale, and the invoice is voided like one never checked.
+    // A sale the merchant confirmed with a wrong signature (the test hook): the gateway refused
+    // it, and its status says DECLINED at once, so the merchant's order is free again.
     let refused = initiate(&sandbox, Some("check-signature")).await;
     let answer = perform(&sandbox, &refused, &perform_body(&refused, "123")).await;
     assert_eq!(answer.status, 400, "{}", answer.body);
-    assert_eq!(parse(&post(&sandbox, &settle(&refused), &json!({}), None).await)["state"], "VOIDED");
+    assert_eq!(parse(&post(&sandbox, &settle(&refused), &json!({}), None).await)["state"], "DECLINED");
 
     let unknown = post(&sandbox, "/merchant/sale/INV-none/settle", &json!({}), None).await;
     assert_eq!(unknown.status, 404);

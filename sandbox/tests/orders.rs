@@ -141,3 +141,18 @@ async fn a_declined_sale_leaves_the_order_open_and_a_new_order_starts_empty() {
     assert_eq!(fresh["status"], "open", "{fresh}");
     assert_eq!(parse(&client::get(&format!("{}/merchant/order", sandbox.url())).await.unwrap())["status"], "open", "no cookie, no order");
 }
+
+#[tokio::test]
+async fn a_sale_the_gateway_refused_after_check_sale_frees_the_order() {
+    // The merchant confirmed the sale, but its answer did not verify (a wrong key): the gateway
+    // refused it. The order must not stay pending for good: the gateway's status says DECLINED.
+    let sandbox = sandbox().await;
+    let (token, answer) = initiate_for(&sandbox, "ORDrefused", Some("check-signature")).await;
+    let first = session(token, &answer);
+    let refused = pay(&sandbox, &first, "123", None).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let (_, again) = initiate_for(&sandbox, "ORDrefused", None).await;
+    assert_eq!(again["status"], "open", "{again}");
+    let order = sandbox.app.merchant.lock().order_by_invoice(&first.invoice_id).unwrap();
+    assert_eq!(order.invoice(&first.invoice_id).unwrap().state, connpay_merchant::InvoiceState::Declined);
+}

@@ -13,6 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::post as route_post;
 use axum::Router;
 use common::{initiate, parse, perform, perform_body, post, sale_paid_by, sandbox, sandbox_with, Session};
+use connpay_core::sale::SaleState;
 use connpay_core::sign::{CheckSignatureFields, MerchantControl};
 use connpay_sandbox::cards::SAVED_CARDS;
 use connpay_sandbox::client::Answer;
@@ -35,12 +36,14 @@ fn processing_failed(answer: &Answer) -> String {
     error["message"].as_str().unwrap().to_string()
 }
 
-/// Whether the gateway holds no sale for `session`.
-async fn no_sale(gateway: &Sandbox, session: &Session) -> bool {
+/// Whether the gateway charged nothing for `session`: it refused the sale after check sale, and
+/// keeps it as declined (so the merchant, which may have confirmed it, learns that it ended);
+/// anyone else's token gets nothing about it.
+async fn nothing_charged(gateway: &Sandbox, session: &Session) -> bool {
     let body = json!({ "session": { "accessToken": session.access_token, "token": "0123456789abcdef0123" } });
     let path = format!("/paynet/dapi/v1/sale/{}/{}/status", session.endpoint_id, session.invoice_id);
     let answer = post(gateway, &path, &body, None).await;
-    answer.status == 404 && parse(&answer)["error"]["cause"] == "ORDER_NOT_FOUND"
+    answer.status == 403 && gateway.app.gateway.lock().sale_state(&session.invoice_id) == Some(SaleState::Declined)
 }
 
 #[tokio::test]
@@ -59,8 +62,8 @@ async fn a_saved_card_pays_with_its_security_code_choosing_the_outcome_and_an_un
     let answer = perform(&sandbox, &session, &by_reference(&session, "sandbox-visa-2222", "123")).await;
     let message = processing_failed(&answer);
     assert!(message.contains("the merchant did not confirm the sale"), "{message}");
-    assert!(no_sale(&sandbox, &session).await);
-    assert_eq!(sandbox.app.gateway.lock().sale_count(), 3);
+    assert!(nothing_charged(&sandbox, &session).await);
+    assert_eq!(sandbox.app.gateway.lock().sale_count(), 4, "three sales made, one refused and kept as declined");
 }
 
 #[tokio::test]
@@ -107,7 +110,7 @@ async fn the_security_code_must_be_of_the_stored_cards_brand() {
     let answer = perform(&sandbox, &session, &by_reference(&session, "sandbox-visa-1111", "1234")).await;
     let message = processing_failed(&answer);
     assert!(message.contains("stored card cannot pay"), "{message}");
-    assert!(no_sale(&sandbox, &session).await);
+    assert!(nothing_charged(&sandbox, &session).await);
 }
 
 /// What the test's own merchant server answers check sale with: the `serverCardId` it names, and
@@ -186,18 +189,20 @@ async fn the_gateway_asks_with_the_client_card_id_and_pays_only_with_a_card_its_
         // A server card id for a sale by card.
         ((Some("srv-visa-1111"), Some("srv-visa-1111")), "", "for a sale by card"),
     ];
-    for ((named, signed), client_card_id, reason) in refusals {
+    for ((named, signed), client_card_id, reason) in &refusals {
+        let (named, signed, client_card_id) = (*named, *signed, *client_card_id);
         merchant.name(named, signed);
         let session = initiate(&gateway, None).await;
         let body = if client_card_id.is_empty() { perform_body(&session, "123") } else { by_reference(&session, client_card_id, "123") };
         let message = processing_failed(&perform(&gateway, &session, &body).await);
         assert!(message.contains(reason), "{named:?} {signed:?}: {message}");
-        assert!(no_sale(&gateway, &session).await);
+        assert!(nothing_charged(&gateway, &session).await);
     }
     // A sale by card sends no reference, and is paid when the merchant names no stored card.
     assert_eq!(merchant.last_seen().get("sourceOfFunds"), None);
     merchant.name(None, None);
     let (_, _, paid_by_card) = sale_paid_by(&gateway, |session| perform_body(session, "123")).await;
     assert_eq!(paid_by_card["state"], "APPROVED");
-    assert_eq!(gateway.app.gateway.lock().sale_count(), 2);
+    // Two sales paid; each refusal kept as a declined sale.
+    assert_eq!(gateway.app.gateway.lock().sale_count(), 2 + refusals.len());
 }

@@ -120,7 +120,8 @@ impl MerchantControl {
     }
 
     /// The `control` of the gateway's /api/v2 callback and of the payer's return: SHA-1 of
-    /// `status`, `orderid`, `client_orderid` and the key (FACTS §6).
+    /// `status`, `orderid`, `client_orderid` and the key, as the gateway's callback documentation
+    /// writes it.
     pub fn v2_callback_control(&self, status: &str, order_id: &str, client_order_id: &str) -> String {
         self.sha1_with_key(&format!("{status}{order_id}{client_order_id}"))
     }
@@ -249,6 +250,14 @@ mod tests {
         };
         assert_eq!(parts.signing_string_without_key(), "1111902B4FF51042john.smith@gmail.com");
         assert_eq!(key.v2_sale_control(&parts), "c6bdd88a78834ef4b863b088827a459f039e8257");
+    }
+
+    #[test]
+    fn the_v2_status_and_callback_controls_sign_their_parts_in_order() {
+        // SHA-1 of the parts and the key as written, computed apart from this code.
+        let key = MerchantControl::new(KEY).unwrap();
+        assert_eq!(key.v2_status_control("shop", "A-1", "6768789"), "ca89fc8d54e72833d018668b3c69bf9a3dddfe73");
+        assert_eq!(key.v2_callback_control("approved", "6768789", "A-1"), "895b7ed86981515f95ccdaa713c146762fa3330d");
     }
 
     #[test]

@@ -15,6 +15,8 @@ async function saleInPage(page, cvv, password) {
       const postJson = async (path, body) => (await fetch(path, {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       })).json();
+      // Each sale pays an order of its own: the sandbox's merchant charges an order once.
+      await postJson("/merchant/order/new", {});
       const { accessToken } = await postJson("/merchant/auth/access-token", {});
       const initiated = await postJson("/merchant/sale/initiate-sale", {
         consumer: { device: { serialNumber: "browser-1" } },

@@ -136,7 +136,8 @@ export type ConnPayErrorCode =
 /** Codes only `mountCheckout`'s `onError` receives. */
 export type CheckoutErrorCode =
   | "sale.rejected" | "sale.server_error" | "sale.declined"
-  | "checkout.invalid" | "checkout.session" | "checkout.cancelled" | "checkout.unmounted";
+  | "checkout.invalid" | "checkout.session" | "checkout.unmounted"
+  | "checkout.challenge_closed" | "checkout.pending" | "checkout.pending_until";
 
 /**
  * What a checkout allows after `onError`: `"retry"` (nothing was charged; the payer may pay
@@ -168,6 +169,11 @@ export interface ConnPayError extends Error {
   next?: CheckoutNext;
   /** With `checkout.session`: what `getSession` threw or rejected with. */
   cause?: unknown;
+  /**
+   * With `checkout.challenge_closed` and `checkout.pending_until`: until when (ms since the
+   * epoch) the bank may still approve the sale; the payer's message says it as a time of day.
+   */
+  until?: number;
 }
 
 /** `consumer.device`. */
@@ -380,8 +386,10 @@ export type CheckoutMessageKey =
   | "processing"
   /** The 3-D Secure window's title. */
   | "authenticating"
-  /** The 3-D Secure window's button. */
+  /** The 3-D Secure window's button, which closes it (the sale goes on). */
   | "cancel"
+  /** The button that opens the bank's 3-D Secure window again while the sale waits for it. */
+  | "reopen"
   /** Said when your code allows a new attempt after an uncertain one. */
   | "allowed"
   /** A card-field error without a message of its own. */
@@ -426,7 +434,10 @@ export interface SessionRequest {
   brand: BrandId | null;
 }
 
-/** What `getSession` resolves to: consumer authentication's token and initiate sale's answer. */
+/**
+ * What `getSession` resolves to: consumer authentication's token and initiate sale's answer
+ * (`status` `"open"` or absent), or what the merchant's server says of the order instead.
+ */
 export interface CheckoutSession {
   endpointId: string;
   invoiceId: string;
@@ -434,6 +445,25 @@ export interface CheckoutSession {
   nonce: string;
   signature: string;
 }
+
+/** `getSession`'s answer when the order has an approved invoice: the approval, no new sale. */
+export interface CheckoutPaid {
+  status: "paid";
+  invoiceId: string;
+}
+
+/** `getSession`'s answer while a sale of the order may still be approved: nothing new is sent. */
+export interface CheckoutPending {
+  status: "pending";
+  invoiceId: string;
+  /** Until when (ms since the epoch) the bank may still approve it. */
+  until?: number;
+  /** The issuer's 3-D Secure page, offered again to the payer (https, or http to localhost). */
+  redirectUrl?: string;
+}
+
+/** What `getSession` may resolve to. */
+export type CheckoutAnswer = (CheckoutSession & { status?: "open" }) | CheckoutPaid | CheckoutPending;
 
 /** What `onChange` receives whenever it changes: each field's verdict, never the values. */
 export interface CheckoutState {
@@ -453,6 +483,7 @@ export interface CheckoutSuccess {
   orderId: string | null;
   amountCentis: number;
   currency: string;
+  /** null, and `last4` empty, when the checkout did not see the card (a paid order). */
   brand: BrandId | null;
   last4: string;
 }
@@ -477,7 +508,8 @@ export interface Checkout {
   allowNewAttempt(invoiceId: string): void;
   /**
    * After `onError` with `next` `"merchant"` or `"wait"`: your server found `invoiceId`
-   * APPROVED. The payer reads the approval and the checkout is finished. Throws
+   * APPROVED. The payer reads the approval, `onSuccess` is called (with `bankOrderId` and
+   * `orderId` null), and the checkout is finished. Throws
    * `argument.invalid` for every other invoice.
    */
   confirmApproval(invoiceId: string): void;
@@ -503,7 +535,12 @@ export interface CheckoutOptions {
   order?: Order;
   location?: GeoLocation;
   /** Asks the merchant's server for a signed session for this sale (called on each submit). */
-  getSession: (request: SessionRequest) => CheckoutSession | Promise<CheckoutSession>;
+  /**
+   * Asks the merchant's server for a signed session for this sale: once when mounted (a paid or
+   * pending order shows as such; a session it answers then is not used) and on each submit; and,
+   * while a sale of the order is pending, every `pollIntervalMs`.
+   */
+  getSession: (request: SessionRequest) => CheckoutAnswer | Promise<CheckoutAnswer>;
   /**
    * A BCP 47 tag ("de-AT": the table of its language serves it; "en" and "ru" are built in;
    * another language without a table is English), or a table imported from
@@ -527,6 +564,11 @@ export interface CheckoutOptions {
   pollIntervalMs?: number;
   /** For the sale to reach a final state, 3-D Secure included; default 600000. */
   maxWaitMs?: number;
+  /**
+   * How long after a 3-D Secure challenge opened its issuer may still approve it once the payer
+   * closed the window (the payer is told until when); default 1800000.
+   */
+  challengeLifetimeMs?: number;
   /** Once, just after `mountCheckout` returned: the form is ready to pay. */
   onReady?: () => void;
   /** Once at mount, then whenever the form's state changes. */

@@ -1,11 +1,16 @@
 //! `mountCheckout` in Chromium and Firefox (`wasm-pack test --headless --chrome --firefox`): the
 //! fields are formatted on `input`, the error texts and attributes are added and taken back by
 //! `unmount()`, options a sale could never be made with are coded errors at mount (not panics),
-//! and a form holds one checkout at a time.
+//! and a form holds one checkout at a time; the merchant's server decides a paid or pending order
+//! (`getSession` asked at mount), and `confirmApproval` ends as an approval.
 #![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use connpay_checkout::{mount_checkout, CheckoutOptions};
 use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, HtmlInputElement};
@@ -143,4 +148,189 @@ fn options_are_checked_at_mount_by_the_rules_of_the_sale() {
         assert_eq!(form.outer_html(), before, "{key}: nothing changed");
         form.remove();
     }
+}
+
+/// Waits `milliseconds`.
+async fn sleep(milliseconds: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let window = web_sys::window().expect("a window");
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, milliseconds).expect("a timer");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.expect("slept");
+}
+
+/// A callback that records what it is called with.
+fn recorder() -> (JsValue, Rc<RefCell<Vec<JsValue>>>) {
+    let calls = Rc::new(RefCell::new(Vec::new()));
+    let kept = calls.clone();
+    let function = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| kept.borrow_mut().push(value)).into_js_value();
+    (function, calls)
+}
+
+/// A `getSession` that answers each call with the next of `answers` (JSON; the last one again
+/// once they run out), and counts its calls.
+fn scripted(answers: &[&str]) -> (JsValue, Rc<RefCell<usize>>) {
+    let answers: Vec<String> = answers.iter().map(|answer| answer.to_string()).collect();
+    let count = Rc::new(RefCell::new(0usize));
+    let counted = count.clone();
+    let function = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |_: JsValue| {
+        let at = (*counted.borrow()).min(answers.len() - 1);
+        *counted.borrow_mut() += 1;
+        js_sys::JSON::parse(&answers[at]).expect("json")
+    })
+    .into_js_value();
+    (function, count)
+}
+
+/// Options with `getSession` and the callbacks given, polling every 250 ms.
+fn scripted_options(get_session: JsValue, callbacks: &[(&str, &JsValue)]) -> CheckoutOptions {
+    let options: JsValue = options(Some(("getSession", get_session))).into();
+    let set = |key: &str, value: &JsValue| Reflect::set(&options, &JsValue::from_str(key), value).expect("set");
+    set("pollIntervalMs", &JsValue::from(250));
+    for (key, value) in callbacks {
+        set(key, value);
+    }
+    options.unchecked_into()
+}
+
+fn text_of(value: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(value, &JsValue::from_str(key)).ok().and_then(|value| value.as_string())
+}
+
+fn status_text(form: &Element) -> String {
+    form.query_selector("[role=status]").ok().flatten().and_then(|status| status.text_content()).unwrap_or_default()
+}
+
+fn pay_disabled(form: &Element) -> bool {
+    form.query_selector("button[type=submit]").ok().flatten().expect("the button").has_attribute("disabled")
+}
+
+/// Types a whole valid card, then submits the form as Pay would.
+fn pay(form: &Element) {
+    for (role, value) in [("number", "4111111111111111"), ("expiry", "1230"), ("cvv", "123"), ("holder", "JOHN SMITH")] {
+        type_into(&input(form, role), value);
+    }
+    let submit = web_sys::Event::new("submit").expect("event");
+    form.dispatch_event(&submit).expect("dispatched");
+}
+
+#[wasm_bindgen_test]
+async fn a_paid_order_shows_the_approval_at_mount_and_sends_nothing() {
+    let form = form();
+    let (get_session, asked) = scripted(&[r#"{"status":"paid","invoiceId":"INV-PAID"}"#]);
+    let (on_success, successes) = recorder();
+    let (on_error, errors) = recorder();
+    let checkout = mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)])).expect("mounted");
+    sleep(100).await;
+    assert_eq!(*asked.borrow(), 1, "asked once when mounted, before any card");
+    assert_eq!(successes.borrow().len(), 1, "onSuccess once");
+    assert_eq!(text_of(&successes.borrow()[0], "invoiceId").as_deref(), Some("INV-PAID"));
+    assert!(status_text(&form).starts_with("Approved"), "{}", status_text(&form));
+    assert!(pay_disabled(&form));
+    pay(&form);
+    sleep(100).await;
+    assert_eq!((*asked.borrow(), successes.borrow().len(), errors.borrow().len()), (1, 1, 0), "finished: a Pay asks nothing");
+    call(&checkout, "unmount");
+    form.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_order_is_followed_until_the_server_says_paid() {
+    let form = form();
+    let until = js_sys::Date::now() + 20.0 * 60_000.0;
+    let pending = format!(r#"{{"status":"pending","invoiceId":"INV-P","until":{until},"redirectUrl":"https://acs.example/3ds/1"}}"#);
+    let (get_session, asked) = scripted(&[&pending, &pending, r#"{"status":"paid","invoiceId":"INV-P"}"#]);
+    let (on_success, successes) = recorder();
+    let (on_error, errors) = recorder();
+    let checkout = mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)])).expect("mounted");
+    sleep(100).await;
+    let told = errors.borrow()[0].clone();
+    assert_eq!((text_of(&told, "code").as_deref(), text_of(&told, "next").as_deref()), (Some("checkout.pending_until"), Some("wait")));
+    assert_eq!(Reflect::get(&told, &"until".into()).ok().and_then(|until| until.as_f64()), Some(until));
+    let said = status_text(&form);
+    assert!(said.starts_with("A payment for this order may still be approved by your bank until ") && !said.contains("{until}"), "{said}");
+    assert!(pay_disabled(&form), "nothing new is charged");
+    let reopen = form.parent_element().and_then(|parent| parent.query_selector(".connpay-reopen").ok().flatten()).expect("the reopen button");
+    assert!(!reopen.has_attribute("hidden"));
+    pay(&form);
+    sleep(900).await;
+    assert_eq!(errors.borrow().len(), 1, "told once while nothing changes");
+    assert_eq!(successes.borrow().len(), 1, "the server said paid");
+    assert_eq!(text_of(&successes.borrow()[0], "invoiceId").as_deref(), Some("INV-P"));
+    assert!(*asked.borrow() >= 3);
+    let asked_then = *asked.borrow();
+    sleep(600).await;
+    assert_eq!(*asked.borrow(), asked_then, "no more questions once paid");
+    call(&checkout, "unmount");
+    form.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_sale_that_ends_unapproved_frees_pay() {
+    let form = form();
+    let (get_session, asked) = scripted(&[r#"{"status":"pending","invoiceId":"INV-P"}"#, r#"{"status":"open"}"#]);
+    let (on_error, errors) = recorder();
+    let checkout = mount_checkout(form.clone().into(), scripted_options(get_session, &[("onError", &on_error)])).expect("mounted");
+    sleep(100).await;
+    assert_eq!(text_of(&errors.borrow()[0], "code").as_deref(), Some("checkout.pending"));
+    assert!(pay_disabled(&form));
+    sleep(500).await;
+    let ended = errors.borrow().last().cloned().expect("told");
+    assert_eq!((text_of(&ended, "code").as_deref(), text_of(&ended, "next").as_deref()), (Some("sale.declined"), Some("retry")));
+    assert_eq!(text_of(&ended, "invoiceId").as_deref(), Some("INV-P"));
+    assert!(!pay_disabled(&form), "a new attempt may begin");
+    assert_eq!(*asked.borrow(), 2, "the session it answered is not used");
+    call(&checkout, "unmount");
+    form.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_submit_answered_paid_sends_no_sale_and_calls_on_success_once() {
+    let form = form();
+    // A session at mount (discarded), then paid: the other tab paid meanwhile.
+    let (get_session, asked) = scripted(&["{}", r#"{"status":"paid","invoiceId":"INV-OTHER-TAB"}"#]);
+    let (on_success, successes) = recorder();
+    let (on_error, errors) = recorder();
+    let checkout = mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)])).expect("mounted");
+    pay(&form);
+    sleep(200).await;
+    assert_eq!(*asked.borrow(), 2, "the submit asks after the first answer");
+    assert_eq!(successes.borrow().len(), 1);
+    assert_eq!(text_of(&successes.borrow()[0], "last4").as_deref(), Some(""), "the card that paid was not this one");
+    assert!(errors.borrow().is_empty());
+    assert!(pay_disabled(&form));
+    call(&checkout, "unmount");
+    form.remove();
+}
+
+#[wasm_bindgen_test]
+async fn confirm_approval_ends_as_an_approval_with_on_success() {
+    let form = form();
+    let token = "t".repeat(32);
+    let session = format!(r#"{{"endpointId":"1111","invoiceId":"INV-DOUBT","accessToken":"{token}","nonce":"{token}","signature":"{token}"}}"#);
+    let (get_session, _) = scripted(&[&session]);
+    let (on_success, successes) = recorder();
+    let (on_error, errors) = recorder();
+    let options = scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)]);
+    // Nothing listens on port 1: the perform sale gets no answer, and its outcome is in doubt.
+    Reflect::set(&options, &"gateway".into(), &"http://127.0.0.1:1".into()).expect("set");
+    let checkout = mount_checkout(form.clone().into(), options).expect("mounted");
+    pay(&form);
+    for _ in 0..50 {
+        if !errors.borrow().is_empty() {
+            break;
+        }
+        sleep(100).await;
+    }
+    let doubt = errors.borrow()[0].clone();
+    assert_eq!((text_of(&doubt, "code").as_deref(), text_of(&doubt, "next").as_deref()), (Some("sale.outcome_unknown"), Some("merchant")));
+    let confirm: Function = Reflect::get(&checkout, &"confirmApproval".into()).expect("a method").unchecked_into();
+    confirm.call1(&checkout, &"INV-DOUBT".into()).expect("confirmed");
+    assert_eq!(successes.borrow().len(), 1, "onSuccess, as for an approval the checkout saw");
+    let success = successes.borrow()[0].clone();
+    assert_eq!((text_of(&success, "invoiceId").as_deref(), text_of(&success, "last4").as_deref()), (Some("INV-DOUBT"), Some("1111")));
+    assert_eq!(Reflect::get(&success, &"amountCentis".into()).ok().and_then(|amount| amount.as_f64()), Some(100.0));
+    assert!(status_text(&form).starts_with("Approved"));
+    call(&checkout, "unmount");
+    form.remove();
 }

@@ -16,9 +16,12 @@ async function postJson(path, body) {
 }
 
 /**
- * Consumer authentication, then initiate sale: the server signs the sale; no card data. (The
- * sandbox's reference server keeps no orders, so the page names the amount; a real shop's server
- * takes it from the order it stored, never from the page.)
+ * Consumer authentication, then initiate sale for the payer's order: the server signs the sale;
+ * no card data. The server holds the order (its id in the HttpOnly cookie `connpay_order`); the
+ * sandbox has no catalogue, so its order takes the page's amount while nothing is paid or pending
+ * (a real shop's server signs the amount of the order it stored, never the page's). An order
+ * already paid, or with a sale that may still be approved, is answered as such and handed to the
+ * checkout as it is: it sends nothing new.
  */
 export async function getSession({ amountCentis, currency, consumer }) {
   const { accessToken } = await postJson("/merchant/auth/access-token", {});
@@ -27,6 +30,7 @@ export async function getSession({ amountCentis, currency, consumer }) {
     transaction: { amountCentis, currency },
     session: { accessToken },
   });
+  if (initiated.status === "paid" || initiated.status === "pending") return initiated;
   return {
     endpointId: initiated.endpointId,
     invoiceId: initiated.invoiceId,

@@ -1,10 +1,12 @@
 //! The attempts of one checkout (`connpay_core::checkout::attempts`): the payer's stories as
 //! scenarios, then a proptest over any sequence of events that checks both halves of the rule:
-//! no second perform sale while an earlier one is in flight, uncertain or approved (unless the
-//! merchant allowed it), and a decline or a cancelled 3-D Secure never blocks the next attempt.
+//! no second perform sale while an earlier one is in flight, uncertain, approved or pending on
+//! the merchant's server (unless the merchant allowed it), not even after the payer closed the
+//! 3-D Secure window; and a decline never blocks the next attempt.
 
-use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step, CANCEL_GRACE_MS, ENDINGS};
+use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step, ENDINGS};
 use connpay_core::checkout::messages::{Locale, Messages};
+use connpay_core::checkout::sale::{OrderAnswer, Pending};
 use connpay_core::sale::{
     ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SaleState, SaleStatus, SessionToken, UnknownReason,
 };
@@ -59,102 +61,129 @@ fn a_decline_then_a_new_card_is_approved() {
     assert_eq!(attempts.begin(), Err(Refusal::Finished), "approved: further submits do nothing");
 }
 
-#[test]
-fn a_cancelled_challenge_ends_only_once_the_gateway_still_waits_for_the_issuer_after_the_grace() {
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    attempts.sale_answered("INV1", &accepted("INV1"));
-    let challenge = attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false, 0.0);
-    assert_eq!(challenge, Step::Challenge("https://issuer.example/INV1".into()));
-    assert!(attempts.cancel(10_000.0));
-    assert!(!attempts.cancel(10_500.0), "once");
-    // Right after the cancel the gateway may not have heard the issuer yet: ask again…
-    let waiting = status("INV1", SaleState::RedirectRequest);
-    assert_eq!(attempts.status_answered("INV1", &waiting, false, 10_100.0), Step::Poll);
-    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::Processing), false, 12_000.0), Step::Poll);
-    // …still waiting for the issuer, whose page is gone, after the grace: cancelled, nothing charged.
-    let cancelled = report(attempts.status_answered("INV1", &waiting, false, 10_000.0 + CANCEL_GRACE_MS));
-    assert_eq!((cancelled.code, cancelled.next), (ErrorCode::CheckoutCancelled, Next::Retry));
-    attempts.begin().unwrap();
-    assert_eq!(attempts.rechecked("INV1", Some(&waiting)), None, "asked once more before paying again");
-    assert!(attempts.send_sale("INV2"));
+/// How long a 3-D Secure challenge may still be approved after it opened (`challengeLifetimeMs`).
+const LIFETIME: f64 = 1_800_000.0;
 
-    // The payer confirmed in the frame just before Cancel, and the answer arrives within the
-    // grace: the approval is reported, not lost.
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    attempts.sale_answered("INV1", &accepted("INV1"));
-    attempts.cancel(0.0);
-    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false, 1_500.0), Step::Poll);
-    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false, 3_000.0), Step::Approved(_)));
+/// Pays `invoice`, accepted, and opens its challenge at `opened` (ms).
+fn challenged(attempts: &mut Attempts, invoice: &str, opened: f64) {
+    pay(attempts, invoice);
+    attempts.sale_answered(invoice, &accepted(invoice));
+    let challenge = attempts.status_answered(invoice, &status(invoice, SaleState::RedirectRequest), false, opened);
+    assert_eq!(challenge, Step::Challenge(format!("https://issuer.example/{invoice}")));
 }
 
 #[test]
-fn a_cancelled_challenge_approved_later_outside_the_window_stops_the_next_sale() {
-    let cancelled = |attempts: &mut Attempts| {
-        pay(attempts, "INV1");
-        attempts.sale_answered("INV1", &accepted("INV1"));
-        attempts.cancel(0.0);
-        report(attempts.status_answered("INV1", &status("INV1", SaleState::RedirectRequest), false, CANCEL_GRACE_MS));
-    };
-    // The payer approved in the banking app, then pressed Pay again: that approval is found
-    // before the second sale is sent, and nothing is sent.
+fn closing_the_challenge_ends_nothing_and_the_final_state_decides() {
     let mut attempts = Attempts::default();
-    cancelled(&mut attempts);
+    challenged(&mut attempts, "INV1", 10_000.0);
+    let closed = attempts.close_challenge(0.0, LIFETIME).expect("told");
+    assert_eq!(
+        (closed.code, closed.next, closed.invoice_id.as_deref(), closed.until),
+        (ErrorCode::CheckoutChallengeClosed, Next::Wait, Some("INV1"), Some(10_000.0 + LIFETIME))
+    );
+    assert_eq!(attempts.close_challenge(0.0, LIFETIME), None, "told once a close");
+    assert_eq!(attempts.begin(), Err(Refusal::Accepted("INV1".into())), "Pay stays disabled");
+    assert!(!attempts.ready());
+    // Still waiting for the issuer, long after: still followed, the window not forced open again.
+    let waiting = status("INV1", SaleState::RedirectRequest);
+    assert_eq!(attempts.status_answered("INV1", &waiting, true, 10_000.0 + 2.0 * LIFETIME), Step::Poll);
+    assert_eq!(attempts.reopenable(), Some("https://issuer.example/INV1"));
+    // The payer opens the bank's window again, and closes it again: told again, with the same
+    // deadline (the challenge's, not the reopening's).
+    assert_eq!(attempts.reopen().as_deref(), Some("https://issuer.example/INV1"));
+    assert_eq!(attempts.reopenable(), None, "open now");
+    assert_eq!(attempts.close_challenge(0.0, LIFETIME).map(|report| report.until), Some(Some(10_000.0 + LIFETIME)));
+    // The issuer's own cancel declines it: only now may the payer pay again.
+    let declined = report(attempts.status_answered("INV1", &status("INV1", SaleState::Declined), false, 0.0));
+    assert_eq!((declined.code, declined.next), (ErrorCode::SaleDeclined, Next::Retry));
+    assert_eq!(attempts.reopenable(), None);
+    pay(&mut attempts, "INV2");
+
+    // Approved in the banking app after the window was closed: the approval, nothing else sent.
+    let mut attempts = Attempts::default();
+    challenged(&mut attempts, "INV1", 0.0);
+    attempts.close_challenge(0.0, LIFETIME).unwrap();
+    assert!(!attempts.send_sale("INV2"));
+    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false, 60_000.0), Step::Approved(_)));
+    assert_eq!(attempts.begin(), Err(Refusal::Finished));
+
+    // A window that never opened (no safe page, the page's policy refused it) counts as closed,
+    // and a closed window's sale unmounted is the merchant's to settle, as any followed sale.
+    let mut attempts = Attempts::default();
+    pay(&mut attempts, "INV1");
+    attempts.sale_answered("INV1", &accepted("INV1"));
+    assert_eq!(attempts.close_challenge(500.0, LIFETIME).map(|report| report.until), Some(Some(500.0 + LIFETIME)), "from the close");
+    let unmounted = attempts.unmount();
+    assert_eq!(unmounted.report.map(|report| report.code), Some(ErrorCode::CheckoutUnmounted));
+    let mut remounted = unmounted.carried.unwrap();
+    assert!(remounted.begin().is_err());
+    assert!(remounted.allow("INV1"));
+}
+
+fn pending(until: Option<f64>, redirect: bool) -> OrderAnswer {
+    let redirect_url = redirect.then(|| "https://issuer.example/OTHER".to_string());
+    OrderAnswer::Pending(Pending { invoice_id: "OTHER".into(), until, redirect_url })
+}
+
+#[test]
+fn a_paid_order_is_the_approval_and_nothing_is_sent() {
+    // Found when the checkout was mounted (after a reload), before the payer typed anything.
+    let mut attempts = Attempts::default();
+    assert_eq!(attempts.order_answered(&OrderAnswer::Paid("OTHER".into())), Some(Step::Paid("OTHER".into())));
+    assert_eq!(attempts.begin(), Err(Refusal::Finished));
+    // Answered to a submit: no perform sale.
+    let mut attempts = Attempts::default();
     attempts.begin().unwrap();
-    assert!(!attempts.send_sale("INV2"), "not before the cancelled invoice is asked about");
-    assert_eq!(attempts.recheck(), Some("INV1"));
-    assert!(matches!(attempts.rechecked("INV1", Some(&status("INV1", SaleState::Approved))), Some(Step::Approved(_))));
+    assert_eq!(attempts.order_answered(&OrderAnswer::Paid("OTHER".into())), Some(Step::Paid("OTHER".into())));
+    assert!(!attempts.send_sale("INV1"));
     assert!(attempts.approved());
-    assert!(!attempts.send_sale("INV2"));
+    assert_eq!(attempts.order_answered(&OrderAnswer::Session), Some(Step::Stop), "no getSession answer is awaited now");
+}
 
-    // Still waiting for the issuer: the new attempt goes on, and asks once only.
+#[test]
+fn a_pending_order_is_followed_until_paid_or_ended_unapproved() {
     let mut attempts = Attempts::default();
-    cancelled(&mut attempts);
     attempts.begin().unwrap();
-    assert_eq!(attempts.rechecked("INV1", Some(&status("INV1", SaleState::RedirectRequest))), None);
-    assert_eq!(attempts.recheck(), None);
-    assert!(attempts.send_sale("INV2"));
+    let told = report(attempts.order_answered(&pending(Some(5_000.0), true)).unwrap());
+    assert_eq!(
+        (told.code, told.next, told.invoice_id.as_deref(), told.until),
+        (ErrorCode::CheckoutPendingUntil, Next::Wait, Some("OTHER"), Some(5_000.0))
+    );
+    assert!(!attempts.send_sale("INV1"), "nothing new is charged");
+    assert!(attempts.pending() && !attempts.ready() && attempts.in_flight());
+    assert_eq!(attempts.begin(), Err(Refusal::Accepted("OTHER".into())));
+    assert_eq!(attempts.reopenable(), Some("https://issuer.example/OTHER"));
+    assert_eq!(attempts.reopen().as_deref(), Some("https://issuer.example/OTHER"));
+    assert_eq!(attempts.close_challenge(0.0, LIFETIME), None, "the server's sale: its own until stands");
+    assert_eq!(attempts.order_answered(&pending(Some(5_000.0), true)), Some(Step::Poll), "told once");
+    let unknown = report(attempts.order_answered(&pending(None, false)).unwrap());
+    assert_eq!((unknown.code, unknown.until), (ErrorCode::CheckoutPending, None), "told again when it changed");
+    // A session now: that sale ended unapproved, and the payer may pay again (with a new session).
+    let ended = report(attempts.order_answered(&OrderAnswer::Session).unwrap());
+    assert_eq!((ended.code, ended.next, ended.invoice_id.as_deref()), (ErrorCode::SaleDeclined, Next::Retry, Some("OTHER")));
+    assert!(attempts.ready());
+    pay(&mut attempts, "INV1");
 
-    // Declined meanwhile: nothing was charged, the new attempt goes on.
+    // Found at mount, then paid.
     let mut attempts = Attempts::default();
-    cancelled(&mut attempts);
-    attempts.begin().unwrap();
-    assert_eq!(attempts.rechecked("INV1", Some(&status("INV1", SaleState::Declined))), None);
-    assert!(attempts.send_sale("INV2"));
-
-    // Approved in the banking app and still processing, or the status request got no answer
-    // (found by a review): the cancelled sale may yet be charged, so it is followed again and
-    // nothing new is sent until its final state.
-    for answer in [status("INV1", SaleState::Processing), Outcome::unknown(UnknownReason::Timeout), Outcome::ServerError { status: 502, error: None }] {
-        let mut attempts = Attempts::default();
-        cancelled(&mut attempts);
-        attempts.begin().unwrap();
-        assert_eq!(attempts.rechecked("INV1", Some(&answer)), Some(Step::Poll));
-        assert!(!attempts.send_sale("INV2"));
-        assert!(attempts.following("INV1"));
-        assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false, 0.0), Step::Approved(_)));
-    }
-
-    // The cancelled invoice cannot be asked at all: its fate is the merchant's to settle.
+    assert!(matches!(attempts.order_answered(&pending(None, false)), Some(Step::Report(_))));
+    assert_eq!(attempts.order_answered(&OrderAnswer::Paid("OTHER".into())), Some(Step::Paid("OTHER".into())));
+    assert!(attempts.approved());
+    // A session at mount is discarded: the next Pay asks again.
     let mut attempts = Attempts::default();
-    cancelled(&mut attempts);
-    attempts.begin().unwrap();
-    let unsettled = report(attempts.rechecked("INV1", None).unwrap());
-    assert_eq!((unsettled.code, unsettled.next, unsettled.invoice_id.as_deref()), (ErrorCode::SaleOutcomeUnknown, Next::Merchant, Some("INV1")));
-    assert!(!attempts.send_sale("INV2"));
-    assert!(attempts.begin().is_err());
-
-    // The checkout mounted again on the same form (found by the proptest): the cancelled
-    // invoice is still asked about before the next checkout's first sale.
+    assert_eq!(attempts.order_answered(&OrderAnswer::Session), None);
+    assert!(attempts.ready());
+    // The shop's server settles the pending invoice itself, and says so.
     let mut attempts = Attempts::default();
-    cancelled(&mut attempts);
-    let mut next = attempts.unmount().carried.expect("the cancelled challenge is carried");
-    next.begin().unwrap();
-    assert!(!next.send_sale("INV2"));
-    assert_eq!(next.recheck(), Some("INV1"));
-    assert!(matches!(next.rechecked("INV1", Some(&status("INV1", SaleState::Approved))), Some(Step::Approved(_))));
-    assert!(next.approved());
+    attempts.order_answered(&pending(None, false));
+    assert!(!attempts.allow("INV9"));
+    assert!(attempts.confirm_approval("OTHER"));
+    assert!(attempts.approved());
+    // Unmounted while pending: the next checkout asks the server again.
+    let mut attempts = Attempts::default();
+    attempts.order_answered(&pending(None, false));
+    let unmounted = attempts.unmount();
+    assert!(unmounted.report.is_none() && unmounted.carried.is_none());
 }
 
 #[test]
@@ -293,15 +322,21 @@ fn every_uncertain_message_tells_the_payer_not_to_pay_again() {
 enum Event {
     /// The payer presses Pay (a click, a double click, Enter: each is one submit).
     Submit,
-    SessionReady,
+    /// `getSession` answers the submit (the server's order decides whether with a session).
+    SessionReady(AnswerKind),
     SessionFailed,
+    /// `getSession` answers what the checkout asked without a submit: when it was mounted, or
+    /// while it follows a sale the server says is pending.
+    OrderAnswer(AnswerKind),
     SaleAnswer(SaleKind),
     /// A status answer; whether the longest wait has passed; whether a long time passed before it.
     StatusAnswer(StatusKind, bool, bool),
     /// A late answer for an earlier invoice (a poll still on its way when that attempt ended).
     StaleStatus(StatusKind),
-    /// Cancel or Escape on the 3-D Secure window.
-    Cancel,
+    /// The 3-D Secure window closed: its button, Escape, the page removing it, a CSP block.
+    Close,
+    /// The payer opens the bank's window again.
+    Reopen,
     /// `allowNewAttempt` with the right invoice, or a wrong one.
     Allow(bool),
     /// `confirmApproval` with the right invoice, or a wrong one (the server found it approved).
@@ -309,9 +344,15 @@ enum Event {
     Unmount,
     /// A new checkout on the same form (after an unmount, or a React effect run again).
     Remount,
-    /// The issuer of the last cancelled challenge approves it after all, outside the window,
-    /// before the payer pays again.
-    LateApproval,
+}
+
+/// What `getSession` may answer, as far as the server's order allows it.
+#[derive(Clone, Copy, Debug)]
+enum AnswerKind {
+    Session,
+    Paid,
+    Pending,
+    PendingUntil,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -351,19 +392,28 @@ fn event() -> impl Strategy<Value = Event> {
             Just(StatusKind::Refused)
         ]
     };
+    let answer = || {
+        prop_oneof![
+            6 => Just(AnswerKind::Session),
+            1 => Just(AnswerKind::Paid),
+            1 => Just(AnswerKind::Pending),
+            1 => Just(AnswerKind::PendingUntil)
+        ]
+    };
     prop_oneof![
         4 => Just(Event::Submit),
-        3 => Just(Event::SessionReady),
+        3 => answer().prop_map(Event::SessionReady),
         1 => Just(Event::SessionFailed),
+        2 => answer().prop_map(Event::OrderAnswer),
         3 => sale.prop_map(Event::SaleAnswer),
         4 => (status(), any::<bool>(), any::<bool>()).prop_map(|(kind, late, long)| Event::StatusAnswer(kind, late, long)),
         1 => status().prop_map(Event::StaleStatus),
-        2 => Just(Event::Cancel),
+        2 => Just(Event::Close),
+        1 => Just(Event::Reopen),
         2 => any::<bool>().prop_map(Event::Allow),
         1 => any::<bool>().prop_map(Event::Confirm),
         1 => Just(Event::Unmount),
         1 => Just(Event::Remount),
-        1 => Just(Event::LateApproval),
     ]
 }
 
@@ -388,15 +438,12 @@ fn status_outcome(kind: StatusKind, invoice: &str) -> Outcome<SaleStatus> {
     }
 }
 
-/// A fact of the world, kept apart from the machine's constant: an answer the payer gave the
-/// issuer just before closing its window reaches the gateway up to this long after.
-const ANSWER_IN_FLIGHT_MS: f64 = 3_000.0;
-
 /// The world's own account of each invoice whose perform sale was sent, kept apart from the
 /// machine's: what a second charge would need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fate {
-    /// Sent, no answer yet; or accepted and not final.
+    /// Sent, no answer yet; or accepted and not final (a closed 3-D Secure window included: its
+    /// issuer may approve it at any moment of its lifetime).
     Open,
     /// Nothing was charged, and nothing can be any more.
     NotCharged,
@@ -407,22 +454,48 @@ enum Fate {
     Charged,
 }
 
+/// The order's sale made elsewhere (another tab, the page before a reload), as the merchant's
+/// server knows it: `getSession` answers by it, and the world changes it only as `getSession`
+/// reveals a change (a sale started, approved or ended elsewhere).
+fn elsewhere_after(elsewhere: Fate, kind: AnswerKind) -> (Fate, AnswerKind) {
+    match (elsewhere, kind) {
+        // An order once paid stays paid.
+        (Fate::Charged, _) | (_, AnswerKind::Paid) => (Fate::Charged, AnswerKind::Paid),
+        (_, AnswerKind::Pending | AnswerKind::PendingUntil) => (Fate::Open, kind),
+        // A session: nothing of the order is approved or may still be.
+        (_, AnswerKind::Session) => (Fate::NotCharged, kind),
+    }
+}
+
+fn answer_of(kind: AnswerKind) -> OrderAnswer {
+    match kind {
+        AnswerKind::Session => OrderAnswer::Session,
+        AnswerKind::Paid => OrderAnswer::Paid("ELSEWHERE".into()),
+        AnswerKind::Pending => OrderAnswer::Pending(Pending { invoice_id: "ELSEWHERE".into(), until: None, redirect_url: None }),
+        AnswerKind::PendingUntil => OrderAnswer::Pending(Pending {
+            invoice_id: "ELSEWHERE".into(),
+            until: Some(9e12),
+            redirect_url: Some("https://issuer.example/ELSEWHERE".into()),
+        }),
+    }
+}
+
 /// Runs `events` against the machine the way the checkout's flow does, and checks the rule at
 /// every perform sale and after every end that charged nothing.
 fn run(events: &[Event]) -> Result<(), TestCaseError> {
     let mut attempts = Attempts::default();
     let mut invoices: Vec<(String, Fate)> = Vec::new();
+    let mut elsewhere = Fate::NotCharged;
     let mut asking_session = false;
     let mut selling: Option<String> = None;
     let mut following: Option<String> = None;
-    let mut cancelled: Option<f64> = None;
+    // When the followed sale's challenge opened, and whether its window is closed.
+    let mut opened: Option<f64> = None;
+    let mut closed = false;
     let mut now = 0.0;
     let mut unmounted = false;
     // What the form keeps for its next checkout, from the last unmount.
     let mut carried: Option<Attempts> = None;
-    // The last cancelled challenge that no new perform sale has been sent after: its issuer may
-    // still approve it (`LateApproval`), and the checkout must find out before paying again.
-    let mut latest_cancel: Option<String> = None;
     for event in events {
         let fate_of = |invoices: &mut Vec<(String, Fate)>, invoice: &str, fate: Fate| {
             if let Some(entry) = invoices.iter_mut().find(|(known, _)| known == invoice) {
@@ -438,36 +511,65 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                     asking_session = true;
                 }
             }
-            Event::SessionReady if asking_session => {
+            Event::SessionReady(kind) if asking_session => {
                 asking_session = false;
-                if let Some(cancelled) = attempts.recheck().map(str::to_string) {
-                    let charged = invoices.iter().any(|(invoice, fate)| *invoice == cancelled && *fate == Fate::Charged);
-                    let answer = status(&cancelled, if charged { SaleState::Approved } else { SaleState::RedirectRequest });
-                    if attempts.rechecked(&cancelled, Some(&answer)).is_some() {
-                        prop_assert!(charged);
-                        continue;
+                let (after, kind) = elsewhere_after(elsewhere, *kind);
+                elsewhere = after;
+                match attempts.order_answered(&answer_of(kind)) {
+                    Some(Step::Paid(_)) => prop_assert!(matches!(kind, AnswerKind::Paid) && attempts.approved()),
+                    Some(Step::Report(report)) => {
+                        prop_assert!(matches!(kind, AnswerKind::Pending | AnswerKind::PendingUntil) && report.next == Next::Wait);
+                        prop_assert!(attempts.pending());
                     }
-                }
-                let invoice = format!("INV{}", invoices.len() + 1);
-                if attempts.send_sale(&invoice) {
-                    // The first half of the rule: nothing earlier may still be able to charge.
-                    for (earlier, fate) in &invoices {
-                        prop_assert!(
-                            matches!(fate, Fate::NotCharged | Fate::Released),
-                            "perform sale {invoice} sent while {earlier} is {fate:?}: {events:?}"
-                        );
+                    Some(Step::Stop) => prop_assert!(unmounted || !attempts.starting()),
+                    Some(other) => prop_assert!(false, "a submit's getSession answered with {other:?}"),
+                    None => {
+                        prop_assert!(matches!(kind, AnswerKind::Session));
+                        let invoice = format!("INV{}", invoices.len() + 1);
+                        if attempts.send_sale(&invoice) {
+                            // The first half of the rule: nothing earlier may still be able to charge.
+                            for (earlier, fate) in invoices.iter().chain([("the order elsewhere".to_string(), elsewhere)].iter()) {
+                                prop_assert!(
+                                    matches!(fate, Fate::NotCharged | Fate::Released),
+                                    "perform sale {invoice} sent while {earlier} is {fate:?}: {events:?}"
+                                );
+                            }
+                            invoices.push((invoice.clone(), Fate::Open));
+                            selling = Some(invoice);
+                        }
                     }
-                    invoices.push((invoice.clone(), Fate::Open));
-                    selling = Some(invoice);
-                    // From now on a late approval of the cancelled one is the residual risk the
-                    // README states; the world model stops producing it.
-                    latest_cancel = None;
                 }
             }
             Event::SessionFailed if asking_session => {
                 asking_session = false;
                 if let Some(report) = attempts.abandon(ErrorCode::CheckoutSession) {
                     ended = Some((report, Fate::NotCharged));
+                }
+            }
+            Event::OrderAnswer(kind) => {
+                // Only while the checkout asks: at mount (ready, or a submit waiting for the
+                // answer) or following a pending sale; never while a sale of its own is open.
+                let asks = attempts.ready() || attempts.starting() || attempts.pending();
+                if asks && !unmounted {
+                    let (after, kind) = elsewhere_after(elsewhere, *kind);
+                    let was_pending = attempts.pending();
+                    let starting = attempts.starting();
+                    elsewhere = after;
+                    match attempts.order_answered(&answer_of(kind)) {
+                        Some(Step::Paid(_)) => prop_assert!(matches!(kind, AnswerKind::Paid) && attempts.approved()),
+                        Some(Step::Report(report)) if report.next == Next::Wait => prop_assert!(attempts.pending()),
+                        Some(Step::Report(report)) => {
+                            prop_assert!(was_pending && matches!(kind, AnswerKind::Session));
+                            ended = Some((report, Fate::NotCharged));
+                        }
+                        Some(Step::Poll) => prop_assert!(was_pending && attempts.pending()),
+                        // A session at mount is discarded; a submit waiting goes on asking.
+                        None => prop_assert!(!was_pending && matches!(kind, AnswerKind::Session) && attempts.starting() == starting),
+                        Some(other) => prop_assert!(false, "getSession answered with {other:?}"),
+                    }
+                    if !attempts.starting() {
+                        asking_session = false;
+                    }
                 }
             }
             Event::SaleAnswer(kind) => {
@@ -482,7 +584,7 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                         Step::Poll => {
                             prop_assert!(matches!(kind, SaleKind::Accepted));
                             following = Some(invoice);
-                            cancelled = None;
+                            (opened, closed) = (None, false);
                         }
                         Step::Report(report) => ended = Some((report, fate)),
                         Step::Stop => prop_assert!(unmounted, "a sale's answer ignored while mounted"),
@@ -491,22 +593,22 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                 }
             }
             Event::StatusAnswer(kind, late, long) => {
-                now += if *long { 6_000.0 } else { 1_000.0 };
+                now += if *long { 600_000.0 } else { 1_000.0 };
                 if let Some(invoice) = following.clone() {
                     prop_assert!(attempts.following(&invoice) || unmounted);
                     let fate = match kind {
                         StatusKind::Approved => Fate::Charged,
                         StatusKind::Declined => Fate::NotCharged,
-                        // The issuer's page is gone, and no answer given before it went can still
-                        // be on its way: the challenge can no longer be answered.
-                        StatusKind::Redirect if cancelled.is_some_and(|at| now - at >= ANSWER_IN_FLIGHT_MS) => Fate::NotCharged,
                         StatusKind::Refused => Fate::Unknown,
+                        // Waiting for the issuer, window or not: it may still approve.
                         _ => Fate::Open,
                     };
                     match attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), *late, now) {
-                        // Asking longer than needed after a cancel is safe.
-                        Step::Poll => prop_assert!(fate == Fate::Open || (matches!(kind, StatusKind::Redirect) && cancelled.is_some())),
-                        Step::Challenge(_) => prop_assert!(cancelled.is_none()),
+                        Step::Poll => prop_assert!(fate == Fate::Open),
+                        Step::Challenge(_) => {
+                            prop_assert!(!closed && matches!(kind, StatusKind::Redirect), "a closed window opened by itself");
+                            opened = opened.or(Some(now));
+                        }
                         Step::Approved(_) => {
                             fate_of(&mut invoices, &invoice, Fate::Charged);
                             following = None;
@@ -517,15 +619,16 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                         Step::Report(report) => {
                             fate_of(&mut invoices, &invoice, fate);
                             following = None;
-                            if report.code == ErrorCode::CheckoutCancelled {
-                                latest_cancel = Some(invoice.clone());
-                            }
                             ended = Some((report, fate));
                         }
+                        Step::Paid(_) => prop_assert!(false, "a status answer is not the server's"),
                         Step::Stop => {
                             prop_assert!(unmounted, "a status ignored while following");
                             following = None;
                         }
+                    }
+                    if matches!(kind, StatusKind::Redirect) && attempts.following(&invoice) {
+                        opened = opened.or(Some(now));
                     }
                 }
             }
@@ -537,14 +640,26 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                     prop_assert_eq!(format!("{attempts:?}"), before, "a stale answer changed the checkout");
                 }
             }
-            Event::Cancel => {
-                if attempts.cancel(now) {
-                    prop_assert!(following.is_some());
-                    cancelled = Some(now);
+            Event::Close => {
+                if let Some(report) = attempts.close_challenge(now, LIFETIME) {
+                    prop_assert!(following.is_some() && !closed);
+                    prop_assert_eq!((report.code, report.next), (ErrorCode::CheckoutChallengeClosed, Next::Wait));
+                    prop_assert_eq!(report.until, Some(opened.unwrap_or(now) + LIFETIME), "measured from when the challenge opened");
+                    prop_assert!(!attempts.ready(), "Pay stays disabled while the issuer may approve");
+                    closed = true;
+                }
+            }
+            Event::Reopen => {
+                if attempts.reopen().is_some() {
+                    prop_assert!((following.is_some() && closed && opened.is_some()) || attempts.pending());
+                    if following.is_some() {
+                        closed = false;
+                    }
                 }
             }
             Event::Confirm(right) => {
                 let open = invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
+                let open = open.or_else(|| attempts.pending().then(|| "ELSEWHERE".to_string()));
                 let named = match (right, &open) {
                     (true, Some(invoice)) => invoice.clone(),
                     _ => "INV-not-this-checkout".to_string(),
@@ -552,6 +667,9 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                 if attempts.confirm_approval(&named) {
                     prop_assert!(open.as_deref() == Some(named.as_str()), "confirmed {named}");
                     fate_of(&mut invoices, &named, Fate::Charged);
+                    if named == "ELSEWHERE" {
+                        elsewhere = Fate::Charged;
+                    }
                     following = None;
                     prop_assert!(attempts.clone().begin().is_err(), "finished");
                 }
@@ -585,18 +703,10 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                 if matches!(event, Event::Remount) {
                     // The old checkout's answers never reach the new one.
                     attempts = carried.take().unwrap_or_default();
-                    (asking_session, selling, following, cancelled, unmounted) = (false, None, None, None, false);
+                    (asking_session, selling, following, opened, closed, unmounted) = (false, None, None, None, false, false);
                 }
             }
-            Event::LateApproval => {
-                if let Some(cancelled) = attempts.recheck().map(str::to_string).or_else(|| latest_cancel.clone()) {
-                    if latest_cancel.as_deref() == Some(cancelled.as_str()) {
-                        fate_of(&mut invoices, &cancelled, Fate::Charged);
-                        latest_cancel = None;
-                    }
-                }
-            }
-            Event::SessionReady | Event::SessionFailed => {}
+            Event::SessionReady(_) | Event::SessionFailed => {}
         }
         if let Some((report, fate)) = ended {
             prop_assert_eq!(report.next, Next::after(report.code));
@@ -607,9 +717,7 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                     prop_assert!(attempts.ready());
                     let mut probe = attempts.clone();
                     prop_assert!(probe.begin().is_ok());
-                    if let Some(cancelled) = probe.recheck().map(str::to_string) {
-                        probe.rechecked(&cancelled, Some(&status(&cancelled, SaleState::RedirectRequest)));
-                    }
+                    prop_assert_eq!(probe.order_answered(&OrderAnswer::Session), None);
                     prop_assert!(probe.send_sale("INV-probe"));
                 }
                 Next::Wait | Next::Merchant => {

@@ -2,7 +2,7 @@
 //! importable module by `scripts/package.mjs`): every table has every message key the checkout
 //! has, and no other, each a real text.
 
-use connpay_core::checkout::messages::{keys, language};
+use connpay_core::checkout::messages::{keys, language, Locale, Messages};
 
 #[test]
 fn every_table_has_every_key_and_no_other() {
@@ -24,6 +24,9 @@ fn every_table_has_every_key_and_no_other() {
         for (key, text) in messages {
             let text = text.as_str().unwrap_or_default();
             assert!(!text.is_empty() && text.trim() == text, "{name}: {key}");
+            // The time the checkout says in place of `{until}`: where English says it, and only there.
+            let english = Messages::new(Locale::En).text(key).to_string();
+            assert_eq!(text.matches("{until}").count(), english.matches("{until}").count(), "{name}: {key} and {{until}}");
         }
         languages.push(name);
     }

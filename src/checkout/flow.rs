@@ -13,8 +13,8 @@ use std::rc::Rc;
 
 use connpay_core::card::BrandId;
 use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step};
-use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING};
-use connpay_core::checkout::sale::{check_session, perform_sale_call, session_request, CardLabel, CheckoutSuccess};
+use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING, REOPEN};
+use connpay_core::checkout::sale::{check_session, order_answer, perform_sale_call, session_request, CardLabel, CheckoutSuccess, OrderAnswer};
 use connpay_core::checkout::{Field, FormState, Mark, TypedCard};
 use connpay_core::sale::{check_perform_sale_call, Outcome, SaleAccepted, SaleStatus, StatusSession};
 use connpay_core::value::{Got, Record};
@@ -23,7 +23,7 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{AbortController, Element, Event, HtmlDialogElement};
+use web_sys::{AbortController, Element, Event, HtmlDialogElement, HtmlElement};
 
 use super::dom::{fresh_id, Listener};
 use super::{call, Announce, Mounted, Said};
@@ -42,8 +42,8 @@ pub(super) struct Challenge {
     _listeners: [Listener; 3],
 }
 
-/// `detail` of `checkout.cancelled` when the page's policy refused the issuer's page.
-const CHALLENGE_BLOCKED: &str = "the page's Content-Security-Policy refused to frame the issuer's 3-D Secure page: add the issuers' origins to frame-src; the sale still waited for the issuer, and nothing was charged";
+/// `detail` of `checkout.challenge_closed` when the page's policy refused the issuer's page.
+const CHALLENGE_BLOCKED: &str = "the page's Content-Security-Policy refused to frame the issuer's 3-D Secure page: add the issuers' origins to frame-src; the sale waits for the issuer and is followed to its final state";
 
 /// Handles the form's `submit`: never the browser's own submission; nothing while an attempt
 /// is under way or after approval (double clicks, Enter presses); after an uncertain attempt the
@@ -89,7 +89,7 @@ fn report_invalid(mounted: &Mounted, state: &FormState) {
     if let Some(first) = Field::ALL.into_iter().find(|&field| !state.verdict(field).valid) {
         let _ = mounted.input(first).focus();
     }
-    let report = Report { code: ErrorCode::CheckoutInvalid, next: Next::Retry, invoice_id: None };
+    let report = Report { code: ErrorCode::CheckoutInvalid, next: Next::Retry, invoice_id: None, until: None };
     let error = Error::new(ErrorCode::CheckoutInvalid, "").with("errors", js::to_js(&errors).unwrap_or(JsValue::NULL));
     tell(mounted, &report, error);
 }
@@ -110,6 +110,43 @@ pub(super) fn render_attempt(mounted: &Mounted) {
         }
     }
     changes.set(&mounted.page.form, "aria-busy", if in_flight { "true" } else { "false" });
+    render_reopen(mounted);
+}
+
+/// Shows the button that opens the bank's window again while the sale waits for the issuer and
+/// its window is closed (a page that can be shown, whose frame the page's policy allows); hides
+/// it otherwise. It goes after the live region, and on unmount.
+fn render_reopen(mounted: &Mounted) {
+    let url = mounted.attempts(|attempts| attempts.reopenable().map(str::to_string));
+    let shown = url.is_some_and(|url| gateway::is_safe_page(&url)) && !mounted.challenge_blocked.get() && !mounted.window_open();
+    let button = match (mounted.reopen.take(), shown) {
+        (Some(button), _) => button,
+        (None, false) => return,
+        (None, true) => match new_reopen_button(mounted) {
+            Some(button) => button,
+            None => return,
+        },
+    };
+    button.0.set_text_content(Some(mounted.messages().text(REOPEN)));
+    let _ = if shown { button.0.remove_attribute("hidden") } else { button.0.set_attribute("hidden", "") };
+    mounted.reopen.set(Some(button));
+}
+
+fn new_reopen_button(mounted: &Mounted) -> Option<(Element, Listener)> {
+    let button = mounted.page.changes.create("button").ok()?;
+    let _ = button.set_attribute("type", "button");
+    let _ = button.set_attribute("class", "connpay-reopen");
+    let _ = mounted.page.status.insert_adjacent_element("afterend", &button);
+    let weak = mounted.weak.clone();
+    let listener = Listener::new(&button, "click", move |_| {
+        if let Some(mounted) = weak.upgrade() {
+            if let Some(url) = mounted.attempts(Attempts::reopen) {
+                show_challenge(&mounted, &url);
+                render_attempt(&mounted);
+            }
+        }
+    });
+    Some((button, listener))
 }
 
 /// A checkout mounted on a form whose earlier checkout left an unsettled or an approved sale:
@@ -145,6 +182,10 @@ pub(super) fn report_error(mounted: &Mounted, report: &Report, error: Error) -> 
         .with_message(mounted.messages().error(report.code))
         .with_default("detail", JsValue::from_str(detail))
         .with("next", JsValue::from_str(report.next.as_str()));
+    let error = match report.until {
+        Some(until) => error.with("until", JsValue::from(until)).with_message(&mounted.words(report.code, report.until)),
+        None => error,
+    };
     match &report.invoice_id {
         Some(invoice_id) => error.with("invoiceId", JsValue::from_str(invoice_id)),
         None => error,
@@ -159,48 +200,45 @@ fn tell(mounted: &Mounted, report: &Report, error: Error) {
     }
     render_attempt(mounted);
     let error = report_error(mounted, report, error);
-    mounted.say(Said::Code(report.code));
+    mounted.say(report.until.map_or(Said::Code(report.code), |until| Said::Until(report.code, until)));
     call(&mounted.settings.callbacks.on_error, &error.into());
 }
 
 /// What an attempt pays: the card, as the payer is shown it, and the order as it stood when the
 /// attempt began. A sale reports its own: `update()` between a cancelled challenge and its late
 /// approval changes the next attempt, never what that sale charged.
+#[derive(Clone)]
 pub(super) struct Paying {
     label: CardLabel,
     order: Rc<Record>,
 }
 
-/// One attempt: the merchant's session, one perform sale, then its status to a final state.
+/// One attempt: the merchant's session, one perform sale, then its status to a final state. The
+/// merchant's server may answer instead that the order is paid, or that a sale of it may still
+/// be approved: then nothing is sent.
 async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<BrandId>) {
     let label = match &mounted.settings.saved {
         Some(saved) => CardLabel { brand: Some(saved.brand), last4: saved.last4.clone() },
         None => CardLabel::of(&values[0]),
     };
     let paying = Paying { label, order: mounted.order() };
-    // A challenge the payer cancelled may have been approved since, outside the window: find
-    // out before anything else (before the merchant's server makes a new invoice).
-    let recheck = mounted.attempts(|attempts| attempts.recheck().map(str::to_string));
-    if let Some(cancelled) = recheck {
-        let asked = mounted.cancelled.take();
-        let outcome = match &asked {
-            Some((call, _)) => Some(exchange(&call.http(), mounted.settings.timeout_ms, None).await),
-            None => None,
-        };
-        match (mounted.attempts(|attempts| attempts.rechecked(&cancelled, outcome.as_ref())), asked) {
-            (None, _) => {}
-            (Some(Step::Approved(status)), Some((_, earlier))) => return succeed(mounted, status, earlier),
-            // Still processing, or no answer: the cancelled sale may yet be charged. It is
-            // followed to its final state, and this attempt sends nothing.
-            (Some(Step::Poll), Some((call, earlier))) => return follow(mounted, call, earlier).await,
-            (Some(Step::Report(report)), _) => return tell(mounted, &report, Error::new(report.code, "")),
-            _ => return,
-        }
+    mounted.paying.set(Some(paying.clone()));
+    // The server is asked about the order once the checkout's first question (at mount) was
+    // answered: it may void an invoice it issued before, so the answers must not cross.
+    if let Some(check) = mounted.checking.take() {
+        let _ = JsFuture::from(check).await;
+    }
+    if !mounted.attempts(|attempts| attempts.starting()) {
+        return;
     }
     let prepared = prepare(mounted, &values, brand, &paying.order).await;
     drop(values);
     let PreparedSale { invoice_id, endpoint_id, access_token, http } = match prepared {
-        Ok(sale) => sale,
+        Ok(Ok(sale)) => sale,
+        Ok(Err(answer)) => {
+            let step = mounted.attempts(|attempts| attempts.order_answered(&answer));
+            return on_order(mounted, step).await;
+        }
         Err(error) => {
             let report = mounted.attempts(|attempts| attempts.abandon(error.code()));
             if let Some(report) = report {
@@ -231,18 +269,91 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
     }
 }
 
-/// The merchant's session, and the perform sale made of it and the typed card, validated. A
-/// session no sale can be made with is `checkout.session` naming the key at fault.
-async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>, order: &Record) -> Result<PreparedSale, Error> {
-    let settings = &mounted.settings;
+/// Asks the merchant's `getSession` about the order (for the sale's amount, currency and payer,
+/// and the card's brand): what it answered, read; `Err` with `checkout.session` when it threw,
+/// rejected, or answered a status that is not one.
+async fn ask(mounted: &Mounted, order: &Record, brand: Option<BrandId>) -> Result<(OrderAnswer, JsValue), Error> {
     let session_failed = |cause: JsValue| {
         Error::new(ErrorCode::CheckoutSession, "")
             .with("detail", JsValue::from_str("getSession threw or rejected (see cause); nothing was sent to the gateway"))
             .with("cause", cause)
     };
     let request = js::record_to_js(&session_request(order, brand));
-    let session = settings.get_session.call1(&JsValue::UNDEFINED, &request).map_err(session_failed)?;
-    let session = JsFuture::from(Promise::resolve(&session)).await.map_err(session_failed)?;
+    let answer = mounted.settings.get_session.call1(&JsValue::UNDEFINED, &request).map_err(session_failed)?;
+    let answer = JsFuture::from(Promise::resolve(&answer)).await.map_err(session_failed)?;
+    let read = order_answer(&Js(answer.clone())).map_err(|problem| wrong_session(&[problem]))?;
+    Ok((read, answer))
+}
+
+/// Asks the merchant's server about the order when the checkout is mounted, before the payer
+/// typed anything: a paid order shows the approval at once, a pending one is followed; a session
+/// it answers is not used (the next Pay asks again). A submit meanwhile waits for the answer.
+pub(super) fn check_order(mounted: &Rc<Mounted>) {
+    let mut answered: Option<js_sys::Function> = None;
+    mounted.checking.set(Some(Promise::new(&mut |resolve, _| answered = Some(resolve))));
+    let checking = mounted.clone();
+    spawn_local(async move {
+        // Unmounted at once (React StrictMode mounts twice): the next checkout asks.
+        let step = match checking.attempts(|attempts| attempts.unmounted()) {
+            true => None,
+            false => match ask(&checking, &checking.order(), None).await {
+                Ok((answer, _)) => checking.attempts(|attempts| attempts.order_answered(&answer)),
+                Err(_) => None,
+            },
+        };
+        // Answered: a submit waiting may go on while a pending sale is followed.
+        if let Some(answered) = answered {
+            let _ = answered.call0(&JsValue::UNDEFINED);
+        }
+        on_order(&checking, step).await;
+    });
+}
+
+/// Does what the attempts made of a `getSession` answer about the order: the approval of a paid
+/// order; the payer told of a pending sale, and `getSession` asked again (every
+/// `pollIntervalMs`, after `maxWaitMs` every [`SLOW_POLL_MS`]) until it answers paid or a
+/// session; or, after a pending sale that ended unapproved, Pay usable again. A failed question
+/// is asked again.
+async fn on_order(mounted: &Rc<Mounted>, step: Option<Step>) {
+    let deadline = js_sys::Date::now() + mounted.settings.max_wait_ms;
+    let mut step = step;
+    loop {
+        match step {
+            Some(Step::Paid(invoice_id)) => {
+                // The checkout did not see the card that paid it.
+                let label = CardLabel { brand: None, last4: String::new() };
+                return succeed(mounted, CheckoutSuccess::confirmed(&invoice_id, &mounted.order(), label));
+            }
+            Some(Step::Report(report)) if report.next == Next::Wait => tell(mounted, &report, Error::new(report.code, "")),
+            Some(Step::Report(report)) => {
+                let detail = "getSession answered a session after a pending sale of the order: that sale ended unapproved";
+                return tell(mounted, &report, Error::new(report.code, "").with("detail", JsValue::from_str(detail)));
+            }
+            Some(Step::Poll) => {}
+            _ => return,
+        }
+        let interval = mounted.settings.poll_interval_ms;
+        mounted.pause(if js_sys::Date::now() >= deadline { interval.max(SLOW_POLL_MS) } else { interval }).await;
+        if !mounted.attempts(|attempts| attempts.pending()) {
+            return;
+        }
+        step = match ask(mounted, &mounted.order(), None).await {
+            Ok((answer, _)) => mounted.attempts(|attempts| attempts.order_answered(&answer)),
+            Err(_) => Some(Step::Poll),
+        };
+        mounted.close_if_window_removed();
+    }
+}
+
+/// The merchant's session, and the perform sale made of it and the typed card, validated; or
+/// what the merchant's server answered instead about the order (paid, or pending). A session no
+/// sale can be made with is `checkout.session` naming the key at fault.
+async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>, order: &Record) -> Result<Result<PreparedSale, OrderAnswer>, Error> {
+    let settings = &mounted.settings;
+    let (answer, session) = ask(mounted, order, brand).await?;
+    if answer != OrderAnswer::Session {
+        return Ok(Err(answer));
+    }
     let today = js::today(None)?;
     let session = check_session(&Js(session), today);
     if !session.errors.is_empty() {
@@ -251,14 +362,14 @@ async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>
     let [number, expiry, cvv, holder] = values;
     let card = TypedCard { number, expiry, cvv, holder };
     let call = perform_sale_call(card, settings.saved.as_ref(), today, &session.record, order);
-    prepare_call(&settings.gateway, check_perform_sale_call(&&Got::Record(call), today)).map_err(|problems| wrong_session(&problems))
+    prepare_call(&settings.gateway, check_perform_sale_call(&&Got::Record(call), today)).map(Ok).map_err(|problems| wrong_session(&problems))
 }
 
 /// `checkout.session` for a `getSession` answer of the wrong shape: `path` is the key of the
 /// answer at fault (`endpointId`, `nonce`, …), `detail` says what is wrong with it. The card and
 /// the order were checked before, so every problem left is the session's.
 fn wrong_session(problems: &[FieldError]) -> Error {
-    let shape = "getSession must resolve to { endpointId, invoiceId, accessToken, nonce, signature }";
+    let shape = "getSession must resolve to { endpointId, invoiceId, accessToken, nonce, signature }, { status: \"paid\", invoiceId } or { status: \"pending\", invoiceId, until?, redirectUrl? }";
     let error = Error::new(ErrorCode::CheckoutSession, "").with("errors", js::to_js(&problems).unwrap_or(JsValue::NULL));
     match problems.first() {
         Some(problem) if !problem.path.is_empty() => {
@@ -302,33 +413,36 @@ async fn follow(mounted: &Rc<Mounted>, call: StatusCall, paying: Paying) {
         let outcome: Outcome<SaleStatus> = exchange(&http, settings.timeout_ms, None).await;
         let now = js_sys::Date::now();
         let step = mounted.attempts(|attempts| attempts.status_answered(invoice_id, &outcome, now >= deadline, now));
-        mounted.cancel_if_window_removed();
+        mounted.close_if_window_removed();
         match step {
             Step::Poll => {}
             Step::Challenge(url) => open_challenge(mounted, &url),
             Step::Report(report) if report.next == Next::Wait => tell(mounted, &report, outcome_error(report.code, &outcome)),
-            Step::Report(report) => {
-                let error = outcome_error(report.code, &outcome);
-                let cancelled = report.code == ErrorCode::CheckoutCancelled;
-                let blocked = cancelled && mounted.challenge_blocked.get();
-                if cancelled {
-                    mounted.cancelled.set(Some((call, paying)));
-                }
-                return tell(mounted, &report, if blocked { error.with("detail", JsValue::from_str(CHALLENGE_BLOCKED)) } else { error });
-            }
-            Step::Approved(status) => return succeed(mounted, status, paying),
-            Step::Stop => return,
+            Step::Report(report) => return tell(mounted, &report, outcome_error(report.code, &outcome)),
+            Step::Approved(status) => return succeed(mounted, CheckoutSuccess::new(status, &paying.order, paying.label)),
+            _ => return,
         }
         let interval = settings.poll_interval_ms;
         pause = Some(if now >= deadline { interval.max(SLOW_POLL_MS) } else { interval });
     }
 }
 
-/// The sale was approved: the checkout is finished.
-fn succeed(mounted: &Mounted, status: SaleStatus, paying: Paying) {
+/// The sale was approved: the checkout is finished, and `onSuccess` hears it once.
+pub(super) fn succeed(mounted: &Mounted, success: CheckoutSuccess) {
+    mounted.paying.set(None);
     finish_approved(mounted);
-    let success = CheckoutSuccess::new(status, &paying.order, paying.label);
     call(&mounted.settings.callbacks.on_success, &js::to_js(&success).unwrap_or(JsValue::NULL));
+}
+
+/// What `confirmApproval(invoiceId)` reports: that invoice, with the order and the card of the
+/// attempt that sent it (this checkout's, or the one it inherited).
+pub(super) fn confirmed(mounted: &Mounted, invoice_id: &str) -> CheckoutSuccess {
+    let paying = mounted.paying.take();
+    let (order, label) = match paying {
+        Some(Paying { label, order }) => (order, label),
+        None => (mounted.order(), CardLabel { brand: None, last4: String::new() }),
+    };
+    CheckoutSuccess::confirmed(invoice_id, &order, label)
 }
 
 /// Shows the approval: the window goes, the number and the security code leave the page (the
@@ -353,16 +467,22 @@ pub(super) fn finish_approved(mounted: &Mounted) {
     mounted.say(Said::Notice(APPROVED));
 }
 
-/// 3-D Secure: shows the issuer's page in the window (a later URL replaces the page in the open
-/// window), after telling `onRedirect`. A URL that is not https (or http to localhost) is
-/// neither shown nor handed on: the challenge cannot be answered, so the attempt is cancelled
-/// once the gateway confirms that the sale still waits for it.
+/// 3-D Secure: tells `onRedirect`, then shows the issuer's page in the window (a later URL
+/// replaces the page in the open window). A URL that is not https (or http to localhost) is
+/// neither shown nor handed on: the payer cannot answer it here, as after closing the window.
 fn open_challenge(mounted: &Rc<Mounted>, url: &str) {
     if !gateway::is_safe_page(url) {
-        mounted.cancel_sale();
-        return;
+        return mounted.close_window();
     }
     call(&mounted.settings.callbacks.on_redirect, &JsValue::from_str(url));
+    show_challenge(mounted, url);
+}
+
+/// Shows `url` in the 3-D Secure window: in the open one, or in a new one.
+fn show_challenge(mounted: &Rc<Mounted>, url: &str) {
+    if !gateway::is_safe_page(url) {
+        return;
+    }
     if let Some(challenge) = mounted.challenge.take() {
         let _ = challenge.frame.set_attribute("src", url);
         mounted.challenge.set(Some(challenge));
@@ -409,18 +529,18 @@ fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error>
     let (on_click, on_escape, on_blocked) = (mounted.clone(), mounted.clone(), mounted.clone());
     let issuer = gateway::origin_of(url).to_string();
     let listeners = [
-        Listener::new(&cancel, "click", move |_| on_click.cancel_sale()),
+        Listener::new(&cancel, "click", move |_| on_click.close_window()),
         // Escape closes a modal dialog, and so may the page's own code: either way the payer's
         // window is gone, as with the button.
-        Listener::new(&dialog, "close", move |_| on_escape.cancel_sale()),
+        Listener::new(&dialog, "close", move |_| on_escape.close_window()),
         // A page whose policy forbids the issuer's frame shows the payer only the browser's
-        // "blocked" notice: end the attempt, and tell the developer why.
+        // "blocked" notice: close the window, and tell the developer why.
         Listener::new(mounted.page.document(), "securitypolicyviolation", move |event| {
             let text = |key: &str| Reflect::get(event, &JsValue::from_str(key)).ok().and_then(|value| value.as_string()).unwrap_or_default();
             let framing = matches!(text("effectiveDirective").as_str(), "frame-src" | "child-src");
             if framing && text("blockedURI").starts_with(&issuer) {
                 on_blocked.challenge_blocked.set(true);
-                on_blocked.cancel_sale();
+                on_blocked.close_window();
             }
         }),
     ];
@@ -428,31 +548,52 @@ fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error>
 }
 
 impl Mounted {
-    /// The payer closed the 3-D Secure window (Cancel, or Escape while the focus is on the
-    /// window's own controls): the window leaves the page at once, and the next status decides.
-    /// Its listeners, one of which is running now, go when the attempt ends.
-    fn cancel_sale(&self) {
-        let changed = self.attempts(|attempts| attempts.cancel(js_sys::Date::now()));
-        // Put back: its listeners, one of which may be running now, go when the attempt ends.
-        let open = self.challenge.take();
-        if let Some(challenge) = &open {
+    /// The 3-D Secure window was closed (its button, Escape while the focus is on the window's
+    /// own controls, the page's code, a CSP block) or cannot be shown: it leaves the page at once.
+    /// The sale is not ended (the issuer may still approve it, in a banking app): the payer is
+    /// told so and until when, the status is still followed, and the bank's window can be opened
+    /// again. Its listeners, one of which may be running now, go when it is opened again or the
+    /// checkout is unmounted.
+    fn close_window(self: &Rc<Self>) {
+        if let Some(challenge) = self.challenge.take() {
             challenge.dialog.close();
             challenge.dialog.remove();
+            // Its listeners, one of which may be running now, go once that one has returned.
+            spawn_local(async move { drop(challenge) });
         }
+        let lifetime = self.settings.challenge_lifetime_ms;
+        match self.attempts(|attempts| attempts.close_challenge(js_sys::Date::now(), lifetime)) {
+            Some(report) => {
+                let error = Error::new(report.code, "");
+                let blocked = self.challenge_blocked.get();
+                tell(self, &report, if blocked { error.with("detail", JsValue::from_str(CHALLENGE_BLOCKED)) } else { error });
+            }
+            None => render_attempt(self),
+        }
+        // The window took the focus with it: it goes to the button that opens the window again.
+        let reopen = self.reopen.take();
+        if let Some(button) = reopen.as_ref().filter(|button| !button.0.has_attribute("hidden")) {
+            let _ = button.0.unchecked_ref::<HtmlElement>().focus();
+        }
+        self.reopen.set(reopen);
+    }
+
+    /// Whether the 3-D Secure window is on the page.
+    fn window_open(&self) -> bool {
+        let open = self.challenge.take();
+        let shown = open.is_some();
         self.challenge.set(open);
-        if changed {
-            self.wake();
-        }
+        shown
     }
 
     /// The page's own code took the 3-D Secure window out of the page: the payer cannot answer
-    /// the issuer any more, as after Cancel.
-    fn cancel_if_window_removed(&self) {
+    /// the issuer there any more, as after closing it.
+    fn close_if_window_removed(self: &Rc<Self>) {
         let open = self.challenge.take();
         let removed = open.as_ref().is_some_and(|challenge| !challenge.dialog.is_connected());
         self.challenge.set(open);
         if removed {
-            self.cancel_sale();
+            self.close_window();
         }
     }
 

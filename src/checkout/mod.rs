@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use connpay_core::card::BrandId;
-use connpay_core::checkout::attempts::Attempts;
+use connpay_core::checkout::attempts::{Attempts, CHALLENGE_LIFETIME};
 use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
 use connpay_core::checkout::messages::{self, Locale, Messages};
 use connpay_core::checkout::sale::check_order;
@@ -38,7 +38,7 @@ extern "C" {
 /// Every option `mountCheckout` reads; any other key is a mistake worth a clear error.
 const OPTION_KEYS: &[&str] = &[
     "gateway", "getSession", "amountCentis", "currency", "consumer", "billing", "order", "location", "locale",
-    "locales", "messages", "savedCard", "selectors", "timeoutMs", "pollIntervalMs", "maxWaitMs", "onReady",
+    "locales", "messages", "savedCard", "selectors", "timeoutMs", "pollIntervalMs", "maxWaitMs", "challengeLifetimeMs", "onReady",
     "onChange", "onFocus", "onBlur", "onBrand", "onSubmit", "onSuccess", "onError", "onRedirect",
 ];
 
@@ -85,6 +85,8 @@ struct Settings {
     timeout_ms: f64,
     poll_interval_ms: f64,
     max_wait_ms: f64,
+    /// How long after a 3-D Secure challenge opened its issuer may still approve it.
+    challenge_lifetime_ms: f64,
 }
 
 /// A mounted checkout. Its listeners hold it alive until `unmount()`.
@@ -94,6 +96,8 @@ struct Settings {
 /// reach a callback: no state is ever held while the page's code runs, so none is ever found
 /// busy.
 struct Mounted {
+    /// Itself, for listeners the checkout adds later (the reopen button).
+    weak: Weak<Mounted>,
     page: Page,
     settings: Settings,
     /// The number's brand, as last reported to `onBrand`.
@@ -109,31 +113,33 @@ struct Mounted {
     wake: Cell<Option<AbortController>>,
     /// The page's Content-Security-Policy refused to frame the issuer's page.
     challenge_blocked: Cell<bool>,
-    /// The last cancelled challenge's status call and card, to ask about once more before the
-    /// next perform sale (see `Attempts::recheck`).
-    cancelled: Cell<Option<Cancelled>>,
+    /// What the last attempt pays (its order and card), for `confirmApproval`'s `onSuccess`.
+    paying: Cell<Option<flow::Paying>>,
+    /// The question the checkout asked the merchant's server when mounted, until a submit waits
+    /// for its answer.
+    checking: Cell<Option<js_sys::Promise>>,
+    /// The button that opens the bank's window again, once shown.
+    reopen: Cell<Option<(Element, Listener)>>,
     /// What the live region said last.
     said: Cell<Option<Said>>,
 }
 
 /// What the live region says, by key: said again in a new language.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq)]
 enum Said {
     Code(ErrorCode),
+    /// A code whose words say until when (ms since the epoch).
+    Until(ErrorCode, f64),
     Notice(&'static str),
 }
-
-/// A cancelled challenge's status call, and what that sale pays.
-type Cancelled = (crate::sale::StatusCall, flow::Paying);
 
 /// What the module holds for a form element.
 enum FormHolds {
     /// Its mounted checkout: a second one on the form would answer every submit twice.
     Checkout(Weak<Mounted>),
-    /// What its unmounted checkout left for the next one: an unsettled or an approved sale, or a
-    /// cancelled challenge to ask about (see `Unmounted::carried`), with that challenge's status
-    /// call.
-    Left(Box<(Attempts, Option<Cancelled>)>),
+    /// What its unmounted checkout left for the next one: an unsettled or an approved sale (see
+    /// `Unmounted::carried`), with what that sale pays.
+    Left(Box<(Attempts, Option<flow::Paying>)>),
 }
 
 thread_local! {
@@ -311,13 +317,31 @@ impl Mounted {
         if self.attempts(|attempts| attempts.unmounted()) {
             return;
         }
-        let messages = self.messages();
         let text = match said {
-            Said::Code(code) => messages.error(code),
-            Said::Notice(key) => messages.text(key),
+            Said::Code(code) => self.messages().error(code).to_string(),
+            Said::Until(code, until) => self.words(code, Some(until)),
+            Said::Notice(key) => self.messages().text(key).to_string(),
         };
-        self.page.status.set_text_content(Some(text));
+        self.page.status.set_text_content(Some(&text));
         self.said.set(Some(said));
+    }
+
+    /// The payer's words for `code`, with `{until}` said as a time of day in the checkout's
+    /// language (the browser's, if the engine does not know it).
+    fn words(&self, code: ErrorCode, until: Option<f64>) -> String {
+        let text = self.messages().error(code).to_string();
+        let Some(until) = until else { return text };
+        let language = self.settings.language.take();
+        let tag = match language.0.as_string() {
+            Some(tag) => JsValue::from_str(&tag.replace('_', "-")),
+            None => js::own(&language.0, "locale").unwrap_or(JsValue::UNDEFINED),
+        };
+        self.settings.language.set(language);
+        // By hand: `str::replace` would bring a substring searcher into the module.
+        match text.find('{').filter(|&at| text[at..].starts_with("{until}")) {
+            Some(at) => format!("{}{}{}", &text[..at], time_of_day(until, &tag), &text[at + "{until}".len()..]),
+            None => text,
+        }
     }
 
     /// Takes the checkout off the page: every listener, error text and attribute it added go,
@@ -333,12 +357,13 @@ impl Mounted {
         let gone = self.attempts(Attempts::unmount);
         self.wake();
         drop(self.listeners.take());
+        drop(self.reopen.take());
         self.close_challenge();
         self.page.changes.restore();
         let form = &self.page.form;
         take_form(form);
         if let Some(carried) = gone.carried {
-            hold_form(form, FormHolds::Left(Box::new((carried, self.cancelled.take()))));
+            hold_form(form, FormHolds::Left(Box::new((carried, self.paying.take()))));
         }
         if let Some(report) = gone.report {
             call(&self.settings.callbacks.on_error, &flow::report_error(self, &report, Error::new(report.code, "")).into());
@@ -372,7 +397,7 @@ impl Mounted {
                 }
                 Some(FormHolds::Left(mut left)) => {
                     let settled = fate.apply(&mut left.0, &invoice);
-                    if !left.0.ready() || left.0.rechecks() {
+                    if !left.0.ready() {
                         hold_form(form, FormHolds::Left(left));
                     }
                     if settled { Ok(()) } else { Err(refused()) }
@@ -390,7 +415,7 @@ impl Mounted {
                 flow::render_attempt(self);
                 self.say(Said::Notice(messages::ALLOWED));
             }
-            Fate::Approved => flow::finish_approved(self),
+            Fate::Approved => flow::succeed(self, flow::confirmed(self, &invoice)),
         }
         Ok(())
     }
@@ -481,6 +506,21 @@ impl Mounted {
     }
 }
 
+/// `until` (ms since the epoch) as a time of day in the way of the language `tag` names (`15:30`,
+/// `3:30 PM`); the browser's own way when the engine does not know the tag.
+fn time_of_day(until: f64, tag: &JsValue) -> String {
+    let date = js_sys::Date::new(&JsValue::from(until));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"hour".into(), &"numeric".into());
+    let _ = Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    // Called through Reflect: a tag the engine refuses throws a RangeError, caught here.
+    let format = |tag: &JsValue| -> Option<String> {
+        let method: Function = Reflect::get(&date, &"toLocaleTimeString".into()).ok()?.dyn_into().ok()?;
+        method.call2(&date, tag, &options).ok()?.as_string()
+    };
+    format(tag).or_else(|| format(&JsValue::UNDEFINED)).unwrap_or_default()
+}
+
 /// What the merchant's server learnt of a sale in doubt.
 #[derive(Clone, Copy)]
 enum Fate {
@@ -530,11 +570,12 @@ pub fn mount_checkout(
     }
     // Only now does the page change: every check above has passed.
     let page = page.prepare()?;
-    let (carried, cancelled) = match take_form(&page.form) {
+    let (carried, paying) = match take_form(&page.form) {
         Some(FormHolds::Left(left)) => (Some(left.0), left.1),
         _ => (None, None),
     };
-    let mounted = Rc::new(Mounted {
+    let mounted = Rc::new_cyclic(|weak| Mounted {
+        weak: weak.clone(),
         page,
         settings,
         brand: Cell::default(),
@@ -544,7 +585,9 @@ pub fn mount_checkout(
         challenge: Cell::default(),
         wake: Cell::default(),
         challenge_blocked: Cell::default(),
-        cancelled: Cell::new(cancelled),
+        paying: Cell::new(paying),
+        checking: Cell::default(),
+        reopen: Cell::default(),
         said: Cell::default(),
     });
     hold_form(&mounted.page.form, FormHolds::Checkout(Rc::downgrade(&mounted)));
@@ -558,6 +601,11 @@ pub fn mount_checkout(
             call(&ready.settings.callbacks.on_ready, &JsValue::UNDEFINED);
         }
     });
+    // A form with nothing left by an earlier checkout learns the order's state from the
+    // merchant's server (a reload, another tab): paid or pending, before any card is typed.
+    if mounted.attempts(|attempts| attempts.ready()) {
+        flow::check_order(&mounted);
+    }
     Ok(handle(mounted))
 }
 
@@ -647,6 +695,7 @@ fn read_settings(options: &Options) -> Result<Settings, Error> {
         timeout_ms: options.number("timeoutMs", 30_000.0, 1_000.0)?,
         poll_interval_ms: options.milliseconds(POLL_INTERVAL)?,
         max_wait_ms: options.milliseconds(MAX_WAIT)?,
+        challenge_lifetime_ms: options.milliseconds(CHALLENGE_LIFETIME)?,
     })
 }
 

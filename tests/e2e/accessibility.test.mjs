@@ -74,7 +74,7 @@ test("the keyboard alone fills the form, pays, and passes 3-D Secure", async () 
   assert.deepEqual(problems, []);
 });
 
-test("Tab reaches the 3-D Secure window's Cancel; Escape there closes it, ending the sale as cancelled", async () => {
+test("Tab reaches the 3-D Secure window's Close; Escape there closes it (the sale goes on), and the keyboard reopens the bank's window", async () => {
   const { page, problems } = await openDemo(demo.browser, demo.server.url);
   for (const [label, value] of [["Card number", "4111111111111111"], ["Expiry date", "1230"], ["Security code", "321"], ["Name on card", "JOHN SMITH"]]) {
     await page.getByLabel(label).pressSequentially(value);
@@ -84,11 +84,25 @@ test("Tab reaches the 3-D Secure window's Cancel; Escape there closes it, ending
   // The issuer's page takes the focus (its own autofocus); the window's button is a Tab away.
   for (let presses = 0; presses < 8; presses++) {
     await page.keyboard.press("Tab");
-    if ((await page.evaluate(() => document.activeElement?.textContent)) === "Cancel") break;
+    if ((await page.evaluate(() => document.activeElement?.textContent)) === "Close") break;
   }
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Cancel");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Close");
   await page.keyboard.press("Escape");
-  await page.waitForSelector("#checkout[data-outcome='checkout.cancelled']", { timeout: 20_000 });
+  await page.waitForSelector("#checkout[data-outcome='checkout.challenge_closed']", { timeout: 20_000 });
+  assert.equal(await page.getByRole("button", { name: /^Pay/ }).isDisabled(), true, "the sale may still be approved");
+  // The focus lands on the button that opens the bank's window again.
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Reopen your bank's window");
+  await page.keyboard.press("Enter");
+  await page.getByRole("dialog").waitFor({ timeout: 15_000 });
+  const issuer = page.frameLocator("dialog iframe");
+  await issuer.getByLabel("One-time password").waitFor();
+  for (let presses = 0; presses < 8; presses++) {
+    if (await issuer.getByLabel("One-time password").evaluate((input) => input === document.activeElement && document.hasFocus())) break;
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.type("wrong");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#checkout[data-outcome='sale.declined']", { timeout: 20_000 });
   assert.equal(await page.getByRole("button", { name: /^Pay/ }).isEnabled(), true);
   assert.deepEqual(problems, []);
 });

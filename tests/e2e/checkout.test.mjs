@@ -13,19 +13,22 @@ const PERFORM_SALE = /\/paynet\/dapi\/v1\/sale\/[^/]+\/[^/]+$/;
  * Opens the demo (with `query`), counts what it sends to the gateway and the shop, and records
  * every text of the live region in `window.statusTexts` (the shop may replace one quickly).
  */
-async function openCheckout(query = "") {
-  const opened = await openDemo(demo.browser, new URL(query, demo.server.url).href);
-  await opened.page.evaluate(() => {
-    const region = document.getElementById("outcome");
-    window.statusTexts = [];
-    new MutationObserver(() => window.statusTexts.push(region.textContent)).observe(region, { childList: true, characterData: true, subtree: true });
-  });
-  const sent = { sales: 0, requests: 0 };
-  opened.page.on("request", (request) => {
+async function openCheckout(query = "", browser = demo.browser) {
+  // Counted from before the page loads: the checkout asks the shop's server about the order
+  // (getSession) as soon as it is mounted.
+  const sent = { sales: 0, requests: 0, sessions: 0 };
+  const count = (page) => page.on("request", (request) => {
     const path = new URL(request.url()).pathname;
     if (request.method() !== "POST") return;
     sent.requests += 1;
     if (PERFORM_SALE.test(path)) sent.sales += 1;
+    if (path.endsWith("/initiate-sale")) sent.sessions += 1;
+  });
+  const opened = await openDemo(browser, new URL(query, demo.server.url).href, { before: count });
+  await opened.page.evaluate(() => {
+    const region = document.getElementById("outcome");
+    window.statusTexts = [];
+    new MutationObserver(() => window.statusTexts.push(region.textContent)).observe(region, { childList: true, characterData: true, subtree: true });
   });
   return { ...opened, sent };
 }
@@ -135,35 +138,70 @@ test("3-D Secure (321): the issuer's page opens over the checkout, hint approves
   assert.deepEqual(problems, []);
 });
 
-for (const how of ["its Cancel button", "Escape on the window", "the page's own close()", "the page removing it"]) {
-  test(`3-D Secure cancelled with ${how} ends as checkout.cancelled with the form kept; then 123 is approved`, async () => {
+/** What the payer reads once the 3-D Secure window is closed: the sale goes on, until a time. */
+const CLOSED = /^You closed your bank's window, but the payment is not cancelled: your bank may still approve it, for example in its app, until \d{1,2}:\d{2}( [AP]M)?\. Please do not pay again/;
+
+/** Waits until the demo form's outcome is `code` (the demo marks each onError and onSuccess). */
+async function outcomeIs(page, code, selector = "#checkout") {
+  await page.waitForSelector(`${selector}[data-outcome="${code}"]`, { timeout: 20_000 });
+  return page.getByRole("status").first().textContent();
+}
+
+/** Closes the open 3-D Secure window the way `how` says. */
+async function closeWindow(page, how) {
+  const close = page.getByRole("dialog").getByRole("button", { name: "Close" });
+  if (how === "its Close button") {
+    await close.click();
+  } else if (how === "Escape on the window") {
+    await close.focus();
+    await page.keyboard.press("Escape");
+  } else {
+    await close.waitFor();
+    const method = how === "the page's own close()" ? "close" : "remove";
+    await page.evaluate((method) => document.querySelector("dialog.connpay-challenge")[method](), method);
+  }
+}
+
+for (const how of ["its Close button", "Escape on the window", "the page's own close()", "the page removing it"]) {
+  test(`3-D Secure window closed with ${how}: the sale goes on (told until when), Pay stays disabled, the bank's window reopens; the issuer's decline frees Pay, then 123 is approved`, async () => {
     const { page, problems, sent } = await openCheckout();
     await typeCard(page, card("321"));
     await page.getByRole("button", { name: "Pay" }).click();
-    const cancel = page.getByRole("dialog").getByRole("button", { name: "Cancel" });
-    if (how === "its Cancel button") {
-      await cancel.click();
-    } else if (how === "Escape on the window") {
-      await cancel.focus();
-      await page.keyboard.press("Escape");
-    } else {
-      await cancel.waitFor();
-      const close = how === "the page's own close()" ? "close" : "remove";
-      await page.evaluate((close) => document.querySelector("dialog.connpay-challenge")[close](), close);
-    }
-    const end = await outcome(page);
-    assert.equal(end.code, "checkout.cancelled");
-    assert.match(end.status, /cancelled, so the payment was not made/);
+    await closeWindow(page, how);
+    assert.match(await outcomeIs(page, "checkout.challenge_closed"), CLOSED);
     assert.equal(await page.locator("dialog").count(), 0, "the window is gone");
+    assert.deepEqual(await formAfter(page), { values: { ...TYPED, cvv: "321" }, payEnabled: false });
+    // No way to pay again while the issuer may still approve: not a submit no button can stop.
+    await page.evaluate(() => document.getElementById("checkout").requestSubmit());
+    await page.waitForTimeout(1_000);
+    assert.equal(sent.sales, 1);
+    // The payer opens the bank's window again and declines there (a wrong code; the issuer's own
+    // cancel does the same): only the decline frees Pay.
+    await page.getByRole("button", { name: "Reopen your bank's window" }).click();
+    const issuer = page.frameLocator("dialog iframe");
+    await issuer.getByLabel("One-time password").fill("wrong");
+    await issuer.getByRole("button", { name: "Confirm" }).click();
+    assert.match(await outcomeIs(page, "sale.declined"), /^Declined\. Your bank did not approve the payment/);
+    assert.equal(await page.getByRole("button", { name: "Reopen your bank's window" }).count(), 0, "nothing to reopen");
     assert.deepEqual(await formAfter(page), { values: { ...TYPED, cvv: "321" }, payEnabled: true });
 
     await retypeCvv(page, "123");
     await page.getByRole("button", { name: "Pay" }).click();
-    assert.equal((await outcome(page)).code, "approved");
+    await outcomeIs(page, "approved");
     assert.equal(sent.sales, 2);
     assert.deepEqual(problems, []);
   });
 }
+
+test("the issuer page's own Cancel declines at once, and frees Pay", async () => {
+  const { page, sent } = await openCheckout();
+  await typeCard(page, card("321"));
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.frameLocator("dialog iframe").getByRole("button", { name: "Cancel" }).click();
+  assert.match(await outcomeIs(page, "sale.declined"), /^Declined\./);
+  assert.equal((await formAfter(page)).payEnabled, true);
+  assert.equal(sent.sales, 1);
+});
 
 test("the issuer's page in the window cannot navigate the merchant's page", async () => {
   const { page, sent } = await openCheckout();
@@ -211,7 +249,9 @@ test("invalid fields are marked, linked to their messages, announced, and nothin
   await number.press("Backspace");
   await number.pressSequentially("1");
   assert.equal(await number.getAttribute("aria-invalid"), "false");
-  assert.equal(sent.requests, 0, "no request at all");
+  assert.equal(sent.sales, 0, "no perform sale");
+  // Only the question the checkout asked the shop when mounted: access token, initiate sale.
+  assert.deepEqual([sent.sessions, sent.requests], [1, 2]);
   assert.deepEqual(problems, []);
 });
 
@@ -309,10 +349,8 @@ test("a 502 after the gateway processed the sale: no second perform sale however
   assert.deepEqual(unexpected(problems), []);
 });
 
-test("ten submits in one go send one initiate sale and one perform sale", async () => {
+test("ten submits in one go send one initiate sale (besides the one at mount) and one perform sale", async () => {
   const { page, problems, sent } = await openCheckout();
-  const initiated = [];
-  page.on("request", (request) => request.url().includes("/initiate-sale") && initiated.push(request.url()));
   await typeCard(page, card("123"));
   await injectSaleFault(page, "delay=800");
   // All ten land before the first one's answer, and before the button is even disabled.
@@ -322,7 +360,8 @@ test("ten submits in one go send one initiate sale and one perform sale", async 
   });
   assert.equal((await outcome(page)).code, "approved");
   assert.equal(sent.sales, 1);
-  assert.equal(initiated.length, 1);
+  // One when the checkout was mounted (the order's state; its session is not used), one for Pay.
+  assert.equal(sent.sessions, 2);
   assert.deepEqual(problems, []);
 });
 
@@ -675,7 +714,7 @@ function redirectChallengeTo(page, url) {
   });
 }
 
-test("a redirectUrl that is not https is neither framed nor handed to onRedirect; the attempt ends as cancelled", async () => {
+test("a redirectUrl that is not https is neither framed nor handed to onRedirect: as a closed window, the sale is followed and nothing reopens it", async () => {
   const { page, sent } = await openCheckout();
   await mountRecorded(page);
   // The gateway's status answer, with its 3-D Secure URL replaced by one no page may open.
@@ -683,9 +722,12 @@ test("a redirectUrl that is not https is neither framed nor handed to onRedirect
   await typeExtra(page, "321");
   await page.locator("form.extra button").click();
   await page.waitForFunction(() => window.calls.some(([name]) => name === "error"), null, { timeout: 15_000 });
-  const calls = await page.evaluate(() => window.calls.map(([name, value]) => [name, value?.code ?? value]));
-  assert.deepEqual(calls, [["error", "checkout.cancelled"]]);
+  await page.waitForTimeout(1_000);
+  const calls = await page.evaluate(() => window.calls.map(([name, value]) => [name, value?.code ?? value, value?.next]));
+  assert.deepEqual(calls, [["error", "checkout.challenge_closed", "wait"]]);
   assert.equal(await page.locator("dialog").count(), 0);
+  assert.equal(await page.locator("form.extra .connpay-reopen:not([hidden])").count(), 0, "nothing to reopen");
+  assert.equal(await page.locator("form.extra button").isDisabled(), true, "Pay stays disabled while the issuer may approve");
   assert.equal(sent.sales, 1);
 });
 
@@ -717,7 +759,7 @@ test("a sale still processing after maxWaitMs: status.timeout with next wait; th
   assert.ok(polls <= pollsAtAllow + 1, "it stops asking once allowed");
 });
 
-test("an issuer the page's CSP does not allow in frame-src: the attempt ends as cancelled, and detail says why", async () => {
+test("an issuer the page's CSP does not allow in frame-src: as a closed window, and detail says why", async () => {
   const { page, sent } = await openCheckout();
   await mountRecorded(page);
   // The demo's policy frames only its own origin; this issuer is elsewhere (and never reached).
@@ -726,14 +768,15 @@ test("an issuer the page's CSP does not allow in frame-src: the attempt ends as 
   await page.locator("form.extra button").click();
   await page.waitForFunction(() => window.calls.some(([name]) => name === "error"), null, { timeout: 15_000 });
   const [blocked] = await errors(page);
-  assert.deepEqual({ code: blocked.code, next: blocked.next }, { code: "checkout.cancelled", next: "retry" });
+  assert.deepEqual({ code: blocked.code, next: blocked.next }, { code: "checkout.challenge_closed", next: "wait" });
   assert.match(blocked.detail, /Content-Security-Policy refused to frame the issuer's 3-D Secure page: add the issuers' origins to frame-src/);
   assert.equal(await page.locator("dialog").count(), 0);
-  assert.equal(await page.locator("form.extra button").isEnabled(), true);
+  assert.equal(await page.locator("form.extra .connpay-reopen:not([hidden])").count(), 0, "a frame the policy refuses is not offered again");
+  assert.equal(await page.locator("form.extra button").isDisabled(), true, "Pay stays disabled while the issuer may approve");
   assert.equal(sent.sales, 1);
 });
 
-test("the payer confirms in the issuer's page and cancels before the answer lands: the approval is reported, not a cancel", async () => {
+test("the payer confirms in the issuer's page and closes the window before the answer lands: told it may still be approved, then the approval", async () => {
   const { page, sent } = await openCheckout();
   // The one-time password reaches the issuer 1.5 s late (the browser may drop the frame's own
   // request once the window is gone: the test delivers it as the network would have).
@@ -748,45 +791,115 @@ test("the payer confirms in the issuer's page and cancels before the answer land
   const issuer = page.frameLocator("dialog iframe");
   await issuer.getByLabel("One-time password").fill("hint");
   await issuer.getByRole("button", { name: "Confirm" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
-  const end = await outcome(page);
-  assert.equal(end.code, "approved");
-  assert.match(end.status, /^Approved/);
+  await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+  assert.match(await outcomeIs(page, "approved"), /^Approved/);
+  const told = await page.evaluate(() => window.statusTexts);
+  assert.ok(told.some((text) => CLOSED.test(text)), told.join(" | "));
   assert.equal(sent.sales, 1);
 });
 
-test("3-D Secure cancelled, then approved outside the window, then Pay again: the approval is found and nothing more is sent", async () => {
-  const { page, sent } = await openCheckout();
-  const invoices = [];
-  page.on("request", (request) => {
-    const path = new URL(request.url()).pathname;
-    if (PERFORM_SALE.test(path)) invoices.push(decodeURIComponent(path.split("/").pop()));
-  });
-  // The issuer's page, as the gateway's status answer names it (its key is random).
+/** Records each 3-D Secure page the gateway's status answers name (its key is random). */
+function issuerPagesOf(page) {
   const issuerPages = [];
   page.on("response", async (response) => {
     if (new URL(response.url()).pathname.endsWith("/status")) {
       const redirectUrl = (await response.json().catch(() => null))?.redirectUrl;
-      if (redirectUrl) issuerPages.push(redirectUrl);
+      if (redirectUrl && !issuerPages.includes(redirectUrl)) issuerPages.push(redirectUrl);
     }
   });
-  await typeCard(page, card("321"));
-  await page.getByRole("button", { name: "Pay" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
-  assert.equal((await outcome(page)).code, "checkout.cancelled");
-  // The payer approves in the banking app: the issuer hears it without the window.
-  const approved = await fetch(issuerPages[0], {
+  return issuerPages;
+}
+
+/** The payer answers the issuer outside the checkout's window (a banking app). */
+async function answerIssuer(url, password) {
+  const answered = await fetch(url, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: "password=hint",
+    body: `password=${password}`,
     redirect: "manual",
   });
-  assert.ok(approved.status < 400, `the issuer took the answer (${approved.status})`);
-  await retypeCvv(page, "123");
+  assert.ok(answered.status < 400, `the issuer took the answer (${answered.status})`);
+}
+
+test("the window closed, then approved outside it (a banking app): the checkout sees the approval by itself, and nothing more is sent", async () => {
+  const { page, sent } = await openCheckout();
+  const issuerPages = issuerPagesOf(page);
+  await typeCard(page, card("321"));
   await page.getByRole("button", { name: "Pay" }).click();
-  const end = await outcome(page);
-  assert.equal(end.code, "approved");
-  assert.match(end.status, /^Approved/);
-  assert.deepEqual(invoices.length, 1, "no second perform sale");
+  await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+  await outcomeIs(page, "checkout.challenge_closed");
+  await answerIssuer(issuerPages[0], "hint");
+  assert.match(await outcomeIs(page, "approved"), /^Approved/);
   assert.equal(sent.sales, 1);
+});
+
+/** Where the order of `context`'s cookie stands, as the sandbox's merchant server says. */
+async function orderOf(context) {
+  const response = await context.request.get(new URL("/merchant/order", demo.server.url).href);
+  return response.json();
+}
+
+test("attack: close the 3-D Secure window, pay again (the same page, a reload, a second tab), complete the first challenge afterwards: one approved invoice, and the payer sees the approval", { timeout: 90_000 }, async () => {
+  const context = await demo.browser.newContext();
+  try {
+    const first = await openCheckout("", context);
+    const issuerPages = issuerPagesOf(first.page);
+    await typeCard(first.page, card("321"));
+    await first.page.getByRole("button", { name: "Pay" }).click();
+    await first.page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+    await outcomeIs(first.page, "checkout.challenge_closed");
+    // Pay again on the same page: nothing is sent.
+    assert.equal(await first.page.getByRole("button", { name: /^Pay/ }).isDisabled(), true);
+    await first.page.evaluate(() => document.getElementById("checkout").requestSubmit());
+    // A second tab of the same order: told that a payment is pending, with the bank's window.
+    const second = await openCheckout("", context);
+    assert.match(await outcomeIs(second.page, "checkout.pending_until"), /^A payment for this order may still be approved by your bank until \d{1,2}:\d{2}/);
+    assert.equal(await second.page.getByRole("button", { name: /^Pay/ }).isDisabled(), true);
+    await second.page.evaluate(() => document.getElementById("checkout").requestSubmit());
+    assert.equal(await second.page.getByRole("button", { name: "Reopen your bank's window" }).isVisible(), true);
+    // The first page reloaded: the same.
+    await first.page.reload();
+    await first.page.waitForSelector("#checkout[data-ready='true']");
+    await outcomeIs(first.page, "checkout.pending_until");
+    await first.page.waitForTimeout(1_000);
+    assert.equal(first.sent.sales + second.sent.sales, 1, "no second perform sale");
+    // The first challenge completed afterwards, outside every window.
+    await answerIssuer(issuerPages[0], "hint");
+    for (const { page } of [first, second]) {
+      assert.match(await outcomeIs(page, "approved"), /^Approved/);
+    }
+    assert.equal(first.sent.sales + second.sent.sales, 1);
+    assert.equal((await orderOf(context)).status, "paid");
+  } finally {
+    await context.close();
+  }
+});
+
+test("attack: a 502 after the gateway processed the sale, a reload, pay again: the page says the order is paid without a new perform sale", { timeout: 60_000 }, async () => {
+  const context = await demo.browser.newContext();
+  try {
+    const { page, sent } = await openCheckout("", context);
+    await typeCard(page, card("123"));
+    // The gateway takes the sale; a proxy on the way back loses its answer.
+    await page.route((url) => PERFORM_SALE.test(url.pathname), async (route) => {
+      const response = await route.fetch();
+      assert.equal(response.status(), 200, "the gateway accepted the sale");
+      await route.fulfill({ status: 502, contentType: "text/html", body: "<html><body><h1>502 Bad Gateway</h1></body></html>" });
+    });
+    await page.getByRole("button", { name: /^Pay/ }).click();
+    await page.waitForSelector("#checkout[data-outcome='sale.server_error']", { timeout: 20_000 });
+    const salesBefore = sent.sales;
+    assert.equal(salesBefore, 1);
+    // The payer reloads at once and pays again.
+    await page.reload();
+    await page.waitForSelector("#checkout[data-ready='true']");
+    assert.match(await outcomeIs(page, "approved"), /^Approved/, "the page learns from the server that the order is paid");
+    assert.equal(await page.getByRole("button", { name: /^Pay/ }).isDisabled(), true);
+    await page.evaluate(() => document.getElementById("checkout").requestSubmit());
+    await page.waitForTimeout(1_000);
+    assert.equal(sent.sales, 1, "no perform sale after the reload");
+    assert.equal((await orderOf(context)).status, "paid");
+  } finally {
+    await context.close();
+  }
 });

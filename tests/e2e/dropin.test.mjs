@@ -93,8 +93,10 @@ async function typeSecond(page, values) {
 }
 
 test("update({ amountCentis: 2500 }) on a second form: getSession and the perform sale carry 2500, approved", async () => {
-  const { page, problems } = await openDemo(demo.browser, demo.server.url);
-  const initiated = bodiesTo(page, /\/merchant\/sale\/initiate-sale$/);
+  let initiated;
+  const { page, problems } = await openDemo(demo.browser, demo.server.url, {
+    before: (page) => { initiated = bodiesTo(page, /\/merchant\/sale\/initiate-sale$/); },
+  });
   const sales = bodiesTo(page, PERFORM_SALE);
   await mountSecondForm(page);
   await page.evaluate(() => window.second.update({ amountCentis: 2500 }));
@@ -110,7 +112,9 @@ test("update({ amountCentis: 2500 }) on a second form: getSession and the perfor
   await typeSecond(page, { number: "4111111111111111", expiry: "1230", cvv: "123", holder: "JOHN SMITH" });
   await page.getByRole("button", { name: "Pay second" }).click();
   assert.equal(await outcomeOf(page, "#second"), "approved");
-  assert.deepEqual(initiated.map((body) => [body.transaction.amountCentis, body.transaction.currency]), [[2500, "EUR"]]);
+  // Each checkout asked about the order when mounted (the demo's form, then this one, before the
+  // update), then Pay asked for a session of the updated amount.
+  assert.deepEqual(initiated.map((body) => [body.transaction.amountCentis, body.transaction.currency]), [[1042, "EUR"], [1042, "EUR"], [2500, "EUR"]]);
   assert.deepEqual(sales.map((body) => body.transaction.amountCentis), [2500]);
   // Paid: the number and the code were emptied, and their classes say so.
   const numberClasses = await page.getAttribute("#second-number", "class");
@@ -187,7 +191,7 @@ test("languages: an imported table speaks for its language's regions; update() s
   assert.deepEqual(problems, []);
 });
 
-test("a cancelled 3-D Secure sale approved later reports its own amount, not the one update() set since", async () => {
+test("a 3-D Secure sale approved after its window was closed reports its own amount; update() waits until it is final", async () => {
   const { page, problems } = await openDemo(demo.browser, demo.server.url);
   const sales = bodiesTo(page, PERFORM_SALE);
   const issuerPages = [];
@@ -200,20 +204,28 @@ test("a cancelled 3-D Secure sale approved later reports its own amount, not the
   await mountSecondForm(page);
   await typeSecond(page, { number: "4111111111111111", expiry: "1230", cvv: "321", holder: "JOHN SMITH" });
   await page.getByRole("button", { name: "Pay second" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
-  assert.equal(await outcomeOf(page, "#second"), "checkout.cancelled");
-  // The payer approves in the banking app, and the shop changes the amount meanwhile.
+  await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+  assert.equal(await outcomeOf(page, "#second"), "checkout.challenge_closed");
+  // The shop changes the amount meanwhile: refused, since the closed challenge's sale may still
+  // be approved (what is being paid cannot change under it).
+  const refused = await page.evaluate(() => {
+    try {
+      window.second.update({ amountCentis: 2500 });
+    } catch (error) {
+      return error.code;
+    }
+  });
+  assert.equal(refused, "checkout.sale_in_flight");
+  // The payer approves in the banking app: the checkout sees it by itself.
   const approved = await fetch(issuerPages[0], { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "password=hint", redirect: "manual" });
   assert.ok(approved.status < 400);
-  await page.evaluate(() => window.second.update({ amountCentis: 2500 }));
-  await page.evaluate(() => delete document.getElementById("second").dataset.outcome);
-  await page.getByRole("button", { name: "Pay second" }).click();
-  assert.equal(await outcomeOf(page, "#second"), "approved");
+  await page.waitForSelector("#second[data-outcome='approved']", { timeout: 20_000 });
   const [first] = sales;
-  assert.equal(sales.length, 1, "the late approval is found: nothing more is sent");
+  assert.equal(sales.length, 1, "nothing more is sent");
   const events = await page.evaluate(() => window.events);
-  const success = events.find((event) => event.startsWith("success:"));
-  assert.equal(success.split(":")[2], String(first.transaction.amountCentis));
-  assert.equal(success.split(":")[2], "1042");
+  const success = events.filter((event) => event.startsWith("success:"));
+  assert.equal(success.length, 1, "onSuccess once");
+  assert.equal(success[0].split(":")[2], String(first.transaction.amountCentis));
+  assert.equal(success[0].split(":")[2], "1042");
   assert.deepEqual(problems, []);
 });

@@ -125,10 +125,12 @@ export async function withFirefox(url, use) {
 
 /**
  * Opens the demo page (in a browser or a context) and collects its console errors, page errors
- * and Content-Security-Policy violations.
+ * and Content-Security-Policy violations; `before(page)` runs before the page loads (to count
+ * what the checkout asks when it is mounted).
  */
-export async function openDemo(browser, url) {
+export async function openDemo(browser, url, { before } = {}) {
   const page = await browser.newPage();
+  await before?.(page);
   const problems = [];
   await page.addInitScript(() =>
     document.addEventListener("securitypolicyviolation", (event) =>

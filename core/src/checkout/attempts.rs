@@ -1,20 +1,25 @@
 //! The attempts of one checkout: how each attempt to pay can end, and what that allows next.
 //!
-//! Money moves once. An attempt that charged nothing (a decline, a refusal, a cancelled 3-D
-//! Secure window, a `getSession` that failed) leaves the payer free to pay again, with a new
-//! invoice. An attempt whose outcome is unknown (no answer, a 5xx, a status the gateway refuses
-//! to give) blocks every new sale from this checkout until the merchant's code, having learnt the
-//! invoice's fate on its server, allows one; where the checkout holds the sale's session token it
-//! keeps asking the sale's status instead, and the final state decides.
+//! Money moves once. An attempt that charged nothing (a decline, a refusal, a `getSession` that
+//! failed) leaves the payer free to pay again, with a new invoice. An attempt whose outcome is
+//! unknown (no answer, a 5xx, a status the gateway refuses to give) blocks every new sale from
+//! this checkout until the merchant's code, having learnt the invoice's fate on its server,
+//! allows one; where the checkout holds the sale's session token it keeps asking the sale's
+//! status instead, and the final state decides. Closing the 3-D Secure window ends nothing: the
+//! issuer may still approve the sale (a banking app), so it is followed to its final state.
+//!
+//! The merchant's server holds the order: `getSession` may answer that it is paid (the checkout
+//! is finished) or that a sale of it may still be approved (nothing new is sent; `getSession` is
+//! asked again until it answers paid, or a session: that sale ended unapproved).
 //!
 //! The machine is sans-IO: the WebAssembly layer tells it each event (a submit, an answer) and
 //! does what it answers; every rule is tested natively, including a proptest over sequences of
 //! events (`core/tests/attempts.rs`).
 
-use crate::sale::{Outcome, PollStep, SaleAccepted, SaleState, SaleStatus, StatusPoll};
+use crate::sale::{Milliseconds, Outcome, PollStep, SaleAccepted, SaleState, SaleStatus, StatusPoll};
 use crate::ErrorCode;
 
-use super::sale::sale_failure;
+use super::sale::{sale_failure, OrderAnswer, Pending};
 
 /// What the checkout allows after an attempt ended short of approval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,44 +79,53 @@ pub const ENDINGS: &[Ending] = &[
     ending(ErrorCode::CheckoutSession, Next::Retry),
     ending(ErrorCode::SaleRejected, Next::Retry),
     ending(ErrorCode::SaleDeclined, Next::Retry),
-    ending(ErrorCode::CheckoutCancelled, Next::Retry),
     ending(ErrorCode::Internal, Next::Retry),
     ending(ErrorCode::StatusTimeout, Next::Wait),
+    ending(ErrorCode::CheckoutChallengeClosed, Next::Wait),
+    ending(ErrorCode::CheckoutPending, Next::Wait),
+    ending(ErrorCode::CheckoutPendingUntil, Next::Wait),
     ending(ErrorCode::SaleServerError, Next::Merchant),
     ending(ErrorCode::SaleOutcomeUnknown, Next::Merchant),
     ending(ErrorCode::StatusRejected, Next::Merchant),
     ending(ErrorCode::CheckoutUnmounted, Next::Merchant),
 ];
 
-/// How long after the payer closes the 3-D Secure window a status still waiting for the issuer
-/// is believed: an answer the payer gave just before closing (a one-time password on its way)
-/// reaches the gateway within it, and is then reported as what it is.
-pub const CANCEL_GRACE_MS: f64 = 5_000.0;
+/// How long after a 3-D Secure challenge opened its issuer may still approve it, when the window
+/// was closed (`challengeLifetimeMs`): gateways keep an abandoned challenge 15 to 30 minutes.
+pub const CHALLENGE_LIFETIME: Milliseconds = Milliseconds { key: "challengeLifetimeMs", default: 1_800_000.0, min: 0.0 };
 
 /// How an attempt ended (or, with [`Next::Wait`], that it is taking long), as the checkout
 /// reports it to the payer and to `onError`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Report {
     /// Why.
     pub code: ErrorCode,
     /// What the checkout allows now.
     pub next: Next,
-    /// The invoice whose perform sale was sent, if one was.
+    /// The invoice whose perform sale was sent (or that `getSession` named), if any.
     pub invoice_id: Option<String>,
+    /// Until when (ms since the epoch) the bank may still approve the sale, when known: what the
+    /// payer reads in place of `{until}`.
+    pub until: Option<f64>,
 }
 
 impl Report {
     fn new(code: ErrorCode, invoice_id: Option<&str>) -> Report {
-        Report { code, next: Next::after(code), invoice_id: invoice_id.map(str::to_string) }
+        Report { code, next: Next::after(code), invoice_id: invoice_id.map(str::to_string), until: None }
+    }
+
+    fn until(self, until: Option<f64>) -> Report {
+        Report { until, ..self }
     }
 }
 
 /// Why a new attempt cannot begin now.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Refusal {
     /// An attempt is asking for its session or waiting for its perform sale's answer.
     InFlight,
-    /// The gateway accepted the sale of this invoice; its final state is not known yet.
+    /// The gateway accepted the sale of this invoice (or the merchant's server says a sale of it
+    /// may still be approved); its final state is not known yet.
     Accepted(String),
     /// An earlier attempt's outcome is unknown: the report the payer was given.
     Unsettled(Report),
@@ -133,15 +147,17 @@ impl Refusal {
 /// What the checkout does after an answer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
-    /// Ask the sale's status (again, after the interval).
+    /// Ask again after the interval: the sale's status, or (a pending order) `getSession`.
     Poll,
     /// Show the issuer's 3-D Secure page, then keep polling.
     Challenge(String),
-    /// Tell the payer and `onError`. With [`Next::Wait`] the checkout keeps polling (slower);
-    /// otherwise the attempt is over.
+    /// Tell the payer and `onError`. With [`Next::Wait`] the checkout keeps asking (slower after
+    /// the longest wait); otherwise the attempt is over.
     Report(Report),
     /// The sale was approved: the checkout is finished.
     Approved(SaleStatus),
+    /// The merchant's server says this invoice of the order was approved: the checkout is finished.
+    Paid(String),
     /// Nothing more: this answer is no longer awaited (unmounted, allowed, or another invoice's).
     Stop,
 }
@@ -159,12 +175,17 @@ enum State {
     Following {
         invoice_id: String,
         poll: StatusPoll,
-        /// When the payer closed the 3-D Secure window (ms): a status still waiting for the
-        /// issuer [`CANCEL_GRACE_MS`] later ends the attempt.
-        cancelled: Option<f64>,
-        /// The longest wait passed and the payer was told; the checkout keeps asking.
+        /// The issuer's 3-D Secure page the gateway named last, and when (ms) the challenge
+        /// first opened: the bank's window can be opened again.
+        challenge: Option<(String, f64)>,
+        /// The window is closed (or could not be shown) while the sale waits for the issuer.
+        closed: bool,
+        /// The payer was told that the sale takes long; the checkout keeps asking.
         pending: bool,
     },
+    /// The merchant's server says a sale of the order may still be approved: `getSession` is
+    /// asked again until it answers paid or a session.
+    Pending(Pending),
     /// The outcome of this report's invoice is unknown, and nothing can find it out from here.
     Unsettled(Report),
     Approved,
@@ -178,9 +199,8 @@ pub struct Unmounted {
     pub report: Option<Report>,
     /// What the next checkout on the same form starts from, so that money still moves once when
     /// a page mounts again (a React effect re-run, StrictMode): a sale that was sent and not
-    /// settled stays unsettled until the merchant allows a new attempt, an approved sale stays
-    /// approved, and a cancelled challenge is still asked about before the next perform sale.
-    /// `None`: the next checkout starts afresh.
+    /// settled stays unsettled until the merchant allows a new attempt, and an approved sale
+    /// stays approved. `None`: the next checkout starts afresh (and asks the merchant's server).
     pub carried: Option<Attempts>,
 }
 
@@ -189,10 +209,6 @@ pub struct Unmounted {
 #[derive(Clone, Debug, Default)]
 pub struct Attempts {
     state: State,
-    /// The invoice of the last challenge the payer cancelled: its issuer may still approve it
-    /// outside the window (a banking app), so its status is asked once more before the next
-    /// perform sale is sent.
-    recheck: Option<String>,
 }
 
 impl Attempts {
@@ -219,61 +235,55 @@ impl Attempts {
         Some(self.end(Report::new(code, None)))
     }
 
+    /// What `getSession` answered about the order: when the checkout was mounted (the form may be
+    /// `Ready`, or a submit waits for this answer), on a submit, or while a pending sale of the
+    /// order is followed. Paid: the checkout is finished ([`Step::Paid`]). Pending: nothing new
+    /// is sent; the payer is told once (and again when `until` changes) and `getSession` is asked
+    /// again ([`Step::Poll`]). A session: `None` (a submit goes on to its perform sale; at mount
+    /// it is discarded), except after a pending sale, which thus ended unapproved: the payer may
+    /// pay again (`sale.declined`). [`Step::Stop`] when no answer of `getSession` is awaited.
+    pub fn order_answered(&mut self, answer: &OrderAnswer) -> Option<Step> {
+        if !matches!(self.state, State::Ready | State::Starting | State::Pending(_)) {
+            return Some(Step::Stop);
+        }
+        match answer {
+            OrderAnswer::Paid(invoice_id) => {
+                self.state = State::Approved;
+                Some(Step::Paid(invoice_id.clone()))
+            }
+            OrderAnswer::Pending(pending) => {
+                let told = matches!(&self.state, State::Pending(known) if known == pending);
+                self.state = State::Pending(pending.clone());
+                let code = if pending.until.is_some() { ErrorCode::CheckoutPendingUntil } else { ErrorCode::CheckoutPending };
+                Some(if told { Step::Poll } else { Step::Report(Report::new(code, Some(&pending.invoice_id)).until(pending.until)) })
+            }
+            OrderAnswer::Session => {
+                let State::Pending(pending) = &self.state else { return None };
+                let report = Report::new(ErrorCode::SaleDeclined, Some(&pending.invoice_id));
+                Some(Step::Report(self.end(report)))
+            }
+        }
+    }
+
+    /// Whether the merchant's server said a sale of the order may still be approved, and
+    /// `getSession` is to be asked again.
+    pub fn pending(&self) -> bool {
+        matches!(self.state, State::Pending(_))
+    }
+
+    /// Whether an attempt is asking for its session (and may send its perform sale next).
+    pub fn starting(&self) -> bool {
+        matches!(self.state, State::Starting)
+    }
+
     /// Asks to send the perform sale of `invoice_id` now: `false` means do not send it (the
     /// checkout was unmounted meanwhile, or no attempt is starting).
     pub fn send_sale(&mut self, invoice_id: &str) -> bool {
-        if !matches!(self.state, State::Starting) || self.recheck.is_some() {
+        if !self.starting() {
             return false;
         }
         self.state = State::Selling { invoice_id: invoice_id.to_string() };
         true
-    }
-
-    /// A cancelled challenge's invoice whose status must be asked (and given to
-    /// [`Attempts::rechecked`]) before this attempt's perform sale may be sent.
-    pub fn recheck(&self) -> Option<&str> {
-        self.recheck.as_deref().filter(|_| matches!(self.state, State::Starting))
-    }
-
-    /// Whether a cancelled challenge's invoice is still to be asked about before a perform sale.
-    pub fn rechecks(&self) -> bool {
-        self.recheck.is_some()
-    }
-
-    /// The status of the cancelled invoice [`Attempts::recheck`] named (`None`: it could not be
-    /// asked). `None` back: the new attempt goes on, for the cancelled sale was declined, or
-    /// still waits for the issuer whose window the payer closed. Otherwise this attempt sends
-    /// nothing: approved after all (its issuer answered outside the window, a banking app), the
-    /// checkout is finished ([`Step::Approved`]); still processing, or no answer, the cancelled
-    /// sale is followed again until its final state ([`Step::Poll`]), since it may yet be
-    /// charged; and when it cannot be asked at all, its fate is the merchant's to settle
-    /// ([`Step::Report`]).
-    pub fn rechecked(&mut self, invoice_id: &str, outcome: Option<&Outcome<SaleStatus>>) -> Option<Step> {
-        if self.recheck() != Some(invoice_id) {
-            return Some(Step::Stop);
-        }
-        self.recheck = None;
-        let state = match outcome {
-            Some(Outcome::Accepted(status)) => status.state,
-            Some(_) => SaleState::Processing,
-            None => {
-                let report = Report::new(ErrorCode::SaleOutcomeUnknown, Some(invoice_id));
-                self.state = State::Unsettled(report.clone());
-                return Some(Step::Report(report));
-            }
-        };
-        match (state, outcome) {
-            (SaleState::Approved, Some(Outcome::Accepted(status))) => {
-                self.state = State::Approved;
-                Some(Step::Approved(status.clone()))
-            }
-            (SaleState::Declined | SaleState::RedirectRequest, _) => None,
-            _ => {
-                let invoice_id = invoice_id.to_string();
-                self.state = State::Following { invoice_id, poll: StatusPoll::default(), cancelled: None, pending: false };
-                Some(Step::Poll)
-            }
-        }
     }
 
     /// The perform sale of `invoice_id` was answered (or got no answer).
@@ -284,7 +294,7 @@ impl Attempts {
         match sale_failure(outcome) {
             None => {
                 let invoice_id = invoice_id.to_string();
-                self.state = State::Following { invoice_id, poll: StatusPoll::default(), cancelled: None, pending: false };
+                self.state = State::Following { invoice_id, poll: StatusPoll::default(), challenge: None, closed: false, pending: false };
                 Step::Poll
             }
             Some(code) => Step::Report(self.end(Report::new(code, Some(invoice_id)))),
@@ -296,23 +306,13 @@ impl Attempts {
         matches!(&self.state, State::Following { invoice_id: following, .. } if following == invoice_id)
     }
 
-    /// A status answer for `invoice_id` at `now` (ms, the clock [`Attempts::cancel`] was given);
-    /// `deadline_passed` once the longest wait is over.
+    /// A status answer for `invoice_id` at `now` (ms); `deadline_passed` once the longest wait
+    /// is over. A window the payer closed is not opened again by itself: a new page of the
+    /// issuer is kept for [`Attempts::reopen`].
     pub fn status_answered(&mut self, invoice_id: &str, outcome: &Outcome<SaleStatus>, deadline_passed: bool, now: f64) -> Step {
-        let State::Following { invoice_id: following, poll, cancelled, pending } = &mut self.state else { return Step::Stop };
+        let State::Following { invoice_id: following, poll, challenge, closed, pending } = &mut self.state else { return Step::Stop };
         if following != invoice_id {
             return Step::Stop;
-        }
-        let still_challenging = matches!(outcome, Outcome::Accepted(status) if status.state == SaleState::RedirectRequest);
-        if let (Some(at), true) = (*cancelled, still_challenging) {
-            if now - at >= CANCEL_GRACE_MS {
-                // The window is gone and the issuer never answered: nothing was charged.
-                let report = self.end(Report::new(ErrorCode::CheckoutCancelled, Some(invoice_id)));
-                self.recheck = Some(invoice_id.to_string());
-                return Step::Report(report);
-            }
-            // An answer the payer gave just before closing may still be on its way: ask again.
-            return Step::Poll;
         }
         match poll.observe(outcome.clone()) {
             PollStep::Done(status) if status.state == SaleState::Approved => {
@@ -321,31 +321,59 @@ impl Attempts {
             }
             PollStep::Done(_) => Step::Report(self.end(Report::new(ErrorCode::SaleDeclined, Some(invoice_id)))),
             PollStep::Stop(_) => Step::Report(self.end(Report::new(ErrorCode::StatusRejected, Some(invoice_id)))),
-            PollStep::Redirect(url) if cancelled.is_none() => Step::Challenge(url),
-            PollStep::Redirect(_) | PollStep::KeepPolling if deadline_passed && !*pending => {
+            PollStep::Redirect(url) => {
+                // The challenge's lifetime counts from when it first opened.
+                let opened = challenge.as_ref().map_or(now, |(_, at)| *at);
+                *challenge = Some((url.clone(), opened));
+                if *closed { Step::Poll } else { Step::Challenge(url) }
+            }
+            PollStep::KeepPolling if deadline_passed && !*pending => {
                 *pending = true;
                 Step::Report(Report::new(ErrorCode::StatusTimeout, Some(invoice_id)))
             }
-            PollStep::Redirect(_) | PollStep::KeepPolling => Step::Poll,
+            PollStep::KeepPolling => Step::Poll,
         }
     }
 
-    /// The payer closed the 3-D Secure window at `now` (ms). `true` when this changed anything:
-    /// the statuses decide (a final state is that state; still waiting for the issuer
-    /// [`CANCEL_GRACE_MS`] after the cancel: cancelled).
-    pub fn cancel(&mut self, now: f64) -> bool {
-        match &mut self.state {
-            State::Following { cancelled, .. } if cancelled.is_none() => {
-                *cancelled = Some(now);
-                true
-            }
-            _ => false,
+    /// The 3-D Secure window was closed at `now` (ms; its button, Escape, the page removing it,
+    /// the page's policy refusing the frame) or could not be shown. The sale is not ended: the
+    /// issuer may still approve it until `lifetime_ms` after the challenge opened. The payer is
+    /// told so (once a close); the status is still followed, and Pay stays disabled until the
+    /// final state. `None` when no followed sale had its window open.
+    pub fn close_challenge(&mut self, now: f64, lifetime_ms: f64) -> Option<Report> {
+        let State::Following { invoice_id, challenge, closed, pending, .. } = &mut self.state else { return None };
+        if *closed {
+            return None;
+        }
+        (*closed, *pending) = (true, true);
+        let opened = challenge.as_ref().map_or(now, |(_, opened)| *opened);
+        Some(Report::new(ErrorCode::CheckoutChallengeClosed, Some(invoice_id)).until(Some(opened + lifetime_ms)))
+    }
+
+    /// The issuer's page the payer may open again (the window is closed and the sale still
+    /// waits for it, or a pending sale of the order named it).
+    pub fn reopenable(&self) -> Option<&str> {
+        match &self.state {
+            State::Following { challenge: Some((url, _)), closed: true, .. } => Some(url),
+            State::Pending(Pending { redirect_url, .. }) => redirect_url.as_deref(),
+            _ => None,
         }
     }
 
-    /// The merchant's server learnt that the sale of `invoice_id`, sent and not settled here,
-    /// was approved: the checkout is finished, as if its own status had said so. `false` (and
-    /// nothing changes) unless that is the sale in doubt or being followed.
+    /// The payer opens the bank's window again: its page, if [`Attempts::reopenable`] has one;
+    /// closing it again is told again.
+    pub fn reopen(&mut self) -> Option<String> {
+        let url = self.reopenable()?.to_string();
+        if let State::Following { closed, .. } = &mut self.state {
+            *closed = false;
+        }
+        Some(url)
+    }
+
+    /// The merchant's server learnt that the sale of `invoice_id`, sent and not settled here
+    /// (or pending on the server), was approved: the checkout is finished, as if its own status
+    /// had said so. `false` (and nothing changes) unless that is the sale in doubt or being
+    /// followed.
     pub fn confirm_approval(&mut self, invoice_id: &str) -> bool {
         self.settle(invoice_id, State::Approved)
     }
@@ -358,11 +386,12 @@ impl Attempts {
         self.settle(invoice_id, State::Ready)
     }
 
-    /// Moves to `settled` if `invoice_id` is the sale in doubt or being followed.
+    /// Moves to `settled` if `invoice_id` is the sale in doubt, being followed, or pending.
     fn settle(&mut self, invoice_id: &str, settled: State) -> bool {
         let ours = match &self.state {
             State::Unsettled(report) => report.invoice_id.as_deref() == Some(invoice_id),
             State::Following { invoice_id: following, .. } => following == invoice_id,
+            State::Pending(pending) => pending.invoice_id == invoice_id,
             _ => false,
         };
         if ours {
@@ -385,13 +414,11 @@ impl Attempts {
             State::Selling { .. } | State::Following { .. } => report.clone().map(State::Unsettled),
             State::Unsettled(report) => Some(State::Unsettled(report.clone())),
             State::Approved => Some(State::Approved),
-            // A cancelled challenge's issuer may still approve it: the next checkout asks first.
-            State::Ready | State::Starting => self.recheck.is_some().then_some(State::Ready),
-            State::Unmounted => None,
+            // A pending order is the server's: the next checkout asks it when mounted.
+            State::Ready | State::Starting | State::Pending(_) | State::Unmounted => None,
         };
         self.state = State::Unmounted;
-        let recheck = self.recheck.take();
-        Unmounted { report, carried: carried.map(|state| Attempts { state, recheck }) }
+        Unmounted { report, carried: carried.map(|state| Attempts { state }) }
     }
 
     /// The report a checkout that inherits these attempts shows the payer at once: the unsettled
@@ -418,9 +445,10 @@ impl Attempts {
         self.refusal().is_none()
     }
 
-    /// Whether an attempt is under way: asking for its session, its sale or its status.
+    /// Whether an attempt is under way: asking for its session, its sale or its status, or a
+    /// pending sale of the order is followed.
     pub fn in_flight(&self) -> bool {
-        matches!(self.state, State::Starting | State::Selling { .. } | State::Following { .. })
+        matches!(self.state, State::Starting | State::Selling { .. } | State::Following { .. } | State::Pending(_))
     }
 
     /// Why a new attempt cannot begin now; `None` when it can.
@@ -428,7 +456,7 @@ impl Attempts {
         match &self.state {
             State::Ready => None,
             State::Starting | State::Selling { .. } => Some(Refusal::InFlight),
-            State::Following { invoice_id, .. } => Some(Refusal::Accepted(invoice_id.clone())),
+            State::Following { invoice_id, .. } | State::Pending(Pending { invoice_id, .. }) => Some(Refusal::Accepted(invoice_id.clone())),
             State::Unsettled(report) => Some(Refusal::Unsettled(report.clone())),
             State::Approved | State::Unmounted => Some(Refusal::Finished),
         }

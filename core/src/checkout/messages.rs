@@ -40,8 +40,10 @@ pub const APPROVED: &str = "approved";
 pub const PROCESSING: &str = "processing";
 /// The 3-D Secure window's title.
 pub const AUTHENTICATING: &str = "authenticating";
-/// The 3-D Secure window's button that closes it.
+/// The 3-D Secure window's button that closes it (closing it does not end the sale).
 pub const CANCEL: &str = "cancel";
+/// The button that opens the bank's 3-D Secure window again while the sale waits for it.
+pub const REOPEN: &str = "reopen";
 /// Said when the merchant's code allows a new attempt after an uncertain one.
 pub const ALLOWED: &str = "allowed";
 /// Any card-field error without a message of its own.
@@ -55,7 +57,8 @@ const NOTICES: &[(&str, &str, &str)] = &[
     (APPROVED, "Approved. Thank you, your payment is complete.", "Одобрено. Спасибо, оплата прошла успешно."),
     (PROCESSING, "Processing your payment…", "Обрабатываем платёж…"),
     (AUTHENTICATING, "Confirm the payment with your bank", "Подтвердите платёж в вашем банке"),
-    (CANCEL, "Cancel", "Отмена"),
+    (CANCEL, "Close", "Закрыть"),
+    (REOPEN, "Reopen your bank's window", "Снова открыть окно банка"),
     (ALLOWED, "The shop confirmed that you were not charged. You can pay again.", "Магазин подтвердил, что деньги не списаны. Можно оплатить снова."),
     (FIELD, "Check this field.", "Проверьте это поле."),
     (ERROR, "The payment could not be completed. Please try again.", "Не удалось выполнить оплату. Попробуйте ещё раз."),
@@ -163,6 +166,7 @@ mod tests {
             assert!(seen.insert(key), "{key} twice");
             let (en, ru) = (built_in(Locale::En, key).unwrap(), built_in(Locale::Ru, key).unwrap());
             assert!(!en.is_empty() && !ru.is_empty() && en != ru, "{key}");
+            assert_eq!(en.matches("{until}").count(), ru.matches("{until}").count(), "{key}: the time in both");
             assert!(ru.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))), "{key} is not Russian");
         }
         assert!(NOTICES.iter().all(|(key, _, _)| !key.contains('.')));
@@ -203,6 +207,6 @@ mod tests {
         let german = messages.in_language(Messages::of_table(table));
         assert_eq!(german.error(ErrorCode::NumberLuhn), "Ungültige Kartennummer.");
         assert_eq!(german.text(APPROVED), "Danke!");
-        assert!(german.text(CANCEL) == "Cancel", "a key a table lacks falls back to English");
+        assert!(german.text(CANCEL) == "Close", "a key a table lacks falls back to English");
     }
 }

@@ -5,7 +5,7 @@ use crate::card::{self, BrandId, YearMonth};
 use crate::sale::{ErrorCause, Outcome, SaleState, SaleStatus};
 use crate::schema::{walk, Checked, Reading, Unknown, CHECKOUT_ORDER, CHECKOUT_SESSION};
 use crate::value::{Got, Record, ToGot, Value};
-use crate::ErrorCode;
+use crate::{ErrorCode, FieldError};
 
 use super::{SavedCard, TypedCard};
 
@@ -53,6 +53,56 @@ pub fn session_request(order: &Record, brand: Option<BrandId>) -> Record {
 /// answer as it is; the values are checked as part of the perform sale they feed.
 pub fn check_session<V: Value>(answer: &V, today: YearMonth) -> Checked {
     walk(&[CHECKOUT_SESSION], answer, Reading { today, trim: false, unknown: Unknown::Ignore })
+}
+
+/// A sale of the order that may still be approved, as `getSession` reports it:
+/// `{ status: "pending", invoiceId, until?, redirectUrl? }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// That sale's invoice.
+    pub invoice_id: String,
+    /// Until when (ms since the epoch) the bank may still approve it, if the server knows.
+    pub until: Option<f64>,
+    /// The issuer's 3-D Secure page, if it waits for the payer there: only a page a checkout may
+    /// show (https, or http to localhost); another is left out.
+    pub redirect_url: Option<String>,
+}
+
+/// What `getSession` answered about the order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OrderAnswer {
+    /// A session (no `status`, or `"open"`): a new sale may be made with it.
+    Session,
+    /// `{ status: "paid", invoiceId }`: an invoice of the order was approved.
+    Paid(String),
+    /// `{ status: "pending", … }`: a sale of the order may still be approved.
+    Pending(Pending),
+}
+
+/// Reads `status` of a `getSession` answer (and, for `paid` and `pending`, the invoice it names):
+/// what is wrong with it is one problem at its path.
+pub fn order_answer<V: Value>(answer: &V) -> Result<OrderAnswer, FieldError> {
+    let wrong = |path: &str, message: &str| FieldError { path: path.to_string(), code: ErrorCode::RequestType, message: message.to_string() };
+    let status = answer.text_at("status").map_err(|_| wrong("status", "must be \"open\", \"paid\" or \"pending\""))?;
+    if matches!(status.as_deref(), None | Some("open")) {
+        return Ok(OrderAnswer::Session);
+    }
+    let invoice_id = answer
+        .text_at("invoiceId")
+        .ok()
+        .flatten()
+        .filter(|id| (1..=128).contains(&id.chars().count()) && !id.chars().any(char::is_control))
+        .ok_or_else(|| wrong("invoiceId", "must name the order's invoice (1 to 128 characters)"))?;
+    match status.as_deref() {
+        Some("paid") => Ok(OrderAnswer::Paid(invoice_id)),
+        Some("pending") => {
+            let until = answer.count_at("until").map_err(|_| wrong("until", "must be a time in ms since the epoch"))?;
+            let redirect_url = answer.text_at("redirectUrl").map_err(|_| wrong("redirectUrl", "must be a URL"))?;
+            let redirect_url = redirect_url.filter(|url| crate::gateway::is_safe_page(url));
+            Ok(OrderAnswer::Pending(Pending { invoice_id, until: until.map(|until| until as f64), redirect_url }))
+        }
+        _ => Err(wrong("status", "must be \"open\", \"paid\" or \"pending\"")),
+    }
 }
 
 /// The perform sale (route and body) of a typed card, or of a saved card and its typed security
@@ -164,6 +214,21 @@ impl ToGot for CheckoutSuccess {
 }
 
 impl CheckoutSuccess {
+    /// The success report of `invoice_id`, which the merchant's server found approved (a paid
+    /// order, or `confirmApproval`): no bank or gateway order id is known here.
+    pub fn confirmed(invoice_id: &str, order: &Record, label: CardLabel) -> CheckoutSuccess {
+        let status = SaleStatus {
+            invoice_id: invoice_id.to_string(),
+            session: crate::sale::SessionToken { token: String::new() },
+            state: SaleState::Approved,
+            redirect_url: None,
+            bank_order_id: None,
+            order_id: None,
+            transaction: None,
+        };
+        CheckoutSuccess::new(status, order, label)
+    }
+
     /// The success report of an approved `status` for `order`, paid with the card `label` names.
     pub fn new(status: SaleStatus, order: &Record, label: CardLabel) -> CheckoutSuccess {
         CheckoutSuccess {
@@ -324,6 +389,31 @@ mod tests {
         assert_eq!(sale_failure(&rejected(ErrorCause::InvalidRequest)), Some(ErrorCode::SaleRejected));
         assert_eq!(sale_failure(&Outcome::<()>::ServerError { status: 500, error: None }), Some(ErrorCode::SaleServerError));
         assert_eq!(sale_failure(&Outcome::<()>::unknown(UnknownReason::Timeout)), Some(ErrorCode::SaleOutcomeUnknown));
+    }
+
+    #[test]
+    #[cfg(feature = "json")]
+    fn get_session_may_answer_that_the_order_is_paid_or_pending() {
+        let read = |json: &str| order_answer(&&serde_json::from_str::<serde_json::Value>(json).unwrap());
+        assert_eq!(read(r#"{"endpointId":"1"}"#), Ok(OrderAnswer::Session));
+        assert_eq!(read(r#"{"status":"open","invoiceId":"I"}"#), Ok(OrderAnswer::Session));
+        assert_eq!(read(r#"{"status":"paid","invoiceId":"I1"}"#), Ok(OrderAnswer::Paid("I1".into())));
+        let pending = read(r#"{"status":"pending","invoiceId":"I1","until":1700000000000,"redirectUrl":"https://acs.example/3ds"}"#);
+        let expected = Pending { invoice_id: "I1".into(), until: Some(1.7e12), redirect_url: Some("https://acs.example/3ds".into()) };
+        assert_eq!(pending, Ok(OrderAnswer::Pending(expected)));
+        // A page no checkout may show is left out; the rest of the answer stands.
+        let unsafe_page = read(r#"{"status":"pending","invoiceId":"I1","redirectUrl":"javascript:alert(1)"}"#);
+        assert_eq!(unsafe_page, Ok(OrderAnswer::Pending(Pending { invoice_id: "I1".into(), until: None, redirect_url: None })));
+        for (json, path) in [
+            (r#"{"status":"paid"}"#, "invoiceId"),
+            (r#"{"status":"pending","invoiceId":""}"#, "invoiceId"),
+            (r#"{"status":"pending","invoiceId":"I","until":"soon"}"#, "until"),
+            (r#"{"status":"pending","invoiceId":"I","until":-1}"#, "until"),
+            (r#"{"status":"done","invoiceId":"I"}"#, "status"),
+            (r#"{"status":1}"#, "status"),
+        ] {
+            assert_eq!(read(json).map_err(|problem| problem.path), Err(path.to_string()), "{json}");
+        }
     }
 
     #[test]

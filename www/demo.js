@@ -5,7 +5,7 @@
 // language, imported only then); `?saved=sandbox-visa-1111` pays with a card the payer saved
 // (only its security code is asked); `?timeoutMs=…` shortens the gateway timeout (tests).
 import init, { mountCheckout } from "/pkg/connpay_checkout.js";
-import { savedCards, settleUncertain, shopCheckout } from "./shop-server.js";
+import { newOrder, savedCards, settleUncertain, shopCheckout } from "./shop-server.js";
 
 const params = new URLSearchParams(location.search);
 const LANGUAGES = ["en", "ru", "de", "es", "fr", "it", "kk", "pl", "pt", "tr", "uk"];
@@ -21,6 +21,7 @@ const TEXTS = {
     summary: "Ваш заказ", item: "Эфиопия Иргачеффе, 250 г", shipping: "Доставка", total: "Итого",
     payer: "Плательщик", title: "Оплата картой", number: "Номер карты", expiry: "Срок действия",
     cvv: "Код безопасности", holder: "Имя на карте", pay: "Оплатить", cards: "Тестовые карты песочницы",
+    newOrder: "Новый заказ",
   },
 };
 
@@ -57,3 +58,15 @@ const checkout = mountCheckout(form, {
   },
 });
 form.dataset.ready = "true";
+// The order lives on the shop's server across reloads (a cookie): a paid or pending order shows
+// as such when the page opens. "New order" starts another one, then the page asks about it.
+const newOrderButton = document.getElementById("new-order");
+newOrderButton.addEventListener("click", async () => {
+  newOrderButton.disabled = true;
+  try {
+    await newOrder();
+    location.reload();
+  } catch {
+    newOrderButton.disabled = false;
+  }
+});

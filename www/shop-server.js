@@ -58,6 +58,15 @@ export async function settleUncertain(checkout, invoiceId) {
 }
 
 /**
+ * Starts a new order for this payer (the server sets a new `connpay_order` cookie); resolves to
+ * its id. The page then reloads, and the checkout asks about the new order.
+ */
+export async function newOrder() {
+  const { orderId } = await postJson("/merchant/order/new", {});
+  return orderId;
+}
+
+/**
  * The cards the demo payer saved with the shop, as the shop's server would list them for this
  * payer: the sandbox's merchant side keeps the same ids (and the gateway the cards themselves).
  */

@@ -51,3 +51,46 @@ test("under the strict policy alone the demo completes a sale with no securitypo
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the demo keeps its order across reloads (an HttpOnly cookie), and 'New order' starts another", { timeout: 60_000 }, async () => {
+  const context = await demo.browser.newContext();
+  try {
+    const page = await context.newPage();
+    let sales = 0;
+    page.on("request", (request) => { if (/\/paynet\/dapi\/v1\/sale\/[^/]+\/[^/]+$/.test(new URL(request.url()).pathname)) sales += 1; });
+    await page.goto(demo.server.url);
+    await page.waitForSelector("#checkout[data-ready='true']");
+    for (const [label, value] of [["Card number", "4111111111111111"], ["Expiry date", "1230"], ["Security code", "123"], ["Name on card", "JOHN SMITH"]]) {
+      await page.getByLabel(label, { exact: true }).pressSequentially(value);
+    }
+    await page.getByRole("button", { name: /^Pay/ }).click();
+    await page.waitForSelector("#checkout[data-outcome='approved']", { timeout: 20_000 });
+    const order = async () => (await context.request.get(new URL("/merchant/order", demo.server.url).href)).json();
+    assert.equal(await page.evaluate(() => document.cookie.includes("connpay_order")), false, "the page cannot read the order's cookie");
+    // A reload: the order is the server's, and the page says it is paid before any card is typed.
+    await page.reload();
+    await page.waitForSelector("#checkout[data-outcome='approved']", { timeout: 20_000 });
+    assert.match(await page.getByRole("status").first().textContent(), /^Approved/);
+    assert.equal(await page.getByRole("button", { name: /^Pay/ }).isDisabled(), true);
+    assert.equal(sales, 1);
+    const paid = await order();
+    assert.equal(paid.status, "paid");
+    // A new order: the page reloads onto it, and it can be paid.
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "New order" }).click()]);
+    await page.waitForSelector("#checkout[data-ready='true']");
+    const fresh = await order();
+    assert.notEqual(fresh.orderId, paid.orderId);
+    assert.equal(fresh.status, "open");
+    assert.equal(await page.getAttribute("#checkout", "data-outcome"), null);
+    assert.equal(await page.getByRole("button", { name: /^Pay/ }).isEnabled(), true);
+    for (const [label, value] of [["Card number", "4111111111111111"], ["Expiry date", "1230"], ["Security code", "123"], ["Name on card", "JOHN SMITH"]]) {
+      await page.getByLabel(label, { exact: true }).fill("");
+      await page.getByLabel(label, { exact: true }).pressSequentially(value);
+    }
+    await page.getByRole("button", { name: /^Pay/ }).click();
+    await page.waitForSelector("#checkout[data-outcome='approved']", { timeout: 20_000 });
+    assert.equal(sales, 2);
+  } finally {
+    await context.close();
+  }
+});

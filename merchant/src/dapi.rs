@@ -29,6 +29,12 @@ pub enum StatusRead {
     /// No usable answer (a refusal, a 5xx, another invoice's or sale's status, an invoice with
     /// no sale): nothing changes; ask again later.
     NoAnswer,
+    /// The gateway holds no sale of this invoice with the token check sale brought
+    /// (`ORDER_NOT_FOUND`), and the sale's lifetime has passed: no such sale can be charged (a
+    /// check sale forged with a made-up token, or one the gateway refused). The invoice is
+    /// recorded as declined, so the order is free again. Before the lifetime has passed the same
+    /// answer changes nothing.
+    NoSuchSale,
 }
 
 /// What a stored card's server id may be: what the stored record reads back (`serverCardId`).
@@ -264,9 +270,27 @@ impl Merchant {
     /// The amount is optional in the gateway's answer: one that states none is the invoice's own,
     /// since the invoice's `session.signature` binds its amount and currency and the gateway
     /// charges no other; one that states another is not this order's payment.
-    pub fn apply_status(&self, order: &mut Order, invoice_id: &str, http_status: u16, body: &str) -> StatusRead {
-        let Outcome::Accepted(status) = Outcome::<SaleStatus>::classify_text(http_status, body) else {
-            return StatusRead::NoAnswer;
+    ///
+    /// `now` (milliseconds since 1970) decides one answer only: the gateway's `ORDER_NOT_FOUND`
+    /// for a confirmed invoice whose lifetime ([`Merchant::challenge_lifetime_ms`] after check
+    /// sale) has passed ([`StatusRead::NoSuchSale`]). Every sale the gateway makes is asked about
+    /// in check sale, so a confirmed invoice the gateway holds no sale of, that long after, is one
+    /// whose check sale came from someone else, or whose sale the gateway refused.
+    pub fn apply_status(&self, order: &mut Order, invoice_id: &str, http_status: u16, body: &str, now: u64) -> StatusRead {
+        let status = match Outcome::<SaleStatus>::classify_text(http_status, body) {
+            Outcome::Accepted(status) => status,
+            Outcome::Rejected(refusal) if refusal.error.cause == ErrorCause::OrderNotFound => {
+                let lifetime = self.challenge_lifetime_ms();
+                let expired = |sale: &Sale| now >= sale.confirmed_at.saturating_add(lifetime);
+                return order.changing(|order| match order.invoice_mut(invoice_id) {
+                    Some(invoice) if invoice.state == InvoiceState::Confirmed && invoice.sale.as_ref().is_some_and(expired) => {
+                        invoice.state = InvoiceState::Declined;
+                        StatusRead::NoSuchSale
+                    }
+                    _ => StatusRead::NoAnswer,
+                });
+            }
+            _ => return StatusRead::NoAnswer,
         };
         order.changing(|order| {
             let Some(invoice) = order.invoice_mut(invoice_id) else {
@@ -438,11 +462,11 @@ mod tests {
         assert_eq!(pending, json!({ "status": "pending", "orderId": "order-1", "invoiceId": id(&answer), "until": NOW + 600_000 }));
         assert_eq!((order.invoices.len(), order.version), (1, version));
         let issuer = status_body(&id(&answer), &"t".repeat(32), "REDIRECT_REQUEST", None);
-        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 200, &issuer), StatusRead::State(SaleState::RedirectRequest));
+        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 200, &issuer, NOW), StatusRead::State(SaleState::RedirectRequest));
         let pending = body(&merchant().initiate_sale(&mut order, &&page_body(1042), true));
         assert_eq!(pending["redirectUrl"], "https://issuer.example/3ds/1");
         let approved = status_body(&id(&answer), &"t".repeat(32), "APPROVED", Some(1042));
-        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 200, &approved), StatusRead::State(SaleState::Approved));
+        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 200, &approved, NOW), StatusRead::State(SaleState::Approved));
         let paid = body(&merchant().initiate_sale(&mut order, &&page_body(1042), true));
         assert_eq!(paid, json!({ "status": "paid", "orderId": "order-1", "invoiceId": id(&answer) }));
         let status: Json = serde_json::from_str(&connpay_core::value::to_json_value(&merchant().order_status(&order))).unwrap();
@@ -458,7 +482,7 @@ mod tests {
         let answer = initiated(&mut order);
         confirm(&mut order, &answer, &"t".repeat(32));
         let declined = status_body(&id(&answer), &"t".repeat(32), "DECLINED", None);
-        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 200, &declined), StatusRead::State(SaleState::Declined));
+        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 200, &declined, NOW), StatusRead::State(SaleState::Declined));
         assert_eq!(merchant().order_status(&order).text("status"), Some("open"));
         let again = initiated(&mut order);
         assert_ne!(id(&again), id(&answer));
@@ -513,7 +537,7 @@ mod tests {
         assert!(refused.json().contains("another payment"), "{}", refused.json());
         // Still refused once the first is approved; free again once it is declined.
         let approved = status_body(&id(&first), &"t".repeat(32), "APPROVED", None);
-        merchant().apply_status(&mut order, &id(&first), 200, &approved);
+        merchant().apply_status(&mut order, &id(&first), 200, &approved, NOW);
         assert_eq!(confirm(&mut order, &second, &"u".repeat(32)).status, 403);
         let mut declined_first = order.clone();
         declined_first.invoice_mut(&id(&first)).unwrap().state = InvoiceState::Declined;
@@ -599,7 +623,7 @@ mod tests {
         let id = id(&answer);
         // No sale yet: nothing to apply.
         let approved = status_body(&id, &"t".repeat(32), "APPROVED", Some(1042));
-        assert_eq!(merchant().apply_status(&mut order, &id, 200, &approved), StatusRead::NoAnswer);
+        assert_eq!(merchant().apply_status(&mut order, &id, 200, &approved, NOW), StatusRead::NoAnswer);
         confirm(&mut order, &answer, &"t".repeat(32));
         let before = order.clone();
         for (http, answer, read) in [
@@ -610,21 +634,52 @@ mod tests {
             (200, "not json".into(), StatusRead::NoAnswer),
             (200, status_body(&id, &"t".repeat(32), "PROCESSING", None), StatusRead::State(SaleState::Processing)),
         ] {
-            assert_eq!(merchant().apply_status(&mut order, &id, http, &answer), read, "{answer}");
+            assert_eq!(merchant().apply_status(&mut order, &id, http, &answer, NOW), read, "{answer}");
             assert_eq!(order, before, "{answer}");
         }
-        assert_eq!(merchant().apply_status(&mut order, "INVother", 200, &approved), StatusRead::NoAnswer);
-        assert_eq!(merchant().apply_status(&mut order, &id, 200, &approved), StatusRead::State(SaleState::Approved));
+        assert_eq!(merchant().apply_status(&mut order, "INVother", 200, &approved, NOW), StatusRead::NoAnswer);
+        assert_eq!(merchant().apply_status(&mut order, &id, 200, &approved, NOW), StatusRead::State(SaleState::Approved));
         assert_eq!(order.version, before.version + 1);
         // A final state is never replaced: a later (or replayed) answer changes nothing.
         let declined = status_body(&id, &"t".repeat(32), "DECLINED", None);
-        assert_eq!(merchant().apply_status(&mut order, &id, 200, &declined), StatusRead::State(SaleState::Approved));
+        assert_eq!(merchant().apply_status(&mut order, &id, 200, &declined, NOW), StatusRead::State(SaleState::Approved));
         assert_eq!(state_of(&order, &id), InvoiceState::Approved);
         let mut declined_order = before.clone();
-        merchant().apply_status(&mut declined_order, &id, 200, &declined);
-        assert_eq!(merchant().apply_status(&mut declined_order, &id, 200, &approved), StatusRead::State(SaleState::Declined));
+        merchant().apply_status(&mut declined_order, &id, 200, &declined, NOW);
+        assert_eq!(merchant().apply_status(&mut declined_order, &id, 200, &approved, NOW), StatusRead::State(SaleState::Declined));
         assert_eq!(state_of(&declined_order, &id), InvoiceState::Declined);
         assert!(merchant().reconcile(&Gateway::parse("http://127.0.0.1:9").unwrap(), &declined_order).is_empty());
+    }
+
+    #[test]
+    fn a_confirmed_sale_the_gateway_never_made_frees_the_order_once_its_lifetime_passed() {
+        // A check sale forged with the page's own values and a made-up token confirmed the
+        // invoice; the gateway, asked with that token, holds no such sale.
+        let mut order = order();
+        let answer = initiated(&mut order);
+        confirm(&mut order, &answer, &"f".repeat(32));
+        let not_found = json!({ "error": { "cause": "ORDER_NOT_FOUND", "code": "404", "message": "no sale" }, "invoiceId": id(&answer) }).to_string();
+        let before = order.clone();
+        for now in [NOW, NOW + 599_999] {
+            assert_eq!(merchant().apply_status(&mut order, &id(&answer), 404, &not_found, now), StatusRead::NoAnswer, "{now}");
+            assert_eq!(order, before);
+        }
+        // Another refusal, even after the lifetime, is no answer: only "no such sale" frees it.
+        let refused = json!({ "error": { "cause": "INVALID_CONFIGURATION", "code": "401", "message": "no" } }).to_string();
+        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 401, &refused, NOW + 600_000), StatusRead::NoAnswer);
+        assert_eq!(merchant().apply_status(&mut order, "INVother", 404, &not_found, NOW + 600_000), StatusRead::NoAnswer);
+        assert_eq!(order, before);
+        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 404, &not_found, NOW + 600_000), StatusRead::NoSuchSale);
+        assert_eq!((state_of(&order, &id(&answer)), order.version), (InvoiceState::Declined, before.version + 1));
+        assert_eq!(merchant().order_status(&order).text("status"), Some("open"));
+        // A decided invoice stays as it is.
+        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 404, &not_found, NOW + 600_000), StatusRead::NoAnswer);
+        let mut approved = before.clone();
+        let approval = status_body(&id(&answer), &"f".repeat(32), "APPROVED", None);
+        merchant().apply_status(&mut approved, &id(&answer), 200, &approval, NOW);
+        let paid = approved.clone();
+        assert_eq!(merchant().apply_status(&mut approved, &id(&answer), 404, &not_found, NOW + 600_000), StatusRead::NoAnswer);
+        assert_eq!(approved, paid);
     }
 
     #[test]

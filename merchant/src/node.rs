@@ -35,6 +35,8 @@ const LATEST_MS: i64 = 8_640_000_000_000_000;
 
 const INITIATE_OPTIONS: &[Field] = &[boolean("accessTokenIssued", Required), integer("now", Optional, 0, LATEST_MS)];
 
+const NOW_OPTION: &[Field] = &[integer("now", Optional, 0, LATEST_MS)];
+
 const CHECK_OPTIONS: &[Field] = &[list("savedCards", Optional, &SAVED_CARD), integer("now", Optional, 0, LATEST_MS)];
 const SAVED_CARD: Field = object("", Required, SAVED_CARD_FIELDS);
 const SAVED_CARD_FIELDS: &[Field] = &[text("clientCardId", Required, 1, 128, Rule::Any), text("serverCardId", Required, 0, 256, Rule::Any)];
@@ -303,22 +305,30 @@ impl NodeMerchant {
     /// `invoiceId`, applied to a stored order: `{ order, state }`. `state` is the sale's
     /// (`APPROVED` and `DECLINED` recorded for good, `PROCESSING`, `REDIRECT_REQUEST`),
     /// `AMOUNT_MISMATCH` (approved for another amount than signed: not this order's payment;
-    /// nothing recorded), or null (no usable answer: ask again later).
-    #[wasm_bindgen(js_name = applyStatus, unchecked_return_type = "{ order: Order | null; state: SaleState | 'AMOUNT_MISMATCH' | null }")]
+    /// nothing recorded), `NO_SUCH_SALE` (the gateway holds no sale of the token check sale
+    /// brought, and the sale's lifetime after check sale has passed, `now` by `options.now` or
+    /// the clock: recorded as declined, never charged), or null (no usable answer: ask again).
+    #[wasm_bindgen(js_name = applyStatus, unchecked_return_type = "{ order: Order | null; state: SaleState | 'AMOUNT_MISMATCH' | 'NO_SUCH_SALE' | null }")]
     pub fn apply_status(
         &self,
         #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
         #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
         #[wasm_bindgen(js_name = httpStatus, unchecked_param_type = "number")] http_status: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ now?: number }")] options: Option<JsValue>,
     ) -> Result<JsValue, Error> {
         let mut order = order(stored)?;
         let invoice_id = text_argument(&invoice_id, "invoiceId")?;
         let http_status = http_status_argument(&http_status)?;
+        let options = match options.filter(|options| !options.is_undefined()) {
+            Some(options) => read(NOW_OPTION, options)?,
+            None => Record::default(),
+        };
         let before = order.version;
-        let state = match self.0.apply_status(&mut order, &invoice_id, http_status, &text_argument(&body, "body")?) {
+        let state = match self.0.apply_status(&mut order, &invoice_id, http_status, &text_argument(&body, "body")?, now(&options)) {
             StatusRead::State(state) => state.to_got(),
             StatusRead::AmountMismatch => "AMOUNT_MISMATCH".into(),
+            StatusRead::NoSuchSale => "NO_SUCH_SALE".into(),
             StatusRead::NoAnswer => Got::Null,
         };
         let mut answer = changed(&order, before);

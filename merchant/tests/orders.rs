@@ -37,8 +37,13 @@ enum Event {
     Initiate { tab: usize },
     /// A tab's page sends perform sale with the session it holds: the gateway asks check sale.
     Perform { tab: usize },
+    /// Someone posts check sale for the invoice a tab holds with the page's own values and a
+    /// made-up token (devtools): the gateway made no such sale.
+    Forge { tab: usize },
     /// The gateway asks check sale again for a sale it made (its answer was lost).
     CheckAgain { sale: usize },
+    /// Time passes: past every sale's lifetime.
+    Wait,
     /// The issuer approves an open sale, late (a banking app after the window closed).
     Approve { sale: usize },
     /// The issuer declines it (the payer's cancel, an expired challenge).
@@ -57,7 +62,9 @@ fn event() -> impl Strategy<Value = Event> {
     prop_oneof![
         3 => (0..2usize).prop_map(|tab| Event::Initiate { tab }),
         3 => (0..2usize).prop_map(|tab| Event::Perform { tab }),
+        1 => (0..2usize).prop_map(|tab| Event::Forge { tab }),
         1 => (0..4usize).prop_map(|sale| Event::CheckAgain { sale }),
+        1 => Just(Event::Wait),
         2 => (0..4usize).prop_map(|sale| Event::Approve { sale }),
         2 => (0..4usize).prop_map(|sale| Event::Decline { sale }),
         2 => any::<bool>().prop_map(|lost| Event::Reconcile { lost }),
@@ -75,6 +82,8 @@ struct World {
     sales: Vec<Sale>,
     /// Sales whose truth the server was told since it last changed (true answers received).
     told: Vec<bool>,
+    /// Invoices confirmed by a forged check sale: the gateway holds no sale of them.
+    forged: Vec<String>,
     now: u64,
     tokens: u64,
 }
@@ -88,6 +97,7 @@ impl World {
             tabs: [None, None],
             sales: Vec::new(),
             told: Vec::new(),
+            forged: Vec::new(),
             now: 1_800_000_000_000,
             tokens: 0,
         }
@@ -139,6 +149,23 @@ impl World {
                     assert_eq!(self.order, before, "a refused check sale changes nothing");
                 }
             }
+            Event::Forge { tab } => {
+                let Some(answer) = self.tabs[tab].clone() else { return };
+                let invoice_id = answer["invoiceId"].as_str().unwrap().to_string();
+                let forged = json!({
+                    "consumer": { "device": { "serialNumber": format!("tab-{tab}") } },
+                    "session": {
+                        "accessToken": format!("{tab}").repeat(64),
+                        "nonce": answer["session"]["nonce"],
+                        "signature": answer["session"]["signature"],
+                        "token": "f".repeat(32),
+                    },
+                });
+                if self.merchant.check_sale(&mut self.order, &invoice_id, &&forged, &[], self.now).status == 200 {
+                    self.forged.push(invoice_id);
+                }
+            }
+            Event::Wait => self.now += 2 * connpay_merchant::CHALLENGE_LIFETIME_MS,
             Event::CheckAgain { sale } => {
                 let Some(sale) = self.sales.get(sale) else { return };
                 let reply = self.merchant.check_sale(&mut self.order, &sale.invoice_id, &&sale.check_body, &[], self.now);
@@ -157,10 +184,16 @@ impl World {
                     let sent: Json = serde_json::from_str(&request.body).unwrap();
                     let index =
                         self.sales.iter().position(|sale| sale.invoice_id == invoice_id && sent["session"]["token"] == sale.token.as_str());
-                    let index = index.expect("the server asks only about sales the gateway made");
+                    let Some(index) = index else {
+                        assert!(self.forged.contains(&invoice_id), "the server asks only about sales the gateway made, or forged ones");
+                        let not_found = json!({ "error": { "cause": "ORDER_NOT_FOUND", "code": "404", "message": "no sale" } });
+                        let read = self.merchant.apply_status(&mut self.order, &invoice_id, 404, &not_found.to_string(), self.now);
+                        assert_ne!(read, connpay_merchant::StatusRead::State(connpay_core::sale::SaleState::Approved));
+                        continue;
+                    };
                     let sale = &self.sales[index];
                     if lost {
-                        self.merchant.apply_status(&mut self.order, &invoice_id, 502, "");
+                        self.merchant.apply_status(&mut self.order, &invoice_id, 502, "", self.now);
                         continue;
                     }
                     let state = match sale.truth {
@@ -169,7 +202,7 @@ impl World {
                         Truth::Declined => "DECLINED",
                     };
                     let answer = json!({ "invoiceId": invoice_id, "session": { "token": sale.token }, "state": state, "transaction": { "amountCentis": sale.amount } });
-                    self.merchant.apply_status(&mut self.order, &invoice_id, 200, &answer.to_string());
+                    self.merchant.apply_status(&mut self.order, &invoice_id, 200, &answer.to_string(), self.now);
                     self.told[index] = true;
                 }
             }
@@ -220,6 +253,10 @@ impl World {
         // The order is paid exactly when the gateway approved a sale the server was told of.
         let told_approved = self.sales.iter().zip(&self.told).any(|(sale, told)| *told && sale.truth == Truth::Approved);
         assert_eq!(matches!(self.order.status(), OrderStatus::Paid(_)), told_approved);
+        // A forged confirmation is never a payment.
+        for invoice_id in &self.forged {
+            assert_ne!(self.order.invoice(invoice_id).unwrap().state, InvoiceState::Approved);
+        }
         // Every invoice is signed for the amount the order had when it was made.
         for invoice in &self.order.invoices {
             assert!((1000..1003).contains(&invoice.amount_centis));
@@ -236,8 +273,13 @@ proptest! {
         for event in &events {
             world.apply(event);
         }
-        // In the end the server asks until it knows: every approval is recorded.
+        // In the end the server asks until it knows: every approval is recorded, and a forged
+        // confirmation no longer holds the order once its lifetime passed.
+        world.apply(&Event::Wait);
         world.apply(&Event::Reconcile { lost: false });
+        for invoice_id in &world.forged {
+            prop_assert_eq!(world.order.invoice(invoice_id).unwrap().state, InvoiceState::Declined);
+        }
         for sale in &world.sales {
             let state = world.order.invoice(&sale.invoice_id).unwrap().state;
             let expected = match sale.truth { Truth::Open => InvoiceState::Confirmed, Truth::Approved => InvoiceState::Approved, Truth::Declined => InvoiceState::Declined };

@@ -447,8 +447,10 @@ pub async fn sale_status(
     let Some(sale) = gateway.sales.get(&invoice_id) else {
         return fail(StatusCode::NOT_FOUND, ErrorCause::OrderNotFound, "no sale for this invoice", invoice);
     };
+    // Tokens of no sale here: the gateway holds no sale of them (and says nothing of the one it
+    // holds), as for an invoice it never had a sale of.
     if !sale.answers_to(request.text("session.accessToken"), request.text("session.token")) {
-        return fail(StatusCode::FORBIDDEN, ErrorCause::InvalidRequest, "the tokens do not match this sale", invoice);
+        return fail(StatusCode::NOT_FOUND, ErrorCause::OrderNotFound, "no sale with these tokens for this invoice", invoice);
     }
     let (scenario, polls, challenge_key) = (sale.scenario, sale.polls, sale.challenge_key.clone());
     let state = gateway.state(scenario, polls, &challenge_key, Instant::now());

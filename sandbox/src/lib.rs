@@ -94,8 +94,10 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
     config.check().map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;
     let key = MerchantControl::new(&config.control_key)
         .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?;
+    // The merchant knows how long its gateway keeps a challenge: a pending order's `until`.
     let merchant_account = connpay_merchant::Merchant::new(&config.control_key, Some(config.endpoint_id.clone()), Some(config.login.clone()))
-        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?;
+        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?
+        .with_challenge_lifetime(config.challenge_ttl.as_millis() as u64);
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");

@@ -175,7 +175,7 @@ async fn ask_status(app: &App, order_id: &str, invoice_id: &str, request: HttpRe
     let headers: Vec<(&str, &str)> = request.headers.to_vec();
     let Ok(answer) = client::post(&request.url, &headers, request.body).await else { return StatusRead::NoAnswer };
     match app.merchant.lock().orders.get_mut(order_id) {
-        Some(kept) => app.merchant_account.apply_status(&mut kept.order, invoice_id, answer.status, &answer.body),
+        Some(kept) => app.merchant_account.apply_status(&mut kept.order, invoice_id, answer.status, &answer.body, crate::now_ms()),
         None => StatusRead::NoAnswer,
     }
 }
@@ -241,6 +241,8 @@ pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>)
     let Some(request) = request else { return invalid(&[], Some(&invoice_id)) };
     match ask_status(&app, &order_id, &invoice_id, request).await {
         StatusRead::State(state) => json(StatusCode::OK, &settled(&invoice_id, state)),
+        // Recorded as declined: the gateway holds no such sale, so none is charged.
+        StatusRead::NoSuchSale => json(StatusCode::OK, &settled(&invoice_id, InvoiceState::Declined)),
         StatusRead::AmountMismatch => {
             fail(StatusCode::BAD_GATEWAY, ErrorCause::ServerFailed, "the gateway approved another amount than signed", Some(&invoice_id))
         }

@@ -156,3 +156,24 @@ async fn a_sale_the_gateway_refused_after_check_sale_frees_the_order() {
     let order = sandbox.app.merchant.lock().order_by_invoice(&first.invoice_id).unwrap();
     assert_eq!(order.invoice(&first.invoice_id).unwrap().state, connpay_merchant::InvoiceState::Declined);
 }
+
+#[tokio::test]
+async fn a_check_sale_forged_from_the_page_holds_the_order_only_for_the_sales_lifetime() {
+    // The page knows every value of check sale but the sale's token: devtools post it with a
+    // made-up one. The merchant confirms; the gateway, asked with that token, holds no such sale;
+    // the real sale is refused. Once the lifetime has passed the order is free again.
+    let sandbox = sandbox_with(|config| config.challenge_ttl = std::time::Duration::from_secs(1)).await;
+    let (token, answer) = initiate_for(&sandbox, "ORDforged", None).await;
+    let first = session(token, &answer);
+    let forged = json!({
+        "consumer": { "device": { "serialNumber": "SN1" } },
+        "session": { "accessToken": first.access_token, "nonce": first.nonce, "signature": first.signature, "token": "f".repeat(32) },
+    });
+    assert_eq!(post(&sandbox, &format!("/merchant/sale/{}/check", first.invoice_id), &forged, None).await.status, 200);
+    assert_ne!(pay(&sandbox, &first, "123", None).await.status, 200, "the real sale is refused: the invoice is confirmed for another");
+    let (_, held) = initiate_for(&sandbox, "ORDforged", None).await;
+    assert_eq!(held["status"], "pending", "{held}");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (_, freed) = initiate_for(&sandbox, "ORDforged", None).await;
+    assert_eq!(freed["status"], "open", "{freed}");
+}

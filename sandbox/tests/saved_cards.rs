@@ -43,7 +43,7 @@ async fn nothing_charged(gateway: &Sandbox, session: &Session) -> bool {
     let body = json!({ "session": { "accessToken": session.access_token, "token": "0123456789abcdef0123" } });
     let path = format!("/paynet/dapi/v1/sale/{}/{}/status", session.endpoint_id, session.invoice_id);
     let answer = post(gateway, &path, &body, None).await;
-    answer.status == 403 && gateway.app.gateway.lock().sale_state(&session.invoice_id) == Some(SaleState::Declined)
+    answer.status == 404 && gateway.app.gateway.lock().sale_state(&session.invoice_id) == Some(SaleState::Declined)
 }
 
 #[tokio::test]

@@ -548,9 +548,13 @@ pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<Strin
     match form.return_to.and_then(|url| app.return_address(&url)) {
         Some(url) => Redirect::to(url.as_str()).into_response(),
         None => {
+            // What the issuer decided, as it now stands: a second answer changes nothing.
             let said = match answered {
                 Answered::Recorded(false) if form.action.as_deref() == Some("cancel") => "Payment cancelled. You may return to the shop.",
-                _ => "Authentication complete. You may return to the shop.",
+                Answered::Recorded(true) => "Authentication complete. You may return to the shop.",
+                Answered::Recorded(false) => "Authentication failed: the payment is declined. You may return to the shop.",
+                Answered::Earlier(true) => "Authentication complete (this payment was already authenticated). You may return to the shop.",
+                Answered::Earlier(false) | Answered::Expired => "This payment was already declined. You may return to the shop.",
             };
             let done = page("3-D Secure", &format!("<p role=\"status\">{said}</p>"));
             ([(header::CONTENT_SECURITY_POLICY, app.challenge_policy())], Html(done)).into_response()

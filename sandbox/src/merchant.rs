@@ -105,9 +105,13 @@ pub async fn new_order() -> Response {
     with_order_cookie(json(StatusCode::OK, &Record::default().field("orderId", &order_id)), &order_id)
 }
 
-/// `GET /merchant/order`: where the cookie's order stands (`open` while it has no invoice).
+/// `GET /merchant/order`: where the cookie's order stands (`open` while it has no invoice), once
+/// the gateway was asked about a sale of it that may still be approved.
 pub async fn order_status(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     let order_id = order_cookie(&headers);
+    if let Some(order_id) = &order_id {
+        reconcile(&app, order_id).await;
+    }
     let mut merchant = app.merchant.lock();
     match order_id.as_deref().and_then(|order_id| merchant.orders.get_mut(order_id)) {
         Some(kept) => json(StatusCode::OK, &app.merchant_account.order_status(&kept.order)),

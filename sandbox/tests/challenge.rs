@@ -95,5 +95,9 @@ async fn the_issuer_pages_cancel_declines_the_challenge_at_once() {
     let (session, token, url) = challenged(&sandbox).await;
     submit(&url, "password=hint").await;
     assert!(submit(&url, "action=cancel").await.body.contains("Authentication complete"));
+    // A wrong password declines, and says so; a later answer says what stands.
+    let (_, _, url) = challenged(&sandbox).await;
+    assert!(submit(&url, "password=wrong").await.body.contains("Authentication failed"));
+    assert!(submit(&url, "password=hint").await.body.contains("already declined"));
     assert_eq!(status(&sandbox, &session, &token).await["state"], "APPROVED");
 }

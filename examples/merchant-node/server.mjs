@@ -30,8 +30,9 @@
 // transaction committed. A status request goes out between two transactions; its answer is
 // applied to the order as it is THEN (read again), and the write checks the version it read
 // (UPDATE ... WHERE version = ?). A sale is never retried from here: the gateway's answer, or the
-// status it gives, is the truth. Routes a real shop protects (settle, the confirmations) are
-// open here: this is an example.
+// status it gives, is the truth. Settle acts on the cookie's order only; check sale and the
+// confirmation routes, which a real shop protects (the gateway's addresses, its staff), are open
+// here: this is an example.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, resolve, sep } from "node:path";
@@ -487,9 +488,11 @@ const routes = [
     send(response, status, body);
   }],
   ["POST", /^\/merchant\/sale\/([^/]+)\/settle$/, async (request, response, invoiceId) => {
+    const own = orderCookie(request);
     const settled = transaction(() => {
       const order = loadOrderOfInvoice(invoiceId);
-      if (!order) return null;
+      // Only the payer's own order: an invoice id is no secret (it is in the gateway's URL).
+      if (!order || order.orderId !== own) return null;
       // Under the lock check sale takes: either the check came first (CONFIRMED: ask the
       // gateway), or the invoice is voided and a later check sale is refused.
       const { order: changed, state } = merchant.settle(order, invoiceId);

@@ -153,3 +153,21 @@ test("a 502 after the gateway processed the sale, then a reload and Pay again: o
     await relay.close();
   }
 });
+
+test("settle acts on the payer's own order only: another payer holding the invoice id voids nothing", async () => {
+  await running();
+  const payer = new Payer(shop);
+  await payer.newOrder();
+  const initiated = await payer.initiate();
+  const { invoiceId } = initiated.body;
+  const stranger = new Payer(shop);
+  await stranger.newOrder();
+  const refused = await stranger.shopCall("POST", `merchant/sale/${invoiceId}/settle`, {});
+  assert.equal(refused.status, 404);
+  // The invoice was not voided: its sale goes through.
+  const sale = await payer.performSale(initiated);
+  assert.equal(sale.status, 200, JSON.stringify(sale.body));
+  assert.equal(await gatewayFinalState(shop, sale), "APPROVED");
+  const own = await payer.shopCall("POST", `merchant/sale/${invoiceId}/settle`, {});
+  assert.deepEqual([own.status, own.body.state], [200, "APPROVED"]);
+});

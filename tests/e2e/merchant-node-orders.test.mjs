@@ -171,3 +171,34 @@ test("settle acts on the payer's own order only: another payer holding the invoi
   const own = await payer.shopCall("POST", `merchant/sale/${invoiceId}/settle`, {});
   assert.deepEqual([own.status, own.body.state], [200, "APPROVED"]);
 });
+
+test("a 3-D Secure window closed, Pay again (the same page, a reload), then the first challenge completed: one approved invoice, the order paid", async () => {
+  await running();
+  const payer = new Payer(shop);
+  const orderId = await payer.newOrder();
+  const initiated = await payer.initiate();
+  const challenged = await payer.performSale(initiated, { cvv: "321" });
+  assert.equal(challenged.status, 200, JSON.stringify(challenged.body));
+  // The page learns the issuer's page from the gateway; the payer closes it unanswered.
+  const redirect = await until(async () => {
+    const answer = await fetch(`${shop.gatewayUrl}/paynet/dapi/v1/sale/1111/${initiated.body.invoiceId}/status`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session: { accessToken: initiated.accessToken, token: challenged.body.session.token } }),
+    });
+    return (await answer.json()).redirectUrl;
+  }, Boolean);
+  assert.ok(redirect);
+  // Pay again with the same page's session: refused at the gateway (its invoice has its sale).
+  assert.notEqual((await payer.performSale(initiated)).status, 200);
+  // A reload: the order is pending, nothing new is signed, and the issuer's page can be reopened.
+  const reload = await until(() => payer.initiate(), ({ body }) => body.redirectUrl !== undefined);
+  assert.deepEqual([reload.body.status, reload.body.invoiceId, reload.body.redirectUrl, typeof reload.body.until], ["pending", initiated.body.invoiceId, redirect, "number"]);
+  // The banking app approves the first challenge afterwards.
+  await fetch(redirect, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "password=hint" });
+  const paidNow = await until(() => payer.initiate(), ({ body }) => body.status === "paid");
+  assert.deepEqual(paidNow.body, { status: "paid", orderId, invoiceId: initiated.body.invoiceId });
+  assert.equal(await gatewayFinalState(shop, challenged), "APPROVED");
+  assert.equal((await until(() => order(payer), paid)).body.shipped, true);
+  assert.equal(shipments(orderId).length, 1, shop.log.join("\n"));
+});

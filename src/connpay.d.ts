@@ -432,6 +432,13 @@ export interface SessionRequest {
   consumer: CheckoutConsumer & { device: Device };
   /** The card's brand, for routing; no card digits ever. */
   brand: BrandId | null;
+  /**
+   * "sale": the payer pressed Pay, a session is needed. "status": the checkout only asks where the
+   * order stands (when it is mounted, and while a sale of the order may still be approved): answer
+   * `{ status: "open" | "paid" | "pending", … }` without signing a new invoice (a new invoice voids
+   * the ones no check sale reached, and so another tab's payment in progress).
+   */
+  purpose: "sale" | "status";
 }
 
 /**

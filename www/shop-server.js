@@ -21,9 +21,17 @@ async function postJson(path, body) {
  * sandbox has no catalogue, so its order takes the page's amount while nothing is paid or pending
  * (a real shop's server signs the amount of the order it stored, never the page's). An order
  * already paid, or with a sale that may still be approved, is answered as such and handed to the
- * checkout as it is: it sends nothing new.
+ * checkout as it is: it sends nothing new. Asked for the order's status only (`purpose:
+ * "status"`), it signs nothing.
  */
-export async function getSession({ amountCentis, currency, consumer }) {
+export async function getSession({ amountCentis, currency, consumer, purpose }) {
+  // Only where the order stands (the checkout mounted, or a sale of the order is followed): no
+  // invoice is signed, so none that another tab is paying is voided.
+  if (purpose === "status") {
+    const response = await fetch("/merchant/order", { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`/merchant/order answered ${response.status}`);
+    return response.json();
+  }
   const { accessToken } = await postJson("/merchant/auth/access-token", {});
   const initiated = await postJson("/merchant/sale/initiate-sale", {
     consumer: { device: consumer.device },

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use connpay_core::card::BrandId;
 use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step};
 use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING, REOPEN};
-use connpay_core::checkout::sale::{check_session, order_answer, perform_sale_call, session_request, CardLabel, CheckoutSuccess, OrderAnswer};
+use connpay_core::checkout::sale::{check_session, order_answer, perform_sale_call, session_request, CardLabel, CheckoutSuccess, OrderAnswer, Purpose};
 use connpay_core::checkout::{Field, FormState, Mark, TypedCard};
 use connpay_core::sale::{check_perform_sale_call, Outcome, SaleAccepted, SaleStatus, StatusSession};
 use connpay_core::value::{Got, Record};
@@ -272,13 +272,13 @@ async fn attempt(mounted: &Rc<Mounted>, values: [String; 4], brand: Option<Brand
 /// Asks the merchant's `getSession` about the order (for the sale's amount, currency and payer,
 /// and the card's brand): what it answered, read; `Err` with `checkout.session` when it threw,
 /// rejected, or answered a status that is not one.
-async fn ask(mounted: &Mounted, order: &Record, brand: Option<BrandId>) -> Result<(OrderAnswer, JsValue), Error> {
+async fn ask(mounted: &Mounted, order: &Record, brand: Option<BrandId>, purpose: Purpose) -> Result<(OrderAnswer, JsValue), Error> {
     let session_failed = |cause: JsValue| {
         Error::new(ErrorCode::CheckoutSession, "")
             .with("detail", JsValue::from_str("getSession threw or rejected (see cause); nothing was sent to the gateway"))
             .with("cause", cause)
     };
-    let request = js::record_to_js(&session_request(order, brand));
+    let request = js::record_to_js(&session_request(order, brand, purpose));
     let answer = mounted.settings.get_session.call1(&JsValue::UNDEFINED, &request).map_err(session_failed)?;
     let answer = JsFuture::from(Promise::resolve(&answer)).await.map_err(session_failed)?;
     let read = order_answer(&Js(answer.clone())).map_err(|problem| wrong_session(&[problem]))?;
@@ -296,7 +296,7 @@ pub(super) fn check_order(mounted: &Rc<Mounted>) {
         // Unmounted at once (React StrictMode mounts twice): the next checkout asks.
         let step = match checking.attempts(|attempts| attempts.unmounted()) {
             true => None,
-            false => match ask(&checking, &checking.order(), None).await {
+            false => match ask(&checking, &checking.order(), None, Purpose::Status).await {
                 Ok((answer, _)) => checking.attempts(|attempts| attempts.order_answered(&answer)),
                 Err(_) => None,
             },
@@ -337,7 +337,7 @@ async fn on_order(mounted: &Rc<Mounted>, step: Option<Step>) {
         if !mounted.attempts(|attempts| attempts.pending()) {
             return;
         }
-        step = match ask(mounted, &mounted.order(), None).await {
+        step = match ask(mounted, &mounted.order(), None, Purpose::Status).await {
             Ok((answer, _)) => mounted.attempts(|attempts| attempts.order_answered(&answer)),
             Err(_) => Some(Step::Poll),
         };
@@ -350,7 +350,7 @@ async fn on_order(mounted: &Rc<Mounted>, step: Option<Step>) {
 /// sale can be made with is `checkout.session` naming the key at fault.
 async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>, order: &Record) -> Result<Result<PreparedSale, OrderAnswer>, Error> {
     let settings = &mounted.settings;
-    let (answer, session) = ask(mounted, order, brand).await?;
+    let (answer, session) = ask(mounted, order, brand, Purpose::Sale).await?;
     if answer != OrderAnswer::Session {
         return Ok(Err(answer));
     }

@@ -37,15 +37,29 @@ pub fn check_order<V: Value>(options: &V, today: YearMonth, serial_number: &str)
 /// The order's keys that the perform sale takes as they are.
 const ORDER_PARTS: [&str; 4] = ["consumer", "billing", "order", "location"];
 
+/// Why the checkout asks `getSession`: for a sale (the payer pressed Pay: a session is needed), or
+/// only for the order's status (when mounted, and while a sale of the order may still be
+/// approved): then the merchant's server answers `{ status }` without signing, since a new invoice
+/// voids the ones no check sale reached yet, and so another tab's payment in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// `"sale"`.
+    Sale,
+    /// `"status"`.
+    Status,
+}
+
 /// What the checkout asks the merchant's `getSession` for a session of: the amount the session
 /// must be signed for, its currency, the payer (whose device serial number the signature
-/// covers), and the card's brand for merchants that route by brand; never any card digits.
-pub fn session_request(order: &Record, brand: Option<BrandId>) -> Record {
+/// covers), the card's brand for merchants that route by brand, and why it asks; never any card
+/// digits.
+pub fn session_request(order: &Record, brand: Option<BrandId>, purpose: Purpose) -> Record {
     Record::default()
         .with("amountCentis", order.get("amountCentis").cloned())
         .with("currency", order.get("currency").cloned())
         .with("consumer", order.get("consumer").cloned())
         .with("brand", brand.map_or(Got::Null, |brand| Got::from(brand.as_str())))
+        .with("purpose", Got::from(if purpose == Purpose::Sale { "sale" } else { "status" }))
 }
 
 /// Reads the merchant's `getSession` answer: the ids and tokens of consumer authentication and
@@ -368,11 +382,13 @@ mod tests {
 
     #[test]
     fn the_session_request_carries_no_card_digits() {
-        let json = to_json(&session_request(&order(), Some(BrandId::Visa)));
+        let json = to_json(&session_request(&order(), Some(BrandId::Visa), Purpose::Sale));
         assert_eq!(
             json,
-            r#"{"amountCentis":1042,"currency":"EUR","consumer":{"device":{"serialNumber":"browser-1"},"email":"payer@example.com"},"brand":"visa"}"#
+            r#"{"amountCentis":1042,"currency":"EUR","consumer":{"device":{"serialNumber":"browser-1"},"email":"payer@example.com"},"brand":"visa","purpose":"sale"}"#
         );
+        let status = to_json(&session_request(&order(), None, Purpose::Status));
+        assert!(status.ends_with(r#""brand":null,"purpose":"status"}"#), "{status}");
         let answer = Record::default().with("endpointId", Got::from("1")).with("invoiceId", Got::from("I")).with("extra", Got::Bool(true));
         let session = check_session(&&Got::Record(answer), today());
         assert_eq!((session.record.text("invoiceId"), session.errors), (Some("I"), vec![]));

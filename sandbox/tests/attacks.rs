@@ -4,17 +4,15 @@
 
 mod common;
 
+use common::v2::{pair, v2_order, v2_request, FORM};
 use common::{initiate, parse, perform, perform_body, post, sale_paid_by, sandbox, sandbox_with, status, Session};
 use connpay_core::percent::form_pairs;
 use connpay_core::sign::{MerchantControl, SessionSignatureFields};
-use connpay_core::v2::{parse_v2_response, ControlParts, V2SaleForm};
-use connpay_core::value::{Got, Record};
 use connpay_sandbox::client::{self, Answer};
 use connpay_sandbox::config::DEFAULT_CONTROL_KEY;
 use connpay_sandbox::Sandbox;
 use serde_json::json;
 
-const FORM: [(&str, &str); 1] = [("Content-Type", "application/x-www-form-urlencoded")];
 
 async fn status_with(gateway: &Sandbox, session: &Session, access_token: &str, token: &str) -> Answer {
     let body = json!({ "session": { "accessToken": access_token, "token": token } });
@@ -104,32 +102,7 @@ async fn a_guessed_dapi_challenge_key_cannot_answer_the_payers_challenge() {
 
 /// A v2 sale of CVV `cvv2`; answers the gateway's order id.
 async fn v2_sale(sandbox: &Sandbox, client_order_id: &str, cvv2: &str) -> String {
-    let text = |value: &str| Got::from(value);
-    let request = Record::default()
-        .with("endpointId", text("1111"))
-        .with("clientOrderId", text(client_order_id))
-        .with("orderDesc", text("Order"))
-        .with("amount", text("10.42"))
-        .with("currency", text("EUR"))
-        .with("address1", text("100 Main st"))
-        .with("city", text("Seattle"))
-        .with("zipCode", text("98102"))
-        .with("country", text("US"))
-        .with("state", text("WA"))
-        .with("phone", text("+12063582043"))
-        .with("email", text("john.smith@gmail.com"))
-        .with("ipAddress", text("65.153.12.232"))
-        .with("firstName", text("John"))
-        .with("lastName", text("Smith"))
-        .with("creditCardNumber", text("4538977399606732"))
-        .with("cardPrintedName", text("JOHN SMITH"))
-        .with("expireMonth", text("01"))
-        .with("expireYear", text("2042"))
-        .with("cvv2", text(cvv2));
-    let key = MerchantControl::new(DEFAULT_CONTROL_KEY).unwrap();
-    let form = V2SaleForm::build(&request, &key.v2_sale_control(&ControlParts::of(&request).unwrap()));
-    let answer = client::post(&format!("{}{}", sandbox.url(), form.path), &FORM, form.body).await.unwrap();
-    parse_v2_response(answer.body.as_bytes()).unwrap().paynet_order_id.expect("an order id")
+    v2_order(sandbox, &v2_request(client_order_id, "10.42", "EUR", cvv2, None)).await
 }
 
 /// /api/v2/status of an order, as its pairs, with `control` in the case `case` gives it.
@@ -141,9 +114,6 @@ async fn v2_status(sandbox: &Sandbox, client_order_id: &str, order_id: &str, cas
     form_pairs(&answer.body)
 }
 
-fn pair<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
-}
 
 #[tokio::test]
 async fn a_guessed_v2_challenge_key_cannot_answer_the_payers_challenge() {

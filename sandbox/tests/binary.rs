@@ -7,12 +7,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use connpay_core::sign::MerchantControl;
-use connpay_core::v2::{parse_v2_response, ControlParts, V2SaleForm};
-use connpay_core::value::{Got, Record};
+mod common;
+
+use common::v2::{signed, v2_request, FORM};
+use connpay_core::v2::{parse_v2_response, V2SaleForm};
 use connpay_sandbox::cards::SAVED_CARDS;
 use connpay_sandbox::client;
-use connpay_sandbox::config::DEFAULT_CONTROL_KEY;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_connpay-sandbox");
 
@@ -72,33 +72,12 @@ async fn a_failed_callback_is_one_line_without_its_body() {
     let (mut child, url, lines) = start(&[]);
     // A port nothing listens on.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let text = |value: &str| Got::from(value);
-    let request = Record::default()
-        .with("endpointId", text("1111"))
-        .with("clientOrderId", text("LOG-1"))
-        .with("orderDesc", text("Order"))
-        .with("amount", text("10.42"))
-        .with("currency", text("EUR"))
-        .with("address1", text("100 Main st"))
-        .with("city", text("Seattle"))
-        .with("zipCode", text("98102"))
-        .with("country", text("US"))
-        .with("state", text("WA"))
-        .with("phone", text("+12063582043"))
-        .with("email", text("john.smith@gmail.com"))
-        .with("ipAddress", text("65.153.12.232"))
-        .with("firstName", text("John"))
-        .with("lastName", text("Smith"))
-        .with("creditCardNumber", text("4538977399606732"))
-        .with("cardPrintedName", text("JOHN SMITH"))
-        .with("expireMonth", text("01"))
-        .with("expireYear", text("2042"))
-        .with("cvv2", text("123"))
-        .with("serverCallbackUrl", text(&format!("http://{closed}/shop/callback?token=SECRET")));
-    let control = MerchantControl::new(DEFAULT_CONTROL_KEY).unwrap().v2_sale_control(&ControlParts::of(&request).unwrap());
+    let callback = format!("http://{closed}/shop/callback?token=SECRET");
+    let request = v2_request("LOG-1", "10.42", "EUR", "123", Some(&callback));
+    let control = signed(&request);
     let form = V2SaleForm::build(&request, &control);
     let answer =
-        client::post(&format!("{url}{}", form.path), &[("Content-Type", "application/x-www-form-urlencoded")], form.body).await.unwrap();
+        client::post(&format!("{url}{}", form.path), &FORM, form.body).await.unwrap();
     let order_id = parse_v2_response(answer.body.as_bytes()).unwrap().paynet_order_id.expect("an order");
     let mut seen = Vec::new();
     while let Ok(line) = lines.recv_timeout(Duration::from_secs(15)) {

@@ -76,6 +76,14 @@ fn read(table: &'static [Field], value: JsValue) -> Result<Record, Error> {
     }
 }
 
+/// An optional options argument read by `table`; left out (or `undefined`), no option is set.
+fn read_optional(table: &'static [Field], options: Option<JsValue>) -> Result<Record, Error> {
+    match options.filter(|options| !options.is_undefined()) {
+        Some(options) => read(table, options),
+        None => Ok(Record::default()),
+    }
+}
+
 /// A stored order, read back; its problems under `order.`.
 fn order(value: JsValue) -> Result<Order, Error> {
     Order::read(&Js(value)).map_err(|errors| under("order", errors))
@@ -229,10 +237,7 @@ impl NodeMerchant {
     ) -> Result<JsValue, Error> {
         let mut order = order(stored)?;
         let invoice_id = text_argument(&invoice_id, "invoiceId")?;
-        let options = match options.filter(|options| !options.is_undefined()) {
-            Some(options) => read(CHECK_OPTIONS, options)?,
-            None => Record::default(),
-        };
+        let options = read_optional(CHECK_OPTIONS, options)?;
         let cards: Vec<(&str, &str)> = match options.get("savedCards") {
             Some(Got::List(cards)) => cards
                 .iter()
@@ -320,10 +325,7 @@ impl NodeMerchant {
         let mut order = order(stored)?;
         let invoice_id = text_argument(&invoice_id, "invoiceId")?;
         let http_status = http_status_argument(&http_status)?;
-        let options = match options.filter(|options| !options.is_undefined()) {
-            Some(options) => read(NOW_OPTION, options)?,
-            None => Record::default(),
-        };
+        let options = read_optional(NOW_OPTION, options)?;
         let before = order.version;
         let state = match self.0.apply_status(&mut order, &invoice_id, http_status, &text_argument(&body, "body")?, now(&options)) {
             StatusRead::State(state) => state.to_got(),

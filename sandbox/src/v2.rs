@@ -1,6 +1,6 @@
-//! The gateway emulator's /api/v2 (seed `001`, FACTS §2, §6): sale and status as forms, `control`
-//! verified, answers as `key=value` lines; and the gateway's callback to an order's
-//! `server_callback_url` once the order's state is final.
+//! The gateway emulator's /api/v2/sale and /api/v2/status: forms, `control` verified, answers as
+//! `key=value` lines; and the gateway's callback to an order's `server_callback_url` once the
+//! order's state is final.
 //!
 //! As a real endpoint, it takes one currency (`--currency`: the sale's `control` does not sign the
 //! currency, so a form signed for 10.42 EUR must not pass with 10.42 IDR, 1042 JPY or 1.042 BHD)

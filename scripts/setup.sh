@@ -46,8 +46,10 @@ if [ "$browsers" = 1 ]; then
     step "installing ${missing[*]} from Debian"
     sudo_cmd=()
     [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Another apt process (a fresh machine's own updates) may hold dpkg's lock: wait for it
+    # rather than failing with exit 100.
+    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
   fi
   if ! command -v geckodriver >/dev/null; then
     step "installing geckodriver $GECKODRIVER_VERSION (a minute or two, once)"

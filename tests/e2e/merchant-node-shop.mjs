@@ -96,6 +96,16 @@ export async function startShop() {
  * A payer's browser: one cookie jar for the shop (its tabs share it), and what its pages send.
  * The order is the shop's: `newOrder()` starts one where the server has the route.
  */
+/** An answer's body: its JSON, or its text when it is not JSON. */
+async function bodyOf(answer) {
+  const text = await answer.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export class Payer {
   constructor(shop, serialNumber = `browser-${Math.random().toString(16).slice(2)}`) {
     this.shop = shop;
@@ -116,13 +126,7 @@ export class Payer {
       const [name, value] = pair.split("=");
       this.cookies.set(name.trim(), value);
     }
-    const text = await answer.text();
-    let json = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = text;
-    }
+    const json = await bodyOf(answer);
     return { status: answer.status, body: json };
   }
 
@@ -160,13 +164,7 @@ export class Payer {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(sale),
     });
-    const text = await answer.text();
-    let body = null;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
+    const body = await bodyOf(answer);
     return { status: answer.status, body, invoiceId, accessToken: initiated.accessToken };
   }
 }

@@ -20,9 +20,7 @@ extern "C" {
 /// Checks a card number as typed or pasted: spaces and dashes are ignored, anything else is an
 /// error; brand by issuer prefix, length by brand, then Luhn.
 #[wasm_bindgen(js_name = validateCardNumber, unchecked_return_type = "CardNumberResult")]
-pub fn validate_card_number(
-    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
-) -> Result<JsValue, Error> {
+pub fn validate_card_number(#[wasm_bindgen(unchecked_param_type = "string")] value: JsValue) -> Result<JsValue, Error> {
     js::to_js(&card::validate_number_input(Text::read(&value).input()))
 }
 
@@ -45,10 +43,7 @@ pub fn format_card_number(#[wasm_bindgen(unchecked_param_type = "string")] value
 /// Checks an expiry (`MM/YY`, `MM / YY`, `MMYY`, `MM/YYYY`, `YYYY-MM`) against `today`, which
 /// defaults to the browser's clock. Throws only when `today` itself is malformed.
 #[wasm_bindgen(js_name = validateExpiry, unchecked_return_type = "ExpiryResult")]
-pub fn validate_expiry(
-    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
-    today: Option<Today>,
-) -> Result<JsValue, Error> {
+pub fn validate_expiry(#[wasm_bindgen(unchecked_param_type = "string")] value: JsValue, today: Option<Today>) -> Result<JsValue, Error> {
     let today = js::today(today.as_deref())?;
     js::to_js(&card::validate_expiry_input(Text::read(&value).input(), today))
 }
@@ -67,28 +62,18 @@ pub fn validate_cvv(
 /// Checks the holder's name: `{ firstName, lastName }`, `{ printedName }`, or a string (a
 /// printed name). Every part must be 1–50 characters after trimming, and not digits only.
 #[wasm_bindgen(js_name = validateHolder, unchecked_return_type = "HolderResult")]
-pub fn validate_holder(
-    #[wasm_bindgen(unchecked_param_type = "HolderInput | string")] holder: JsValue,
-) -> Result<JsValue, Error> {
+pub fn validate_holder(#[wasm_bindgen(unchecked_param_type = "HolderInput | string")] holder: JsValue) -> Result<JsValue, Error> {
     js::to_js(&card::validate_holder(HolderText::read(&holder).input()))
 }
 
 /// Checks every field of a card at once; the security code against the number's brand.
 #[wasm_bindgen(js_name = validateCard, unchecked_return_type = "CardResult")]
-pub fn validate_card(
-    #[wasm_bindgen(unchecked_param_type = "CardInput")] card: JsValue,
-    today: Option<Today>,
-) -> Result<JsValue, Error> {
+pub fn validate_card(#[wasm_bindgen(unchecked_param_type = "CardInput")] card: JsValue, today: Option<Today>) -> Result<JsValue, Error> {
     let today = js::today(today.as_deref())?;
     let number = Text::field(&card, "number");
     let expiry = Text::field(&card, "expiry");
     let cvv = Text::field(&card, "cvv");
     let holder = HolderText::field(&card, "holder");
-    let input = CardInput {
-        number: number.input(),
-        expiry: expiry.input(),
-        cvv: cvv.input(),
-        holder: holder.input(),
-    };
+    let input = CardInput { number: number.input(), expiry: expiry.input(), cvv: cvv.input(), holder: holder.input() };
     js::to_js(&card::validate_card(input, today))
 }

@@ -9,8 +9,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
 use crate::Error;
-pub(crate) use connpay_js::{is_array, own, to_js, Js};
 use connpay_js::date_time;
+pub(crate) use connpay_js::{is_array, own, to_js, Js};
 
 /// A value read from JavaScript: owned, so that the core can borrow it as an [`Input`].
 pub(crate) enum Text {
@@ -75,11 +75,7 @@ impl HolderText {
     }
 
     pub(crate) fn input(&self) -> HolderInput<'_> {
-        HolderInput {
-            first_name: self.first_name.input(),
-            last_name: self.last_name.input(),
-            printed_name: self.printed_name.input(),
-        }
+        HolderInput { first_name: self.first_name.input(), last_name: self.last_name.input(), printed_name: self.printed_name.input() }
     }
 }
 
@@ -218,7 +214,11 @@ pub(crate) fn require_valid(errors: Vec<FieldError>) -> Result<(), Error> {
 
 /// A `validate…` export: reads the request with `check` and `today` (the browser's clock when
 /// absent) and answers `{ valid, errors }`. Only a malformed `today` throws.
-pub(crate) fn validation(request: JsValue, today: Option<&JsValue>, check: impl FnOnce(&Js, YearMonth) -> Checked) -> Result<JsValue, Error> {
+pub(crate) fn validation(
+    request: JsValue,
+    today: Option<&JsValue>,
+    check: impl FnOnce(&Js, YearMonth) -> Checked,
+) -> Result<JsValue, Error> {
     let errors = check(&Js(request), self::today(today)?).errors;
     to_js(&Record::default().field("valid", errors.is_empty()).field("errors", &errors))
 }

@@ -22,15 +22,12 @@ mod transport;
 pub mod types;
 mod v2;
 
-pub use card::{
-    detect_brand, format_card_number, validate_card, validate_card_number, validate_cvv,
-    validate_expiry, validate_holder,
-};
 pub use browser::{collect_browser_info, BrowserInfoOptions};
+pub use card::{detect_brand, format_card_number, validate_card, validate_card_number, validate_cvv, validate_expiry, validate_holder};
 pub use checkout::{mount_checkout, CheckoutOptions};
 pub use connpay_js::Error;
 pub use sale::{
-    perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, Gateway,
-    RequestOptions, SaleSession, WaitOptions,
+    perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, Gateway, RequestOptions,
+    SaleSession, WaitOptions,
 };
 pub use v2::{build_v2_sale_form, parse_v2_response, validate_v2_sale};

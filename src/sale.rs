@@ -8,8 +8,8 @@ use std::rc::Rc;
 use connpay_core::checkout::attempts::{Attempts, Refusal, Step};
 use connpay_core::gateway;
 use connpay_core::sale::{
-    check_perform_sale_call, check_status_call, perform_sale_request, sale_status_request, Answer, HttpRequest, Outcome,
-    PollStep, SaleRoute, SaleStatus, StatusPoll, StatusSession, MAX_WAIT, POLL_INTERVAL,
+    check_perform_sale_call, check_status_call, perform_sale_request, sale_status_request, Answer, HttpRequest, Outcome, PollStep,
+    SaleRoute, SaleStatus, StatusPoll, StatusSession, MAX_WAIT, POLL_INTERVAL,
 };
 use connpay_core::schema::Checked;
 use connpay_core::{ErrorCode, FieldError};
@@ -136,7 +136,12 @@ pub fn perform_sale(
     promise(read_gateway(&gateway).and_then(|gateway| start_sale(&gateway, request, options.map(Into::into), None)))
 }
 
-fn start_sale(gateway: &gateway::Gateway, request: JsValue, options: Option<JsValue>, session: Option<Rc<RefCell<Session>>>) -> Result<Promise, Error> {
+fn start_sale(
+    gateway: &gateway::Gateway,
+    request: JsValue,
+    options: Option<JsValue>,
+    session: Option<Rc<RefCell<Session>>>,
+) -> Result<Promise, Error> {
     let options = Options::read(options)?;
     options.only("", REQUEST_OPTION_KEYS)?;
     let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS, 0.0)?;
@@ -386,7 +391,8 @@ impl SaleSession {
             Ok(future_to_promise(async move {
                 let status = poll_until_final(&call, &plan).await?;
                 let mut session = state.borrow_mut();
-                let step = session.attempts.status_answered(&call.invoice_id, &Outcome::Accepted(status.clone()), false, js_sys::Date::now());
+                let step =
+                    session.attempts.status_answered(&call.invoice_id, &Outcome::Accepted(status.clone()), false, js_sys::Date::now());
                 if matches!(step, Step::Approved(_) | Step::Report(_)) {
                     session.accepted = None;
                 }
@@ -407,7 +413,10 @@ impl SaleSession {
     /// a new sale. Throws `argument.invalid` unless `invoiceId` is that sale's invoice (a sale
     /// the session saw approved is never released).
     #[wasm_bindgen(js_name = allowNewAttempt)]
-    pub fn allow_new_attempt(&self, #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue) -> Result<(), Error> {
+    pub fn allow_new_attempt(
+        &self,
+        #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
+    ) -> Result<(), Error> {
         let allowed = invoice_id.as_string().is_some_and(|invoice_id| self.state.borrow_mut().attempts.allow(&invoice_id));
         if allowed {
             Ok(())

@@ -90,11 +90,8 @@ pub(crate) async fn send(request: &HttpRequest, timeout_ms: f64, signal: Option<
     set(&init, "headers", &headers);
     set(&init, "signal", &controller.signal());
 
-    let response: Response = JsFuture::from(fetch(&request.url, &init))
-        .await
-        .map_err(|_| reason())?
-        .dyn_into()
-        .map_err(|_| UnknownReason::Network)?;
+    let response: Response =
+        JsFuture::from(fetch(&request.url, &init)).await.map_err(|_| reason())?.dyn_into().map_err(|_| UnknownReason::Network)?;
     if response.type_() == ResponseType::Opaqueredirect {
         // The server answered with a redirect, which is not followed: an answer, not the spec's.
         return Ok(Answer { status: 0, body: String::new() });

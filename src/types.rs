@@ -9,7 +9,6 @@ use wasm_bindgen::prelude::*;
 /// by `tsc --strict` in `npm test`.
 pub const TYPESCRIPT: &str = include_str!("connpay.d.ts");
 
-
 #[wasm_bindgen(typescript_custom_section)]
 const TYPESCRIPT_SECTION: &str = TYPESCRIPT;
 
@@ -44,7 +43,8 @@ mod tests {
     /// a line, doc comments skipped).
     fn interface(name: &str) -> Vec<(&'static str, bool, &'static str)> {
         let start = format!("export interface {name} ");
-        let body = TYPESCRIPT.split(start.as_str()).nth(1).and_then(|rest| rest.split_once('{')).and_then(|(_, rest)| rest.split("\n}").next());
+        let body =
+            TYPESCRIPT.split(start.as_str()).nth(1).and_then(|rest| rest.split_once('{')).and_then(|(_, rest)| rest.split("\n}").next());
         let body = body.unwrap_or_else(|| panic!("no interface {name}"));
         body.lines()
             .map(str::trim)

@@ -33,10 +33,10 @@ pub fn build_v2_sale_form(
     let checked = v2::check_v2_sale(&Js(request), js::today(None)?);
     require_valid(checked.errors)?;
     let request = checked.record;
-    let control = control
-        .as_string()
-        .filter(|control| control.len() == 40 && control.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| Error::invalid_argument("control", "control must be the 40 hex digits of SHA-1 that the merchant's server computed"))?;
+    let control =
+        control.as_string().filter(|control| control.len() == 40 && control.bytes().all(|b| b.is_ascii_hexdigit())).ok_or_else(|| {
+            Error::invalid_argument("control", "control must be the 40 hex digits of SHA-1 that the merchant's server computed")
+        })?;
     let form = V2SaleForm::build(&request, &control);
     let fields: Vec<Vec<&str>> = form.fields.iter().map(|(name, value)| vec![*name, value.as_str()]).collect();
     js::to_js(
@@ -54,7 +54,6 @@ pub fn build_v2_sale_form(
 #[wasm_bindgen(js_name = parseV2Response, unchecked_return_type = "V2Response")]
 pub fn parse_v2_response(#[wasm_bindgen(unchecked_param_type = "string")] body: JsValue) -> Result<JsValue, Error> {
     let body = body.as_string().ok_or_else(|| Error::invalid_argument("body", "the response body must be a string"))?;
-    let response = v2::parse_v2_response(body.as_bytes())
-        .map_err(|_| Error::of(ErrorCode::ResponseInvalid))?;
+    let response = v2::parse_v2_response(body.as_bytes()).map_err(|_| Error::of(ErrorCode::ResponseInvalid))?;
     js::to_js(&response)
 }

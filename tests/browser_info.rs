@@ -150,7 +150,8 @@ fn missing_or_throwing_properties_take_the_documented_defaults() {
     assert_eq!(get(&no_navigator, "javaEnabled").as_bool(), Some(false));
     assert_eq!(get(&no_navigator, "userAgent").as_string().as_deref(), Some(""));
     assert_eq!(get(&no_navigator, "acceptLanguage").as_string().as_deref(), Some("en"));
-    let wrong_kinds = collect_with(r#"replace(navigator, "language", { get: () => 42 }); replace(screen, "width", { get: () => "wide" });"#);
+    let wrong_kinds =
+        collect_with(r#"replace(navigator, "language", { get: () => 42 }); replace(screen, "width", { get: () => "wide" });"#);
     assert_eq!(get(&wrong_kinds, "acceptLanguage").as_string().as_deref(), Some("en"));
     assert_eq!(get(&wrong_kinds, "screenWidth").as_f64(), Some(0.0));
     // The page is as it was: the module reads the real values again.

@@ -86,7 +86,13 @@ fn fields_are_formatted_and_unmount_gives_the_form_back() {
 
 #[wasm_bindgen_test]
 fn unusable_options_are_coded_errors() {
-    let hostile = [JsValue::UNDEFINED, JsValue::NULL, JsValue::from(f64::NAN), js_sys::JSON::parse(r#""\ud800""#).expect("a lone surrogate"), Object::new().into()];
+    let hostile = [
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        JsValue::from(f64::NAN),
+        js_sys::JSON::parse(r#""\ud800""#).expect("a lone surrogate"),
+        Object::new().into(),
+    ];
     for value in &hostile {
         for key in ["gateway", "amountCentis", "consumer", "getSession", "locale", "messages", "selectors", "timeoutMs"] {
             let form = form();
@@ -144,7 +150,11 @@ fn options_are_checked_at_mount_by_the_rules_of_the_sale() {
     ] {
         let form = form();
         let before = form.outer_html();
-        assert_eq!(refusal(mount_checkout(form.clone().into(), options(Some((key, value))))), (Some("argument.invalid".into()), Some(path.into())), "{key}");
+        assert_eq!(
+            refusal(mount_checkout(form.clone().into(), options(Some((key, value))))),
+            (Some("argument.invalid".into()), Some(path.into())),
+            "{key}"
+        );
         assert_eq!(form.outer_html(), before, "{key}: nothing changed");
         form.remove();
     }
@@ -220,7 +230,9 @@ async fn a_paid_order_shows_the_approval_at_mount_and_sends_nothing() {
     let (get_session, asked) = scripted(&[r#"{"status":"paid","invoiceId":"INV-PAID"}"#]);
     let (on_success, successes) = recorder();
     let (on_error, errors) = recorder();
-    let checkout = mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)])).expect("mounted");
+    let checkout =
+        mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)]))
+            .expect("mounted");
     sleep(100).await;
     assert_eq!(*asked.borrow(), 1, "asked once when mounted, before any card");
     assert_eq!(successes.borrow().len(), 1, "onSuccess once");
@@ -242,7 +254,9 @@ async fn a_pending_order_is_followed_until_the_server_says_paid() {
     let (get_session, asked) = scripted(&[&pending, &pending, r#"{"status":"paid","invoiceId":"INV-P"}"#]);
     let (on_success, successes) = recorder();
     let (on_error, errors) = recorder();
-    let checkout = mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)])).expect("mounted");
+    let checkout =
+        mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)]))
+            .expect("mounted");
     sleep(100).await;
     let told = errors.borrow()[0].clone();
     assert_eq!((text_of(&told, "code").as_deref(), text_of(&told, "next").as_deref()), (Some("checkout.pending_until"), Some("wait")));
@@ -250,7 +264,8 @@ async fn a_pending_order_is_followed_until_the_server_says_paid() {
     let said = status_text(&form);
     assert!(said.starts_with("A payment for this order may still be approved by your bank until ") && !said.contains("{until}"), "{said}");
     assert!(pay_disabled(&form), "nothing new is charged");
-    let reopen = form.parent_element().and_then(|parent| parent.query_selector(".connpay-reopen").ok().flatten()).expect("the reopen button");
+    let reopen =
+        form.parent_element().and_then(|parent| parent.query_selector(".connpay-reopen").ok().flatten()).expect("the reopen button");
     assert!(!reopen.has_attribute("hidden"));
     pay(&form);
     sleep(900).await;
@@ -291,7 +306,9 @@ async fn a_submit_answered_paid_sends_no_sale_and_calls_on_success_once() {
     let (get_session, asked) = scripted(&["{}", r#"{"status":"paid","invoiceId":"INV-OTHER-TAB"}"#]);
     let (on_success, successes) = recorder();
     let (on_error, errors) = recorder();
-    let checkout = mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)])).expect("mounted");
+    let checkout =
+        mount_checkout(form.clone().into(), scripted_options(get_session, &[("onSuccess", &on_success), ("onError", &on_error)]))
+            .expect("mounted");
     pay(&form);
     sleep(200).await;
     assert_eq!(*asked.borrow(), 2, "the submit asks after the first answer");
@@ -307,7 +324,8 @@ async fn a_submit_answered_paid_sends_no_sale_and_calls_on_success_once() {
 async fn confirm_approval_ends_as_an_approval_with_on_success() {
     let form = form();
     let token = "t".repeat(32);
-    let session = format!(r#"{{"endpointId":"1111","invoiceId":"INV-DOUBT","accessToken":"{token}","nonce":"{token}","signature":"{token}"}}"#);
+    let session =
+        format!(r#"{{"endpointId":"1111","invoiceId":"INV-DOUBT","accessToken":"{token}","nonce":"{token}","signature":"{token}"}}"#);
     let (get_session, _) = scripted(&[&session]);
     let (on_success, successes) = recorder();
     let (on_error, errors) = recorder();

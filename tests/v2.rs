@@ -128,7 +128,8 @@ fn the_answer_is_read_into_a_typed_response() {
     assert_eq!(text(&accepted, "type"), "async-response");
     assert_eq!(text(&accepted, "paynetOrderId"), "6768788");
     assert!(get(&accepted, "errorMessage").is_null());
-    let refused = parse_v2_response("type=validation-error\n&error-message=End+point+with+id+22903+not+found\n&error-code=3\n".into()).unwrap();
+    let refused =
+        parse_v2_response("type=validation-error\n&error-message=End+point+with+id+22903+not+found\n&error-code=3\n".into()).unwrap();
     assert_eq!(text(&refused, "errorMessage"), "End point with id 22903 not found");
     assert_eq!(text(&thrown(parse_v2_response("<html>502</html>".into())), "code"), "response.invalid");
     assert_eq!(text(&thrown(parse_v2_response(JsValue::NULL)), "code"), "argument.invalid");

@@ -167,11 +167,9 @@ fn lone_surrogate() -> JsValue {
 
 /// An object whose every property getter throws.
 fn hostile_object() -> JsValue {
-    js_sys::Function::new_no_args(
-        "return new Proxy({}, { get() { throw new Error('boom'); }, has() { throw new Error('boom'); } });",
-    )
-    .call0(&JsValue::NULL)
-    .unwrap()
+    js_sys::Function::new_no_args("return new Proxy({}, { get() { throw new Error('boom'); }, has() { throw new Error('boom'); } });")
+        .call0(&JsValue::NULL)
+        .unwrap()
 }
 
 /// Calls every export with `value` in every position; each must return, or throw a coded Error.

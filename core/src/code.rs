@@ -1,6 +1,5 @@
 //! Stable error codes: the strings a merchant's code may `switch` on.
 
-
 /// Declares the code enum from one table: each code's string, its words for the developer (its
 /// documentation, the message of a problem or an error that has nothing more specific to say, and
 /// the `detail` of a checkout's `onError`), and, for the codes a payer can meet, the checkout's

@@ -114,10 +114,8 @@ fn split_port(authority: &str) -> Result<(&str, Option<u16>), GatewayConfigError
     let Some((host, port)) = authority.rsplit_once(':') else {
         return Ok((authority, None));
     };
-    let number = port
-        .parse::<u16>()
-        .ok()
-        .filter(|&number| number > 0 && !port.starts_with('0') && port.bytes().all(|b| b.is_ascii_digit()));
+    let number =
+        port.parse::<u16>().ok().filter(|&number| number > 0 && !port.starts_with('0') && port.bytes().all(|b| b.is_ascii_digit()));
     match number {
         Some(number) => Ok((host, Some(number))),
         None => Err(refuse("the gateway URL's port must be a number from 1 to 65535")),
@@ -192,7 +190,14 @@ mod tests {
         assert_eq!(base("http://localhost:8080"), "http://localhost:8080");
         assert_eq!(base("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
         assert_eq!(base("http://LOCALHOST"), "http://localhost");
-        for config in ["http://gate.connpay.com", "http://127.0.0.2", "http://localhost.evil.com", "http://10.0.0.1", "http://127.0.0.1.evil.com", "http://0.0.0.0"] {
+        for config in [
+            "http://gate.connpay.com",
+            "http://127.0.0.2",
+            "http://localhost.evil.com",
+            "http://10.0.0.1",
+            "http://127.0.0.1.evil.com",
+            "http://0.0.0.0",
+        ] {
             assert_eq!(code(config), ErrorCode::GatewayInsecure, "{config}");
         }
     }

@@ -69,7 +69,13 @@ mod tests {
 
     fn all_codes(length: u32) -> impl Iterator<Item = String> {
         (0..26u32.pow(length)).map(move |mut n| {
-            (0..length).map(|_| { let letter = char::from(b'A' + (n % 26) as u8); n /= 26; letter }).collect()
+            (0..length)
+                .map(|_| {
+                    let letter = char::from(b'A' + (n % 26) as u8);
+                    n /= 26;
+                    letter
+                })
+                .collect()
         })
     }
 
@@ -93,7 +99,10 @@ mod tests {
             assert_eq!(currency_exponent(&code), expected, "{code}");
         }
         assert_eq!(iso_currency::Currency::iter().count(), CURRENCIES.len() / 4);
-        assert_eq!((currency_exponent("EUR"), currency_exponent("JPY"), currency_exponent("BHD")), (Some(Some(2)), Some(Some(0)), Some(Some(3))));
+        assert_eq!(
+            (currency_exponent("EUR"), currency_exponent("JPY"), currency_exponent("BHD")),
+            (Some(Some(2)), Some(Some(0)), Some(Some(3)))
+        );
         assert_eq!((currency_exponent("XAU"), currency_exponent("eur"), currency_exponent("EURO")), (Some(None), None, None));
     }
 }

@@ -68,11 +68,7 @@ pub fn form_pairs(body: &str) -> Vec<(String, String)> {
 
 /// Joins `(key, value)` pairs into a form body, both sides percent-encoded.
 pub fn form_body<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    pairs
-        .into_iter()
-        .map(|(key, value)| format!("{}={}", encode_segment(key), encode_segment(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.into_iter().map(|(key, value)| format!("{}={}", encode_segment(key), encode_segment(value))).collect::<Vec<_>>().join("&")
 }
 
 #[cfg(test)]

@@ -70,8 +70,7 @@ pub(crate) fn plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
     let domain_ok = domain.contains('.')
         && domain.split('.').all(|label| {
-            !label.is_empty() && !label.starts_with('-') && !label.ends_with('-')
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            !label.is_empty() && !label.starts_with('-') && !label.ends_with('-') && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         });
     !local.is_empty() && !local.contains(char::is_whitespace) && !local.contains('@') && domain_ok
 }

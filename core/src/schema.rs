@@ -152,10 +152,7 @@ const MAX_CENTIS: i64 = MAX_SAFE_INTEGER as i64;
 // ---- perform sale (spec 000), sale status, and what the checkout reads ----
 
 /// `endpointId` and `invoiceId`: the perform sale's and the status's URL path.
-pub const SALE_ROUTE: &[Field] = &[
-    text("endpointId", Required, 1, 128, Rule::Segment),
-    text("invoiceId", Required, 1, 128, Rule::Segment),
-];
+pub const SALE_ROUTE: &[Field] = &[text("endpointId", Required, 1, 128, Rule::Segment), text("invoiceId", Required, 1, 128, Rule::Segment)];
 
 /// `consumer.device`.
 pub const DEVICE: &[Field] = &[text("serialNumber", Required, 1, 50, Rule::Any), text("imei", Optional, 0, 0, Rule::Imei)];
@@ -206,8 +203,7 @@ pub const CARD_REFERENCE: &[Field] =
 pub const SOURCE_OF_FUNDS: &[Field] = &[object("card", Conditional, CARD), object("reference", Conditional, CARD_REFERENCE)];
 
 /// `transaction`, and the checkout's own amount and currency.
-pub const TRANSACTION: &[Field] =
-    &[integer("amountCentis", Required, 1, MAX_CENTIS), text("currency", Required, 0, 0, Rule::Currency)];
+pub const TRANSACTION: &[Field] = &[integer("amountCentis", Required, 1, MAX_CENTIS), text("currency", Required, 0, 0, Rule::Currency)];
 
 /// `location`.
 pub const LOCATION: &[Field] = &[number("lat", Optional, -90, 90), number("lng", Optional, -180, 180)];
@@ -244,8 +240,7 @@ pub const PERFORM_SALE: &[Field] = &[
 ];
 
 /// `session` of sale status: the consumer's access token and the sale's token.
-pub const STATUS_SESSION: &[Field] =
-    &[text("accessToken", Required, 32, 128, Rule::Token), text("token", Required, 1, 256, Rule::Token)];
+pub const STATUS_SESSION: &[Field] = &[text("accessToken", Required, 32, 128, Rule::Token), text("token", Required, 1, 256, Rule::Token)];
 
 /// The JSON body of sale status.
 pub const SALE_STATUS: &[Field] = &[object("session", Required, STATUS_SESSION)];
@@ -480,26 +475,18 @@ fn check_text(problems: &mut Problems, field: &Field, text: &str, path: &str, re
             ErrorCode::RequestCurrency,
             "must be an ISO 4217 code with minor units, in upper case, such as EUR",
         ),
-        Rule::CountryAlpha3 => (
-            crate::iso::is_country_alpha3(text),
-            ErrorCode::RequestCountry,
-            "must be an ISO 3166 alpha-3 code in upper case, such as DEU",
-        ),
-        Rule::CountryAlpha2 => (
-            crate::iso::is_country_alpha2(text),
-            ErrorCode::RequestCountry,
-            "must be an ISO 3166 alpha-2 code in upper case, such as US",
-        ),
-        Rule::Ipv4 => (
-            text.parse::<std::net::Ipv4Addr>().is_ok(),
-            ErrorCode::RequestIpAddress,
-            "must be an IPv4 address such as 203.0.113.7",
-        ),
-        Rule::IpAddress => (
-            text.parse::<std::net::IpAddr>().is_ok(),
-            ErrorCode::RequestIpAddress,
-            "must be an IPv4 or IPv6 address such as 203.0.113.7",
-        ),
+        Rule::CountryAlpha3 => {
+            (crate::iso::is_country_alpha3(text), ErrorCode::RequestCountry, "must be an ISO 3166 alpha-3 code in upper case, such as DEU")
+        }
+        Rule::CountryAlpha2 => {
+            (crate::iso::is_country_alpha2(text), ErrorCode::RequestCountry, "must be an ISO 3166 alpha-2 code in upper case, such as US")
+        }
+        Rule::Ipv4 => {
+            (text.parse::<std::net::Ipv4Addr>().is_ok(), ErrorCode::RequestIpAddress, "must be an IPv4 address such as 203.0.113.7")
+        }
+        Rule::IpAddress => {
+            (text.parse::<std::net::IpAddr>().is_ok(), ErrorCode::RequestIpAddress, "must be an IPv4 or IPv6 address such as 203.0.113.7")
+        }
         Rule::Url => (absolute_url(text), ErrorCode::RequestUrl, "must be an absolute http:// or https:// URL without spaces"),
         Rule::PastDateDmy => (
             real_date(text, DateOrder::DayMonthYear, reading.today),
@@ -511,16 +498,12 @@ fn check_text(problems: &mut Problems, field: &Field, text: &str, path: &str, re
             ErrorCode::RequestDate,
             "must be a real date in the past, as yyyyMMdd",
         ),
-        Rule::Language => (
-            crate::browser::is_well_formed_language(text),
-            ErrorCode::RequestLanguage,
-            "must be a BCP 47 language tag such as en-US",
-        ),
-        Rule::MonthText => (
-            digits && (1..=12).contains(&text.parse::<u32>().unwrap_or(0)),
-            ErrorCode::RequestRange,
-            "must be a month from 1 to 12",
-        ),
+        Rule::Language => {
+            (crate::browser::is_well_formed_language(text), ErrorCode::RequestLanguage, "must be a BCP 47 language tag such as en-US")
+        }
+        Rule::MonthText => {
+            (digits && (1..=12).contains(&text.parse::<u32>().unwrap_or(0)), ErrorCode::RequestRange, "must be a month from 1 to 12")
+        }
         Rule::OneOf(allowed) => {
             if !allowed.contains(&text) {
                 problems.add(path, ErrorCode::RequestRange, one_of(allowed.iter().map(|text| text.to_string())));

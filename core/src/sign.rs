@@ -232,7 +232,8 @@ mod tests {
     #[test]
     fn the_check_signature_signs_its_fields_in_order() {
         let key = MerchantControl::new(KEY).unwrap();
-        let mut fields = CheckSignatureFields { serial_number: "SN1", nonce: "NONCE", endpoint_id: "1111", invoice_id: "INV", server_card_id: None };
+        let mut fields =
+            CheckSignatureFields { serial_number: "SN1", nonce: "NONCE", endpoint_id: "1111", invoice_id: "INV", server_card_id: None };
         assert_eq!(fields.message(), "SN1NONCE1111INV");
         assert_eq!(key.check_signature(&fields), key.hmac_hex("SN1NONCE1111INV"));
         fields.server_card_id = Some("CARD7");
@@ -283,7 +284,9 @@ mod tests {
             assert_eq!(MerchantControl::new(bad).unwrap_err(), KeyError::NotHex, "{bad}");
         }
         assert_eq!(format!("{:?}", MerchantControl::new(KEY).unwrap()), "MerchantControl(<secret>)");
-        for placeholder in ["0".repeat(32), "00000000-0000-0000-0000-000000000000".into(), "aAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaA".into(), "F".repeat(40)] {
+        for placeholder in
+            ["0".repeat(32), "00000000-0000-0000-0000-000000000000".into(), "aAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaA".into(), "F".repeat(40)]
+        {
             assert_eq!(MerchantControl::new(&placeholder).unwrap_err(), KeyError::OneDigit, "{placeholder}");
         }
         // Two digits are a key: only one repeated is a placeholder.

@@ -658,7 +658,8 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                 }
             }
             Event::Confirm(right) => {
-                let open = invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
+                let open =
+                    invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
                 let open = open.or_else(|| attempts.pending().then(|| "ELSEWHERE".to_string()));
                 let named = match (right, &open) {
                     (true, Some(invoice)) => invoice.clone(),
@@ -675,7 +676,8 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                 }
             }
             Event::Allow(right) => {
-                let unknown = invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
+                let unknown =
+                    invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
                 let named = match (right, &unknown) {
                     (true, Some(invoice)) => invoice.clone(),
                     _ => "INV-not-this-checkout".to_string(),

@@ -2,9 +2,9 @@
 //! and the classification of every kind of response.
 
 use connpay_core::card::YearMonth;
-use connpay_core::gateway::Gateway;
 use connpay_core::checkout::attempts::Next;
 use connpay_core::checkout::sale::sale_failure;
+use connpay_core::gateway::Gateway;
 use connpay_core::sale::*;
 use connpay_core::ErrorCode;
 use serde_json::{json, Value};
@@ -317,8 +317,16 @@ fn kind<T>(outcome: &Outcome<T>) -> &'static str {
 #[test]
 fn every_kind_of_response_gives_exactly_one_outcome() {
     let causes = [
-        "INVALID_REQUEST", "INVALID_CONFIGURATION", "INTERNAL_ERROR", "PROCESSING_FAILED",
-        "FILTERED", "DECLINED", "SERVER_FAILED", "SERVER_UNAVAILABLE", "ORDER_NOT_FOUND", "SOMETHING_NEW",
+        "INVALID_REQUEST",
+        "INVALID_CONFIGURATION",
+        "INTERNAL_ERROR",
+        "PROCESSING_FAILED",
+        "FILTERED",
+        "DECLINED",
+        "SERVER_FAILED",
+        "SERVER_UNAVAILABLE",
+        "ORDER_NOT_FOUND",
+        "SOMETHING_NEW",
     ];
     let mut table: Vec<(u16, String, &str)> = vec![
         (200, SUCCESS.into(), "accepted"),
@@ -437,7 +445,10 @@ fn a_call_splits_into_route_and_body() {
     assert_eq!(serde_json::from_str::<Value>(&to_json(&wire_body(&checked.record))).unwrap(), card_sale());
     value["extra"] = json!(true);
     let errors = check_perform_sale_call(&&value, today()).errors;
-    assert_eq!(errors.iter().map(|error| (error.path.as_str(), error.code)).collect::<Vec<_>>(), [("extra", ErrorCode::RequestUnknownField)]);
+    assert_eq!(
+        errors.iter().map(|error| (error.path.as_str(), error.code)).collect::<Vec<_>>(),
+        [("extra", ErrorCode::RequestUnknownField)]
+    );
 }
 
 #[test]

@@ -114,7 +114,15 @@ fn the_v2_form_of_the_seed_example_reads_back_to_the_same_request() {
 
 #[test]
 fn the_form_escapes_every_value_and_sends_the_card_as_digits() {
-    let request = set(seed_example(), &[("creditCardNumber", Some("4538 9773 9960 6732".into())), ("expireMonth", Some("1".into())), ("phone", Some("+12063582043".into())), ("orderDesc", Some("Tea & cake + 10.5% = joy".into()))]);
+    let request = set(
+        seed_example(),
+        &[
+            ("creditCardNumber", Some("4538 9773 9960 6732".into())),
+            ("expireMonth", Some("1".into())),
+            ("phone", Some("+12063582043".into())),
+            ("orderDesc", Some("Tea & cake + 10.5% = joy".into())),
+        ],
+    );
     assert_eq!(codes_at(&request), []);
     let form = V2SaleForm::build(&request, "abc");
     let field = |name: &str| form.fields.iter().find(|(key, _)| *key == name).map(|(_, value)| value.as_str());
@@ -134,9 +142,15 @@ fn the_browser_data_becomes_the_seed_fields_once() {
     let names: Vec<&str> = form.fields.iter().map(|(name, _)| *name).collect();
     assert_eq!(names.iter().filter(|name| **name == "ipaddress").count(), 1);
     for name in [
-        "customer_browser_info", "customer_browser_accept_header", "customer_browser_javascript_enabled",
-        "customer_browser_accept_language", "customer_browser_user_agent", "customer_browser_color_depth",
-        "customer_browser_java_enabled", "customer_browser_screen_height", "customer_browser_screen_width",
+        "customer_browser_info",
+        "customer_browser_accept_header",
+        "customer_browser_javascript_enabled",
+        "customer_browser_accept_language",
+        "customer_browser_user_agent",
+        "customer_browser_color_depth",
+        "customer_browser_java_enabled",
+        "customer_browser_screen_height",
+        "customer_browser_screen_width",
         "customer_browser_time_zone",
     ] {
         assert!(names.contains(&name), "{name} missing");
@@ -177,13 +191,23 @@ fn an_empty_request_names_every_required_parameter() {
 fn card_data_or_a_reference_but_not_both() {
     let with_reference = set(seed_example(), &[("cardRecurringPaymentId", Some("1491954".into()))]);
     assert_problem(&with_reference, "cardRecurringPaymentId", ErrorCode::RequestExclusive);
-    let reference_only = set(seed_example(), &[("creditCardNumber", None), ("cardPrintedName", None), ("expireMonth", None), ("expireYear", None), ("cardRecurringPaymentId", Some("1491954".into()))]);
+    let reference_only = set(
+        seed_example(),
+        &[
+            ("creditCardNumber", None),
+            ("cardPrintedName", None),
+            ("expireMonth", None),
+            ("expireYear", None),
+            ("cardRecurringPaymentId", Some("1491954".into())),
+        ],
+    );
     assert_eq!(codes_at(&reference_only), []);
     let partial_card = set(seed_example(), &[("expireYear", None), ("cardPrintedName", None)]);
     assert_problem(&partial_card, "expireYear", ErrorCode::RequestRequired);
     assert_problem(&partial_card, "cardPrintedName", ErrorCode::RequestRequired);
     // A recurring payment id needs no CVV; a card reference does.
-    let recurring = set(reference_only.clone(), &[("cvv2", None), ("cardRecurringPaymentId", None), ("recurringPaymentId", Some("77".into()))]);
+    let recurring =
+        set(reference_only.clone(), &[("cvv2", None), ("cardRecurringPaymentId", None), ("recurringPaymentId", Some("77".into()))]);
     assert_eq!(codes_at(&recurring), []);
     let no_cvv = set(reference_only, &[("cvv2", None)]);
     assert_problem(&no_cvv, "cvv2", ErrorCode::RequestRequired);
@@ -196,7 +220,11 @@ fn the_card_follows_the_card_rules() {
         (set(seed_example(), &[("cvv2", Some("12".into()))]), "cvv2", ErrorCode::RequestLength),
         (set(seed_example(), &[("creditCardNumber", Some("378282246310005".into()))]), "cvv2", ErrorCode::CvvIncomplete),
         (set(seed_example(), &[("expireMonth", Some("13".into()))]), "expireMonth", ErrorCode::RequestRange),
-        (set(seed_example(), &[("expireYear", Some("2026".into())), ("expireMonth", Some("10".into()))]), "expireYear", ErrorCode::ExpiryPast),
+        (
+            set(seed_example(), &[("expireYear", Some("2026".into())), ("expireMonth", Some("10".into()))]),
+            "expireYear",
+            ErrorCode::ExpiryPast,
+        ),
         (set(seed_example(), &[("expireYear", Some("20x6".into()))]), "expireYear", ErrorCode::RequestCharacters),
         (set(seed_example(), &[("expireYear", Some("0030".into()))]), "expireYear", ErrorCode::RequestRange),
     ] {
@@ -266,14 +294,46 @@ fn lengths_and_kinds_follow_the_seed() {
             "maximumTransactionAmount",
             ErrorCode::RequestRange,
         ),
-        (set(seed_example(), &[("tdsAuthenticationResultTransactionStatus", Some("X".into()))]), "tdsAuthenticationResultTransactionStatus", ErrorCode::RequestRange),
-        (set(seed_example(), &[("tdsAuthenticationResultMessageVersion", Some("2.3.0".into()))]), "tdsAuthenticationResultMessageVersion", ErrorCode::RequestRange),
-        (set(seed_example(), &[("tdsAuthenticationResultAuthenticationType", Some("05".into()))]), "tdsAuthenticationResultAuthenticationType", ErrorCode::RequestRange),
-        (set(seed_example(), &[("tdsAuthenticationResultAuthenticationValue", long(18))]), "tdsAuthenticationResultAuthenticationValue", ErrorCode::RequestLength),
+        (
+            set(seed_example(), &[("tdsAuthenticationResultTransactionStatus", Some("X".into()))]),
+            "tdsAuthenticationResultTransactionStatus",
+            ErrorCode::RequestRange,
+        ),
+        (
+            set(seed_example(), &[("tdsAuthenticationResultMessageVersion", Some("2.3.0".into()))]),
+            "tdsAuthenticationResultMessageVersion",
+            ErrorCode::RequestRange,
+        ),
+        (
+            set(seed_example(), &[("tdsAuthenticationResultAuthenticationType", Some("05".into()))]),
+            "tdsAuthenticationResultAuthenticationType",
+            ErrorCode::RequestRange,
+        ),
+        (
+            set(seed_example(), &[("tdsAuthenticationResultAuthenticationValue", long(18))]),
+            "tdsAuthenticationResultAuthenticationValue",
+            ErrorCode::RequestLength,
+        ),
     ] {
         assert_problem(&request, path, code);
     }
-    let institution = set(seed_example(), &[("tdsAuthenticationResultType", Some("SIMPLE".into())), ("tdsAuthenticationResultAuthenticationType", Some("02".into())), ("tdsAuthenticationResultAuthenticationValue", Some("AAABBBCCCDDDEEEFFFGGGHHHIII=".into())), ("tdsAuthenticationResultTransactionId", Some("f25084f0-5b16-4c0a-ae5d-b24808a95e4b".into())), ("tdsAuthenticationResultTransactionStatus", Some("Y".into())), ("tdsAuthenticationResultMessageVersion", Some("2.2.0".into())), ("tdsAreqNotificationUrl", Some("https://shop.example/3ds/cres".into())), ("ipAddress", Some("2001:db8::7".into())), ("amount", Some("1.50".into())), ("currency", Some("JPY".into())), ("endpointId", None), ("endpointGroupId", Some("12".into()))]);
+    let institution = set(
+        seed_example(),
+        &[
+            ("tdsAuthenticationResultType", Some("SIMPLE".into())),
+            ("tdsAuthenticationResultAuthenticationType", Some("02".into())),
+            ("tdsAuthenticationResultAuthenticationValue", Some("AAABBBCCCDDDEEEFFFGGGHHHIII=".into())),
+            ("tdsAuthenticationResultTransactionId", Some("f25084f0-5b16-4c0a-ae5d-b24808a95e4b".into())),
+            ("tdsAuthenticationResultTransactionStatus", Some("Y".into())),
+            ("tdsAuthenticationResultMessageVersion", Some("2.2.0".into())),
+            ("tdsAreqNotificationUrl", Some("https://shop.example/3ds/cres".into())),
+            ("ipAddress", Some("2001:db8::7".into())),
+            ("amount", Some("1.50".into())),
+            ("currency", Some("JPY".into())),
+            ("endpointId", None),
+            ("endpointGroupId", Some("12".into())),
+        ],
+    );
     assert_problem(&institution, "amount", ErrorCode::RequestAmount);
     let institution = set(institution, &[("amount", Some("150".into()))]);
     assert_eq!(codes_at(&institution), []);
@@ -329,8 +389,10 @@ fn browser_data_is_checked_when_given() {
 
 #[test]
 fn the_form_parser_reports_unknown_repeated_and_mistyped_fields() {
-    let problems = parse_v2_sale_form("amount=1&amount=2&colour=red&customer_browser_color_depth=deep&customer_browser_java_enabled=maybe&customer_browser_x=1")
-        .unwrap_err();
+    let problems = parse_v2_sale_form(
+        "amount=1&amount=2&colour=red&customer_browser_color_depth=deep&customer_browser_java_enabled=maybe&customer_browser_x=1",
+    )
+    .unwrap_err();
     let found: Vec<(&str, ErrorCode)> = problems.iter().map(|error| (error.path.as_str(), error.code)).collect();
     assert_eq!(
         found,
@@ -347,7 +409,16 @@ fn the_form_parser_reports_unknown_repeated_and_mistyped_fields() {
 
 #[test]
 fn the_signing_string_parts_use_minor_units() {
-    let request = set(Record::default(), &[("endpointId", Some("1111".into())), ("clientOrderId", Some("902B4FF5".into())), ("amount", Some("10.42".into())), ("currency", Some("USD".into())), ("email", Some("john.smith@gmail.com".into()))]);
+    let request = set(
+        Record::default(),
+        &[
+            ("endpointId", Some("1111".into())),
+            ("clientOrderId", Some("902B4FF5".into())),
+            ("amount", Some("10.42".into())),
+            ("currency", Some("USD".into())),
+            ("email", Some("john.smith@gmail.com".into())),
+        ],
+    );
     let parts = ControlParts::of(&request).unwrap();
     assert_eq!(parts.signing_string_without_key(), "1111902B4FF51042john.smith@gmail.com");
     assert_eq!(ControlParts::of(&seed_example()).unwrap().signing_string_without_key(), "3952934T43R77N15600john.smith@gmail.com");
@@ -358,7 +429,16 @@ fn the_signing_string_parts_use_minor_units() {
 #[cfg(feature = "server")]
 #[test]
 fn the_facts_v2_control_vector_from_a_request() {
-    let request = set(Record::default(), &[("endpointId", Some("1111".into())), ("clientOrderId", Some("902B4FF5".into())), ("amount", Some("10.42".into())), ("currency", Some("EUR".into())), ("email", Some("john.smith@gmail.com".into()))]);
+    let request = set(
+        Record::default(),
+        &[
+            ("endpointId", Some("1111".into())),
+            ("clientOrderId", Some("902B4FF5".into())),
+            ("amount", Some("10.42".into())),
+            ("currency", Some("EUR".into())),
+            ("email", Some("john.smith@gmail.com".into())),
+        ],
+    );
     let key = connpay_core::sign::MerchantControl::new("B17F59B4-A7DC-41B4-8FF9-37D986B43D20").unwrap();
     assert_eq!(key.v2_sale_control(&ControlParts::of(&request).unwrap()), "c6bdd88a78834ef4b863b088827a459f039e8257");
 }
@@ -452,5 +532,8 @@ fn a_request_that_is_not_an_object_is_one_problem() {
 #[test]
 fn unknown_keys_are_refused() {
     let errors = check_v2_sale(&&serde_json::json!({ "merchantControl": "B17F" }), today()).errors;
-    assert!(errors.iter().any(|error| (error.path.as_str(), error.code) == ("merchantControl", ErrorCode::RequestUnknownField)), "{errors:?}");
+    assert!(
+        errors.iter().any(|error| (error.path.as_str(), error.code) == ("merchantControl", ErrorCode::RequestUnknownField)),
+        "{errors:?}"
+    );
 }

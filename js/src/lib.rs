@@ -11,11 +11,11 @@
 
 use std::borrow::Cow;
 
+use connpay_core::sale::FieldError;
 use connpay_core::value::{got_to_json, Shape, ToGot, Unreadable, Value};
+use connpay_core::ErrorCode;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
-use connpay_core::sale::FieldError;
-use connpay_core::ErrorCode;
 
 /// An error on its way to JavaScript.
 #[derive(Debug)]
@@ -45,7 +45,8 @@ impl Error {
     /// Options that no sale could be made with: `argument.invalid` at the first problem's path,
     /// every problem on `errors`.
     pub fn invalid_options(errors: &[FieldError]) -> Error {
-        let (path, message) = errors.first().map_or(("options", "the options are not valid"), |first| (first.path.as_str(), first.message.as_str()));
+        let (path, message) =
+            errors.first().map_or(("options", "the options are not valid"), |first| (first.path.as_str(), first.message.as_str()));
         let list = crate::to_js(&errors).unwrap_or(JsValue::NULL);
         Error::new(ErrorCode::ArgumentInvalid, format!("option {path}: {message}; see `errors` for every problem"))
             .at(path)
@@ -227,4 +228,3 @@ impl Value for Js {
         self.get(&index.to_string())
     }
 }
-

@@ -658,7 +658,8 @@ mod tests {
         let mut order = order();
         let answer = initiated(&mut order);
         confirm(&mut order, &answer, &"f".repeat(32));
-        let not_found = json!({ "error": { "cause": "ORDER_NOT_FOUND", "code": "404", "message": "no sale" }, "invoiceId": id(&answer) }).to_string();
+        let not_found =
+            json!({ "error": { "cause": "ORDER_NOT_FOUND", "code": "404", "message": "no sale" }, "invoiceId": id(&answer) }).to_string();
         let before = order.clone();
         for now in [NOW, NOW + 599_999] {
             assert_eq!(merchant().apply_status(&mut order, &id(&answer), 404, &not_found, now), StatusRead::NoAnswer, "{now}");

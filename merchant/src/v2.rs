@@ -156,7 +156,9 @@ mod tests {
 
     #[test]
     fn the_sale_control_signs_minor_units_by_the_currency_exponent() {
-        for (amount, currency, minor) in [("10.42", "EUR", "1042"), ("0.29", "USD", "29"), ("1.005", "BHD", "1005"), ("156", "JPY", "156"), ("7", "KWD", "7000")] {
+        for (amount, currency, minor) in
+            [("10.42", "EUR", "1042"), ("0.29", "USD", "29"), ("1.005", "BHD", "1005"), ("156", "JPY", "156"), ("7", "KWD", "7000")]
+        {
             let request = json!({ "clientOrderId": "902B4FF5", "amount": amount, "currency": currency, "email": "john.smith@gmail.com" });
             let expected = sha1_hex(&format!("1111902B4FF5{minor}john.smith@gmail.com{KEY}"));
             assert_eq!(merchant().v2_sale_control(&&request, TODAY), Ok(expected), "{amount} {currency}");
@@ -200,12 +202,24 @@ mod tests {
         let verify = |pairs: &[(&str, &str)]| merchant().verify_v2_callback(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v));
         assert!(verify(&[("status", "approved"), ("orderid", "6768789"), ("client_orderid", "A1"), ("control", &control)]));
         assert!(verify(&[("status", "approved"), ("orderid", "6768789"), ("merchant_order", "A1"), ("control", &control.to_uppercase())]));
-        assert!(verify(&[("status", "approved"), ("orderid", "6768789"), ("client_orderid", "A1"), ("merchant_order", "A1"), ("control", &control)]));
+        assert!(verify(&[
+            ("status", "approved"),
+            ("orderid", "6768789"),
+            ("client_orderid", "A1"),
+            ("merchant_order", "A1"),
+            ("control", &control)
+        ]));
         // Another status, another order, a forged control, disagreeing order ids, a status outside the list.
         assert!(!verify(&[("status", "declined"), ("orderid", "6768789"), ("client_orderid", "A1"), ("control", &control)]));
         assert!(!verify(&[("status", "approved"), ("orderid", "6768790"), ("client_orderid", "A1"), ("control", &control)]));
         assert!(!verify(&[("status", "approved"), ("orderid", "6768789"), ("client_orderid", "A1"), ("control", &"0".repeat(40))]));
-        assert!(!verify(&[("status", "approved"), ("orderid", "6768789"), ("client_orderid", "A1"), ("merchant_order", "A2"), ("control", &control)]));
+        assert!(!verify(&[
+            ("status", "approved"),
+            ("orderid", "6768789"),
+            ("client_orderid", "A1"),
+            ("merchant_order", "A2"),
+            ("control", &control)
+        ]));
         assert!(!verify(&[("status", "approved"), ("orderid", "6768789"), ("control", &control)]));
         let processing = sha1_hex(&format!("processing6768789A1{KEY}"));
         assert!(!verify(&[("status", "processing"), ("orderid", "6768789"), ("client_orderid", "A1"), ("control", &processing)]));

@@ -159,7 +159,10 @@ impl Config {
     /// code, a challenge that could never be answered.
     pub fn check(&self) -> Result<(), String> {
         if connpay_core::v2::currency_exponent(&self.currency).is_none() {
-            return Err(format!("--currency (CONNPAY_SANDBOX_CURRENCY) is not an ISO 4217 code with minor units, such as EUR: {}", self.currency));
+            return Err(format!(
+                "--currency (CONNPAY_SANDBOX_CURRENCY) is not an ISO 4217 code with minor units, such as EUR: {}",
+                self.currency
+            ));
         }
         if self.challenge_ttl.is_zero() {
             return Err("--challenge-ttl (CONNPAY_SANDBOX_CHALLENGE_TTL) must be more than 0".into());

@@ -63,7 +63,9 @@ pub async fn inject(request: Request, next: Next) -> Response {
     }
     if fault.drop {
         // A body that fails before its first byte: hyper closes the connection unanswered.
-        let failing = futures_util::stream::once(async { Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped by fault injection")) });
+        let failing = futures_util::stream::once(async {
+            Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped by fault injection"))
+        });
         return Response::new(Body::from_stream(failing));
     }
     if let Some(status) = fault.status {

@@ -21,15 +21,15 @@ use connpay_core::sale::{
     StatusTransaction,
 };
 use connpay_core::schema::Checked;
-use connpay_core::value::{to_json, Got, Record};
 use connpay_core::sign::{secrets_match, signatures_match, SessionSignatureFields};
+use connpay_core::value::{to_json, Got, Record};
 use serde::Deserialize;
 use url::Url;
 
-use crate::{cards, client};
 use crate::reply::{fail, invalid, json, read_checked};
 use crate::store::{random_hex, Bounded, Forever};
 use crate::App;
+use crate::{cards, client};
 
 /// What the CVV chooses (FACTS §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -274,9 +274,7 @@ pub async fn perform_sale(
     body: Bytes,
 ) -> Response {
     let invoice = Some(invoice_id.as_str());
-    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, body| {
-        check_perform_sale(route, &body, crate::today())
-    });
+    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, body| check_perform_sale(route, &body, crate::today()));
     let request = match read {
         Ok(request) => request,
         Err(response) => return response,
@@ -436,9 +434,7 @@ pub async fn sale_status(
     body: Bytes,
 ) -> Response {
     let invoice = Some(invoice_id.as_str());
-    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, body| {
-        check_status_body(route, &body, crate::today())
-    });
+    let read = read_call(&app, &endpoint_id, &invoice_id, &headers, &body, |route, body| check_status_body(route, &body, crate::today()));
     let request = match read {
         Ok(request) => request,
         Err(response) => return response,
@@ -576,9 +572,7 @@ impl App {
     /// framed by the merchant's checkout.
     fn challenge_policy(&self) -> String {
         let origins = self.config.allowed_origins.join(" ");
-        format!(
-            "default-src 'none'; style-src 'self'; form-action 'self' {origins}; frame-ancestors 'self' {origins}; base-uri 'none'"
-        )
+        format!("default-src 'none'; style-src 'self'; form-action 'self' {origins}; frame-ancestors 'self' {origins}; base-uri 'none'")
     }
 
     /// Where the 3-D Secure page may send the payer back to: `text` read as a browser reads it,

@@ -95,9 +95,10 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
     let key = MerchantControl::new(&config.control_key)
         .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?;
     // The merchant knows how long its gateway keeps a challenge: a pending order's `until`.
-    let merchant_account = connpay_merchant::Merchant::new(&config.control_key, Some(config.endpoint_id.clone()), Some(config.login.clone()))
-        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?
-        .with_challenge_lifetime(config.challenge_ttl.as_millis() as u64);
+    let merchant_account =
+        connpay_merchant::Merchant::new(&config.control_key, Some(config.endpoint_id.clone()), Some(config.login.clone()))
+            .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string()))?
+            .with_challenge_lifetime(config.challenge_ttl.as_millis() as u64);
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
@@ -139,10 +140,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/sandbox/issuer.css", get(gateway::issuer_style))
         .layer(middleware::from_fn(fault::inject));
     let origins: Vec<HeaderValue> = app.config.allowed_origins.iter().filter_map(|origin| origin.parse().ok()).collect();
-    let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, HeaderName::from_static(fault::FAULT_HEADER)]);
+    let cors = CorsLayer::new().allow_origin(AllowOrigin::list(origins)).allow_methods([Method::POST]).allow_headers([
+        header::CONTENT_TYPE,
+        header::ACCEPT,
+        HeaderName::from_static(fault::FAULT_HEADER),
+    ]);
     let files = ServeDir::new(&app.config.www_dir);
     Router::new()
         .merge(api)

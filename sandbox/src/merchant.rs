@@ -115,7 +115,9 @@ pub async fn order_status(State(app): State<Arc<App>>, headers: HeaderMap) -> Re
     let mut merchant = app.merchant.lock();
     match order_id.as_deref().and_then(|order_id| merchant.orders.get_mut(order_id)) {
         Some(kept) => json(StatusCode::OK, &app.merchant_account.order_status(&kept.order)),
-        None => json(StatusCode::OK, &Record::default().field("status", "open").field("orderId", order_id).field("invoiceId", None::<String>)),
+        None => {
+            json(StatusCode::OK, &Record::default().field("status", "open").field("orderId", order_id).field("invoiceId", None::<String>))
+        }
     }
 }
 

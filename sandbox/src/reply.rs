@@ -5,8 +5,8 @@ use axum::response::{IntoResponse, Response};
 use connpay_core::sale::ErrorCause;
 use connpay_core::schema::Checked;
 use connpay_core::value::{to_json_value, Record, ToGot};
-use connpay_merchant::Reply;
 use connpay_core::{ErrorCode, FieldError};
+use connpay_merchant::Reply;
 
 /// The spec's fail response: `{ "error": { cause, code, message }, "invoiceId" }`.
 pub fn fail(status: StatusCode, cause: ErrorCause, message: impl Into<String>, invoice_id: Option<&str>) -> Response {
@@ -24,10 +24,7 @@ pub fn send(reply: Reply) -> Response {
 /// it becomes the spec's fail JSON with the same status, as every other error of these routes is.
 pub async fn spec_errors(response: Response) -> Response {
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
     if is_json || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }

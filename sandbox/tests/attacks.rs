@@ -13,7 +13,6 @@ use connpay_sandbox::config::DEFAULT_CONTROL_KEY;
 use connpay_sandbox::Sandbox;
 use serde_json::json;
 
-
 async fn status_with(gateway: &Sandbox, session: &Session, access_token: &str, token: &str) -> Answer {
     let body = json!({ "session": { "accessToken": access_token, "token": token } });
     post(gateway, &format!("/paynet/dapi/v1/sale/1111/{}/status", session.invoice_id), &body, None).await
@@ -113,7 +112,6 @@ async fn v2_status(sandbox: &Sandbox, client_order_id: &str, order_id: &str, cas
     let answer = client::post(&format!("{}/paynet/api/v2/status/1111", sandbox.url()), &FORM, form).await.unwrap();
     form_pairs(&answer.body)
 }
-
 
 #[tokio::test]
 async fn a_guessed_v2_challenge_key_cannot_answer_the_payers_challenge() {

@@ -76,8 +76,7 @@ async fn a_failed_callback_is_one_line_without_its_body() {
     let request = v2_request("LOG-1", "10.42", "EUR", "123", Some(&callback));
     let control = signed(&request);
     let form = V2SaleForm::build(&request, &control);
-    let answer =
-        client::post(&format!("{url}{}", form.path), &FORM, form.body).await.unwrap();
+    let answer = client::post(&format!("{url}{}", form.path), &FORM, form.body).await.unwrap();
     let order_id = parse_v2_response(answer.body.as_bytes()).unwrap().paynet_order_id.expect("an order");
     let mut seen = Vec::new();
     while let Ok(line) = lines.recv_timeout(Duration::from_secs(15)) {

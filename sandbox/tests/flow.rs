@@ -60,7 +60,8 @@ async fn a_tampered_signature_is_an_invalid_request() {
     let sandbox = sandbox().await;
     let session = initiate(&sandbox, None).await;
     let mut body = perform_body(&session, "123");
-    body["session"]["signature"] = json!(session.signature.replace(&session.signature[..1], if &session.signature[..1] == "0" { "1" } else { "0" }));
+    body["session"]["signature"] =
+        json!(session.signature.replace(&session.signature[..1], if &session.signature[..1] == "0" { "1" } else { "0" }));
     let answer = perform(&sandbox, &session, &body).await;
     assert_eq!(answer.status, 400);
     assert_eq!(parse(&answer)["error"]["cause"], "INVALID_REQUEST");
@@ -146,7 +147,8 @@ async fn v2_sale_with_the_right_control_is_accepted_and_a_wrong_one_refused() {
     let control = parse(&post(&sandbox, "/merchant/v2/control", &signed, None).await)["control"].as_str().unwrap().to_string();
     // The FACTS §2 vector: the same parts and key.
     assert_eq!(control, "c6bdd88a78834ef4b863b088827a459f039e8257");
-    let card_data = json!({ "clientOrderId": "1", "amount": "1", "currency": "EUR", "email": "a@b.cd", "creditCardNumber": "4111111111111111" });
+    let card_data =
+        json!({ "clientOrderId": "1", "amount": "1", "currency": "EUR", "email": "a@b.cd", "creditCardNumber": "4111111111111111" });
     assert_eq!(post(&sandbox, "/merchant/v2/control", &card_data, None).await.status, 400);
 
     let send = |control: &str| {
@@ -296,7 +298,15 @@ async fn a_thousand_concurrent_sales_with_one_in_ten_faulted_lose_no_invoice() {
     // The sessions first (50 at a time), then every perform sale at once.
     let mut sessions = Vec::with_capacity(SALES);
     for chunk in (0..SALES).collect::<Vec<_>>().chunks(50) {
-        let started: Vec<_> = chunk.iter().map(|_| tokio::spawn({ let sandbox = sandbox.clone(); async move { initiate(&sandbox, None).await } })).collect();
+        let started: Vec<_> = chunk
+            .iter()
+            .map(|_| {
+                tokio::spawn({
+                    let sandbox = sandbox.clone();
+                    async move { initiate(&sandbox, None).await }
+                })
+            })
+            .collect();
         for session in started {
             sessions.push(session.await.expect("a session"));
         }

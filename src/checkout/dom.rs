@@ -48,7 +48,8 @@ impl Changes {
         }
         let _ = element.set_attribute(name, value);
         let mut undo = self.undo.borrow_mut();
-        let recorded = undo.iter().any(|step| matches!(step, Undo::Restore(known, known_name, _) if known == element && *known_name == name));
+        let recorded =
+            undo.iter().any(|step| matches!(step, Undo::Restore(known, known_name, _) if known == element && *known_name == name));
         if !recorded {
             undo.push(Undo::Restore(element.clone(), name, before));
         }
@@ -191,8 +192,7 @@ impl Selectors {
 
 /// `root.querySelector(selector)`; a selector that does not parse is the merchant's mistake.
 fn find(root: &Element, selector: &str, key: &str) -> Result<Option<Element>, Error> {
-    root.query_selector(selector)
-        .map_err(|_| Error::invalid_argument(&format!("selectors.{key}"), "this selector is not valid CSS"))
+    root.query_selector(selector).map_err(|_| Error::invalid_argument(&format!("selectors.{key}"), "this selector is not valid CSS"))
 }
 
 /// The merchant's form and its elements, found but not yet changed.
@@ -216,9 +216,9 @@ impl Page {
             .and_then(|document| document.dyn_into().ok())
             .ok_or_else(|| Error::invalid_argument("form", "mountCheckout needs a page with a document"))?;
         let form: Element = match form.as_string() {
-            Some(selector) => document
-                .query_selector(&selector)
-                .map_err(|_| Error::invalid_argument("form", "the form selector is not valid CSS"))?,
+            Some(selector) => {
+                document.query_selector(&selector).map_err(|_| Error::invalid_argument("form", "the form selector is not valid CSS"))?
+            }
             None => form.dyn_ref::<Element>().cloned(),
         }
         .filter(|element| element.tag_name().eq_ignore_ascii_case("form"))

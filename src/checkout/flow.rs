@@ -14,7 +14,9 @@ use std::rc::Rc;
 use connpay_core::card::BrandId;
 use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step};
 use connpay_core::checkout::messages::{APPROVED, AUTHENTICATING, CANCEL, PROCESSING, REOPEN};
-use connpay_core::checkout::sale::{check_session, order_answer, perform_sale_call, session_request, CardLabel, CheckoutSuccess, OrderAnswer, Purpose};
+use connpay_core::checkout::sale::{
+    check_session, order_answer, perform_sale_call, session_request, CardLabel, CheckoutSuccess, OrderAnswer, Purpose,
+};
 use connpay_core::checkout::{Field, FormState, Mark, TypedCard};
 use connpay_core::sale::{check_perform_sale_call, Outcome, SaleAccepted, SaleStatus, StatusSession};
 use connpay_core::value::{Got, Record};
@@ -348,7 +350,12 @@ async fn on_order(mounted: &Rc<Mounted>, step: Option<Step>) {
 /// The merchant's session, and the perform sale made of it and the typed card, validated; or
 /// what the merchant's server answered instead about the order (paid, or pending). A session no
 /// sale can be made with is `checkout.session` naming the key at fault.
-async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>, order: &Record) -> Result<Result<PreparedSale, OrderAnswer>, Error> {
+async fn prepare(
+    mounted: &Mounted,
+    values: &[String; 4],
+    brand: Option<BrandId>,
+    order: &Record,
+) -> Result<Result<PreparedSale, OrderAnswer>, Error> {
     let settings = &mounted.settings;
     let (answer, session) = ask(mounted, order, brand, Purpose::Sale).await?;
     if answer != OrderAnswer::Session {
@@ -362,7 +369,9 @@ async fn prepare(mounted: &Mounted, values: &[String; 4], brand: Option<BrandId>
     let [number, expiry, cvv, holder] = values;
     let card = TypedCard { number, expiry, cvv, holder };
     let call = perform_sale_call(card, settings.saved.as_ref(), today, &session.record, order);
-    prepare_call(&settings.gateway, check_perform_sale_call(&&Got::Record(call), today)).map(Ok).map_err(|problems| wrong_session(&problems))
+    prepare_call(&settings.gateway, check_perform_sale_call(&&Got::Record(call), today))
+        .map(Ok)
+        .map_err(|problems| wrong_session(&problems))
 }
 
 /// `checkout.session` for a `getSession` answer of the wrong shape: `path` is the key of the
@@ -386,9 +395,9 @@ fn outcome_error<T>(code: ErrorCode, outcome: &Outcome<T>) -> Error {
     let error = Error::new(code, "");
     match outcome {
         Outcome::Rejected(fail) => error.with("gatewayError", js::to_js(&fail.error).unwrap_or(JsValue::NULL)),
-        Outcome::ServerError { status, error: gateway_error } => error
-            .with("status", JsValue::from(*status))
-            .with("gatewayError", js::to_js(gateway_error).unwrap_or(JsValue::NULL)),
+        Outcome::ServerError { status, error: gateway_error } => {
+            error.with("status", JsValue::from(*status)).with("gatewayError", js::to_js(gateway_error).unwrap_or(JsValue::NULL))
+        }
         Outcome::OutcomeUnknown { reason } => error.with("reason", js::to_js(reason).unwrap_or(JsValue::NULL)),
         Outcome::Accepted(_) => error,
     }
@@ -536,7 +545,8 @@ fn build_challenge(mounted: &Rc<Mounted>, url: &str) -> Result<Challenge, Error>
         // A page whose policy forbids the issuer's frame shows the payer only the browser's
         // "blocked" notice: close the window, and tell the developer why.
         Listener::new(mounted.page.document(), "securitypolicyviolation", move |event| {
-            let text = |key: &str| Reflect::get(event, &JsValue::from_str(key)).ok().and_then(|value| value.as_string()).unwrap_or_default();
+            let text =
+                |key: &str| Reflect::get(event, &JsValue::from_str(key)).ok().and_then(|value| value.as_string()).unwrap_or_default();
             let framing = matches!(text("effectiveDirective").as_str(), "frame-src" | "child-src");
             if framing && text("blockedURI").starts_with(&issuer) {
                 on_blocked.challenge_blocked.set(true);

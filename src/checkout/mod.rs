@@ -37,9 +37,32 @@ extern "C" {
 
 /// Every option `mountCheckout` reads; any other key is a mistake worth a clear error.
 const OPTION_KEYS: &[&str] = &[
-    "gateway", "getSession", "amountCentis", "currency", "consumer", "billing", "order", "location", "locale",
-    "locales", "messages", "savedCard", "selectors", "timeoutMs", "pollIntervalMs", "maxWaitMs", "challengeLifetimeMs", "onReady",
-    "onChange", "onFocus", "onBlur", "onBrand", "onSubmit", "onSuccess", "onError", "onRedirect",
+    "gateway",
+    "getSession",
+    "amountCentis",
+    "currency",
+    "consumer",
+    "billing",
+    "order",
+    "location",
+    "locale",
+    "locales",
+    "messages",
+    "savedCard",
+    "selectors",
+    "timeoutMs",
+    "pollIntervalMs",
+    "maxWaitMs",
+    "challengeLifetimeMs",
+    "onReady",
+    "onChange",
+    "onFocus",
+    "onBlur",
+    "onBrand",
+    "onSubmit",
+    "onSuccess",
+    "onError",
+    "onRedirect",
 ];
 
 /// What `update()` may change: the sale's order and what the checkout says. The rest (the
@@ -291,7 +314,8 @@ impl Mounted {
             }
         }
         // The payer fixed every field the live region spoke of: it says nothing stale.
-        let field_said = matches!(self.said.get(), Some(Said::Code(code)) if code == ErrorCode::CheckoutInvalid || code.as_str().starts_with("card."));
+        let field_said =
+            matches!(self.said.get(), Some(Said::Code(code)) if code == ErrorCode::CheckoutInvalid || code.as_str().starts_with("card."));
         if field_said && self.page.slots.iter().all(|slot| slot.shown.get().is_none()) {
             self.page.status.set_text_content(Some(""));
             self.said.set(None);
@@ -400,7 +424,11 @@ impl Mounted {
                     if !left.0.ready() {
                         hold_form(form, FormHolds::Left(left));
                     }
-                    if settled { Ok(()) } else { Err(refused()) }
+                    if settled {
+                        Ok(())
+                    } else {
+                        Err(refused())
+                    }
                 }
                 None => Err(refused()),
             };
@@ -478,7 +506,8 @@ impl Mounted {
         if relanguaged {
             messages = messages.in_language(read_language(&language.0, &language.1)?);
         }
-        let reworded = get("messages").map(|overrides| read_messages(Messages::default().in_language(messages.clone()), &overrides)).transpose()?;
+        let reworded =
+            get("messages").map(|overrides| read_messages(Messages::default().in_language(messages.clone()), &overrides)).transpose()?;
         let messages = reworded.unwrap_or(messages);
         // The page's getters ran meanwhile: a sale they started, or an unmount, wins.
         if closed() {
@@ -563,10 +592,10 @@ pub fn mount_checkout(
         None => Asks::Card,
     };
     let page = Page::find(&form, &Selectors::read(&options.get("selectors")?)?, asks)?;
-    let mounted_already = FORMS.with(|forms| forms.borrow().iter().any(|(form, holds)| form == &page.form && matches!(holds, FormHolds::Checkout(_))));
+    let mounted_already =
+        FORMS.with(|forms| forms.borrow().iter().any(|(form, holds)| form == &page.form && matches!(holds, FormHolds::Checkout(_))));
     if mounted_already {
-        return Err(Error::of(ErrorCode::CheckoutAlreadyMounted)
-            .at("form"));
+        return Err(Error::of(ErrorCode::CheckoutAlreadyMounted).at("form"));
     }
     // Only now does the page change: every check above has passed.
     let page = page.prepare()?;
@@ -669,9 +698,9 @@ fn listen(mounted: &Rc<Mounted>) {
 
 fn read_settings(options: &Options) -> Result<Settings, Error> {
     let gateway = read_gateway(&options.get("gateway")?)?;
-    let get_session = options
-        .function("getSession")?
-        .ok_or_else(|| Error::invalid_argument("getSession", "getSession is required: it asks the merchant's server for the sale's session"))?;
+    let get_session = options.function("getSession")?.ok_or_else(|| {
+        Error::invalid_argument("getSession", "getSession is required: it asks the merchant's server for the sale's session")
+    })?;
     let (locale, locales) = (options.get("locale")?, options.get("locales")?);
     Ok(Settings {
         gateway,
@@ -714,7 +743,10 @@ fn read_messages(mut messages: Messages, overrides: &JsValue) -> Result<Messages
         let Some(key) = key.as_string() else { continue };
         let path = format!("messages.{key}");
         if !messages::is_key(&key) {
-            return Err(Error::invalid_argument(&path, "not a message key: an error code such as \"sale.declined\" or a notice such as \"approved\""));
+            return Err(Error::invalid_argument(
+                &path,
+                "not a message key: an error code such as \"sale.declined\" or a notice such as \"approved\"",
+            ));
         }
         match js::own(overrides, &key).ok().and_then(|text| text.as_string()) {
             Some(text) => messages.set(key, text),
@@ -754,9 +786,20 @@ fn read_language(locale: &JsValue, tables: &JsValue) -> Result<Messages, Error> 
         return read_table(locale, "locale");
     }
     let tag = match locale.as_string() {
-        Some(tag) if !tag.is_empty() && tag.len() <= 35 && tag.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_') => tag,
+        Some(tag)
+            if !tag.is_empty()
+                && tag.len() <= 35
+                && tag.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_') =>
+        {
+            tag
+        }
         None if locale.is_undefined() => return Ok(Messages::new(Locale::default())),
-        _ => return Err(Error::invalid_argument("locale", "locale must be a language tag such as \"de-AT\", or a table from connpay-checkout/locales")),
+        _ => {
+            return Err(Error::invalid_argument(
+                "locale",
+                "locale must be a language tag such as \"de-AT\", or a table from connpay-checkout/locales",
+            ))
+        }
     };
     let count = match js::own(tables, "length").map(|length| length.as_f64()) {
         Ok(None) => 0,
@@ -788,7 +831,10 @@ fn read_table(table: &JsValue, path: &str) -> Result<Messages, Error> {
     let words = js::own(table, "messages").map_err(|_| Error::invalid_argument(path, "this table could not be read"))?;
     let named = js::own(table, "locale").ok().is_some_and(|locale| locale.is_string());
     if !named || !words.is_object() {
-        return Err(Error::invalid_argument(path, "a language table is { locale, name, messages }: import one from connpay-checkout/locales"));
+        return Err(Error::invalid_argument(
+            path,
+            "a language table is { locale, name, messages }: import one from connpay-checkout/locales",
+        ));
     }
     let read = read_messages(Messages::default(), &words).map_err(|error| error.at(&format!("{path}.messages")))?;
     Ok(Messages::of_table(read.into_overrides()))
@@ -799,7 +845,8 @@ fn read_saved_card(value: &JsValue) -> Result<Option<SavedCard>, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    let options = Options::read(Some(value.clone())).map_err(|_| Error::invalid_argument("savedCard", "savedCard must be { clientCardId, brand, last4 }"))?;
+    let options = Options::read(Some(value.clone()))
+        .map_err(|_| Error::invalid_argument("savedCard", "savedCard must be { clientCardId, brand, last4 }"))?;
     options.only("savedCard", &["clientCardId", "brand", "last4"])?;
     let text = |key: &str| options.get(key).map(|value| value.as_string());
     let client_card_id = text("clientCardId")?

@@ -96,8 +96,7 @@ fn private_use<'a>(subtags: impl Iterator<Item = &'a str>) -> bool {
 
 /// 5–8 letters or digits, or a digit and three letters or digits.
 fn variant(subtag: &str) -> bool {
-    alphanumeric(subtag)
-        && ((5..=8).contains(&subtag.len()) || (subtag.len() == 4 && subtag.as_bytes()[0].is_ascii_digit()))
+    alphanumeric(subtag) && ((5..=8).contains(&subtag.len()) || (subtag.len() == 4 && subtag.as_bytes()[0].is_ascii_digit()))
 }
 
 fn alpha(text: &str) -> bool {
@@ -149,14 +148,40 @@ mod tests {
     #[test]
     fn the_shape_follows_rfc_5646() {
         for tag in [
-            "en", "EN-us", "zh-Hant-TW", "sgn-BE", "de-CH-1996", "sl-rozaj-biske", "en-US-u-ca-gregory",
-            "x-whatever", "en-a-bbb-x-a-ccc", "zh-cmn-Hans-CN", "hy-Latn-IT-arevela", "es-419", "qaa-Qaaa-QM-x-southern",
+            "en",
+            "EN-us",
+            "zh-Hant-TW",
+            "sgn-BE",
+            "de-CH-1996",
+            "sl-rozaj-biske",
+            "en-US-u-ca-gregory",
+            "x-whatever",
+            "en-a-bbb-x-a-ccc",
+            "zh-cmn-Hans-CN",
+            "hy-Latn-IT-arevela",
+            "es-419",
+            "qaa-Qaaa-QM-x-southern",
         ] {
             assert!(is_well_formed(tag), "{tag}");
         }
         for tag in [
-            "", "x", "en-", "-en", "a", "en-u", "en-u-x-a", "en-a-b-c", "toolonglanguage", "en-US-US", "de-419-DE",
-            "en--US", "1en", "en-abcdefghi", "x-abcdefghi", "en-Latn-Latn", "ab-abc-abc-abc-abc",
+            "",
+            "x",
+            "en-",
+            "-en",
+            "a",
+            "en-u",
+            "en-u-x-a",
+            "en-a-b-c",
+            "toolonglanguage",
+            "en-US-US",
+            "de-419-DE",
+            "en--US",
+            "1en",
+            "en-abcdefghi",
+            "x-abcdefghi",
+            "en-Latn-Latn",
+            "ab-abc-abc-abc-abc",
         ] {
             assert!(!is_well_formed(tag), "{tag}");
         }

@@ -140,9 +140,7 @@ pub fn screen_size(reported: Option<f64>) -> u32 {
 /// not a number.
 pub fn time_zone(offset: Option<f64>) -> i32 {
     match offset {
-        Some(minutes) if !minutes.is_nan() => {
-            (minutes.round() as i32).clamp(*TIME_ZONE_RANGE.start(), *TIME_ZONE_RANGE.end())
-        }
+        Some(minutes) if !minutes.is_nan() => (minutes.round() as i32).clamp(*TIME_ZONE_RANGE.start(), *TIME_ZONE_RANGE.end()),
         _ => 0,
     }
 }

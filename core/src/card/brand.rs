@@ -36,10 +36,7 @@ impl BrandId {
 
     /// Parses an identifier, ignoring ASCII case (`"Visa"` and `"visa"` are the same brand).
     pub fn parse(text: &str) -> Option<BrandId> {
-        BRANDS
-            .iter()
-            .find(|brand| brand.id_str.eq_ignore_ascii_case(text))
-            .map(|brand| brand.id)
+        BRANDS.iter().find(|brand| brand.id_str.eq_ignore_ascii_case(text)).map(|brand| brand.id)
     }
 
     /// This brand's row of the table.
@@ -274,9 +271,7 @@ pub fn detect(digits: &[u8]) -> Detection {
         // A partial match is always longer than any full one, so another brand's partial match
         // means a more specific brand may still win: "6" could become Discover's "6011".
         (Some((brand, _)), None) => Detection::Brand(brand),
-        (Some((brand, _)), Some(partial)) if partial_brands == 1 && partial.id == brand.id => {
-            Detection::Brand(brand)
-        }
+        (Some((brand, _)), Some(partial)) if partial_brands == 1 && partial.id == brand.id => Detection::Brand(brand),
         (None, Some(only)) if partial_brands == 1 => Detection::Brand(only),
         _ => Detection::Ambiguous { max_length },
     }
@@ -387,10 +382,7 @@ mod tests {
     fn ambiguous_prefixes_have_no_brand_yet() {
         // "6" may still become Discover or UnionPay; "5" Mastercard or Maestro; "2" Mir or MC.
         for prefix in ["", "2", "22", "3", "5", "6", "60", "601"] {
-            assert!(
-                matches!(detect(prefix.as_bytes()), Detection::Ambiguous { .. }),
-                "{prefix:?}"
-            );
+            assert!(matches!(detect(prefix.as_bytes()), Detection::Ambiguous { .. }), "{prefix:?}");
         }
         assert_eq!(detect(b"6"), Detection::Ambiguous { max_length: 19 });
         assert_eq!(detect(b"22"), Detection::Ambiguous { max_length: 19 });

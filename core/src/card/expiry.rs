@@ -82,10 +82,7 @@ fn split(input: &str) -> Option<Parts<'_>> {
     };
     if let Some((month, year)) = separated {
         let (month, year) = (month.trim(), year.trim());
-        let well_formed = (1..=2).contains(&month.len())
-            && year.len() <= 4
-            && all_digits(month)
-            && all_digits(year);
+        let well_formed = (1..=2).contains(&month.len()) && year.len() <= 4 && all_digits(month) && all_digits(year);
         return well_formed.then_some(Parts { month, month_closed: true, year });
     }
     if !all_digits(text) || text.len() > 6 {
@@ -152,11 +149,7 @@ pub fn validate_expiry(input: &str, today: YearMonth) -> ExpiryResult {
     if !(1..=12).contains(&month) {
         return ExpiryResult::without_date(Verdict::invalid(ErrorCode::ExpiryMonth));
     }
-    let with_month = |verdict, year: Option<u32>| ExpiryResult {
-        verdict,
-        month: Some(month as u8),
-        year: year.map(|year| year as u16),
-    };
+    let with_month = |verdict, year: Option<u32>| ExpiryResult { verdict, month: Some(month as u8), year: year.map(|year| year as u16) };
     let typed = parts.year.as_bytes();
     if typed.is_empty() {
         return with_month(Verdict::pending(ErrorCode::ExpiryIncomplete), None);
@@ -179,8 +172,7 @@ pub fn validate_expiry(input: &str, today: YearMonth) -> ExpiryResult {
     // Could more digits still give a year in the window? "2" → "27"; "20" → "2027"; "202" → "2027".
     let can_grow = (today.year()..=today.year() + MAX_YEARS_AHEAD).any(|year| {
         window.contains(&position(year))
-            && (padded_digits(year, 4).starts_with(typed)
-                || (typed.len() == 1 && padded_digits(year % 100, 2).starts_with(typed)))
+            && (padded_digits(year, 4).starts_with(typed) || (typed.len() == 1 && padded_digits(year % 100, 2).starts_with(typed)))
     });
     let code = match complete_year {
         Some(year) if position(year) < *window.start() => ErrorCode::ExpiryPast,
@@ -307,7 +299,8 @@ mod tests {
         let today = on(2026, 11);
         assert_eq!(check("", today).verdict, Verdict::pending(ErrorCode::ExpiryEmpty));
         assert_eq!(check("  ", today).verdict, Verdict::pending(ErrorCode::ExpiryEmpty));
-        for input in ["ab", "12/ab", "/27", "12/27/1", "1 2/27", "123/27", "12/20271", "1220271", "12.27", "１２/２７", "2027-", "2027-123"] {
+        for input in ["ab", "12/ab", "/27", "12/27/1", "1 2/27", "123/27", "12/20271", "1220271", "12.27", "１２/２７", "2027-", "2027-123"]
+        {
             assert_eq!(check(input, today).verdict, Verdict::invalid(ErrorCode::ExpiryFormat), "{input}");
         }
     }

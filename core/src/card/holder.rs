@@ -88,17 +88,11 @@ pub fn validate_holder(input: HolderInput<'_>) -> HolderResult {
     } else if split_given {
         vec![HolderError { field: HolderField::PrintedName, code: ErrorCode::HolderAmbiguous }]
     } else {
-        check_part(input.printed_name)
-            .map(|code| HolderError { field: HolderField::PrintedName, code })
-            .into_iter()
-            .collect()
+        check_part(input.printed_name).map(|code| HolderError { field: HolderField::PrintedName, code }).into_iter().collect()
     };
     let verdict = match errors.first() {
         None => Verdict::VALID,
-        Some(first) => Verdict::failed(
-            first.code,
-            errors.iter().all(|error| error.code == ErrorCode::HolderEmpty),
-        ),
+        Some(first) => Verdict::failed(first.code, errors.iter().all(|error| error.code == ErrorCode::HolderEmpty)),
     };
     HolderResult { verdict, errors }
 }
@@ -149,10 +143,7 @@ mod tests {
     fn empty_parts_are_pending_and_all_reported() {
         let result = split(Text(" "), Absent);
         assert_eq!(result.verdict, Verdict::pending(ErrorCode::HolderEmpty));
-        assert_eq!(
-            codes(&result),
-            [(HolderField::FirstName, ErrorCode::HolderEmpty), (HolderField::LastName, ErrorCode::HolderEmpty)]
-        );
+        assert_eq!(codes(&result), [(HolderField::FirstName, ErrorCode::HolderEmpty), (HolderField::LastName, ErrorCode::HolderEmpty)]);
         // Nothing given at all reads as an empty first and last name.
         assert_eq!(codes(&split(Absent, Absent)).len(), 2);
     }
@@ -183,11 +174,7 @@ mod tests {
 
     #[test]
     fn both_forms_at_once_are_ambiguous() {
-        let result = validate_holder(HolderInput {
-            first_name: Text("John"),
-            last_name: Absent,
-            printed_name: Text("JOHN SMITH"),
-        });
+        let result = validate_holder(HolderInput { first_name: Text("John"), last_name: Absent, printed_name: Text("JOHN SMITH") });
         assert_eq!(result.verdict, Verdict::invalid(ErrorCode::HolderAmbiguous));
         assert_eq!(codes(&result), [(HolderField::PrintedName, ErrorCode::HolderAmbiguous)]);
     }

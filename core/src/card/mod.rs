@@ -8,7 +8,6 @@ pub mod holder;
 pub mod number;
 mod verdict;
 
-
 pub use brand::{detect, Brand, BrandId, Detection, BRANDS};
 pub use cvv::validate_cvv;
 pub use expiry::{validate_expiry, ExpiryResult, YearMonth};
@@ -46,11 +45,7 @@ impl<'a> Input<'a> {
 pub fn validate_number_input(input: Input<'_>) -> NumberResult {
     match input.text() {
         Some(text) => validate_number(text),
-        None => NumberResult {
-            verdict: Verdict::invalid(ErrorCode::NumberType),
-            brand: None,
-            formatted: String::new(),
-        },
+        None => NumberResult { verdict: Verdict::invalid(ErrorCode::NumberType), brand: None, formatted: String::new() },
     }
 }
 
@@ -102,13 +97,7 @@ pub fn validate_card(input: CardInput<'_>, today: YearMonth) -> CardResult {
     let expiry = validate_expiry_input(input.expiry, today);
     let cvv = validate_cvv_input(input.cvv, brand);
     let holder = validate_holder(input.holder);
-    CardResult {
-        valid: number.verdict.valid && expiry.verdict.valid && cvv.valid && holder.verdict.valid,
-        number,
-        expiry,
-        cvv,
-        holder,
-    }
+    CardResult { valid: number.verdict.valid && expiry.verdict.valid && cvv.valid && holder.verdict.valid, number, expiry, cvv, holder }
 }
 
 impl ToGot for CardResult {
@@ -132,11 +121,7 @@ mod tests {
             number: Input::Text(number),
             expiry: Input::Text(expiry),
             cvv: Input::Text(cvv),
-            holder: HolderInput {
-                first_name: Input::Absent,
-                last_name: Input::Absent,
-                printed_name: Input::Text("JOHN SMITH"),
-            },
+            holder: HolderInput { first_name: Input::Absent, last_name: Input::Absent, printed_name: Input::Text("JOHN SMITH") },
         }
     }
 

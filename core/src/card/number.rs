@@ -70,16 +70,8 @@ pub fn format_number(input: &str) -> String {
 pub fn validate_number(input: &str) -> NumberResult {
     let (digits, foreign) = digits_of(input);
     let detection = detect(&digits);
-    let verdict = if foreign {
-        Verdict::invalid(ErrorCode::NumberInvalidCharacters)
-    } else {
-        judge(&digits, detection)
-    };
-    NumberResult {
-        verdict,
-        brand: detection.brand().map(|brand| brand.id),
-        formatted: format_detected(&digits, detection),
-    }
+    let verdict = if foreign { Verdict::invalid(ErrorCode::NumberInvalidCharacters) } else { judge(&digits, detection) };
+    NumberResult { verdict, brand: detection.brand().map(|brand| brand.id), formatted: format_detected(&digits, detection) }
 }
 
 fn judge(digits: &[u8], detection: Detection) -> Verdict {

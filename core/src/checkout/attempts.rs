@@ -170,7 +170,9 @@ enum State {
     /// Asking the merchant's `getSession`: nothing has been sent to the gateway.
     Starting,
     /// The perform sale of this invoice is on its way.
-    Selling { invoice_id: String },
+    Selling {
+        invoice_id: String,
+    },
     /// The gateway accepted the sale; its status is being asked.
     Following {
         invoice_id: String,
@@ -325,7 +327,11 @@ impl Attempts {
                 // The challenge's lifetime counts from when it first opened.
                 let opened = challenge.as_ref().map_or(now, |(_, at)| *at);
                 *challenge = Some((url.clone(), opened));
-                if *closed { Step::Poll } else { Step::Challenge(url) }
+                if *closed {
+                    Step::Poll
+                } else {
+                    Step::Challenge(url)
+                }
             }
             PollStep::KeepPolling if deadline_passed && !*pending => {
                 *pending = true;

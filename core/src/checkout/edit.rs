@@ -268,7 +268,8 @@ mod tests {
     fn a_security_code_keeps_the_brands_length() {
         let visa = Some(BrandId::Visa.brand());
         let amex = Some(BrandId::Amex.brand());
-        let cvv = |value: &str, brand| edit_cvv(Edit { previous_digits: 0, value, caret: value.len(), deletion: Deletion::None }, brand).value;
+        let cvv =
+            |value: &str, brand| edit_cvv(Edit { previous_digits: 0, value, caret: value.len(), deletion: Deletion::None }, brand).value;
         assert_eq!(cvv("1234", visa), "123");
         assert_eq!(cvv("1234", amex), "1234");
         assert_eq!(cvv("12a34", None), "1234");

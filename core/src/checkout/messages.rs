@@ -59,7 +59,11 @@ const NOTICES: &[(&str, &str, &str)] = &[
     (AUTHENTICATING, "Confirm the payment with your bank", "Подтвердите платёж в вашем банке"),
     (CANCEL, "Close", "Закрыть"),
     (REOPEN, "Reopen your bank's window", "Снова открыть окно банка"),
-    (ALLOWED, "The shop confirmed that you were not charged. You can pay again.", "Магазин подтвердил, что деньги не списаны. Можно оплатить снова."),
+    (
+        ALLOWED,
+        "The shop confirmed that you were not charged. You can pay again.",
+        "Магазин подтвердил, что деньги не списаны. Можно оплатить снова.",
+    ),
     (FIELD, "Check this field.", "Проверьте это поле."),
     (ERROR, "The payment could not be completed. Please try again.", "Не удалось выполнить оплату. Попробуйте ещё раз."),
 ];

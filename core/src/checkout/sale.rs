@@ -96,7 +96,8 @@ pub enum OrderAnswer {
 /// Reads `status` of a `getSession` answer (and, for `paid` and `pending`, the invoice it names):
 /// what is wrong with it is one problem at its path.
 pub fn order_answer<V: Value>(answer: &V) -> Result<OrderAnswer, FieldError> {
-    let wrong = |path: &str, message: &str| FieldError { path: path.to_string(), code: ErrorCode::RequestType, message: message.to_string() };
+    let wrong =
+        |path: &str, message: &str| FieldError { path: path.to_string(), code: ErrorCode::RequestType, message: message.to_string() };
     let status = answer.text_at("status").map_err(|_| wrong("status", "must be \"open\", \"paid\" or \"pending\""))?;
     if matches!(status.as_deref(), None | Some("open")) {
         return Ok(OrderAnswer::Session);
@@ -130,12 +131,14 @@ pub fn perform_sale_call(card: TypedCard<'_>, saved: Option<&SavedCard>, today: 
         .with("signature", session.get("signature").cloned());
     let source = match saved {
         Some(saved) => {
-            let reference = Record::default().with("clientCardId", Got::from(saved.client_card_id.as_str())).with("securityCode", Got::from(card.cvv));
+            let reference =
+                Record::default().with("clientCardId", Got::from(saved.client_card_id.as_str())).with("securityCode", Got::from(card.cvv));
             Record::default().with("reference", Got::Record(reference))
         }
         None => Record::default().with("card", Got::Record(typed_card(card, today))),
     };
-    let transaction = Record::default().with("amountCentis", order.get("amountCentis").cloned()).with("currency", order.get("currency").cloned());
+    let transaction =
+        Record::default().with("amountCentis", order.get("amountCentis").cloned()).with("currency", order.get("currency").cloned());
     let mut call = Record::default()
         .with("endpointId", session.get("endpointId").cloned())
         .with("invoiceId", session.get("invoiceId").cloned())
@@ -311,7 +314,8 @@ mod tests {
     #[test]
     fn a_saved_card_pays_by_reference_with_its_security_code_only() {
         let saved = SavedCard { client_card_id: "sandbox-visa-1111".into(), brand: crate::card::BrandId::Visa, last4: "1111".into() };
-        let call = perform_sale_call(TypedCard { number: "", expiry: "", cvv: "123", holder: "" }, Some(&saved), today(), &session(), &order());
+        let call =
+            perform_sale_call(TypedCard { number: "", expiry: "", cvv: "123", holder: "" }, Some(&saved), today(), &session(), &order());
         let checked = check_perform_sale_call(&&Got::Record(call), today());
         assert_eq!(checked.errors, []);
         assert_eq!(checked.record.text("sourceOfFunds.reference.clientCardId"), Some("sandbox-visa-1111"));
@@ -349,14 +353,18 @@ mod tests {
                 ("billing.address.country".to_string(), ErrorCode::RequestCountry),
             ]
         );
-        let required: Vec<String> = check_order(&&Got::Record(Record::default()), today(), "s").errors.into_iter().map(|error| error.path).collect();
+        let required: Vec<String> =
+            check_order(&&Got::Record(Record::default()), today(), "s").errors.into_iter().map(|error| error.path).collect();
         assert_eq!(required, ["amountCentis", "currency", "consumer"]);
     }
 
     #[test]
     fn a_payer_without_a_device_gets_the_serial_number_given() {
         let consumer = Record::default().with("email", Got::from("payer@example.com"));
-        let order = Record::default().with("amountCentis", Got::Number(1.0)).with("currency", Got::from("EUR")).with("consumer", Got::Record(consumer));
+        let order = Record::default()
+            .with("amountCentis", Got::Number(1.0))
+            .with("currency", Got::from("EUR"))
+            .with("consumer", Got::Record(consumer));
         let checked = check_order(&&Got::Record(order), today(), "web-1");
         assert_eq!(checked.errors, []);
         assert_eq!(checked.record.text("consumer.device.serialNumber"), Some("web-1"));
@@ -365,7 +373,10 @@ mod tests {
     #[test]
     fn inside_the_order_the_spec_s_objects_refuse_typos_and_wrong_kinds_are_kept() {
         let with_consumer = |consumer: Record| {
-            let order = Record::default().with("amountCentis", Got::Number(1.0)).with("currency", Got::from("EUR")).with("consumer", Got::Record(consumer));
+            let order = Record::default()
+                .with("amountCentis", Got::Number(1.0))
+                .with("currency", Got::from("EUR"))
+                .with("consumer", Got::Record(consumer));
             check_order(&&Got::Record(order), today(), "web-1").errors.into_iter().map(|error| (error.path, error.code)).collect::<Vec<_>>()
         };
         let typo = Record::default().with("email", Got::from("payer@example.com")).with("ipAdresses", Got::List(vec![]));
@@ -374,7 +385,8 @@ mod tests {
         let numbered = Record::default().with("email", Got::from("payer@example.com")).with("device", Got::Record(device));
         assert_eq!(with_consumer(numbered), [("consumer.device.serialNumber".to_string(), ErrorCode::RequestType)]);
         // Other keys of the options object itself are the checkout's, checked by mountCheckout.
-        let order = Record::default().with("amountCentis", Got::Number(1.0)).with("currency", Got::from("EUR")).with("onSuccess", Got::Bool(true));
+        let order =
+            Record::default().with("amountCentis", Got::Number(1.0)).with("currency", Got::from("EUR")).with("onSuccess", Got::Bool(true));
         let consumer = Record::default().with("email", Got::from("payer@example.com"));
         let checked = check_order(&&Got::Record(order.with("consumer", Got::Record(consumer))), today(), "web-1");
         assert_eq!(checked.errors, []);
@@ -396,10 +408,8 @@ mod tests {
 
     #[test]
     fn each_failed_outcome_has_its_code() {
-        let rejected = |cause| Outcome::<()>::Rejected(FailResponse {
-            error: GatewayError { cause, code: None, message: None },
-            invoice_id: None,
-        });
+        let rejected =
+            |cause| Outcome::<()>::Rejected(FailResponse { error: GatewayError { cause, code: None, message: None }, invoice_id: None });
         assert_eq!(sale_failure(&Outcome::Accepted(())), None);
         assert_eq!(sale_failure(&rejected(ErrorCause::Declined)), Some(ErrorCode::SaleDeclined));
         assert_eq!(sale_failure(&rejected(ErrorCause::InvalidRequest)), Some(ErrorCode::SaleRejected));

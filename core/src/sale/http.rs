@@ -24,12 +24,7 @@ const JSON_HEADERS: &[(&str, &str)] = &[("Content-Type", "application/json"), ("
 
 /// `{gateway}/paynet/dapi/v1/sale/{endpointId}/{invoiceId}`, the segments percent-encoded.
 pub fn sale_url(gateway: &Gateway, endpoint_id: &str, invoice_id: &str) -> String {
-    format!(
-        "{}/paynet/dapi/v1/sale/{}/{}",
-        gateway.base_url(),
-        encode_segment(endpoint_id),
-        encode_segment(invoice_id)
-    )
+    format!("{}/paynet/dapi/v1/sale/{}/{}", gateway.base_url(), encode_segment(endpoint_id), encode_segment(invoice_id))
 }
 
 fn post(url: String, body: String) -> HttpRequest {

@@ -152,9 +152,8 @@ impl ToGot for CheckSaleResponse {
             .field("nonce", &self.session.nonce)
             .field("token", &self.session.token);
         let transaction = self.transaction.as_ref().map(|transaction| Record::default().field("currency", &transaction.currency));
-        let source = self.server_card_id.as_ref().map(|id| {
-            Record::default().field("reference", Record::default().field("serverCardId", id))
-        });
+        let source =
+            self.server_card_id.as_ref().map(|id| Record::default().field("reference", Record::default().field("serverCardId", id)));
         Record::default()
             .field("invoiceId", &self.invoice_id)
             .field("session", session)

@@ -50,10 +50,7 @@ impl ErrorCause {
 
     /// Reads a cause; unknown text is kept.
     pub fn parse(text: &str) -> ErrorCause {
-        CAUSES
-            .iter()
-            .find(|(known, _)| *known == text)
-            .map_or_else(|| ErrorCause::Other(text.to_string()), |(_, cause)| cause.clone())
+        CAUSES.iter().find(|(known, _)| *known == text).map_or_else(|| ErrorCause::Other(text.to_string()), |(_, cause)| cause.clone())
     }
 }
 
@@ -238,10 +235,13 @@ impl ToGot for UnknownReason {
 impl<T: ToGot> ToGot for Outcome<T> {
     fn to_got(&self) -> Got {
         let (kind, rest) = match self {
-            Outcome::Accepted(success) => ("accepted", match success.to_got() {
-                Got::Record(fields) => fields,
-                _ => Record::default(),
-            }),
+            Outcome::Accepted(success) => (
+                "accepted",
+                match success.to_got() {
+                    Got::Record(fields) => fields,
+                    _ => Record::default(),
+                },
+            ),
             Outcome::Rejected(fail) => ("rejected", fail.record()),
             Outcome::ServerError { status, error } => ("serverError", Record::default().field("status", *status).field("error", error)),
             Outcome::OutcomeUnknown { reason } => ("outcomeUnknown", Record::default().field("reason", reason)),

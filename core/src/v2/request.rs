@@ -4,7 +4,7 @@
 use crate::browser::{MAX_HEADER_LENGTH, MAX_LANGUAGE_LENGTH, MAX_SCREEN_SIZE, TIME_ZONE_RANGE};
 use crate::card::{self, BrandId, YearMonth};
 use crate::problems::Problems;
-use crate::schema::{in_table_order, boolean, integer, object, text, walk, Checked, Field, Necessity::*, Reading, Rule, Unknown};
+use crate::schema::{boolean, in_table_order, integer, object, text, walk, Checked, Field, Necessity::*, Reading, Rule, Unknown};
 use crate::value::{Record, Value};
 use crate::ErrorCode;
 
@@ -12,8 +12,8 @@ use super::form::{currency_exponent, minor_units};
 
 /// EMV's authentication types `01`–`04` and the directory servers' `80`–`99`.
 const AUTHENTICATION_TYPES: &[&str] = &[
-    "01", "02", "03", "04", "80", "81", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92", "93",
-    "94", "95", "96", "97", "98", "99",
+    "01", "02", "03", "04", "80", "81", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92", "93", "94", "95", "96", "97",
+    "98", "99",
 ];
 
 /// Every text parameter of /api/v2/sale, in the seed's order (the browser data is
@@ -67,8 +67,7 @@ pub const PARAMETERS: &[Field] = &[
     text("tdsAuthenticationResultType", Optional, 1, 6, Rule::OneOf(&["SIMPLE"])).wire("tds_authentication_result_type"),
     text("tdsAuthenticationResultAuthenticationType", Optional, 2, 2, Rule::OneOf(AUTHENTICATION_TYPES))
         .wire("tds_authentication_result_authentication_type"),
-    text("tdsAuthenticationResultAuthenticationValue", Optional, 19, 28, Rule::Any)
-        .wire("tds_authentication_result_authentication_value"),
+    text("tdsAuthenticationResultAuthenticationValue", Optional, 19, 28, Rule::Any).wire("tds_authentication_result_authentication_value"),
     text("tdsAuthenticationResultTransactionId", Optional, 19, 36, Rule::Any).wire("tds_authentication_result_transaction_id"),
     text("tdsAuthenticationResultTransactionStatus", Optional, 1, 1, Rule::OneOf(&["Y", "N", "U", "A", "C", "D", "R"]))
         .wire("tds_authentication_result_transaction_status"),
@@ -190,7 +189,9 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
             "give the card (creditCardNumber, cardPrintedName, expireMonth, expireYear), cardRecurringPaymentId or recurringPaymentId",
         ),
         [_] => {}
-        [_, second, ..] => problems.add(second, ErrorCode::RequestExclusive, "give only one of the card, cardRecurringPaymentId and recurringPaymentId"),
+        [_, second, ..] => {
+            problems.add(second, ErrorCode::RequestExclusive, "give only one of the card, cardRecurringPaymentId and recurringPaymentId")
+        }
     }
     if has_card {
         for key in CARD_KEYS {

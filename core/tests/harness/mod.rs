@@ -9,15 +9,17 @@ use connpay_core::browser::{fit_accept_header, fit_language, is_well_formed_lang
 use connpay_core::card::{self, BrandId, CardInput, HolderInput, Input, Verdict, YearMonth, BRANDS};
 use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
 use connpay_core::checkout::messages::Locale;
-use connpay_core::gateway::{is_safe_page, Gateway};
-use connpay_core::percent::{decode_component, form_pairs};
 use connpay_core::checkout::sale::{check_order, check_session};
+use connpay_core::gateway::{is_safe_page, Gateway};
 use connpay_core::iso::{currency_exponent, is_country_alpha2, is_country_alpha3};
+use connpay_core::percent::{decode_component, form_pairs};
 use connpay_core::sale::{
-    check_check_sale, check_initiate_sale, check_perform_sale, check_perform_sale_call, check_status_call, wire_body, ErrorCause,
-    Outcome, SaleAccepted, SaleRoute, SaleStatus,
+    check_check_sale, check_initiate_sale, check_perform_sale, check_perform_sale_call, check_status_call, wire_body, ErrorCause, Outcome,
+    SaleAccepted, SaleRoute, SaleStatus,
 };
-use connpay_core::v2::{self, browser_form_fields, check_v2_sale, minor_units, parse_v2_response, parse_v2_sale_form, ControlParts, V2SaleForm};
+use connpay_core::v2::{
+    self, browser_form_fields, check_v2_sale, minor_units, parse_v2_response, parse_v2_sale_form, ControlParts, V2SaleForm,
+};
 use connpay_core::value::{to_json, Got};
 
 fn today() -> YearMonth {

@@ -18,8 +18,9 @@ export function startDemoServer(www = "www") {
 
 /**
  * Runs `command` in the repository, in its own process group, until it prints its URL (by
- * default the sandbox's "connpay sandbox at …"); resolves to { url, stop }, where stop ends
- * the whole group.
+ * default the sandbox's "connpay sandbox at …"); resolves to { url, output, stop }, where
+ * output() is all it printed so far (the sandbox prints a line per request) and stop ends the
+ * whole group.
  */
 export async function startServer(command, args, env, timeoutMs, announced = /connpay sandbox at (http:\/\/127\.0\.0\.1:\d+\/)/) {
   const child = spawn(command, args, {
@@ -44,6 +45,7 @@ export async function startServer(command, args, env, timeoutMs, announced = /co
   });
   return {
     url,
+    output: () => output,
     async stop() {
       const exited = once(child, "exit");
       process.kill(-child.pid, "SIGTERM");

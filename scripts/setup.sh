@@ -42,6 +42,9 @@ if [ "$browsers" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v firefox >/dev/null || missing+=(firefox-esr)
+  # WebKit, Safari's engine: WebKitGTK's WebDriver, which needs an X display (a virtual one).
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
   if [ ${#missing[@]} -gt 0 ]; then
     step "installing ${missing[*]} from Debian"
     sudo_cmd=()

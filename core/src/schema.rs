@@ -411,7 +411,7 @@ fn read_field<V: Value>(problems: &mut Problems, field: &Field, value: Option<&V
                 match value.at(index) {
                     // A hole or a null in an array is not a missing field: it has the wrong type.
                     Ok(found) if found.as_ref().map_or(true, |found| found.shape() == Shape::Absent) => {
-                        problems.add(&at, ErrorCode::RequestType, expected(item.kind))
+                        problems.add(&at, ErrorCode::RequestType, expected(item.kind));
                     }
                     Ok(found) => items.extend(read_field(problems, item, found.as_ref(), &at, reading)),
                     Err(Unreadable) => problems.add(&at, ErrorCode::RequestType, "could not be read: its getter threw"),
@@ -506,7 +506,7 @@ fn check_text(problems: &mut Problems, field: &Field, text: &str, path: &str, re
         }
         Rule::OneOf(allowed) => {
             if !allowed.contains(&text) {
-                problems.add(path, ErrorCode::RequestRange, one_of(allowed.iter().map(|text| text.to_string())));
+                problems.add(path, ErrorCode::RequestRange, one_of(allowed.iter().map(|text| (*text).to_string())));
             }
             return;
         }

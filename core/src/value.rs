@@ -205,7 +205,7 @@ impl Value for &Got {
 
     fn keys(&self) -> Result<Vec<String>, Unreadable> {
         match self {
-            Got::Record(record) => Ok(record.0.iter().map(|(key, _)| key.to_string()).collect()),
+            Got::Record(record) => Ok(record.0.iter().map(|(key, _)| (*key).to_string()).collect()),
             _ => Ok(Vec::new()),
         }
     }

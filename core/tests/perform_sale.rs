@@ -201,7 +201,7 @@ fn each_field_rule() {
     ];
     for (pointer, value, path, code) in cases {
         let errors = errors_of(&with(card_sale(), pointer, value.clone()));
-        assert_eq!(errors, [(path.to_string(), *code)], "{pointer} = {value}");
+        assert_eq!(errors, [((*path).to_string(), *code)], "{pointer} = {value}");
     }
 }
 

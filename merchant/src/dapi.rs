@@ -202,7 +202,7 @@ impl Merchant {
             }
             (_, None, None) => None,
             (_, None, Some(client_card_id)) => match saved_cards.iter().find(|(client, _)| *client == client_card_id) {
-                Some((_, id)) if is_card_id(id) => Some(id.to_string()),
+                Some((_, id)) if is_card_id(id) => Some((*id).to_string()),
                 Some(_) => {
                     let message = "the stored card's server id must be 1 to 128 characters without control characters";
                     return Reply::fail(500, ErrorCause::ServerFailed, message, named);

@@ -1,5 +1,6 @@
 //! The sandbox's settings: flags, then environment variables, then documented defaults.
 
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -54,7 +55,7 @@ pub fn usage() -> String {
          or the gateway refuses the sale):\n",
     );
     for card in SAVED_CARDS {
-        text.push_str(&format!("  clientCardId {:<24} serverCardId {:<20} {}\n", card.client_card_id, card.server_card_id, card.number));
+        let _ = writeln!(text, "  clientCardId {:<24} serverCardId {:<20} {}", card.client_card_id, card.server_card_id, card.number);
     }
     text.push_str(
         "\nsecurity codes: 123, 1234, 111 approve; 321 asks for 3-D Secure (password hint approves; the issuer\n\

@@ -249,7 +249,7 @@ impl GatewayState {
 
 /// Reads a DAPI call's JSON body, validates it with its route, and checks the endpoint is this
 /// merchant's.
-#[allow(clippy::result_large_err)] // the error is the handler's whole answer
+#[allow(clippy::result_large_err, reason = "the error is the handler's whole answer")]
 fn read_call(
     app: &App,
     endpoint_id: &str,

@@ -227,9 +227,8 @@ fn settled(invoice_id: &str, state: impl ToGot) -> Record {
 /// did, the server holds the sale's session token and asks the gateway's sale status itself.
 /// The page then allows a new attempt (`VOIDED`, `DECLINED`), shows the approval, or asks again.
 pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>) -> Response {
-    let gateway = match connpay_core::gateway::Gateway::parse(&app.base_url) {
-        Ok(gateway) => gateway,
-        Err(_) => return fail(StatusCode::INTERNAL_SERVER_ERROR, ErrorCause::ServerFailed, "no gateway to ask", Some(&invoice_id)),
+    let Ok(gateway) = connpay_core::gateway::Gateway::parse(&app.base_url) else {
+        return fail(StatusCode::INTERNAL_SERVER_ERROR, ErrorCause::ServerFailed, "no gateway to ask", Some(&invoice_id));
     };
     let (order_id, request) = {
         let mut merchant = app.merchant.lock();

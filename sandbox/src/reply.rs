@@ -44,8 +44,7 @@ pub fn json(status: StatusCode, body: &impl ToGot) -> Response {
 
 /// Reads a JSON request body, as JSON, for the walker: a body of another type or that is not
 /// JSON is refused here.
-// The error is the handler's whole answer, returned as it is: boxing it would gain nothing.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, reason = "the error is the handler's whole answer, returned as it is: boxing it would gain nothing")]
 pub fn read_json(headers: &HeaderMap, body: &[u8], invoice_id: Option<&str>) -> Result<serde_json::Value, Response> {
     let json_type = headers
         .get(header::CONTENT_TYPE)
@@ -61,7 +60,7 @@ pub fn read_json(headers: &HeaderMap, body: &[u8], invoice_id: Option<&str>) -> 
 }
 
 /// A JSON body read and checked by `check`: what the walker read, or the handler's answer.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, reason = "the error is the handler's whole answer")]
 pub fn read_checked(
     headers: &HeaderMap,
     body: &[u8],
@@ -73,7 +72,7 @@ pub fn read_checked(
 }
 
 /// What the walker read, or `INVALID_REQUEST` naming its first problem.
-#[allow(clippy::result_large_err)]
+#[allow(clippy::result_large_err, reason = "the error is the handler's whole answer")]
 pub fn accepted(checked: Checked, invoice_id: Option<&str>) -> Result<Record, Response> {
     if checked.errors.is_empty() {
         Ok(checked.record)

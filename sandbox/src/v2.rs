@@ -257,6 +257,7 @@ fn expire_later(app: Arc<App>, order_id: String, deadline: Instant) {
 
 /// Posts a callback, in its own task, once: no retry, so nothing can loop; [`CALLBACK_TIMEOUT`]
 /// at most. One line is printed: where (no query), and the status or why it failed; never a body.
+#[allow(clippy::print_stdout, reason = "the sandbox's callback log: where, and the status or why it failed, never a body")]
 pub fn send_callback(callback: Callback) {
     tokio::spawn(async move {
         let Callback { url, order_id, body } = callback;
@@ -269,7 +270,7 @@ pub fn send_callback(callback: Callback) {
             }
             Ok(Ok(answer)) => println!("callback of order {order_id} failed: POST {target} answered {}", answer.status),
             Ok(Err(error)) => {
-                println!("callback of order {order_id} failed: POST {target}: {error}")
+                println!("callback of order {order_id} failed: POST {target}: {error}");
             }
             Err(_) => println!("callback of order {order_id} failed: POST {target}: no answer in {} s", CALLBACK_TIMEOUT.as_secs()),
         }

@@ -254,7 +254,7 @@ async fn the_page_and_the_package_are_served_under_a_strict_policy() {
     let sandbox = sandbox().await;
     let page = send_get(&sandbox, "/").await;
     assert_eq!(page.0, 200);
-    assert!(page.1.get("content-security-policy").unwrap().contains("script-src 'self' 'wasm-unsafe-eval'"));
+    assert!(page.1["content-security-policy"].contains("script-src 'self' 'wasm-unsafe-eval'"));
     let wasm = send_get(&sandbox, "/pkg/module.wasm").await;
     assert_eq!((wasm.0, wasm.1.get("content-type").map(String::as_str)), (200, Some("application/wasm")));
 }

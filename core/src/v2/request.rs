@@ -190,7 +190,7 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
         ),
         [_] => {}
         [_, second, ..] => {
-            problems.add(second, ErrorCode::RequestExclusive, "give only one of the card, cardRecurringPaymentId and recurringPaymentId")
+            problems.add(second, ErrorCode::RequestExclusive, "give only one of the card, cardRecurringPaymentId and recurringPaymentId");
         }
     }
     if has_card {
@@ -205,7 +205,7 @@ fn source_of_funds(problems: &mut Problems, request: &Record, today: YearMonth) 
                 Some(expiry) => problems.verdict("expireYear", card::expiry::check_month(expiry, today)),
                 // Four digits, but no year a card expires in (`0030`).
                 None if !problems.has("expireMonth") => {
-                    problems.add("expireYear", ErrorCode::RequestRange, "must be a four-digit year, such as 2030")
+                    problems.add("expireYear", ErrorCode::RequestRange, "must be a four-digit year, such as 2030");
                 }
                 None => {}
             }
@@ -234,7 +234,7 @@ fn ip_address(problems: &mut Problems, request: &Record) {
         (None, None) if ["ipAddress", "browser", "browser.ipAddress"].iter().any(|key| problems.has(key)) => {}
         (None, None) => problems.add("ipAddress", ErrorCode::RequestRequired, "is required (here or as browser.ipAddress)"),
         (Some(top), Some(browser)) if top != browser && !problems.has("ipAddress") => {
-            problems.add("browser.ipAddress", ErrorCode::RequestMismatch, "differs from ipAddress; give the payer's address once")
+            problems.add("browser.ipAddress", ErrorCode::RequestMismatch, "differs from ipAddress; give the payer's address once");
         }
         _ => {}
     }

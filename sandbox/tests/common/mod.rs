@@ -3,7 +3,7 @@
 //! sale (access token, initiate sale) up to the page's perform sale, and a whole sale to its
 //! first state after PROCESSING; /api/v2 forms in [`v2`].
 
-#![allow(dead_code)] // each test file uses its own part of them
+#![allow(dead_code, reason = "each test file uses its own part of them")]
 
 pub mod v2;
 
@@ -27,7 +27,7 @@ pub async fn sandbox_with(configure: impl FnOnce(&mut Config)) -> Sandbox {
 /// A sandbox started with `flags` as a command line gives them (on a free port, serving the
 /// test's own files).
 pub async fn sandbox_with_flags(flags: &[&str]) -> Sandbox {
-    let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
+    let flags: Vec<String> = flags.iter().map(|flag| (*flag).to_string()).collect();
     let read = Config::from_args(flags.clone(), |_| None).unwrap_or_else(|error| panic!("{flags:?}: {error}"));
     sandbox_with(|config| *config = Config { addr: config.addr, www_dir: config.www_dir.clone(), pkg_dir: config.pkg_dir.clone(), ..read })
         .await

@@ -131,7 +131,7 @@ export type ConnPayErrorCode =
   | "checkout.sale_in_flight"
   | "sale.in_flight" | "sale.already_accepted" | "sale.outcome_unknown" | "sale.aborted"
   | "status.timeout" | "status.aborted" | "status.rejected" | "response.invalid" | "internal.error"
-  | CheckoutErrorCode;
+  | "init.required" | CheckoutErrorCode;
 
 /** Codes only `mountCheckout`'s `onError` receives. */
 export type CheckoutErrorCode =
@@ -392,6 +392,9 @@ export type CheckoutMessageKey =
   | "reopen"
   /** Said when your code allows a new attempt after an uncertain one. */
   | "allowed"
+  /** Said when the gateway refused the sale for a reason that is the shop's or its configuration's
+   * (a signature that does not verify, an unknown invoice), not the card's. */
+  | "shop_refused"
   /** A card-field error without a message of its own. */
   | "field"
   /** Another failure without a message of its own. */

@@ -1,17 +1,68 @@
-//! The attempts of one checkout (`connpay_core::checkout::attempts`): the payer's stories as
-//! scenarios, then a proptest over any sequence of events that checks both halves of the rule:
-//! no second perform sale while an earlier one is in flight, uncertain, approved or pending on
-//! the merchant's server (unless the merchant allowed it), not even after the payer closed the
-//! 3-D Secure window; and a decline never blocks the next attempt.
+//! The attempts of one checkout, through the checkout machine's own entry
+//! (`connpay_core::checkout::machine::Checkout::handle`): the payer's stories as scenarios, then
+//! a proptest over any sequence of what the world does (the payer, the merchant's server and
+//! code, the gateway) that checks both halves of the rule on the effects the machine answers: no
+//! second perform sale while an earlier one is in flight, uncertain, approved or pending on the
+//! merchant's server (unless the merchant allowed it), not even after the payer closed the 3-D
+//! Secure window or the form was mounted again; and a decline never blocks the next attempt.
 
-use connpay_core::checkout::attempts::{Attempts, Ending, Next, Refusal, Report, Step, ENDINGS};
+use connpay_core::card::YearMonth;
+use connpay_core::checkout::attempts::{Ending, Next, ENDINGS};
+use connpay_core::checkout::machine::{
+    Callback, Carried, Checkout, Clock, Config, Effect, Event, Fate as Settled, Kind, SessionAnswer, Told, Values,
+};
 use connpay_core::checkout::messages::{Locale, Messages};
-use connpay_core::checkout::sale::{OrderAnswer, Pending};
+use connpay_core::checkout::sale::{check_order, check_session, OrderAnswer, Pending};
+use connpay_core::gateway::Gateway;
 use connpay_core::sale::{
     ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SaleState, SaleStatus, SessionToken, UnknownReason,
 };
 use connpay_core::ErrorCode;
 use proptest::prelude::*;
+
+/// How long a 3-D Secure challenge may still be approved after it opened (`challengeLifetimeMs`).
+const LIFETIME: f64 = 1_800_000.0;
+/// `maxWaitMs`.
+const MAX_WAIT: f64 = 600_000.0;
+
+fn today() -> YearMonth {
+    YearMonth::new(2026, 11).unwrap()
+}
+
+fn config() -> Config {
+    let order = serde_json::json!({ "amountCentis": 1042, "currency": "EUR", "consumer": { "email": "payer@example.com" } });
+    let order = check_order(&&order, today(), "web-1");
+    assert_eq!(order.errors, []);
+    Config {
+        gateway: Gateway::parse("sandbox").unwrap(),
+        order: order.record,
+        messages: Messages::new(Locale::En),
+        language: "en".into(),
+        saved: None,
+        timeout_ms: 30_000.0,
+        poll_interval_ms: 2_000.0,
+        max_wait_ms: MAX_WAIT,
+        challenge_lifetime_ms: LIFETIME,
+    }
+}
+
+fn card() -> Values {
+    ["4111 1111 1111 1111".into(), "12 / 30".into(), "123".into(), "JOHN SMITH".into()]
+}
+
+/// `getSession`'s answer: a session for `invoice`.
+fn session(invoice: &str) -> SessionAnswer {
+    let token = |c: char| c.to_string().repeat(40);
+    let answer = serde_json::json!({
+        "endpointId": "1111", "invoiceId": invoice, "accessToken": token('a'), "nonce": token('b'), "signature": token('c')
+    });
+    SessionAnswer::Answered(OrderAnswer::Session, check_session(&&answer, today()))
+}
+
+/// `getSession`'s answer about the order (paid or pending): no session.
+fn about_order(answer: OrderAnswer) -> SessionAnswer {
+    SessionAnswer::Answered(answer, check_session(&&serde_json::json!({}), today()))
+}
 
 fn accepted(invoice: &str) -> Outcome<SaleAccepted> {
     Outcome::Accepted(SaleAccepted { invoice_id: invoice.into(), session_token: "token".into() })
@@ -33,169 +84,382 @@ fn status(invoice: &str, state: SaleState) -> Outcome<SaleStatus> {
     })
 }
 
-/// Begins an attempt and sends its perform sale, as a submit with a valid form does.
-fn pay(attempts: &mut Attempts, invoice: &str) {
-    assert_eq!(attempts.begin(), Ok(()), "{invoice}: an attempt begins");
-    assert!(attempts.send_sale(invoice), "{invoice}: its sale is sent");
-}
-
-fn report(step: Step) -> Report {
-    match step {
-        Step::Report(report) => report,
-        other => panic!("expected a report, got {other:?}"),
-    }
-}
-
-#[test]
-fn a_decline_then_a_new_card_is_approved() {
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    assert_eq!(attempts.sale_answered("INV1", &accepted("INV1")), Step::Poll);
-    assert_eq!(attempts.status_answered("INV1", &status("INV1", SaleState::Processing), false, 0.0), Step::Poll);
-    let declined = report(attempts.status_answered("INV1", &status("INV1", SaleState::Declined), false, 0.0));
-    assert_eq!((declined.code, declined.next, declined.invoice_id.as_deref()), (ErrorCode::SaleDeclined, Next::Retry, Some("INV1")));
-    assert!(attempts.ready(), "the button comes back");
-    pay(&mut attempts, "INV2");
-    attempts.sale_answered("INV2", &accepted("INV2"));
-    assert!(matches!(attempts.status_answered("INV2", &status("INV2", SaleState::Approved), false, 0.0), Step::Approved(_)));
-    assert_eq!(attempts.begin(), Err(Refusal::Finished), "approved: further submits do nothing");
-}
-
-/// How long a 3-D Secure challenge may still be approved after it opened (`challengeLifetimeMs`).
-const LIFETIME: f64 = 1_800_000.0;
-
-/// Pays `invoice`, accepted, and opens its challenge at `opened` (ms).
-fn challenged(attempts: &mut Attempts, invoice: &str, opened: f64) {
-    pay(attempts, invoice);
-    attempts.sale_answered(invoice, &accepted(invoice));
-    let challenge = attempts.status_answered(invoice, &status(invoice, SaleState::RedirectRequest), false, opened);
-    assert_eq!(challenge, Step::Challenge(format!("https://issuer.example/{invoice}")));
-}
-
-#[test]
-fn closing_the_challenge_ends_nothing_and_the_final_state_decides() {
-    let mut attempts = Attempts::default();
-    challenged(&mut attempts, "INV1", 10_000.0);
-    let closed = attempts.close_challenge(0.0, LIFETIME).expect("told");
-    assert_eq!(
-        (closed.code, closed.next, closed.invoice_id.as_deref(), closed.until),
-        (ErrorCode::CheckoutChallengeClosed, Next::Wait, Some("INV1"), Some(10_000.0 + LIFETIME))
-    );
-    assert_eq!(attempts.close_challenge(0.0, LIFETIME), None, "told once a close");
-    assert_eq!(attempts.begin(), Err(Refusal::Accepted("INV1".into())), "Pay stays disabled");
-    assert!(!attempts.ready());
-    // Still waiting for the issuer, long after: still followed, the window not forced open again.
-    let waiting = status("INV1", SaleState::RedirectRequest);
-    assert_eq!(attempts.status_answered("INV1", &waiting, true, 10_000.0 + 2.0 * LIFETIME), Step::Poll);
-    assert_eq!(attempts.reopenable(), Some("https://issuer.example/INV1"));
-    // The payer opens the bank's window again, and closes it again: told again, with the same
-    // deadline (the challenge's, not the reopening's).
-    assert_eq!(attempts.reopen().as_deref(), Some("https://issuer.example/INV1"));
-    assert_eq!(attempts.reopenable(), None, "open now");
-    assert_eq!(attempts.close_challenge(0.0, LIFETIME).map(|report| report.until), Some(Some(10_000.0 + LIFETIME)));
-    // The issuer's own cancel declines it: only now may the payer pay again.
-    let declined = report(attempts.status_answered("INV1", &status("INV1", SaleState::Declined), false, 0.0));
-    assert_eq!((declined.code, declined.next), (ErrorCode::SaleDeclined, Next::Retry));
-    assert_eq!(attempts.reopenable(), None);
-    pay(&mut attempts, "INV2");
-
-    // Approved in the banking app after the window was closed: the approval, nothing else sent.
-    let mut attempts = Attempts::default();
-    challenged(&mut attempts, "INV1", 0.0);
-    attempts.close_challenge(0.0, LIFETIME).unwrap();
-    assert!(!attempts.send_sale("INV2"));
-    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false, 60_000.0), Step::Approved(_)));
-    assert_eq!(attempts.begin(), Err(Refusal::Finished));
-
-    // A window that never opened (no safe page, the page's policy refused it) counts as closed,
-    // and a closed window's sale unmounted is the merchant's to settle, as any followed sale.
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    attempts.sale_answered("INV1", &accepted("INV1"));
-    assert_eq!(attempts.close_challenge(500.0, LIFETIME).map(|report| report.until), Some(Some(500.0 + LIFETIME)), "from the close");
-    let unmounted = attempts.unmount();
-    assert_eq!(unmounted.report.map(|report| report.code), Some(ErrorCode::CheckoutUnmounted));
-    let mut remounted = unmounted.carried.unwrap();
-    assert!(remounted.begin().is_err());
-    assert!(remounted.allow("INV1"));
-}
-
 fn pending(until: Option<f64>, redirect: bool) -> OrderAnswer {
     let redirect_url = redirect.then(|| "https://issuer.example/OTHER".to_string());
     OrderAnswer::Pending(Pending { invoice_id: "OTHER".into(), until, redirect_url })
 }
 
+/// A checkout on a form, and what it awaits: the page shell's part, as a test plays it.
+#[derive(Clone)]
+struct Form {
+    checkout: Checkout,
+    now: f64,
+    /// The question to `getSession` awaiting its answer.
+    ask: Option<u32>,
+    /// The perform sale or the status request awaiting its answer.
+    request: Option<(u32, Kind)>,
+    /// The pause running.
+    timer: Option<u32>,
+    /// Every effect, in order.
+    effects: Vec<Effect>,
+}
+
+impl Form {
+    /// A checkout mounted on a form (inheriting what an unmounted one left), whose question about
+    /// the order is not answered yet.
+    fn mount(inherited: Option<Carried>) -> Form {
+        let mut form =
+            Form { checkout: Checkout::new(config(), inherited), now: 0.0, ask: None, request: None, timer: None, effects: vec![] };
+        form.handle(Event::Start(card()));
+        form
+    }
+
+    /// A checkout whose server said nothing of the order yet (its question answered with a
+    /// session, which a checkout does not use).
+    fn new() -> Form {
+        let mut form = Form::mount(None);
+        let ask = form.ask.expect("mounted: the order's state is asked");
+        form.handle(Event::Session { ask, answer: session("UNUSED") });
+        form
+    }
+
+    fn clock(&self) -> Clock {
+        Clock { now: self.now, today: today() }
+    }
+
+    /// Handles `event`: the effects it answered, with what they await taken note of.
+    fn handle(&mut self, event: Event) -> Vec<Effect> {
+        let effects = self.checkout.handle(event, self.clock()).expect("not refused");
+        self.note(&effects);
+        effects
+    }
+
+    fn note(&mut self, effects: &[Effect]) {
+        let called = |effect: &Effect| matches!(effect, Effect::Call(_));
+        let first_call = effects.iter().position(called).unwrap_or(effects.len());
+        assert!(effects[first_call..].iter().all(called), "the page's callbacks come last: {effects:?}");
+        for effect in effects {
+            match effect {
+                Effect::Call(Callback::Ask { ask, .. }) => self.ask = Some(*ask),
+                Effect::Send { request, kind, .. } => self.request = Some((*request, *kind)),
+                Effect::Wait { timer, .. } => self.timer = Some(*timer),
+                Effect::CancelWait(timer) if self.timer == Some(*timer) => self.timer = None,
+                _ => {}
+            }
+        }
+        self.effects.extend_from_slice(effects);
+    }
+
+    fn submit(&mut self) -> Vec<Effect> {
+        self.handle(Event::Submit(card()))
+    }
+
+    /// `getSession` answers the question it was asked.
+    fn answer(&mut self, answer: SessionAnswer) -> Vec<Effect> {
+        let ask = self.ask.take().expect("a question to getSession");
+        self.handle(Event::Session { ask, answer })
+    }
+
+    /// The awaited perform sale is answered.
+    fn sale(&mut self, outcome: Outcome<SaleAccepted>) -> Vec<Effect> {
+        let (request, kind) = self.request.take().expect("a perform sale on its way");
+        assert_eq!(kind, Kind::Sale);
+        self.handle(Event::Sale { request, outcome })
+    }
+
+    /// The awaited status request is answered at `now`.
+    fn status(&mut self, outcome: Outcome<SaleStatus>, now: f64) -> Vec<Effect> {
+        self.now = now;
+        let (request, kind) = self.request.take().expect("a status request on its way");
+        assert_eq!(kind, Kind::Status);
+        self.handle(Event::Status { request, outcome })
+    }
+
+    /// The pause ends, at `now`.
+    fn wake(&mut self, now: f64) -> Vec<Effect> {
+        self.now = now;
+        let timer = self.timer.take().expect("a pause");
+        self.handle(Event::Timer(timer))
+    }
+
+    fn settle(&mut self, invoice: &str, fate: Settled) -> bool {
+        let clock = self.clock();
+        match self.checkout.handle(Event::Settle { invoice_id: invoice.into(), fate }, clock) {
+            Ok(effects) => {
+                self.note(&effects);
+                true
+            }
+            Err(refused) => {
+                assert_eq!(refused.code, ErrorCode::ArgumentInvalid);
+                false
+            }
+        }
+    }
+
+    /// Submits and answers with a session for `invoice`: its perform sale is sent.
+    fn pay(&mut self, invoice: &str) {
+        assert!(began(&self.submit()), "{invoice}: an attempt begins");
+        let effects = self.answer(session(invoice));
+        assert!(sends_sale(&effects), "{invoice}: its sale is sent");
+    }
+
+    /// Pays `invoice`, accepted, and its challenge opens at `opened` (ms).
+    fn challenged(&mut self, invoice: &str, opened: f64) {
+        self.pay(invoice);
+        self.sale(accepted(invoice));
+        let effects = self.status(status(invoice, SaleState::RedirectRequest), opened);
+        assert_eq!(opened_challenge(&effects).as_deref(), Some(format!("https://issuer.example/{invoice}").as_str()));
+    }
+
+    /// Whether a submit now begins an attempt (tried on a copy: nothing changes).
+    fn ready(&self) -> bool {
+        let mut probe = self.clone();
+        began(&probe.submit())
+    }
+
+    /// Whether a submit now begins an attempt that ends in a perform sale (tried on a copy).
+    fn can_pay(&self) -> bool {
+        let mut probe = self.clone();
+        began(&probe.submit()) && probe.ask.is_some() && sends_sale(&probe.answer(session("INV-probe")))
+    }
+
+    fn close(&mut self) -> Option<Told> {
+        let effects = self.handle(Event::ChallengeClosed { blocked: false });
+        told(&effects)
+    }
+}
+
+/// The error `onError` received, if any.
+fn told(effects: &[Effect]) -> Option<Told> {
+    effects.iter().find_map(|effect| match effect {
+        Effect::Call(Callback::Error(told)) => Some((**told).clone()),
+        _ => None,
+    })
+}
+
+fn succeeded(effects: &[Effect]) -> Option<String> {
+    effects.iter().find_map(|effect| match effect {
+        Effect::Call(Callback::Success(success)) => Some(success.invoice_id.clone()),
+        _ => None,
+    })
+}
+
+fn began(effects: &[Effect]) -> bool {
+    effects.iter().any(|effect| matches!(effect, Effect::Call(Callback::Submit)))
+}
+
+fn sends_sale(effects: &[Effect]) -> bool {
+    effects.iter().any(|effect| matches!(effect, Effect::Send { kind: Kind::Sale, .. }))
+}
+
+fn opened_challenge(effects: &[Effect]) -> Option<String> {
+    effects.iter().find_map(|effect| match effect {
+        Effect::OpenChallenge { url, .. } => Some(url.clone()),
+        _ => None,
+    })
+}
+
+/// Whether the reopen button was last shown.
+fn reopen_shown(form: &Form) -> bool {
+    form.effects.iter().rev().find_map(|effect| match effect {
+        Effect::Reopen { shown, .. } => Some(*shown),
+        _ => None,
+    }) == Some(true)
+}
+
+fn said(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Say { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_decline_then_a_new_card_is_approved() {
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(accepted("INV1"));
+    assert!(form.status(status("INV1", SaleState::Processing), 1_000.0).iter().all(|effect| told(std::slice::from_ref(effect)).is_none()));
+    assert!(form.timer.is_some(), "asked again after the interval");
+    form.wake(3_000.0);
+    let declined = told(&form.status(status("INV1", SaleState::Declined), 3_500.0)).unwrap();
+    assert_eq!((declined.code, declined.next, declined.invoice_id.as_deref()), (ErrorCode::SaleDeclined, Next::Retry, Some("INV1")));
+    assert!(form.ready(), "the button comes back");
+    form.pay("INV2");
+    form.sale(accepted("INV2"));
+    assert_eq!(succeeded(&form.status(status("INV2", SaleState::Approved), 4_000.0)).as_deref(), Some("INV2"));
+    assert!(!form.ready(), "approved: further submits do nothing");
+}
+
+#[test]
+fn closing_the_challenge_ends_nothing_and_the_final_state_decides() {
+    let mut form = Form::new();
+    form.challenged("INV1", 10_000.0);
+    form.now = 12_000.0;
+    let closed = form.close().expect("told");
+    assert_eq!(
+        (closed.code, closed.next, closed.invoice_id.as_deref(), closed.until),
+        (ErrorCode::CheckoutChallengeClosed, Next::Wait, Some("INV1"), Some(10_000.0 + LIFETIME))
+    );
+    assert!(form.effects.contains(&Effect::CloseChallenge));
+    assert_eq!(form.close(), None, "told once a close");
+    assert!(!form.ready(), "Pay stays disabled");
+    // Still waiting for the issuer, long after: still followed, the window not forced open again.
+    form.wake(20_000.0);
+    let waiting = form.status(status("INV1", SaleState::RedirectRequest), 10_000.0 + 2.0 * LIFETIME);
+    assert_eq!(opened_challenge(&waiting), None);
+    assert!(reopen_shown(&form));
+    // The payer opens the bank's window again, and closes it again: told again, with the same
+    // deadline (the challenge's, not the reopening's).
+    assert_eq!(opened_challenge(&form.handle(Event::Reopen)).as_deref(), Some("https://issuer.example/INV1"));
+    assert!(!reopen_shown(&form), "open now");
+    assert_eq!(form.close().map(|told| told.until), Some(Some(10_000.0 + LIFETIME)));
+    // The issuer's own cancel declines it: only now may the payer pay again.
+    form.wake(10_000.0 + 2.0 * LIFETIME);
+    let declined = told(&form.status(status("INV1", SaleState::Declined), 10_000.0 + 2.0 * LIFETIME)).unwrap();
+    assert_eq!((declined.code, declined.next), (ErrorCode::SaleDeclined, Next::Retry));
+    assert!(!reopen_shown(&form));
+    form.pay("INV2");
+
+    // Approved in the banking app after the window was closed: the approval, nothing else sent.
+    let mut form = Form::new();
+    form.challenged("INV1", 0.0);
+    form.close().unwrap();
+    assert!(!form.can_pay());
+    form.wake(60_000.0);
+    assert_eq!(succeeded(&form.status(status("INV1", SaleState::Approved), 60_000.0)).as_deref(), Some("INV1"));
+    assert!(!form.ready());
+
+    // A window that never opened (no safe page, the page's policy refused it) counts as closed,
+    // and a closed window's sale unmounted is the merchant's to settle, as any followed sale.
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(accepted("INV1"));
+    form.now = 500.0;
+    assert_eq!(form.close().map(|told| told.until), Some(Some(500.0 + LIFETIME)), "from the close");
+    let unmounted = told(&form.handle(Event::Unmount)).unwrap();
+    assert_eq!(unmounted.code, ErrorCode::CheckoutUnmounted);
+    let mut remounted = Form::mount(form.checkout.take_carried());
+    assert!(!remounted.ready());
+    assert!(remounted.settle("INV1", Settled::NotCharged));
+}
+
+#[test]
+fn a_policy_refusing_the_frame_says_why_and_keeps_the_reopen_button_hidden() {
+    let mut form = Form::new();
+    form.challenged("INV1", 0.0);
+    let blocked = told(&form.handle(Event::ChallengeClosed { blocked: true })).unwrap();
+    assert_eq!(blocked.code, ErrorCode::CheckoutChallengeClosed);
+    assert!(blocked.detail.contains("frame-src"));
+    assert!(!reopen_shown(&form));
+    assert!(!form.effects.contains(&Effect::FocusReopen));
+}
+
 #[test]
 fn a_paid_order_is_the_approval_and_nothing_is_sent() {
     // Found when the checkout was mounted (after a reload), before the payer typed anything.
-    let mut attempts = Attempts::default();
-    assert_eq!(attempts.order_answered(&OrderAnswer::Paid("OTHER".into())), Some(Step::Paid("OTHER".into())));
-    assert_eq!(attempts.begin(), Err(Refusal::Finished));
+    let mut form = Form::mount(None);
+    assert_eq!(succeeded(&form.answer(about_order(OrderAnswer::Paid("OTHER".into())))).as_deref(), Some("OTHER"));
+    assert!(!form.ready());
     // Answered to a submit: no perform sale.
-    let mut attempts = Attempts::default();
-    attempts.begin().unwrap();
-    assert_eq!(attempts.order_answered(&OrderAnswer::Paid("OTHER".into())), Some(Step::Paid("OTHER".into())));
-    assert!(!attempts.send_sale("INV1"));
-    assert!(attempts.approved());
-    assert_eq!(attempts.order_answered(&OrderAnswer::Session), Some(Step::Stop), "no getSession answer is awaited now");
+    let mut form = Form::new();
+    assert!(began(&form.submit()));
+    let effects = form.answer(about_order(OrderAnswer::Paid("OTHER".into())));
+    assert_eq!(succeeded(&effects).as_deref(), Some("OTHER"));
+    assert!(!sends_sale(&effects) && !form.ready());
+    // A submit while the question asked at mount is unanswered waits for it: paid, nothing sent.
+    let mut form = Form::mount(None);
+    assert!(began(&form.submit()));
+    let effects = form.answer(about_order(OrderAnswer::Paid("OTHER".into())));
+    assert!(succeeded(&effects).is_some() && form.ask.is_none() && !sends_sale(&effects));
+}
+
+#[test]
+fn a_submit_during_the_question_at_mount_asks_for_its_session_once_answered() {
+    let mut form = Form::mount(None);
+    let asked = form.ask;
+    assert!(began(&form.submit()));
+    assert_eq!(form.ask, asked, "no second question while the first is unanswered");
+    form.answer(session("UNUSED"));
+    assert!(form.ask.is_some(), "now the sale's");
+    assert!(sends_sale(&form.answer(session("INV1"))));
 }
 
 #[test]
 fn a_pending_order_is_followed_until_paid_or_ended_unapproved() {
-    let mut attempts = Attempts::default();
-    attempts.begin().unwrap();
-    let told = report(attempts.order_answered(&pending(Some(5_000.0), true)).unwrap());
+    let mut form = Form::new();
+    form.now = 1_000.0;
+    assert!(began(&form.submit()));
+    let told_pending = told(&form.answer(about_order(pending(Some(5_000.0), true)))).unwrap();
     assert_eq!(
-        (told.code, told.next, told.invoice_id.as_deref(), told.until),
+        (told_pending.code, told_pending.next, told_pending.invoice_id.as_deref(), told_pending.until),
         (ErrorCode::CheckoutPendingUntil, Next::Wait, Some("OTHER"), Some(5_000.0))
     );
-    assert!(!attempts.send_sale("INV1"), "nothing new is charged");
-    assert!(attempts.pending() && !attempts.ready() && attempts.in_flight());
-    assert_eq!(attempts.begin(), Err(Refusal::Accepted("OTHER".into())));
-    assert_eq!(attempts.reopenable(), Some("https://issuer.example/OTHER"));
-    assert_eq!(attempts.reopen().as_deref(), Some("https://issuer.example/OTHER"));
-    assert_eq!(attempts.close_challenge(0.0, LIFETIME), None, "the server's sale: its own until stands");
-    assert_eq!(attempts.order_answered(&pending(Some(5_000.0), true)), Some(Step::Poll), "told once");
-    let unknown = report(attempts.order_answered(&pending(None, false)).unwrap());
+    assert!(!form.can_pay(), "nothing new is charged");
+    assert!(reopen_shown(&form));
+    assert_eq!(opened_challenge(&form.handle(Event::Reopen)).as_deref(), Some("https://issuer.example/OTHER"));
+    assert_eq!(form.close(), None, "the server's sale: its own until stands");
+    // Asked again after the pause; told once.
+    form.wake(2_000.0);
+    assert_eq!(told(&form.answer(about_order(pending(Some(5_000.0), true)))), None, "told once");
+    form.wake(3_000.0);
+    let unknown = told(&form.answer(about_order(pending(None, false)))).unwrap();
     assert_eq!((unknown.code, unknown.until), (ErrorCode::CheckoutPending, None), "told again when it changed");
+    // A failed question is asked again.
+    form.wake(4_000.0);
+    form.answer(SessionAnswer::Failed);
+    assert!(form.timer.is_some());
     // A session now: that sale ended unapproved, and the payer may pay again (with a new session).
-    let ended = report(attempts.order_answered(&OrderAnswer::Session).unwrap());
+    form.wake(5_000.0);
+    let ended = told(&form.answer(session("UNUSED"))).unwrap();
     assert_eq!((ended.code, ended.next, ended.invoice_id.as_deref()), (ErrorCode::SaleDeclined, Next::Retry, Some("OTHER")));
-    assert!(attempts.ready());
-    pay(&mut attempts, "INV1");
+    assert!(form.can_pay());
+    form.pay("INV1");
 
     // Found at mount, then paid.
-    let mut attempts = Attempts::default();
-    assert!(matches!(attempts.order_answered(&pending(None, false)), Some(Step::Report(_))));
-    assert_eq!(attempts.order_answered(&OrderAnswer::Paid("OTHER".into())), Some(Step::Paid("OTHER".into())));
-    assert!(attempts.approved());
+    let mut form = Form::mount(None);
+    assert!(told(&form.answer(about_order(pending(None, false)))).is_some());
+    form.wake(2_000.0);
+    assert!(succeeded(&form.answer(about_order(OrderAnswer::Paid("OTHER".into())))).is_some());
+    assert!(!form.ready());
     // A session at mount is discarded: the next Pay asks again.
-    let mut attempts = Attempts::default();
-    assert_eq!(attempts.order_answered(&OrderAnswer::Session), None);
-    assert!(attempts.ready());
+    let form = Form::new();
+    assert!(form.can_pay());
     // The shop's server settles the pending invoice itself, and says so.
-    let mut attempts = Attempts::default();
-    attempts.order_answered(&pending(None, false));
-    assert!(!attempts.allow("INV9"));
-    assert!(attempts.confirm_approval("OTHER"));
-    assert!(attempts.approved());
+    let mut form = Form::mount(None);
+    form.answer(about_order(pending(None, false)));
+    assert!(!form.settle("INV9", Settled::NotCharged));
+    assert!(form.settle("OTHER", Settled::Approved));
+    assert!(!form.ready());
     // Unmounted while pending: the next checkout asks the server again.
-    let mut attempts = Attempts::default();
-    attempts.order_answered(&pending(None, false));
-    let unmounted = attempts.unmount();
-    assert!(unmounted.report.is_none() && unmounted.carried.is_none());
+    let mut form = Form::mount(None);
+    form.answer(about_order(pending(None, false)));
+    assert_eq!(told(&form.handle(Event::Unmount)), None);
+    assert!(!form.checkout.carries());
+}
+
+#[test]
+fn a_pending_sale_past_its_until_is_not_said_to_end_at_a_past_time() {
+    let mut form = Form::mount(None);
+    form.now = 10_000.0;
+    let said_pending = told(&form.answer(about_order(pending(Some(5_000.0), false)))).unwrap();
+    assert_eq!((said_pending.code, said_pending.until), (ErrorCode::CheckoutPending, None));
 }
 
 #[test]
 fn the_merchant_may_confirm_an_approval_its_server_learnt() {
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    report(attempts.sale_answered("INV1", &Outcome::ServerError { status: 502, error: None }));
-    assert!(!attempts.confirm_approval("INV2"), "only the sale in doubt");
-    assert!(attempts.confirm_approval("INV1"));
-    assert!(attempts.approved());
-    assert_eq!(attempts.begin(), Err(Refusal::Finished));
-    assert!(!attempts.allow("INV1"), "an approved sale is never released");
+    let mut form = Form::new();
+    form.pay("INV1");
+    let uncertain = told(&form.sale(Outcome::ServerError { status: 502, error: None })).unwrap();
+    assert_eq!((uncertain.status, uncertain.next), (Some(502), Next::Merchant));
+    assert!(!form.settle("INV2", Settled::Approved), "only the sale in doubt");
+    assert!(form.settle("INV1", Settled::Approved));
+    assert_eq!(succeeded(&form.effects).as_deref(), Some("INV1"));
+    assert!(!form.ready());
+    assert!(!form.settle("INV1", Settled::NotCharged), "an approved sale is never released");
 }
 
 #[test]
@@ -205,95 +469,152 @@ fn an_uncertain_sale_blocks_the_checkout_until_the_merchant_allows_a_new_attempt
         Outcome::unknown(UnknownReason::Network),
         Outcome::unknown(UnknownReason::Timeout),
     ] {
-        let mut attempts = Attempts::default();
-        pay(&mut attempts, "INV1");
-        let uncertain = report(attempts.sale_answered("INV1", &outcome));
+        let mut form = Form::new();
+        form.pay("INV1");
+        let uncertain = told(&form.sale(outcome)).unwrap();
         assert_eq!((uncertain.next, uncertain.invoice_id.as_deref()), (Next::Merchant, Some("INV1")));
-        assert_eq!(attempts.begin(), Err(Refusal::Unsettled(uncertain.clone())));
-        assert!(!attempts.ready());
-        assert!(!attempts.allow("INV2"), "only by naming the invoice");
-        assert!(attempts.allow("INV1"));
-        pay(&mut attempts, "INV2");
+        // A submit now says again why nothing happens.
+        let again = form.submit();
+        assert!(!began(&again));
+        assert_eq!(said(&again), [Messages::new(Locale::En).error(uncertain.code).to_string()]);
+        assert!(!form.settle("INV2", Settled::NotCharged), "only by naming the invoice");
+        assert!(form.settle("INV1", Settled::NotCharged));
+        form.pay("INV2");
     }
 }
 
 #[test]
 fn a_long_wait_is_reported_once_and_the_final_state_still_decides() {
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    attempts.sale_answered("INV1", &accepted("INV1"));
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(accepted("INV1"));
     let processing = status("INV1", SaleState::Processing);
-    let pending = report(attempts.status_answered("INV1", &processing, true, 0.0));
-    assert_eq!((pending.code, pending.next), (ErrorCode::StatusTimeout, Next::Wait));
-    assert_eq!(attempts.status_answered("INV1", &processing, true, 0.0), Step::Poll, "reported once; still asking");
-    assert_eq!(attempts.begin(), Err(Refusal::Accepted("INV1".into())));
-    assert!(matches!(attempts.status_answered("INV1", &status("INV1", SaleState::Approved), true, 0.0), Step::Approved(_)));
+    let long = told(&form.status(processing.clone(), MAX_WAIT)).unwrap();
+    assert_eq!((long.code, long.next), (ErrorCode::StatusTimeout, Next::Wait));
+    assert!(form.effects.contains(&Effect::Wait { timer: form.timer.unwrap(), ms: 15_000.0 }), "slower after the longest wait");
+    form.wake(MAX_WAIT + 15_000.0);
+    assert_eq!(told(&form.status(processing, MAX_WAIT + 15_000.0)), None, "reported once; still asking");
+    assert!(!form.ready());
+    form.wake(MAX_WAIT + 30_000.0);
+    assert!(succeeded(&form.status(status("INV1", SaleState::Approved), MAX_WAIT + 30_000.0)).is_some());
 }
 
 #[test]
 fn a_refused_status_request_leaves_the_sale_to_the_merchant() {
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    attempts.sale_answered("INV1", &accepted("INV1"));
-    let refused = report(attempts.status_answered("INV1", &Outcome::Rejected(refused(ErrorCause::OrderNotFound)), false, 0.0));
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(accepted("INV1"));
+    let refused = told(&form.status(Outcome::Rejected(refused(ErrorCause::OrderNotFound)), 1_000.0)).unwrap();
     assert_eq!((refused.code, refused.next), (ErrorCode::StatusRejected, Next::Merchant));
-    assert!(matches!(attempts.begin(), Err(Refusal::Unsettled(_))));
+    assert!(!form.ready());
 }
 
 #[test]
 fn a_refused_or_failed_start_charges_nothing() {
-    let mut attempts = Attempts::default();
-    attempts.begin().unwrap();
-    assert_eq!(attempts.begin(), Err(Refusal::InFlight), "a second submit while asking for the session");
-    let failed = attempts.abandon(ErrorCode::CheckoutSession).unwrap();
-    assert_eq!((failed.next, failed.invoice_id), (Next::Retry, None));
-    // Whatever failed before the sale was sent (here the browser's clock), it charged nothing.
-    attempts.begin().unwrap();
-    let broken = attempts.abandon(ErrorCode::ArgumentInvalid).unwrap();
-    assert_eq!((broken.code, broken.next), (ErrorCode::Internal, Next::Retry));
-    pay(&mut attempts, "INV1");
-    let rejected = report(attempts.sale_answered("INV1", &Outcome::Rejected(refused(ErrorCause::InvalidRequest))));
+    let mut form = Form::new();
+    assert!(began(&form.submit()));
+    assert!(!began(&form.submit()), "a second submit while asking for the session");
+    let failed = told(&form.answer(SessionAnswer::Failed)).unwrap();
+    assert_eq!((failed.code, failed.next, failed.invoice_id, failed.cause), (ErrorCode::CheckoutSession, Next::Retry, None, true));
+    // A session no sale can be made with names the key at fault.
+    assert!(began(&form.submit()));
+    let token = "a".repeat(40);
+    let wrong =
+        serde_json::json!({ "endpointId": "1111", "invoiceId": "INV1", "accessToken": token, "nonce": "short", "signature": token });
+    let wrong = told(&form.answer(SessionAnswer::Answered(OrderAnswer::Session, check_session(&&wrong, today())))).unwrap();
+    assert_eq!((wrong.code, wrong.next, wrong.path.as_deref()), (ErrorCode::CheckoutSession, Next::Retry, Some("nonce")));
+    form.pay("INV1");
+    let rejected = told(&form.sale(Outcome::Rejected(refused(ErrorCause::Filtered)))).unwrap();
     assert_eq!((rejected.code, rejected.next), (ErrorCode::SaleRejected, Next::Retry));
-    pay(&mut attempts, "INV2");
-    let declined = report(attempts.sale_answered("INV2", &Outcome::Rejected(refused(ErrorCause::Declined))));
+    form.pay("INV2");
+    let declined = told(&form.sale(Outcome::Rejected(refused(ErrorCause::Declined)))).unwrap();
     assert_eq!((declined.code, declined.next), (ErrorCode::SaleDeclined, Next::Retry));
-    assert!(attempts.ready());
+    assert!(form.can_pay());
+}
+
+#[test]
+fn a_refusal_that_is_the_shops_does_not_send_the_payer_to_check_the_card() {
+    let english = Messages::new(Locale::En);
+    for (cause, shop) in [
+        (ErrorCause::InvalidRequest, true),
+        (ErrorCause::InvalidConfiguration, true),
+        (ErrorCause::ProcessingFailed, true),
+        (ErrorCause::OrderNotFound, true),
+        (ErrorCause::Filtered, false),
+        (ErrorCause::ServerUnavailable, false),
+    ] {
+        let mut form = Form::new();
+        form.pay("INV1");
+        let effects = form.sale(Outcome::Rejected(refused(cause.clone())));
+        let rejected = told(&effects).unwrap();
+        assert_eq!((rejected.code, rejected.next, rejected.shop), (ErrorCode::SaleRejected, Next::Retry, shop), "{cause:?}");
+        assert_eq!(said(&effects).last(), Some(&rejected.message), "{cause:?}: the payer reads what onError says");
+        assert_eq!(rejected.message.contains("card details are not the cause"), shop, "{cause:?}");
+        assert_eq!(rejected.message.contains("Check the card"), !shop, "{cause:?}");
+        assert!(!english.text("shop_refused").to_lowercase().contains("check the card"));
+        assert!(form.can_pay(), "{cause:?}: nothing was charged");
+    }
 }
 
 #[test]
 fn unmounting_reports_a_sale_on_its_way_and_stops_everything() {
-    let mut attempts = Attempts::default();
-    attempts.begin().unwrap();
-    let unmounted = attempts.unmount();
-    assert_eq!((unmounted.report, unmounted.carried.is_none()), (None, true), "no sale was sent: a new mount starts afresh");
-    assert!(!attempts.send_sale("INV1"), "the session came back after the unmount: nothing is sent");
+    let mut form = Form::new();
+    assert!(began(&form.submit()));
+    let effects = form.handle(Event::Unmount);
+    assert!(effects.contains(&Effect::Restore));
+    assert_eq!((told(&effects), form.checkout.carries()), (None, false), "no sale was sent: a new mount starts afresh");
+    assert!(!sends_sale(&form.answer(session("INV1"))), "the session came back after the unmount: nothing is sent");
 
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    let unmounted = attempts.unmount();
-    let report = unmounted.report.unwrap();
+    let mut form = Form::new();
+    form.pay("INV1");
+    let report = told(&form.handle(Event::Unmount)).unwrap();
     assert_eq!((report.code, report.next, report.invoice_id.as_deref()), (ErrorCode::CheckoutUnmounted, Next::Merchant, Some("INV1")));
-    assert_eq!(attempts.sale_answered("INV1", &accepted("INV1")), Step::Stop, "its answer is not reported");
-    assert_eq!(attempts.begin(), Err(Refusal::Finished));
-    assert!(attempts.unmount().report.is_none(), "reported once");
+    assert_eq!(form.sale(accepted("INV1")), [], "its answer is not reported");
+    assert!(!began(&form.submit()));
+    assert_eq!(form.handle(Event::Unmount), [], "reported once");
+    // The merchant's code may settle it through the old handle: the form keeps it until then.
+    let mut left = form.clone();
+    assert!(!left.settle("INV2", Settled::NotCharged) && left.checkout.carries());
+    assert!(left.settle("INV1", Settled::NotCharged) && !left.checkout.carries());
 
-    // The next checkout on the form (a React effect run again) inherits the unsettled sale.
-    let mut remounted = unmounted.carried.unwrap();
-    assert_eq!(remounted.unsettled(), Some(&report));
-    assert_eq!(remounted.begin(), Err(Refusal::Unsettled(report)));
-    assert!(remounted.allow("INV1"));
-    pay(&mut remounted, "INV2");
+    // The next checkout on the form (a React effect run again) inherits the unsettled sale, says
+    // it at once and tells onError again.
+    let mut remounted = Form::mount(form.checkout.take_carried());
+    assert_eq!(remounted.ask, None, "a sale in doubt: the server is not asked");
+    let again = told(&remounted.effects).unwrap();
+    assert_eq!((again.code, again.invoice_id.as_deref()), (ErrorCode::CheckoutUnmounted, Some("INV1")));
+    assert!(again.detail.starts_with("left in doubt by an earlier checkout on this form"));
+    assert!(!remounted.ready());
+    assert!(remounted.settle("INV1", Settled::NotCharged));
+    remounted.pay("INV2");
+}
+
+#[test]
+fn a_closed_challenge_is_remembered_across_an_unmount_while_its_settle_is_refused() {
+    let mut form = Form::new();
+    form.challenged("INV1", 0.0);
+    form.close().unwrap();
+    form.handle(Event::Unmount);
+    let mut left = form.clone();
+    assert!(!left.settle("INV-other", Settled::NotCharged), "refused");
+    assert!(left.checkout.carries(), "still carried after a refused settle");
+    let mut remounted = Form::mount(left.checkout.take_carried());
+    assert!(!remounted.can_pay(), "no second charge");
+    assert!(!remounted.settle("INV-other", Settled::Approved));
+    assert!(remounted.settle("INV1", Settled::Approved));
+    assert!(!remounted.ready());
 }
 
 #[test]
 fn an_approved_form_stays_approved_when_it_is_mounted_again() {
-    let mut attempts = Attempts::default();
-    pay(&mut attempts, "INV1");
-    attempts.sale_answered("INV1", &accepted("INV1"));
-    attempts.status_answered("INV1", &status("INV1", SaleState::Approved), false, 0.0);
-    let mut remounted = attempts.unmount().carried.unwrap();
-    assert!(remounted.approved());
-    assert_eq!(remounted.begin(), Err(Refusal::Finished));
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(accepted("INV1"));
+    form.status(status("INV1", SaleState::Approved), 1_000.0);
+    form.handle(Event::Unmount);
+    let remounted = Form::mount(form.checkout.take_carried());
+    assert_eq!(said(&remounted.effects).last().map(String::as_str), Some(Messages::new(Locale::En).text("approved")));
+    assert!(!remounted.ready() && remounted.ask.is_none());
 }
 
 #[test]
@@ -317,24 +638,26 @@ fn every_uncertain_message_tells_the_payer_not_to_pay_again() {
     }
 }
 
-/// What the world does next: the payer, the merchant's server, the gateway, the merchant's code.
+/// What the world does next (the payer, the merchant's server, the gateway, the merchant's
+/// code): each is one event of the machine, sent through `Checkout::handle` with the id of what
+/// the machine awaits (or, for the stale ones, of something it no longer awaits).
 #[derive(Clone, Debug)]
-enum Event {
+enum World {
     /// The payer presses Pay (a click, a double click, Enter: each is one submit).
     Submit,
-    /// `getSession` answers the submit (the server's order decides whether with a session).
-    SessionReady(AnswerKind),
-    SessionFailed,
-    /// `getSession` answers what the checkout asked without a submit: when it was mounted, or
-    /// while it follows a sale the server says is pending.
-    OrderAnswer(AnswerKind),
+    /// `getSession` answers the question the checkout asked (the server's order decides how).
+    Answer(AnswerKind),
+    /// `getSession` throws.
+    AnswerFailed,
     SaleAnswer(SaleKind),
-    /// A status answer; whether the longest wait has passed; whether a long time passed before it.
-    StatusAnswer(StatusKind, bool, bool),
-    /// A late answer for an earlier invoice (a poll still on its way when that attempt ended).
+    /// A status answer; whether a long time passed before it.
+    StatusAnswer(StatusKind, bool),
+    /// A late answer for an earlier request (a poll still on its way when that attempt ended).
     StaleStatus(StatusKind),
+    /// The pause ends; whether a long time passed.
+    Timer(bool),
     /// The 3-D Secure window closed: its button, Escape, the page removing it, a CSP block.
-    Close,
+    Close(bool),
     /// The payer opens the bank's window again.
     Reopen,
     /// `allowNewAttempt` with the right invoice, or a wrong one.
@@ -374,7 +697,7 @@ enum StatusKind {
     Refused,
 }
 
-fn event() -> impl Strategy<Value = Event> {
+fn world() -> impl Strategy<Value = World> {
     let sale = prop_oneof![
         Just(SaleKind::Accepted),
         Just(SaleKind::Declined),
@@ -392,28 +715,26 @@ fn event() -> impl Strategy<Value = Event> {
             Just(StatusKind::Refused)
         ]
     };
-    let answer = || {
-        prop_oneof![
-            6 => Just(AnswerKind::Session),
-            1 => Just(AnswerKind::Paid),
-            1 => Just(AnswerKind::Pending),
-            1 => Just(AnswerKind::PendingUntil)
-        ]
-    };
+    let answer = prop_oneof![
+        6 => Just(AnswerKind::Session),
+        1 => Just(AnswerKind::Paid),
+        1 => Just(AnswerKind::Pending),
+        1 => Just(AnswerKind::PendingUntil)
+    ];
     prop_oneof![
-        4 => Just(Event::Submit),
-        3 => answer().prop_map(Event::SessionReady),
-        1 => Just(Event::SessionFailed),
-        2 => answer().prop_map(Event::OrderAnswer),
-        3 => sale.prop_map(Event::SaleAnswer),
-        4 => (status(), any::<bool>(), any::<bool>()).prop_map(|(kind, late, long)| Event::StatusAnswer(kind, late, long)),
-        1 => status().prop_map(Event::StaleStatus),
-        2 => Just(Event::Close),
-        1 => Just(Event::Reopen),
-        2 => any::<bool>().prop_map(Event::Allow),
-        1 => any::<bool>().prop_map(Event::Confirm),
-        1 => Just(Event::Unmount),
-        1 => Just(Event::Remount),
+        4 => Just(World::Submit),
+        5 => answer.prop_map(World::Answer),
+        1 => Just(World::AnswerFailed),
+        3 => sale.prop_map(World::SaleAnswer),
+        4 => (status(), any::<bool>()).prop_map(|(kind, long)| World::StatusAnswer(kind, long)),
+        1 => status().prop_map(World::StaleStatus),
+        3 => any::<bool>().prop_map(World::Timer),
+        2 => any::<bool>().prop_map(World::Close),
+        1 => Just(World::Reopen),
+        2 => any::<bool>().prop_map(World::Allow),
+        1 => any::<bool>().prop_map(World::Confirm),
+        1 => Just(World::Unmount),
+        1 => Just(World::Remount),
     ]
 }
 
@@ -467,135 +788,110 @@ fn elsewhere_after(elsewhere: Fate, kind: AnswerKind) -> (Fate, AnswerKind) {
     }
 }
 
-fn answer_of(kind: AnswerKind) -> OrderAnswer {
-    match kind {
-        AnswerKind::Session => OrderAnswer::Session,
-        AnswerKind::Paid => OrderAnswer::Paid("ELSEWHERE".into()),
-        AnswerKind::Pending => OrderAnswer::Pending(Pending { invoice_id: "ELSEWHERE".into(), until: None, redirect_url: None }),
-        AnswerKind::PendingUntil => OrderAnswer::Pending(Pending {
+fn answer_of(kind: AnswerKind, invoice: &str) -> SessionAnswer {
+    let pending = |until: Option<f64>| {
+        OrderAnswer::Pending(Pending {
             invoice_id: "ELSEWHERE".into(),
-            until: Some(9e12),
+            until,
             redirect_url: Some("https://issuer.example/ELSEWHERE".into()),
-        }),
+        })
+    };
+    match kind {
+        AnswerKind::Session => session(invoice),
+        AnswerKind::Paid => about_order(OrderAnswer::Paid("ELSEWHERE".into())),
+        AnswerKind::Pending => about_order(pending(None)),
+        AnswerKind::PendingUntil => about_order(pending(Some(4.0e12))),
     }
 }
 
-/// Runs `events` against the machine the way the checkout's flow does, and checks the rule at
-/// every perform sale and after every end that charged nothing.
-fn run(events: &[Event]) -> Result<(), TestCaseError> {
-    let mut attempts = Attempts::default();
+/// Runs what the world does against the machine, and checks the rule at every perform sale the
+/// machine sends and after every end it reports.
+fn run(events: &[World]) -> Result<(), TestCaseError> {
+    let mut form = Form::mount(None);
     let mut invoices: Vec<(String, Fate)> = Vec::new();
     let mut elsewhere = Fate::NotCharged;
-    let mut asking_session = false;
+    // The invoice of the perform sale on its way, and of the sale followed.
     let mut selling: Option<String> = None;
     let mut following: Option<String> = None;
-    // When the followed sale's challenge opened, and whether its window is closed.
-    let mut opened: Option<f64> = None;
-    let mut closed = false;
-    let mut now = 0.0;
+    // Every status request ever sent, for stale answers.
+    let mut old_requests: Vec<u32> = Vec::new();
     let mut unmounted = false;
-    // What the form keeps for its next checkout, from the last unmount.
-    let mut carried: Option<Attempts> = None;
     for event in events {
-        let fate_of = |invoices: &mut Vec<(String, Fate)>, invoice: &str, fate: Fate| {
+        let set_fate = |invoices: &mut Vec<(String, Fate)>, invoice: &str, fate: Fate| {
             if let Some(entry) = invoices.iter_mut().find(|(known, _)| known == invoice) {
                 entry.1 = fate;
             }
         };
-        // What ended (if anything), for the "never blocks" half.
-        let mut ended: Option<(Report, Fate)> = None;
+        let before = form.effects.len();
+        // What ended (if anything), and the world's account of it.
+        let mut ended_fate: Option<Fate> = None;
         match event {
-            Event::Submit => {
-                if attempts.begin().is_ok() {
+            World::Submit => {
+                if began(&form.submit()) {
                     prop_assert!(!unmounted, "an unmounted checkout took a submit");
-                    asking_session = true;
                 }
             }
-            Event::SessionReady(kind) if asking_session => {
-                asking_session = false;
-                let (after, kind) = elsewhere_after(elsewhere, *kind);
-                elsewhere = after;
-                match attempts.order_answered(&answer_of(kind)) {
-                    Some(Step::Paid(_)) => prop_assert!(matches!(kind, AnswerKind::Paid) && attempts.approved()),
-                    Some(Step::Report(report)) => {
-                        prop_assert!(matches!(kind, AnswerKind::Pending | AnswerKind::PendingUntil) && report.next == Next::Wait);
-                        prop_assert!(attempts.pending());
-                    }
-                    Some(Step::Stop) => prop_assert!(unmounted || !attempts.starting()),
-                    Some(other) => prop_assert!(false, "a submit's getSession answered with {other:?}"),
-                    None => {
-                        prop_assert!(matches!(kind, AnswerKind::Session));
-                        let invoice = format!("INV{}", invoices.len() + 1);
-                        if attempts.send_sale(&invoice) {
-                            // The first half of the rule: nothing earlier may still be able to charge.
-                            for (earlier, fate) in invoices.iter().chain([("the order elsewhere".to_string(), elsewhere)].iter()) {
-                                prop_assert!(
-                                    matches!(fate, Fate::NotCharged | Fate::Released),
-                                    "perform sale {invoice} sent while {earlier} is {fate:?}: {events:?}"
-                                );
-                            }
-                            invoices.push((invoice.clone(), Fate::Open));
-                            selling = Some(invoice);
-                        }
-                    }
-                }
-            }
-            Event::SessionFailed if asking_session => {
-                asking_session = false;
-                if let Some(report) = attempts.abandon(ErrorCode::CheckoutSession) {
-                    ended = Some((report, Fate::NotCharged));
-                }
-            }
-            Event::OrderAnswer(kind) => {
-                // Only while the checkout asks: at mount (ready, or a submit waiting for the
-                // answer) or following a pending sale; never while a sale of its own is open.
-                let asks = attempts.ready() || attempts.starting() || attempts.pending();
-                if asks && !unmounted {
+            World::Answer(kind) => {
+                if form.ask.is_some() {
                     let (after, kind) = elsewhere_after(elsewhere, *kind);
-                    let was_pending = attempts.pending();
-                    let starting = attempts.starting();
                     elsewhere = after;
-                    match attempts.order_answered(&answer_of(kind)) {
-                        Some(Step::Paid(_)) => prop_assert!(matches!(kind, AnswerKind::Paid) && attempts.approved()),
-                        Some(Step::Report(report)) if report.next == Next::Wait => prop_assert!(attempts.pending()),
-                        Some(Step::Report(report)) => {
-                            prop_assert!(was_pending && matches!(kind, AnswerKind::Session));
-                            ended = Some((report, Fate::NotCharged));
+                    let invoice = format!("INV{}", invoices.len() + 1);
+                    let effects = form.answer(answer_of(kind, &invoice));
+                    if sends_sale(&effects) {
+                        prop_assert!(!unmounted);
+                        // The first half of the rule: nothing earlier may still be able to charge.
+                        for (earlier, fate) in invoices.iter().chain([("the order elsewhere".to_string(), elsewhere)].iter()) {
+                            prop_assert!(
+                                matches!(fate, Fate::NotCharged | Fate::Released),
+                                "perform sale {invoice} sent while {earlier} is {fate:?}: {events:?}"
+                            );
                         }
-                        Some(Step::Poll) => prop_assert!(was_pending && attempts.pending()),
-                        // A session at mount is discarded; a submit waiting goes on asking.
-                        None => prop_assert!(!was_pending && matches!(kind, AnswerKind::Session) && attempts.starting() == starting),
-                        Some(other) => prop_assert!(false, "getSession answered with {other:?}"),
+                        invoices.push((invoice.clone(), Fate::Open));
+                        selling = Some(invoice);
                     }
-                    if !attempts.starting() {
-                        asking_session = false;
+                    if let Some(told) = told(&effects) {
+                        if told.code == ErrorCode::SaleDeclined {
+                            prop_assert!(matches!(kind, AnswerKind::Session), "a pending sale ends only by a session");
+                            ended_fate = Some(Fate::NotCharged);
+                        }
+                    }
+                    if succeeded(&effects).is_some() {
+                        prop_assert!(matches!(kind, AnswerKind::Paid));
                     }
                 }
             }
-            Event::SaleAnswer(kind) => {
-                if let Some(invoice) = selling.take() {
+            World::AnswerFailed => {
+                if form.ask.is_some() {
+                    let effects = form.answer(SessionAnswer::Failed);
+                    if told(&effects).is_some() {
+                        ended_fate = Some(Fate::NotCharged);
+                    }
+                }
+            }
+            World::SaleAnswer(kind) => {
+                if let (Some((_, Kind::Sale)), Some(invoice)) = (form.request, selling.take()) {
                     let fate = match kind {
                         SaleKind::Accepted => Fate::Open,
                         SaleKind::Declined | SaleKind::Refused => Fate::NotCharged,
                         SaleKind::ServerError | SaleKind::NoAnswer => Fate::Unknown,
                     };
-                    fate_of(&mut invoices, &invoice, fate);
-                    match attempts.sale_answered(&invoice, &sale_outcome(*kind, &invoice)) {
-                        Step::Poll => {
-                            prop_assert!(matches!(kind, SaleKind::Accepted));
-                            following = Some(invoice);
-                            (opened, closed) = (None, false);
-                        }
-                        Step::Report(report) => ended = Some((report, fate)),
-                        Step::Stop => prop_assert!(unmounted, "a sale's answer ignored while mounted"),
-                        other => prop_assert!(false, "perform sale answered with {other:?}"),
+                    set_fate(&mut invoices, &invoice, fate);
+                    let effects = form.sale(sale_outcome(*kind, &invoice));
+                    if unmounted {
+                        prop_assert_eq!(effects, vec![], "an answer after the unmount changes nothing");
+                    } else if matches!(kind, SaleKind::Accepted) {
+                        prop_assert!(matches!(form.request, Some((_, Kind::Status))), "its status is asked at once");
+                        following = Some(invoice);
+                    } else {
+                        prop_assert!(told(&effects).is_some(), "a sale that ended is reported");
+                        ended_fate = Some(fate);
                     }
                 }
             }
-            Event::StatusAnswer(kind, late, long) => {
-                now += if *long { 600_000.0 } else { 1_000.0 };
-                if let Some(invoice) = following.clone() {
-                    prop_assert!(attempts.following(&invoice) || unmounted);
+            World::StatusAnswer(kind, long) => {
+                if let (Some((request, Kind::Status)), Some(invoice)) = (form.request, following.clone()) {
+                    old_requests.push(request);
+                    let now = form.now + if *long { 600_000.0 } else { 1_000.0 };
                     let fate = match kind {
                         StatusKind::Approved => Fate::Charged,
                         StatusKind::Declined => Fate::NotCharged,
@@ -603,129 +899,123 @@ fn run(events: &[Event]) -> Result<(), TestCaseError> {
                         // Waiting for the issuer, window or not: it may still approve.
                         _ => Fate::Open,
                     };
-                    match attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), *late, now) {
-                        Step::Poll => prop_assert!(fate == Fate::Open),
-                        Step::Challenge(_) => {
-                            prop_assert!(!closed && matches!(kind, StatusKind::Redirect), "a closed window opened by itself");
-                            opened = opened.or(Some(now));
-                        }
-                        Step::Approved(_) => {
-                            fate_of(&mut invoices, &invoice, Fate::Charged);
-                            following = None;
-                        }
-                        Step::Report(report) if report.next == Next::Wait => {
-                            prop_assert!(*late && fate == Fate::Open);
-                        }
-                        Step::Report(report) => {
-                            fate_of(&mut invoices, &invoice, fate);
-                            following = None;
-                            ended = Some((report, fate));
-                        }
-                        Step::Paid(_) => prop_assert!(false, "a status answer is not the server's"),
-                        Step::Stop => {
-                            prop_assert!(unmounted, "a status ignored while following");
-                            following = None;
-                        }
+                    let effects = form.status(status_outcome(*kind, &invoice), now);
+                    if fate != Fate::Open {
+                        set_fate(&mut invoices, &invoice, fate);
+                        following = None;
                     }
-                    if matches!(kind, StatusKind::Redirect) && attempts.following(&invoice) {
-                        opened = opened.or(Some(now));
+                    match (succeeded(&effects), told(&effects)) {
+                        (Some(_), _) => prop_assert_eq!(fate, Fate::Charged),
+                        (None, Some(told)) if told.next == Next::Wait => prop_assert_eq!(fate, Fate::Open),
+                        (None, Some(_)) => ended_fate = Some(fate),
+                        (None, None) => prop_assert!(fate == Fate::Open || unmounted, "{kind:?} went unreported"),
                     }
                 }
             }
-            Event::StaleStatus(kind) => {
-                let stale = invoices.iter().map(|(invoice, _)| invoice.clone()).find(|invoice| Some(invoice) != following.as_ref());
-                if let Some(invoice) = stale {
-                    let before = format!("{attempts:?}");
-                    prop_assert_eq!(attempts.status_answered(&invoice, &status_outcome(*kind, &invoice), true, now), Step::Stop);
-                    prop_assert_eq!(format!("{attempts:?}"), before, "a stale answer changed the checkout");
+            World::StaleStatus(kind) => {
+                let stale = old_requests.iter().copied().find(|request| form.request.map(|(awaited, _)| awaited) != Some(*request));
+                if let Some(request) = stale {
+                    let copy = format!("{:?}", form.checkout);
+                    let effects = form.checkout.handle(Event::Status { request, outcome: status_outcome(*kind, "STALE") }, form.clock());
+                    prop_assert_eq!(effects, Ok(vec![]));
+                    prop_assert_eq!(format!("{:?}", form.checkout), copy, "a stale answer changed the checkout");
                 }
             }
-            Event::Close => {
-                if let Some(report) = attempts.close_challenge(now, LIFETIME) {
-                    prop_assert!(following.is_some() && !closed);
-                    prop_assert_eq!((report.code, report.next), (ErrorCode::CheckoutChallengeClosed, Next::Wait));
-                    prop_assert_eq!(report.until, Some(opened.unwrap_or(now) + LIFETIME), "measured from when the challenge opened");
-                    prop_assert!(!attempts.ready(), "Pay stays disabled while the issuer may approve");
-                    closed = true;
+            World::Timer(long) => {
+                if form.timer.is_some() {
+                    let now = form.now + if *long { 600_000.0 } else { 2_000.0 };
+                    form.wake(now);
                 }
             }
-            Event::Reopen => {
-                if attempts.reopen().is_some() {
-                    prop_assert!((following.is_some() && closed && opened.is_some()) || attempts.pending());
-                    if following.is_some() {
-                        closed = false;
-                    }
+            World::Close(blocked) => {
+                let effects = form.handle(Event::ChallengeClosed { blocked: *blocked });
+                if let Some(told) = told(&effects) {
+                    prop_assert!(following.is_some(), "a close told without a followed sale");
+                    prop_assert_eq!((told.code, told.next), (ErrorCode::CheckoutChallengeClosed, Next::Wait));
+                    prop_assert!(!form.ready(), "Pay stays disabled while the issuer may approve");
                 }
             }
-            Event::Confirm(right) => {
+            World::Reopen => {
+                form.handle(Event::Reopen);
+            }
+            World::Confirm(right) => {
                 let open =
                     invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
-                let open = open.or_else(|| attempts.pending().then(|| "ELSEWHERE".to_string()));
+                let open = open.or_else(|| (elsewhere == Fate::Open).then(|| "ELSEWHERE".to_string()));
                 let named = match (right, &open) {
                     (true, Some(invoice)) => invoice.clone(),
                     _ => "INV-not-this-checkout".to_string(),
                 };
-                if attempts.confirm_approval(&named) {
+                if form.settle(&named, Settled::Approved) {
                     prop_assert!(open.as_deref() == Some(named.as_str()), "confirmed {named}");
-                    fate_of(&mut invoices, &named, Fate::Charged);
+                    set_fate(&mut invoices, &named, Fate::Charged);
                     if named == "ELSEWHERE" {
                         elsewhere = Fate::Charged;
                     }
-                    following = None;
-                    prop_assert!(attempts.clone().begin().is_err(), "finished");
+                    (following, selling) = (None, None);
+                    prop_assert!(!form.ready(), "finished");
                 }
             }
-            Event::Allow(right) => {
+            World::Allow(right) => {
                 let unknown =
                     invoices.iter().rev().find(|(_, fate)| matches!(fate, Fate::Unknown | Fate::Open)).map(|(invoice, _)| invoice.clone());
+                let unknown = unknown.or_else(|| (elsewhere == Fate::Open).then(|| "ELSEWHERE".to_string()));
                 let named = match (right, &unknown) {
                     (true, Some(invoice)) => invoice.clone(),
                     _ => "INV-not-this-checkout".to_string(),
                 };
-                if attempts.allow(&named) {
+                if form.settle(&named, Settled::NotCharged) {
                     // The merchant's server learnt the invoice's fate: whatever it was, it is
                     // settled, and the merchant chose to let the payer pay again.
                     prop_assert!(unknown.as_deref() == Some(named.as_str()), "allowed {named}");
-                    fate_of(&mut invoices, &named, Fate::Released);
+                    set_fate(&mut invoices, &named, Fate::Released);
+                    if named == "ELSEWHERE" {
+                        elsewhere = Fate::Released;
+                    }
                     if following.as_deref() == Some(named.as_str()) {
                         following = None;
                     }
+                    if selling.as_deref() == Some(named.as_str()) {
+                        selling = None;
+                    }
                 }
             }
-            Event::Unmount | Event::Remount => {
+            World::Unmount | World::Remount => {
                 if !unmounted {
-                    let gone = attempts.unmount();
-                    if let Some(report) = gone.report {
-                        prop_assert_eq!(report.code, ErrorCode::CheckoutUnmounted);
+                    let effects = form.handle(Event::Unmount);
+                    if let Some(told) = told(&effects) {
+                        prop_assert_eq!(told.code, ErrorCode::CheckoutUnmounted);
                         prop_assert!(selling.is_some() || following.is_some());
                     }
-                    carried = gone.carried;
                     unmounted = true;
                 }
-                if matches!(event, Event::Remount) {
+                if matches!(event, World::Remount) {
                     // The old checkout's answers never reach the new one.
-                    attempts = carried.take().unwrap_or_default();
-                    (asking_session, selling, following, opened, closed, unmounted) = (false, None, None, None, false, false);
+                    form = Form::mount(form.checkout.take_carried());
+                    (selling, following, unmounted) = (None, None, false);
                 }
             }
-            Event::SessionReady(_) | Event::SessionFailed => {}
         }
-        if let Some((report, fate)) = ended {
-            prop_assert_eq!(report.next, Next::after(report.code));
-            match report.next {
+        if unmounted {
+            prop_assert!(
+                form.effects[before..].iter().all(|effect| matches!(
+                    effect,
+                    Effect::Restore | Effect::CloseChallenge | Effect::CancelWait(_) | Effect::Call(Callback::Error(_))
+                )),
+                "written to the page after the unmount: {:?}",
+                &form.effects[before..]
+            );
+        }
+        if let Some(fate) = ended_fate {
+            let told = told(&form.effects[before..]).expect("an end is reported");
+            prop_assert_eq!(told.next, Next::after(told.code));
+            match told.next {
                 // The second half of the rule: an end that charged nothing never blocks.
                 Next::Retry => {
-                    prop_assert_eq!(fate, Fate::NotCharged, "{:?} allowed a retry: {:?}", report.code, events);
-                    prop_assert!(attempts.ready());
-                    let mut probe = attempts.clone();
-                    prop_assert!(probe.begin().is_ok());
-                    prop_assert_eq!(probe.order_answered(&OrderAnswer::Session), None);
-                    prop_assert!(probe.send_sale("INV-probe"));
+                    prop_assert_eq!(fate, Fate::NotCharged, "{:?} allowed a retry: {:?}", told.code, events);
+                    prop_assert!(form.can_pay(), "{:?} blocks the next attempt: {:?}", told.code, events);
                 }
-                Next::Wait | Next::Merchant => {
-                    prop_assert!(!attempts.ready());
-                    prop_assert!(attempts.clone().begin().is_err());
-                }
+                Next::Wait | Next::Merchant => prop_assert!(!form.ready()),
             }
         }
     }
@@ -736,7 +1026,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2_000))]
 
     #[test]
-    fn no_second_charge_and_no_needless_block(events in prop::collection::vec(event(), 0..60)) {
+    fn no_second_charge_and_no_needless_block(events in prop::collection::vec(world(), 0..60)) {
         run(&events)?;
     }
 }

@@ -46,6 +46,9 @@ pub const CANCEL: &str = "cancel";
 pub const REOPEN: &str = "reopen";
 /// Said when the merchant's code allows a new attempt after an uncertain one.
 pub const ALLOWED: &str = "allowed";
+/// Said when the gateway refused the sale for a reason that is the shop's or its
+/// configuration's (a signature that does not verify, an unknown invoice), never the card's.
+pub const SHOP_REFUSED: &str = "shop_refused";
 /// Any card-field error without a message of its own.
 pub const FIELD: &str = "field";
 /// Any other failure without a message of its own.
@@ -63,6 +66,11 @@ const NOTICES: &[(&str, &str, &str)] = &[
         ALLOWED,
         "The shop confirmed that you were not charged. You can pay again.",
         "Магазин подтвердил, что деньги не списаны. Можно оплатить снова.",
+    ),
+    (
+        SHOP_REFUSED,
+        "The shop could not take this payment because of a problem on its side; nothing was charged, and your card details are not the cause. Please try again later or contact the shop.",
+        "Магазин не смог принять платёж из-за проблемы на своей стороне; деньги не списаны, и дело не в данных карты. Попробуйте позже или свяжитесь с магазином.",
     ),
     (FIELD, "Check this field.", "Проверьте это поле."),
     (ERROR, "The payment could not be completed. Please try again.", "Не удалось выполнить оплату. Попробуйте ещё раз."),

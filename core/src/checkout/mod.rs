@@ -6,6 +6,7 @@
 
 pub mod attempts;
 pub mod edit;
+pub mod machine;
 pub mod messages;
 pub mod sale;
 

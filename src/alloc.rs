@@ -16,15 +16,19 @@ pub struct ZeroOnFree;
 // zeros over the block it is about to free, which the caller owns until the call returns.
 unsafe impl GlobalAlloc for ZeroOnFree {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        System.alloc(layout)
+        // SAFETY: the caller's contract for `alloc`, passed on unchanged.
+        unsafe { System.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        std::ptr::write_bytes(ptr, 0, layout.size());
+        // SAFETY: `ptr` is a live block of `layout.size()` bytes from `alloc` (the caller's
+        // contract), writable until it is freed below.
+        unsafe { std::ptr::write_bytes(ptr, 0, layout.size()) };
         // The zeros are never read again, so the optimiser could drop them as dead stores before
         // a free; `black_box` makes the block look observed.
         std::hint::black_box(ptr);
-        System.dealloc(ptr, layout);
+        // SAFETY: the caller's contract for `dealloc`, passed on unchanged.
+        unsafe { System.dealloc(ptr, layout) };
     }
 
     // `realloc` is GlobalAlloc's default: a new block, a copy, then `dealloc` of the old one, so

@@ -180,7 +180,7 @@ fn recorder() -> (JsValue, Rc<RefCell<Vec<JsValue>>>) {
 /// A `getSession` that answers each call with the next of `answers` (JSON; the last one again
 /// once they run out), and counts its calls.
 fn scripted(answers: &[&str]) -> (JsValue, Rc<RefCell<usize>>) {
-    let answers: Vec<String> = answers.iter().map(|answer| answer.to_string()).collect();
+    let answers: Vec<String> = answers.iter().map(|answer| (*answer).to_string()).collect();
     let count = Rc::new(RefCell::new(0usize));
     let counted = count.clone();
     let function = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |_: JsValue| {

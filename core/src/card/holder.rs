@@ -59,6 +59,12 @@ pub struct HolderResult {
     pub errors: Vec<HolderError>,
 }
 
+/// Whether a name part is a number rather than a name: digits, with at most the spaces and
+/// dashes a card number is typed with (`4111 1111`, `4111-1111`).
+fn digits_only(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit()) && text.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '-')
+}
+
 /// Checks one name part: trimmed, 1–50 characters, no control characters, not digits only.
 fn check_part(part: Input<'_>) -> Option<ErrorCode> {
     let Some(text) = part.text().map(str::trim) else {
@@ -70,7 +76,7 @@ fn check_part(part: Input<'_>) -> Option<ErrorCode> {
         Some(ErrorCode::HolderInvalidCharacters)
     } else if text.chars().count() > MAX_NAME_CHARS {
         Some(ErrorCode::HolderTooLong)
-    } else if text.chars().all(|c| c.is_ascii_digit() || c.is_whitespace()) {
+    } else if digits_only(text) {
         Some(ErrorCode::HolderDigitsOnly)
     } else {
         None
@@ -162,6 +168,13 @@ mod tests {
     #[test]
     fn digits_only_is_not_a_name() {
         assert_eq!(printed(Text("4111 1111")).verdict, Verdict::invalid(ErrorCode::HolderDigitsOnly));
+        // Dashes are a card number's other separator (braintree's card-validator suite found
+        // "4111-1111" accepted as a name).
+        assert_eq!(printed(Text("4111-1111")).verdict, Verdict::invalid(ErrorCode::HolderDigitsOnly));
+        assert_eq!(split(Text("John"), Text("12 - 34")).verdict.code, Some(ErrorCode::HolderDigitsOnly));
+        // "Digits only" needs a digit.
+        assert_ne!(printed(Text("- -")).verdict.code, Some(ErrorCode::HolderDigitsOnly));
+        assert_eq!(printed(Text("Jean-Luc 2")).verdict, Verdict::VALID);
         assert_eq!(split(Text("123"), Text("Smith")).verdict.code, Some(ErrorCode::HolderDigitsOnly));
         assert_eq!(printed(Text("John 3rd")).verdict, Verdict::VALID);
     }

@@ -40,7 +40,7 @@ pub fn format_card_number(#[wasm_bindgen(unchecked_param_type = "string")] value
     value.as_string().map(|text| card::format_number(&text)).unwrap_or_default()
 }
 
-/// Checks an expiry (`MM/YY`, `MM / YY`, `MMYY`, `MM/YYYY`, `YYYY-MM`) against `today`, which
+/// Checks an expiry (`MM/YY`, `MM / YY`, `MM YY`, `MMYY`, `MM/YYYY`, `YYYY-MM`) against `today`, which
 /// defaults to the browser's clock. Throws only when `today` itself is malformed.
 #[wasm_bindgen(js_name = validateExpiry, unchecked_return_type = "ExpiryResult")]
 pub fn validate_expiry(#[wasm_bindgen(unchecked_param_type = "string")] value: JsValue, today: Option<Today>) -> Result<JsValue, Error> {

@@ -71,14 +71,14 @@ fn all_digits(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Reads `MM/YY`, `MM / YY`, `M/YY`, `MM/YYYY`, `MMYY`, `MMYYYY`, `MM-YY` and autofill's `YYYY-MM`,
-/// or a prefix of one of them.
-fn split(input: &str) -> Option<Parts<'_>> {
-    let text = input.trim();
+/// Reads `MM/YY`, `MM / YY`, `M/YY`, `MM YY`, `M YY`, `MM/YYYY`, `MMYY`, `MMYYYY`, `MM-YY` and
+/// autofill's `YYYY-MM`, or a prefix of one of them. Without a separator the first two digits are
+/// the month; [`one_digit_month`] is the other reading.
+fn split(text: &str) -> Option<Parts<'_>> {
     let separated = match text.split_once('-') {
         Some((year, month)) if year.len() == 4 => Some((month, year)),
         Some(pair) => Some(pair),
-        None => text.split_once('/'),
+        None => text.split_once('/').or_else(|| text.split_once(char::is_whitespace)),
     };
     if let Some((month, year)) = separated {
         let (month, year) = (month.trim(), year.trim());
@@ -90,6 +90,13 @@ fn split(input: &str) -> Option<Parts<'_>> {
     }
     let (month, year) = text.split_at(text.len().min(2));
     Some(Parts { month, month_closed: month.len() == 2, year })
+}
+
+/// Digits without a separator read as `MYY` or `MYYYY` (`127` as 1/27, `12027` as 1/2027), or a
+/// prefix of one: the reading taken when the two-digit month's cannot become valid.
+fn one_digit_month(text: &str) -> Option<Parts<'_>> {
+    let readable = (2..=5).contains(&text.len()) && all_digits(text) && !text.starts_with('0');
+    readable.then(|| Parts { month: &text[..1], month_closed: true, year: &text[1..] })
 }
 
 /// The four-digit year of a two-digit one: the one within 50 years of today.
@@ -132,14 +139,25 @@ pub fn check_month(expiry: YearMonth, today: YearMonth) -> Verdict {
 }
 
 /// Checks an expiry against `today`: the current month is still valid, and at most
-/// [`MAX_YEARS_AHEAD`] years ahead.
+/// [`MAX_YEARS_AHEAD`] years ahead. Digits without a separator are read with a two-digit month
+/// unless only a one-digit month can make them valid.
 pub fn validate_expiry(input: &str, today: YearMonth) -> ExpiryResult {
-    if input.trim().is_empty() {
+    let text = input.trim();
+    if text.is_empty() {
         return ExpiryResult::without_date(Verdict::pending(ErrorCode::ExpiryEmpty));
     }
-    let Some(parts) = split(input) else {
+    let Some(parts) = split(text) else {
         return ExpiryResult::without_date(Verdict::invalid(ErrorCode::ExpiryFormat));
     };
+    let result = check_parts(parts, today);
+    if result.verdict.potentially_valid {
+        return result;
+    }
+    one_digit_month(text).map(|parts| check_parts(parts, today)).filter(|other| other.verdict.potentially_valid).unwrap_or(result)
+}
+
+/// Checks a reading's month and year against `today`.
+fn check_parts(parts: Parts<'_>, today: YearMonth) -> ExpiryResult {
     if !parts.month_closed {
         // "0", "1" … "9": the payer may go on to "01", "12", or "5/".
         return ExpiryResult::without_date(Verdict::pending(ErrorCode::ExpiryIncomplete));
@@ -210,11 +228,49 @@ mod tests {
     #[test]
     fn every_accepted_form() {
         let today = on(2026, 11);
-        for input in ["12/27", "12 / 27", "1227", "12/2027", "2027-12", "122027", "12-27", " 12/27 ", "12/ 27"] {
+        for input in ["12/27", "12 / 27", "1227", "12/2027", "2027-12", "122027", "12-27", " 12/27 ", "12/ 27", "12 27", "12 2027"] {
             assert_eq!(check(input, today), valid(12, 2027), "{input}");
         }
         assert_eq!(check("1/27", today), valid(1, 2027));
         assert_eq!(check("2027-1", today), valid(1, 2027));
+        assert_eq!(check("1 27", today), valid(1, 2027));
+    }
+
+    #[test]
+    fn a_space_separates_month_and_year() {
+        // Found by braintree's card-validator suite: `01 2030` and `1 30` were refused.
+        let today = on(2026, 11);
+        assert_eq!(check("01 2030", today), valid(1, 2030));
+        assert_eq!(check("1 30", today), valid(1, 2030));
+        assert_eq!(check("1  30", today), valid(1, 2030));
+        assert_eq!(check("1 2", today).verdict, Verdict::pending(ErrorCode::ExpiryIncomplete));
+        assert_eq!(check("12 202", today).verdict, Verdict::pending(ErrorCode::ExpiryIncomplete));
+        assert_eq!(check("01 1999", today).verdict, Verdict::invalid(ErrorCode::ExpiryPast));
+        assert_eq!(check("13 2030", today).verdict, Verdict::invalid(ErrorCode::ExpiryMonth));
+        assert_eq!(check("12 27 1", today).verdict, Verdict::invalid(ErrorCode::ExpiryFormat));
+    }
+
+    #[test]
+    fn a_one_digit_month_without_a_separator_when_two_digits_cannot_be_valid() {
+        // Found by braintree's card-validator suite: `12027` was reported past and `127` too far.
+        let today = on(2026, 11);
+        assert_eq!(check("127", today), valid(1, 2027));
+        assert_eq!(check("12027", today), valid(1, 2027));
+        assert_eq!(check("927", today), valid(9, 2027));
+        assert_eq!(check("92030", today), valid(9, 2030));
+        // The two-digit month wins whenever it can still be valid.
+        assert_eq!(check("1227", today), valid(12, 2027));
+        assert_eq!(check("1130", today), valid(11, 2030));
+        assert_eq!(check("122", today).verdict, Verdict::pending(ErrorCode::ExpiryIncomplete));
+        assert_eq!(check("122", today).month, Some(12));
+        // Potentially valid as long as one reading may still become valid: `1203` → `12030`.
+        assert_eq!(check("1203", today).verdict, Verdict::pending(ErrorCode::ExpiryIncomplete));
+        assert_eq!(check("13", today).verdict, Verdict::pending(ErrorCode::ExpiryIncomplete));
+        // Neither reading can be valid: the two-digit month's problem is reported.
+        assert_eq!(check("125", today).verdict, Verdict::invalid(ErrorCode::ExpiryTooFar));
+        assert_eq!(check("11199", today).verdict, Verdict::invalid(ErrorCode::ExpiryPast));
+        assert_eq!(check("225", today).verdict, Verdict::invalid(ErrorCode::ExpiryMonth));
+        assert_eq!(check("0127", today), valid(1, 2027));
     }
 
     #[test]
@@ -258,7 +314,7 @@ mod tests {
     #[test]
     fn month_range() {
         let today = on(2026, 11);
-        for input in ["00/27", "13/27", "0/27", "99", "00", "13"] {
+        for input in ["00/27", "13/27", "0/27", "99", "00"] {
             let result = check(input, today);
             assert_eq!(result.verdict, Verdict::invalid(ErrorCode::ExpiryMonth), "{input}");
             assert_eq!(result.month, None);

@@ -60,20 +60,23 @@ pub fn validate_cvv(
 }
 
 /// Checks the holder's name: `{ firstName, lastName }`, `{ printedName }`, or a string (a
-/// printed name). Every part must be 1–50 characters after trimming, and not digits only.
+/// printed name); `undefined` and `null` are an empty name, anything else (an array, a `Date`, a
+/// `String` object) is not text. Every part must be 1–50 characters after trimming, and not
+/// digits only (spaces and dashes aside).
 #[wasm_bindgen(js_name = validateHolder, unchecked_return_type = "HolderResult")]
 pub fn validate_holder(#[wasm_bindgen(unchecked_param_type = "HolderInput | string")] holder: JsValue) -> Result<JsValue, Error> {
     js::to_js(&card::validate_holder(HolderText::read(&holder).input()))
 }
 
-/// Checks every field of a card at once; the security code against the number's brand.
+/// Checks every field of a card at once; the security code against the number's brand. A card
+/// that is not an object of fields (`null`, an array, a string…) has no field that is text.
 #[wasm_bindgen(js_name = validateCard, unchecked_return_type = "CardResult")]
 pub fn validate_card(#[wasm_bindgen(unchecked_param_type = "CardInput")] card: JsValue, today: Option<Today>) -> Result<JsValue, Error> {
     let today = js::today(today.as_deref())?;
-    let number = Text::field(&card, "number");
-    let expiry = Text::field(&card, "expiry");
-    let cvv = Text::field(&card, "cvv");
-    let holder = HolderText::field(&card, "holder");
+    let fields = js::is_plain_object(&card);
+    let field = |key: &str| if fields { Text::field(&card, key) } else { Text::Other };
+    let (number, expiry, cvv) = (field("number"), field("expiry"), field("cvv"));
+    let holder = if fields { HolderText::field(&card, "holder") } else { HolderText::NOT_TEXT };
     let input = CardInput { number: number.input(), expiry: expiry.input(), cvv: cvv.input(), holder: holder.input() };
     js::to_js(&card::validate_card(input, today))
 }

@@ -2,7 +2,7 @@
 
 use connpay_core::card::{HolderInput, Input, YearMonth};
 use connpay_core::schema::Checked;
-use connpay_core::value::Record;
+use connpay_core::value::{Record, Shape, Value};
 use connpay_core::FieldError;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -53,14 +53,18 @@ pub(crate) struct HolderText {
 }
 
 impl HolderText {
-    /// Reads `{ firstName, lastName }` or `{ printedName }`; a plain string is a printed name.
+    /// A holder that is neither a string nor an object of name parts, or could not be read.
+    pub(crate) const NOT_TEXT: HolderText = HolderText { first_name: Text::Absent, last_name: Text::Absent, printed_name: Text::Other };
+
+    /// Reads `{ firstName, lastName }` or `{ printedName }` (a plain object: an array, a `Date`
+    /// or a `String` object is not a holder); a plain string is a printed name.
     pub(crate) fn read(value: &JsValue) -> HolderText {
-        if value.is_object() {
+        if is_plain_object(value) {
             let part = |key: &str| Reflect::get(value, &JsValue::from_str(key)).map(|part| Text::read(&part));
             return match (part("firstName"), part("lastName"), part("printedName")) {
                 (Ok(first_name), Ok(last_name), Ok(printed_name)) => HolderText { first_name, last_name, printed_name },
                 // A holder that cannot be read (a getter or a Proxy's trap threw) is not text.
-                _ => HolderText { first_name: Text::Absent, last_name: Text::Absent, printed_name: Text::Other },
+                _ => HolderText::NOT_TEXT,
             };
         }
         HolderText { first_name: Text::Absent, last_name: Text::Absent, printed_name: Text::read(value) }
@@ -68,15 +72,18 @@ impl HolderText {
 
     /// Reads `object[key]` as a holder; a getter that throws makes the holder not text.
     pub(crate) fn field(object: &JsValue, key: &str) -> HolderText {
-        match js_sys::Reflect::get(object, &JsValue::from_str(key)) {
-            Ok(value) => HolderText::read(&value),
-            Err(_) => HolderText { first_name: Text::Absent, last_name: Text::Absent, printed_name: Text::Other },
-        }
+        js_sys::Reflect::get(object, &JsValue::from_str(key)).map_or(HolderText::NOT_TEXT, |value| HolderText::read(&value))
     }
 
     pub(crate) fn input(&self) -> HolderInput<'_> {
         HolderInput { first_name: self.first_name.input(), last_name: self.last_name.input(), printed_name: self.printed_name.input() }
     }
+}
+
+/// Whether `value` is an object of fields, as the walker reads one (`[object Object]`): not an
+/// array, a `Date`, a `String` object, or a Proxy whose traps throw.
+pub(crate) fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && matches!(Js(value.clone()).shape(), Shape::Object)
 }
 
 const TODAY_HINT: &str = "today must be a Date or { year, month } with a 4-digit year and a month 1-12";

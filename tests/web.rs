@@ -143,6 +143,51 @@ fn holder_forms() {
     assert_eq!(text(&errors.get(1), "code").as_deref(), Some("card.holder.empty"));
 }
 
+/// A value made by JavaScript code (a `Date`, a `String` object).
+fn made_by(code: &str) -> JsValue {
+    js_sys::Function::new_no_args(&format!("return {code};")).call0(&JsValue::NULL).unwrap()
+}
+
+/// Braintree's card-validator suite, run against the validators, found `[]` read as an empty
+/// holder; a `Date` or a `String` object was read the same way. `null` and `{}` are an empty name.
+#[wasm_bindgen_test]
+fn a_holder_is_a_string_or_an_object_of_name_parts() {
+    for (name, value) in [("[]", Array::new().into()), ("a Date", made_by("new Date()")), ("a String", made_by("new String('JOHN SMITH')"))]
+    {
+        let result = validate_holder(value).unwrap();
+        assert_eq!(text(&result, "code").as_deref(), Some("card.holder.type"), "{name}");
+        assert!(!flag(&result, "potentiallyValid"), "{name}");
+    }
+    for (name, value) in [("null", JsValue::NULL), ("undefined", JsValue::UNDEFINED), ("{}", obj("{}"))] {
+        let result = validate_holder(value).unwrap();
+        assert_eq!(text(&result, "code").as_deref(), Some("card.holder.empty"), "{name}");
+        assert!(flag(&result, "potentiallyValid"), "{name}");
+    }
+    let digits = validate_holder(s("4111-1111")).unwrap();
+    assert_eq!(text(&digits, "code").as_deref(), Some("card.holder.digits_only"));
+}
+
+/// A card that is not an object of fields has no field that is text, as `null` had already.
+#[wasm_bindgen_test]
+fn a_card_is_an_object_of_fields() {
+    for (name, value) in
+        [("[]", Array::new().into()), ("a Date", made_by("new Date()")), ("a string", s("4111111111111111")), ("null", JsValue::NULL)]
+    {
+        let result = validate_card(value, today()).unwrap();
+        for (field, code) in
+            [("number", "card.number.type"), ("expiry", "card.expiry.type"), ("cvv", "card.cvv.type"), ("holder", "card.holder.type")]
+        {
+            assert_eq!(text(&get(&result, field), "code").as_deref(), Some(code), "{name}: {field}");
+        }
+    }
+    let empty = validate_card(obj("{}"), today()).unwrap();
+    for (field, code) in
+        [("number", "card.number.empty"), ("expiry", "card.expiry.empty"), ("cvv", "card.cvv.empty"), ("holder", "card.holder.empty")]
+    {
+        assert_eq!(text(&get(&empty, field), "code").as_deref(), Some(code), "{{}}: {field}");
+    }
+}
+
 #[wasm_bindgen_test]
 fn validate_card_reports_every_field() {
     let card = obj(r#"{"number":"3782 822463 10005","expiry":"12/27","cvv":"1234","holder":{"printedName":"J SMITH"}}"#);

@@ -20,6 +20,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# npm test checks the house rules with both (a toolchain installed with rustup's minimal profile lacks them).
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  step "adding rustfmt and clippy"
+  rustup component add rustfmt clippy
+fi
+
 if ! command -v wasm-pack >/dev/null; then
   step "installing wasm-pack $WASM_PACK_VERSION (a few minutes, once)"
   cargo install wasm-pack --version "=$WASM_PACK_VERSION"

@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Every test of the project, as `npm test` runs it: native, in Chromium and Firefox, end to end.
+# Every test of the project, as `npm test` runs it: the house rules (fmt, clippy), native, in Chromium
+# and Firefox, end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # wasm-pack finds binaryen's current wasm-opt here (never Debian's binaryen 108).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# The house rules first: they take seconds, and a failure here names the line to change.
+echo "== house rules: cargo fmt --all --check (rustfmt.toml: 140 columns)"
+cargo fmt --all --check
+
+echo "== house rules: cargo clippy -D warnings ([workspace.lints]), natively with the server and Node features"
+cargo clippy --quiet --workspace --all-targets --features connpay-core/server,connpay-merchant/node -- -D warnings
+
+echo "== house rules: cargo clippy -D warnings on wasm32, what ships (the allocator, the browser tests; the validators' build)"
+cargo clippy --quiet --target wasm32-unknown-unknown -p connpay-checkout --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown -p connpay-checkout --lib --no-default-features -- -D warnings
 
 echo "== native tests: cargo test --workspace (with the core's server feature: the signatures)"
 cargo test --workspace --features connpay-core/server

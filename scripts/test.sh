@@ -36,6 +36,14 @@ CONNPAY_FAKE_GATEWAY=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$gateway_log")
 export CONNPAY_FAKE_GATEWAY
 wasm-pack test --headless --chrome --firefox
 
+echo "== browser tests in WebKit (Safari's engine): wasm-pack test --headless --safari, with WebKitGTK's WebKitWebDriver"
+# wasm-bindgen-test-runner drives WebKitWebDriver as it drives Apple's safaridriver (W3C
+# WebDriver, a session with no capabilities: WebKitWebDriver then starts its MiniBrowser in
+# automation mode). It needs an X display: one virtual display for the whole run. WebKitGTK reports
+# the process's locale as navigator.language, "C" under LANG=C.UTF-8, which no payer's Safari
+# sends: it is given a payer's.
+LANG=en_US.UTF-8 xvfb-run -a wasm-pack test --headless --safari --safaridriver "$(command -v WebKitWebDriver)"
+
 echo "== package build: wasm-pack build --release"
 npm run build
 

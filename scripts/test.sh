@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test of the project, as `npm test` runs it: the house rules (fmt, clippy), native, in Chromium
-# and Firefox, end to end.
+# Every test of the project, as `npm test` runs it: the house rules (fmt, clippy), native, in Chromium,
+# Firefox and WebKit, end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -268,7 +268,7 @@ export interface Order {
   purpose?: string;
 }
 
-/** The JSON body of perform sale (spec `000`). */
+/** The JSON body of perform sale. */
 export interface PerformSaleRequest {
   consumer: Consumer;
   session: SaleSessionTokens;
@@ -658,8 +658,8 @@ export interface BrowserInfo {
 }
 
 /**
- * The /api/v2/sale request (seed `001`): each parameter as text under a camelCase key (the form
- * name in brackets), amounts in major units as the seed writes them ("10.42"). Give the card
+ * The /api/v2/sale request: each parameter as text under a camelCase key (the form name in
+ * brackets), amounts in major units as the gateway's documentation writes them ("10.42"). Give the card
  * (`creditCardNumber`, `cardPrintedName`, `expireMonth`, `expireYear`, `cvv2`), or
  * `cardRecurringPaymentId` with `cvv2`, or `recurringPaymentId`.
  */

@@ -1,6 +1,6 @@
 //! `collectBrowserInfo` in Chromium and Firefox: every field equals what the page's own
-//! JavaScript reads, normalised by an independent JavaScript rendering of FACTS §4, within the
-//! seed's lengths; and a hostile or odd page gets the documented defaults, never an exception.
+//! JavaScript reads, normalised by an independent JavaScript rendering of the EMV 3-D Secure 2.x
+//! conventions, within /api/v2/sale's lengths; and a hostile or odd page gets the documented defaults, never an exception.
 #![cfg(target_arch = "wasm32")]
 
 use connpay_checkout::*;
@@ -10,7 +10,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// What the page reads itself, normalised as FACTS §4 says, written apart from the module.
+/// What the page reads itself, normalised as EMV 3-D Secure 2.x says, written apart from the module.
 const PAGE_READS: &str = r#"
 const depths = [1, 4, 8, 15, 16, 24, 32, 48];
 let java = false;
@@ -32,7 +32,7 @@ return {
 const FIELDS: [&str; 8] =
     ["javascriptEnabled", "javaEnabled", "colorDepth", "screenHeight", "screenWidth", "timeZone", "acceptLanguage", "userAgent"];
 
-/// The seed's limit on each field's text in the form.
+/// /api/v2/sale's limit on each field's text in the form.
 const LIMITS: [(&str, usize); 6] =
     [("colorDepth", 2), ("screenHeight", 6), ("screenWidth", 6), ("timeZone", 5), ("acceptLanguage", 8), ("userAgent", 2048)];
 

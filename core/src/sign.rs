@@ -1,5 +1,5 @@
 //! The signatures, for the merchant's server and the sandbox (cargo feature `server`; the browser
-//! package never enables it). FACTS §2:
+//! package never enables it), as the gateway's documentation of each call defines them:
 //!
 //! - the DAPI signatures (`session.signature` of initiate sale, `session.checkSignature` of check
 //!   sale) are HMAC-SHA1, keyed with the merchant control key without its dashes, hex-decoded;
@@ -134,7 +134,7 @@ impl MerchantControl {
     }
 }
 
-/// What `session.signature` signs (initiate sale, FACTS §2).
+/// What `session.signature` signs (initiate sale).
 #[derive(Clone, Copy, Debug)]
 pub struct SessionSignatureFields<'a> {
     /// `session.accessToken`.
@@ -163,7 +163,7 @@ impl SessionSignatureFields<'_> {
     }
 }
 
-/// What `session.checkSignature` signs (check sale, FACTS §2).
+/// What `session.checkSignature` signs (check sale).
 #[derive(Clone, Copy, Debug)]
 pub struct CheckSignatureFields<'a> {
     /// `consumer.device.serialNumber`.

@@ -1,4 +1,4 @@
-//! /api/v2/sale natively: the seed's examples read, validated, rebuilt and read back; every
+//! /api/v2/sale natively: its documentation's examples read, validated, rebuilt and read back; every
 //! either-or rule; the signing string's parts; the response parser; and no panic on any input.
 
 use connpay_core::browser::{BrowserInfo, BrowserReadings};
@@ -18,7 +18,7 @@ fn today() -> YearMonth {
     YearMonth::new(2026, 11).unwrap()
 }
 
-/// The seed's example with card data, read as the gateway reads it, on endpoint 39529.
+/// The documentation's example with card data, read as the gateway reads it, on endpoint 39529.
 fn seed_example() -> Record {
     let parsed = parse_v2_sale_form(SEED_EXAMPLE).expect("the seed's example reads");
     assert_eq!(parsed.control.as_deref(), Some("c821e33bd22773c05c23725d0b1d2dbd9f191399"));
@@ -85,7 +85,7 @@ fn the_seed_example_reads_with_the_gateway_decoding() {
     assert_eq!(request.text("amount"), Some("156"));
     assert_eq!(request.text("expireMonth"), Some("01"));
     assert_eq!(request.text("redirectUrl"), Some("http://https://doc.connpay.com//doc/dummy.htm"));
-    // The seed writes `+` unescaped although it asks for `+` to be escaped: form decoding reads
+    // The documentation writes `+` unescaped although it asks for `+` to be escaped: form decoding reads
     // it as a space, which the gateway trims. The module's own forms escape it (%2B).
     assert_eq!(request.text("phone"), Some("12063582043"));
     assert_eq!(codes_at(&request), []);
@@ -166,7 +166,7 @@ fn the_recurring_example_is_read_and_needs_only_its_reference() {
     let parsed = parse_v2_sale_form(SEED_RECURRING_EXAMPLE).unwrap();
     let request = set(parsed.request, &[("endpointId", Some("39915".into()))]);
     assert_eq!(request.text("cardRecurringPaymentId"), Some("1491954"));
-    // The seed's short example leaves out fields its own table marks required.
+    // The documentation's short example leaves out fields its own table marks required.
     let missing: Vec<String> = codes_at(&request).into_iter().map(|(path, _)| path).collect();
     assert_eq!(missing, ["address1", "city", "zipCode", "country", "phone", "email", "firstName", "lastName"]);
 }

@@ -100,7 +100,7 @@ export interface InitiateSaleRequest {
   location?: { lat?: number; lng?: number };
 }
 
-/** The body of check sale, as the gateway sends it (spec `004`). */
+/** The body of check sale, as the gateway sends it. */
 export interface CheckSaleRequest {
   consumer: { device: { serialNumber: string } };
   session: { accessToken: string; nonce: string; signature: string; token: string };

@@ -1,4 +1,4 @@
-//! The /api/v2 signatures (FACTS §2, §6): the sale's and the status's `control`, and the checks
+//! The /api/v2 signatures: the sale's and the status's `control`, and the checks
 //! of the gateway's callback and of the payer's return.
 
 use connpay_core::card::YearMonth;
@@ -21,7 +21,7 @@ const CONTROL_REQUEST: &[Field] = &[
     text("email", Required, 0, 0, Rule::Any),
 ];
 
-/// The statuses the gateway's callback and the payer's return carry (FACTS §6).
+/// The statuses the gateway's callback (`server_callback_url`) and the payer's return (`redirect_url`) carry.
 pub const V2_CALLBACK_STATUSES: &[&str] = &["approved", "declined", "filtered", "error"];
 
 impl Merchant {

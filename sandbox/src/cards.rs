@@ -1,5 +1,5 @@
-//! The sandbox's demo saved cards, for sales by card reference (spec `000`'s
-//! `sourceOfFunds.reference`, spec `004`'s `serverCardId`). The sandbox plays both sides, so one
+//! The sandbox's demo saved cards, for sales by card reference (perform sale's
+//! `sourceOfFunds.reference`, check sale's `serverCardId`). The sandbox plays both sides, so one
 //! table serves both: the merchant server reads the ids (the page's `clientCardId` → its own
 //! `serverCardId`), the gateway's vault reads the card filed under the server id.
 //!

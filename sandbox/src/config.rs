@@ -14,8 +14,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// The merchant's endpoint id (`--endpoint-id`, `CONNPAY_SANDBOX_ENDPOINT_ID`; default `1111`).
     pub endpoint_id: String,
-    /// The merchant's control key (`--control-key`, `CONNPAY_SANDBOX_CONTROL_KEY`; default the FACTS
-    /// test key). The sandbox is both gateway and merchant, so both sides hold it.
+    /// The merchant's control key (`--control-key`, `CONNPAY_SANDBOX_CONTROL_KEY`; default the
+    /// gateway documentation's example key). The sandbox is both gateway and merchant, so both sides hold it.
     pub control_key: String,
     /// The merchant's login for /api/v2/status (`--login`, `CONNPAY_SANDBOX_LOGIN`; default `sandbox`).
     pub login: String,
@@ -27,7 +27,7 @@ pub struct Config {
     /// `CONNPAY_SANDBOX_ALLOWED_ORIGINS`, comma-separated).
     pub allowed_origins: Vec<String>,
     /// The merchant server's base URL (`--merchant-url`; default the sandbox's own `/merchant`):
-    /// the gateway asks check sale at `{url}/sale/{invoiceId}/check`, as spec `004` writes it.
+    /// the gateway asks check sale at `{url}/sale/{invoiceId}/check`, as the gateway's documentation of check sale writes it.
     pub merchant_url: Option<String>,
     /// The endpoint's one currency (`--currency`, `CONNPAY_SANDBOX_CURRENCY`; default `EUR`), an
     /// ISO 4217 code with minor units, as a real endpoint is configured for one: a perform sale or
@@ -90,7 +90,7 @@ flags (each also read from the environment variable in brackets; flags win):
   --help                 this text
 ";
 
-/// The FACTS §2 test key.
+/// The example control key of the gateway's documentation (its signature examples use it).
 pub const DEFAULT_CONTROL_KEY: &str = "B17F59B4-A7DC-41B4-8FF9-37D986B43D20";
 
 impl Default for Config {

@@ -1,7 +1,7 @@
-//! The gateway emulator's DAPI (spec `000`, FACTS §1 steps 3–5): perform sale, which asks the
+//! The gateway emulator's DAPI (perform sale, check sale, sale status): perform sale, which asks the
 //! merchant server to check the sale over HTTP exactly as the real gateway does, and pays a sale
 //! by card reference with the card its vault ([`crate::cards`]) holds under the merchant's
-//! `serverCardId`; sale status, whose outcome the CVV chooses (FACTS §3); and the emulated
+//! `serverCardId`; sale status, whose outcome the CVV chooses (as the gateway's sandbox does); and the emulated
 //! 3-D Secure page, whose challenge the issuer keeps open for `--challenge-ttl` (an approval may
 //! land at any moment until then, out of band too), that its own Cancel declines at once, and
 //! that declines by itself when it expires.
@@ -31,7 +31,7 @@ use crate::store::{random_hex, Bounded, Forever};
 use crate::App;
 use crate::{cards, client};
 
-/// What the CVV chooses (FACTS §3).
+/// What the CVV chooses (the gateway sandbox's test scenarios).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scenario {
     /// 123, 1234, 111.
@@ -369,7 +369,7 @@ impl AcceptedFields {
     }
 }
 
-/// Check sale (spec `004`) over HTTP, with the sale's `clientCardId` when it is by card
+/// Check sale over HTTP, with the sale's `clientCardId` when it is by card
 /// reference, and the merchant's `checkSignature` verified, over its `serverCardId` when it
 /// names one; returns that `serverCardId`.
 async fn check_with_merchant(app: &App, invoice_id: &str, sale: &AcceptedFields, token: &str) -> Result<Option<String>, String> {

@@ -62,7 +62,7 @@ pub struct App {
     /// `http://{address}`: where the sandbox answers.
     pub base_url: String,
     /// The merchant server's base URL, without a trailing slash: check sale goes to
-    /// `{merchant_url}/sale/{invoiceId}/check`, as spec `004` writes it.
+    /// `{merchant_url}/sale/{invoiceId}/check`, as the gateway's documentation of check sale writes it.
     pub merchant_url: String,
     /// The merchant server's account: its key, endpoint and login, on the merchant library.
     pub merchant_account: connpay_merchant::Merchant,

@@ -259,7 +259,7 @@ pub async fn settle(State(app): State<Arc<App>>, Path(invoice_id): Path<String>)
 
 impl App {
     /// `session.checkSignature` of a sale; `server_card_id` is the stored card's for a sale by
-    /// card reference (spec `004`: signed last, when present).
+    /// card reference (check sale's documentation: signed last, when present).
     pub fn check_signature(&self, serial_number: &str, nonce: &str, invoice_id: &str, server_card_id: Option<&str>) -> String {
         self.key.check_signature(&CheckSignatureFields {
             serial_number,

@@ -26,7 +26,7 @@ use crate::gateway::{challenge_deadline, GatewayState, Scenario};
 use crate::store::random_hex;
 use crate::App;
 
-/// The `error-code`s of this emulator's refusals (the seed shows `3` for an unknown endpoint).
+/// The `error-code`s of this emulator's refusals (/api/v2/sale's documentation shows `3` for an unknown endpoint).
 mod code {
     /// A parameter is missing or wrong (`validation-error`).
     pub const INVALID: &str = "2";

@@ -145,7 +145,7 @@ async fn v2_sale_with_the_right_control_is_accepted_and_a_wrong_one_refused() {
 
     let signed = json!({ "clientOrderId": "902B4FF5", "amount": "10.42", "currency": "EUR", "email": "john.smith@gmail.com" });
     let control = parse(&post(&sandbox, "/merchant/v2/control", &signed, None).await)["control"].as_str().unwrap().to_string();
-    // The FACTS §2 vector: the same parts and key.
+    // The gateway documentation's example: the same parts and key.
     assert_eq!(control, "c6bdd88a78834ef4b863b088827a459f039e8257");
     let card_data =
         json!({ "clientOrderId": "1", "amount": "1", "currency": "EUR", "email": "a@b.cd", "creditCardNumber": "4111111111111111" });

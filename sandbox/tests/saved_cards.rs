@@ -1,6 +1,6 @@
-//! Sales by card reference (spec `000`'s `sourceOfFunds.reference`) over HTTP: the sandbox's
+//! Sales by card reference (perform sale's `sourceOfFunds.reference`) over HTTP: the sandbox's
 //! merchant answers check sale with the demo card's `serverCardId`, signed into
-//! `checkSignature` (spec `004`); its gateway sends the `clientCardId` in check sale, verifies
+//! `checkSignature`; its gateway sends the `clientCardId` in check sale, verifies
 //! that signature, and pays with the card its vault holds under the server id, or refuses.
 
 mod common;

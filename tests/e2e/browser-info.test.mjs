@@ -39,7 +39,7 @@ test("Asia/Tokyo is -540", async () => {
   assert.equal(info.timeZone, -540);
 });
 
-test("UTC is 0, and the rest of the data is complete and within the seed's lengths", async () => {
+test("UTC is 0, and the rest of the data is complete and within /api/v2/sale's lengths", async () => {
   const { info } = await collectIn("UTC");
   assert.equal(info.timeZone, 0);
   assert.equal(info.javascriptEnabled, true);

@@ -1,7 +1,8 @@
 // The Node package connpay-checkout-server (pkg-server/, `npm run build:server`), packed as npm
-// would publish it: its signatures against vectors computed here from the formulas (FACTS §2,
-// §6) with node:crypto, not with the package's own code; check sale by card reference; the
-// callback checks; and a control key that never shows.
+// would publish it: its signatures against vectors computed here from the formulas of the
+// gateway's documentation (/api/v2/sale, /api/v2/status, the callback) with node:crypto, not with
+// the package's own code; check sale by card reference; the callback checks; and a control key
+// that never shows.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -30,7 +31,7 @@ before(async () => {
   merchant = new Merchant({ controlKey: KEY, endpointId: "1111", login: "shop" });
 });
 
-test("the FACTS vectors", () => {
+test("the gateway documentation's examples", () => {
   assert.equal(sha1(`1111902B4FF51042john.smith@gmail.com${KEY}`), "c6bdd88a78834ef4b863b088827a459f039e8257");
   assert.equal(hmac("TOKENSN11111NONCEINV11042USD"), "37718e2b42c63438d9b6e80553437ee8f319b481");
   const control = merchant.v2SaleControl({ endpointId: "1111", clientOrderId: "902B4FF5", amount: "10.42", currency: "USD", email: "john.smith@gmail.com" });

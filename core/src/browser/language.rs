@@ -1,10 +1,10 @@
-//! BCP 47 language tags (RFC 5646 §2.1): the shape check, and the cut to the seed's 8 characters.
+//! BCP 47 language tags (RFC 5646 §2.1): the shape check, and the cut to /api/v2/sale's 8 characters.
 
 /// The language sent when the browser reports none, or one that cannot be cut to a valid tag of
 /// at most 8 characters (such as a long private-use tag).
 pub const DEFAULT_LANGUAGE: &str = "en";
 
-/// The seed's limit for `customer_browser_accept_language`.
+/// /api/v2/sale's limit for `customer_browser_accept_language`.
 pub const MAX_LANGUAGE_LENGTH: usize = 8;
 
 /// The tag, or its longest prefix that ends at a subtag boundary, fits in 8 characters and is

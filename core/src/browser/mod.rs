@@ -1,5 +1,6 @@
-//! The payer's 3-D Secure browser data (seed `001_…txt`, FACTS §4): what the page reads, the
-//! normalisation to what EMV 3-D Secure and the gateway accept, and the seed's form fields.
+//! The payer's 3-D Secure browser data (/api/v2/sale's `customer_browser_*` fields, EMV 3-D Secure 2.x
+//! conventions): what the page reads, the normalisation to what EMV 3-D Secure and the gateway accept,
+//! and /api/v2/sale's form fields.
 //!
 //! The page reads raw values ([`BrowserReadings`]); [`BrowserInfo::from_readings`] turns them into
 //! values the gateway accepts, so a browser that reports something odd (a colour depth of 30, a
@@ -23,7 +24,7 @@ pub const MAX_SCREEN_SIZE: u32 = 999_999;
 /// The time-zone offsets that exist, in minutes positive west of UTC: UTC+14 to UTC−12.
 pub const TIME_ZONE_RANGE: std::ops::RangeInclusive<i32> = -840..=720;
 
-/// The seed's limit for the user agent and the accept header.
+/// /api/v2/sale's limit for the user agent and the accept header.
 pub const MAX_HEADER_LENGTH: usize = 2048;
 
 /// What a page read from the browser, untrusted: a property may be missing or of the wrong kind,
@@ -50,7 +51,7 @@ pub struct BrowserReadings {
     pub ip_address: Option<String>,
 }
 
-/// The payer's browser data, as the module sends it: camelCase for JavaScript, and the seed's
+/// The payer's browser data, as the module sends it: camelCase for JavaScript, and /api/v2/sale's
 /// `customer_browser_*` fields through the table [`crate::v2::BROWSER`]. Collected by the
 /// module, every field is present except the two only the merchant's server knows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

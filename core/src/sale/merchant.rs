@@ -1,4 +1,4 @@
-//! The merchant server's side of the DAPI flow (FACTS §1, spec `004_…txt`): initiate sale, which
+//! The merchant server's side of the gateway's DAPI sale: initiate sale, which
 //! the page calls, and check sale, which the gateway calls, as tables the walker reads; and
 //! their answers. The sandbox serves both; a merchant's own Rust server can too.
 
@@ -37,7 +37,7 @@ const CHECK_REFERENCE: &[Field] = &[text("clientCardId", Required, 1, 128, Rule:
 
 const CHECK_SOURCE: &[Field] = &[object("reference", Optional, CHECK_REFERENCE)];
 
-/// The body of check sale (`POST {merchant}/sale/{invoiceId}/check`, spec `004`).
+/// The body of check sale (`POST {merchant}/sale/{invoiceId}/check`), as the gateway sends it.
 pub const CHECK_SALE: &[Field] = &[
     object("consumer", Required, CHECK_CONSUMER),
     object("session", Required, CHECK_SESSION),

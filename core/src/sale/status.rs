@@ -1,4 +1,4 @@
-//! Sale status (FACTS §1 step 5): the request, the response, and the polling decisions.
+//! Sale status (the DAPI sale's last step): the request, the response, and the polling decisions.
 
 use super::response::{object_at, Answer, FailResponse, Outcome, SessionToken};
 use crate::value::{Got, Record, ToGot, Value};

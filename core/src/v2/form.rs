@@ -41,7 +41,7 @@ pub fn minor_units(amount: &str, exponent: u32) -> Option<u64> {
 }
 
 /// The parts of the v2 `control` that are not secret: SHA-1 is taken over these, concatenated,
-/// followed by the merchant's control key, which only the merchant's server holds (FACTS §2).
+/// followed by the merchant's control key, which only the merchant's server holds (/api/v2/sale's `control`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ControlParts {
     /// `ENDPOINTID` or `ENDPOINTGROUPID`.
@@ -118,7 +118,7 @@ impl V2SaleForm {
 }
 
 /// The browser data's form fields: `customer_browser_info=true` first, then each present field
-/// under its seed name (`ipaddress` included, when known).
+/// under its /api/v2/sale name (`ipaddress` included, when known).
 pub fn browser_form_fields(browser: &Record) -> Vec<(&'static str, String)> {
     let present = BROWSER.iter().filter_map(|field| {
         let value = match browser.get(field.key)? {
@@ -152,7 +152,7 @@ pub struct ParsedV2Sale {
 }
 
 /// Reads a /api/v2/sale form body, as the gateway (or the sandbox) receives it. Empty values are
-/// absent. Every problem is reported at once, at the form field's name: a name the seed does not
+/// absent. Every problem is reported at once, at the form field's name: a name /api/v2/sale does not
 /// define, a name given twice, a browser field that is not a number or a boolean. Never panics:
 /// any text gives a result. The parameters' rules are [`super::check_v2_sale`]'s.
 pub fn parse_v2_sale_form(body: &str) -> Result<ParsedV2Sale, Vec<FieldError>> {

@@ -1,4 +1,4 @@
-//! /api/v2/sale (seed `001_…txt`): the form a merchant's server, or a page with a `control` from
+//! /api/v2/sale: the form a merchant's server, or a page with a `control` from
 //! that server, posts to the gateway. Its table of parameters and their validation, the
 //! form-urlencoded body, the signing string's parts, and the parsers of the form and of the
 //! gateway's answer. The signature itself is in `sign`, behind the `server` feature.

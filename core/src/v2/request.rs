@@ -1,5 +1,5 @@
-//! /api/v2/sale (seed `001_…txt`) as data: every parameter a row, with its JavaScript key, its
-//! form name and the seed's rules; the browser data; and the rules across parameters.
+//! /api/v2/sale as data: every parameter a row, with its JavaScript key, its form name and the
+//! rules of the gateway's documentation of the call; the browser data; and the rules across parameters.
 
 use crate::browser::{MAX_HEADER_LENGTH, MAX_LANGUAGE_LENGTH, MAX_SCREEN_SIZE, TIME_ZONE_RANGE};
 use crate::card::{self, BrandId, YearMonth};
@@ -16,7 +16,7 @@ const AUTHENTICATION_TYPES: &[&str] = &[
     "98", "99",
 ];
 
-/// Every text parameter of /api/v2/sale, in the seed's order (the browser data is
+/// Every text parameter of /api/v2/sale, in its documentation's order (the browser data is
 /// [`BROWSER`]; `control` is given apart).
 pub const PARAMETERS: &[Field] = &[
     text("clientOrderId", Required, 1, 128, Rule::Any).wire("client_orderid"),
@@ -240,7 +240,7 @@ fn ip_address(problems: &mut Problems, request: &Record) {
     }
 }
 
-/// The seed's form name for an error path (`creditCardNumber` → `credit_card_number`,
+/// The /api/v2/sale form name for an error path (`creditCardNumber` → `credit_card_number`,
 /// `browser.colorDepth` → `customer_browser_color_depth`), so a server can answer in the
 /// gateway's terms.
 pub fn wire_name(path: &str) -> Option<&'static str> {

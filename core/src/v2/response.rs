@@ -1,11 +1,11 @@
 //! The gateway's answer to /api/v2/sale: `key=value` pairs, form-encoded, each value ending with a
-//! newline (FACTS §2), read into a typed response.
+//! newline, read into a typed response.
 
 use crate::value::{Got, Record, ToGot};
 
 use crate::percent::form_pairs;
 
-/// `type`: the three the seed names, and any other kept as it came.
+/// `type`: the three /api/v2/sale's documentation names, and any other kept as it came.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum V2ResponseType {
     /// `async-response`: the sale was accepted for processing; ask its status.

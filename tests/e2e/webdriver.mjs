@@ -1,8 +1,9 @@
 // A small W3C WebDriver client with no dependencies, so that one test drives the three engines the
 // same way: Chromium through chromedriver, Firefox through geckodriver, and WebKit (Safari's
 // engine) through WebKitGTK's WebKitWebDriver, which needs an X display: it runs under
-// `xvfb-run -a`. Each browser's capabilities are the ones in webdriver.json, which the
-// wasm-bindgen tests read too.
+// `xvfb-run -a`. Each browser's options are the ones in webdriver.json, which
+// wasm-bindgen-test-runner reads too for Chromium and Firefox (not for WebKit: it drives
+// WebKitWebDriver as it drives Apple's safaridriver, with an empty session request).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
@@ -10,11 +11,15 @@ import { createServer } from "node:net";
 
 const CAPABILITIES = JSON.parse(readFileSync(new URL("../../webdriver.json", import.meta.url), "utf8"));
 
-/** How each engine's driver is started (it is given `--port=N`), and its session's options. */
+/**
+ * How each engine's driver is started (it is given `--port=N`), with what in its environment, and
+ * its session's options. WebKitGTK reports the process's locale as navigator.language ("C" under
+ * LANG=C.UTF-8, which no payer's Safari sends): it is given a payer's.
+ */
 export const ENGINES = {
-  chromium: { command: ["chromedriver"], options: "goog:chromeOptions" },
-  firefox: { command: ["geckodriver"], options: "moz:firefoxOptions" },
-  webkit: { command: ["xvfb-run", "-a", "WebKitWebDriver"], options: "webkitgtk:browserOptions" },
+  chromium: { command: ["chromedriver"], env: {}, options: "goog:chromeOptions" },
+  firefox: { command: ["geckodriver"], env: {}, options: "moz:firefoxOptions" },
+  webkit: { command: ["xvfb-run", "-a", "WebKitWebDriver"], env: { LANG: "en_US.UTF-8" }, options: "webkitgtk:browserOptions" },
 };
 
 /** The key W3C WebDriver names an element reference by. */
@@ -46,9 +51,13 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * started (the browser, and for WebKit the X server).
  */
 export async function openBrowser(engine) {
-  const { command, options } = ENGINES[engine];
+  const { command, env, options } = ENGINES[engine];
   const port = await freePort();
-  const driver = spawn(command[0], [...command.slice(1), `--port=${port}`], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const driver = spawn(command[0], [...command.slice(1), `--port=${port}`], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let log = "";
   for (const stream of [driver.stdout, driver.stderr]) {
     stream.setEncoding("utf8");

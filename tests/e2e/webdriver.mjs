@@ -63,17 +63,26 @@ export async function openBrowser(engine) {
     stream.setEncoding("utf8");
     stream.on("data", (chunk) => (log += chunk));
   }
-  const exited = new Promise((resolve) => driver.once("exit", (code, signal) => resolve(signal ?? code)));
-  driver.once("error", (error) => (log += `\n${error.message}`));
-  const stop = async () => {
-    if (driver.exitCode === null && driver.signalCode === null && driver.pid !== undefined) {
-      try {
-        process.kill(-driver.pid, "SIGTERM");
-      } catch {
-        // Already gone.
-      }
-      await Promise.race([exited, sleep(5_000)]);
+  const exited = new Promise((resolve) => {
+    driver.once("exit", (code, signal) => resolve(signal ?? code));
+    // Not started at all (not installed, say).
+    driver.once("error", (error) => resolve(error.message));
+  });
+  const killGroup = (signal) => {
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {
+      // The group is gone already.
     }
+  };
+  // Should this process end without closing the browser, the browser ends with it.
+  const onExit = () => killGroup("SIGKILL");
+  process.once("exit", onExit);
+  const stop = async () => {
+    process.off("exit", onExit);
+    if (driver.pid === undefined) return;
+    killGroup("SIGTERM");
+    await Promise.race([exited, sleep(5_000)]);
   };
   const endpoint = `http://127.0.0.1:${port}`;
   try {
@@ -84,7 +93,7 @@ export async function openBrowser(engine) {
     return new Session(engine, `${endpoint}/session/${sessionId}`, stop);
   } catch (error) {
     await stop();
-    throw new Error(`${engine}: could not open a browser with ${command.join(" ")}: ${error.message}\n${log}`);
+    throw new Error(`${engine}: could not open a browser with ${command.join(" ")} (scripts/setup.sh installs it): ${error.message}\n${log}`);
   }
 }
 

@@ -49,7 +49,7 @@ const complete = {
   // Importing the module only defines functions; nothing runs until init(). The stylesheet is
   // the one file whose import does something.
   sideEffects: ["./checkout.css"],
-  files: [wasm, entry, types, "./connpay_checkout_bg.wasm.d.ts", "./checkout.css", "./locales/", ...documents].map((file) => file.replace("./", "")),
+  files: [wasm, entry, types, "./connpay_checkout_bg.wasm.d.ts", "./checkout.css", "./locales/", "./snippets/", ...documents].map((file) => file.replace("./", "")),
 };
 
 // wasm-bindgen types the raw exports (`InitOutput`, what init() resolves to, and the .wasm's own

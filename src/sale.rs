@@ -5,7 +5,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use connpay_core::checkout::attempts::{Attempts, Refusal, Step};
+use connpay_core::checkout::machine::{Checkout, Clock, Config, Effect, Event, Fate, Kind, Prepared, Refused};
+use connpay_core::checkout::messages::Messages;
 use connpay_core::gateway;
 use connpay_core::sale::{
     check_perform_sale_call, check_status_call, perform_sale_request, sale_status_request, Answer, HttpRequest, Outcome, PollStep,
@@ -148,36 +149,36 @@ fn start_sale(
     let signal = options.signal()?;
     let sale = prepare_sale(gateway, request)?;
     refuse_if_aborted(signal.as_ref())?;
-    if let Some(session) = &session {
-        let attempts = &mut session.borrow_mut().attempts;
-        attempts.begin().map_err(refused)?;
-        attempts.send_sale(&sale.invoice_id);
-    }
-    let gateway = gateway.clone();
+    // A session's sale goes through its checkout machine, which refuses it or sends it.
+    let request = match &session {
+        Some(session) => {
+            let prepared = Prepared {
+                invoice_id: sale.invoice_id.clone(),
+                endpoint_id: sale.endpoint_id.clone(),
+                access_token: sale.access_token.clone(),
+                http: sale.http.clone(),
+            };
+            let effects = session.borrow_mut().handle(Event::Perform(prepared)).map_err(refused)?;
+            effects.into_iter().find_map(|effect| match effect {
+                Effect::Send { request, kind: Kind::Sale, .. } => Some(request),
+                _ => None,
+            })
+        }
+        None => None,
+    };
     Ok(future_to_promise(async move {
         let outcome = exchange(&sale.http, timeout_ms, signal.as_ref()).await;
-        if let Some(session) = session {
-            let mut session = session.borrow_mut();
-            session.attempts.sale_answered(&sale.invoice_id, &outcome);
-            if let Outcome::Accepted(accepted) = &outcome {
-                let tokens = StatusSession { access_token: sale.access_token.clone(), token: accepted.session_token.clone() };
-                let (endpoint_id, invoice_id) = (sale.endpoint_id.clone(), sale.invoice_id.clone());
-                session.accepted = Some(StatusCall { gateway, endpoint_id, invoice_id, session: tokens });
-            }
+        if let (Some(session), Some(request)) = (session, request) {
+            let _ = session.borrow_mut().handle(Event::Sale { request, outcome: outcome.clone() });
         }
         Ok(js::to_js(&outcome)?)
     }))
 }
 
 /// Why a `SaleSession` sends nothing now.
-fn refused(refusal: Refusal) -> Error {
-    let error = Error::of(refusal.code());
-    let invoice_id = match refusal {
-        Refusal::Accepted(invoice_id) => Some(invoice_id),
-        Refusal::Unsettled(report) => report.invoice_id,
-        Refusal::InFlight | Refusal::Finished => None,
-    };
-    match invoice_id {
+fn refused(refused: Refused) -> Error {
+    let error = Error::of(refused.code);
+    match refused.invoice_id {
         Some(invoice_id) => error.with("invoiceId", JsValue::from_str(&invoice_id)),
         None => error,
     }
@@ -258,7 +259,7 @@ pub fn wait_for_final_state(
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
         let plan = PollPlan::read(options)?;
-        Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call, &plan).await?)?) }))
+        Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call.invoice_id, &call.http(), &plan).await?)?) }))
     })())
 }
 
@@ -301,17 +302,16 @@ impl PollPlan {
 }
 
 /// Every way the wait ends short of a final state names the invoice it was about.
-async fn poll_until_final(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
-    poll(call, plan).await.map_err(|error| error.with("invoiceId", JsValue::from_str(&call.invoice_id)))
+async fn poll_until_final(invoice_id: &str, http: &HttpRequest, plan: &PollPlan) -> Result<SaleStatus, Error> {
+    poll(http, plan).await.map_err(|error| error.with("invoiceId", JsValue::from_str(invoice_id)))
 }
 
-async fn poll(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
+async fn poll(http: &HttpRequest, plan: &PollPlan) -> Result<SaleStatus, Error> {
     let deadline = js_sys::Date::now() + plan.max_wait_ms;
-    let http = call.http();
     let mut poll = StatusPoll::default();
     loop {
         plan.check_aborted()?;
-        let outcome = exchange(&http, plan.timeout_ms, plan.signal.as_ref()).await;
+        let outcome = exchange(http, plan.timeout_ms, plan.signal.as_ref()).await;
         plan.check_aborted()?;
         match poll.observe(outcome) {
             PollStep::Done(status) => return Ok(status),
@@ -345,17 +345,34 @@ async fn poll(call: &StatusCall, plan: &PollPlan) -> Result<SaleStatus, Error> {
 pub struct SaleSession {
     /// Checked once, when the session is made.
     gateway: gateway::Gateway,
-    /// The one state cell, borrowed only for a call into the core or a store, never across a
-    /// callback or an await.
+    /// The one state cell, the session's checkout machine (no form: only its sales), borrowed
+    /// only for one event, never across a callback or an await.
     state: Rc<RefCell<Session>>,
 }
 
-/// What a `SaleSession` keeps.
-#[derive(Default)]
-struct Session {
-    attempts: Attempts,
-    /// The accepted sale's status call, for the session's `waitForFinalState`.
-    accepted: Option<StatusCall>,
+/// A `SaleSession`'s checkout machine.
+struct Session(Checkout);
+
+impl Session {
+    fn new(gateway: gateway::Gateway) -> Session {
+        let config = Config {
+            gateway,
+            order: Default::default(),
+            messages: Messages::default(),
+            language: String::new(),
+            saved: None,
+            timeout_ms: DEFAULT_SALE_TIMEOUT_MS,
+            poll_interval_ms: POLL_INTERVAL.default,
+            max_wait_ms: MAX_WAIT.default,
+            challenge_lifetime_ms: 0.0,
+        };
+        Session(Checkout::session(config))
+    }
+
+    fn handle(&mut self, event: Event) -> Result<Vec<Effect>, Refused> {
+        let today = js::today(None).unwrap_or_else(|_| connpay_core::card::YearMonth::new(1970, 1).expect("a month"));
+        self.0.handle(event, Clock { now: js_sys::Date::now(), today })
+    }
 }
 
 #[wasm_bindgen]
@@ -363,7 +380,8 @@ impl SaleSession {
     /// A session for one checkout against `gateway`, checked now.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "Gateway | string")] gateway: JsValue) -> Result<SaleSession, Error> {
-        Ok(SaleSession { gateway: read_gateway(&gateway)?, state: Rc::default() })
+        let gateway = read_gateway(&gateway)?;
+        Ok(SaleSession { state: Rc::new(RefCell::new(Session::new(gateway.clone()))), gateway })
     }
 
     /// Like the module's `performSale`, under this session's rules. A refusal rejects the
@@ -385,18 +403,13 @@ impl SaleSession {
     pub fn wait_for_final_state(&self, options: Option<WaitOptions>) -> Promise {
         let state = self.state.clone();
         promise((|| {
-            let call = state.borrow().accepted.clone();
-            let call = call.ok_or_else(|| Error::invalid_argument("session", "this session has no accepted sale to follow"))?;
+            let call = state.borrow().0.status_call().map(|(invoice_id, http)| (invoice_id.to_string(), http.clone()));
+            let (invoice_id, http) =
+                call.ok_or_else(|| Error::invalid_argument("session", "this session has no accepted sale to follow"))?;
             let plan = PollPlan::read(options)?;
             Ok(future_to_promise(async move {
-                let status = poll_until_final(&call, &plan).await?;
-                let mut session = state.borrow_mut();
-                let step =
-                    session.attempts.status_answered(&call.invoice_id, &Outcome::Accepted(status.clone()), false, js_sys::Date::now());
-                if matches!(step, Step::Approved(_) | Step::Report(_)) {
-                    session.accepted = None;
-                }
-                drop(session);
+                let status = poll_until_final(&invoice_id, &http, &plan).await?;
+                let _ = state.borrow_mut().handle(Event::Final(status.clone()));
                 Ok(js::to_js(&status)?)
             }))
         })())
@@ -405,7 +418,7 @@ impl SaleSession {
     /// Whether a sale is being sent now.
     #[wasm_bindgen(getter, js_name = inFlight)]
     pub fn in_flight(&self) -> bool {
-        self.state.borrow().attempts.refusal() == Some(Refusal::InFlight)
+        self.state.borrow().0.selling()
     }
 
     /// After a sale whose outcome was unknown, or an accepted one whose final state it could not
@@ -417,7 +430,9 @@ impl SaleSession {
         &self,
         #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
     ) -> Result<(), Error> {
-        let allowed = invoice_id.as_string().is_some_and(|invoice_id| self.state.borrow_mut().attempts.allow(&invoice_id));
+        let allowed = invoice_id
+            .as_string()
+            .is_some_and(|invoice_id| self.state.borrow_mut().handle(Event::Settle { invoice_id, fate: Fate::NotCharged }).is_ok());
         if allowed {
             Ok(())
         } else {

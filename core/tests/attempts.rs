@@ -111,6 +111,7 @@ impl Form {
         let mut form =
             Form { checkout: Checkout::new(config(), inherited), now: 0.0, ask: None, request: None, timer: None, effects: vec![] };
         form.handle(Event::Start(card()));
+        form.handle(Event::Ready);
         form
     }
 

@@ -1,38 +1,41 @@
-//! `mountCheckout`: the drop-in checkout. It binds the merchant's own card inputs, formats and
-//! checks them as the payer types, marks errors accessibly once the payer leaves a field or
-//! submits, and on submit runs the sale ([`flow`]). Every rule comes from the core's
-//! `checkout` module; this layer reads the page and writes it.
-
-mod dom;
-mod flow;
-
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+//! `mountCheckout`: the drop-in checkout. Its rules and its state are the core's checkout machine
+//! ([`connpay_core::checkout::machine`]); its page work is the JavaScript shell
+//! (`shell/checkout.js`), the only code that touches the page, `fetch`, timers and the 3-D Secure
+//! window. This binding is thin: it reads `mountCheckout`'s options into the machine's typed
+//! configuration once, turns the shell's events (plain objects) into the machine's, and its
+//! effects into plain objects the shell applies, in order, the page's callbacks last.
 
 use connpay_core::card::BrandId;
-use connpay_core::checkout::attempts::{Attempts, CHALLENGE_LIFETIME};
-use connpay_core::checkout::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
+use connpay_core::checkout::attempts::CHALLENGE_LIFETIME;
+use connpay_core::checkout::edit::Deletion;
+use connpay_core::checkout::machine::{
+    Callback, Checkout, Clock, Config, Effect, Event, Fate, Kind, Refused, SessionAnswer, Told, Update, Values,
+};
 use connpay_core::checkout::messages::{self, Locale, Messages};
-use connpay_core::checkout::sale::check_order;
-use connpay_core::checkout::{Field, FormState, SavedCard, TypedCard};
-use connpay_core::sale::{MAX_WAIT, POLL_INTERVAL};
+use connpay_core::checkout::sale::{check_order, check_session, order_answer};
+use connpay_core::checkout::{Field, SavedCard};
+use connpay_core::sale::{Outcome, UnknownReason, MAX_WAIT, POLL_INTERVAL};
 use connpay_core::value::Record;
-use connpay_core::{gateway, ErrorCode};
-use js_sys::{Function, Object, Reflect};
+use connpay_core::ErrorCode;
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{AbortController, Element, Event, InputEvent};
 
 use crate::js::{self, Js, Options};
 use crate::sale::read_gateway;
 use crate::Error;
-use dom::{Asks, Listener, Page, Selectors};
 
 #[wasm_bindgen]
 extern "C" {
     /// The options of `mountCheckout` (declared in `types`).
     #[wasm_bindgen(typescript_type = "CheckoutOptions")]
     pub type CheckoutOptions;
+}
+
+#[wasm_bindgen(module = "/shell/checkout.js")]
+extern "C" {
+    /// The page shell's mount: finds the form, binds it to `machine`, returns the handle.
+    #[wasm_bindgen(catch, js_name = mount)]
+    fn shell_mount(form: &JsValue, machine: JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// Every option `mountCheckout` reads; any other key is a mistake worth a clear error.
@@ -65,508 +68,14 @@ const OPTION_KEYS: &[&str] = &[
     "onRedirect",
 ];
 
-/// What `update()` may change: the sale's order and what the checkout says. The rest (the
-/// gateway, the session, the fields, the callbacks) is the checkout's for its life.
+/// The page's callbacks, by the name the machine's effects give them.
+const CALLBACKS: &[&str] = &["onReady", "onChange", "onFocus", "onBlur", "onBrand", "onSubmit", "onSuccess", "onError", "onRedirect"];
+
+/// What `update()` may change: the sale's order and what the checkout says.
 const UPDATE_KEYS: &[&str] = &["amountCentis", "currency", "consumer", "billing", "order", "location", "locale", "locales", "messages"];
 
 /// The options the order is read from, by `check_order`.
 const ORDER_KEYS: &[&str] = &["amountCentis", "currency", "consumer", "billing", "order", "location"];
-
-/// The merchant's callbacks; each may be absent, and one that throws changes nothing.
-struct Callbacks {
-    on_ready: Option<Function>,
-    on_change: Option<Function>,
-    on_focus: Option<Function>,
-    on_blur: Option<Function>,
-    on_brand: Option<Function>,
-    on_submit: Option<Function>,
-    on_success: Option<Function>,
-    on_error: Option<Function>,
-    on_redirect: Option<Function>,
-}
-
-fn call(callback: &Option<Function>, argument: &JsValue) {
-    if let Some(callback) = callback {
-        let _ = callback.call1(&JsValue::UNDEFINED, argument);
-    }
-}
-
-/// What `mountCheckout` read from its options.
-struct Settings {
-    gateway: gateway::Gateway,
-    /// The amount, currency and payer (and the optional parts of the sale), as checked; replaced
-    /// whole by `update()`, never while a sale is in flight.
-    order: Cell<Rc<Record>>,
-    get_session: Function,
-    /// What the checkout says; replaced whole by `update()`.
-    messages: Cell<Rc<Messages>>,
-    /// The `locale` and `locales` the page gave: an `update()` that changes one reads the other.
-    language: Cell<(JsValue, JsValue)>,
-    /// The saved card the payer pays with, if any: then only its security code is asked.
-    saved: Option<SavedCard>,
-    callbacks: Callbacks,
-    timeout_ms: f64,
-    poll_interval_ms: f64,
-    max_wait_ms: f64,
-    /// How long after a 3-D Secure challenge opened its issuer may still approve it.
-    challenge_lifetime_ms: f64,
-}
-
-/// A mounted checkout. Its listeners hold it alive until `unmount()`.
-///
-/// Its state is in `Cell`s, each read or replaced in one step, and in the one `RefCell` of the
-/// attempts, which only [`Mounted::attempts`] borrows, for a call into the core that cannot
-/// reach a callback: no state is ever held while the page's code runs, so none is ever found
-/// busy.
-struct Mounted {
-    /// Itself, for listeners the checkout adds later (the reopen button).
-    weak: Weak<Mounted>,
-    page: Page,
-    settings: Settings,
-    /// The number's brand, as last reported to `onBrand`.
-    brand: Cell<Option<BrandId>>,
-    /// The form's state, as last reported to `onChange`.
-    state: Cell<Option<FormState>>,
-    /// Which attempt may begin, and what each answer means: the core's rules.
-    attempts: RefCell<Attempts>,
-    listeners: Cell<Vec<Listener>>,
-    /// The 3-D Secure window while it is open.
-    challenge: Cell<Option<flow::Challenge>>,
-    /// Wakes the status polling from its pause (a cancel, an allowed new attempt, unmount).
-    wake: Cell<Option<AbortController>>,
-    /// The page's Content-Security-Policy refused to frame the issuer's page.
-    challenge_blocked: Cell<bool>,
-    /// What the last attempt pays (its order and card), for `confirmApproval`'s `onSuccess`.
-    paying: Cell<Option<flow::Paying>>,
-    /// The question the checkout asked the merchant's server when mounted, until a submit waits
-    /// for its answer.
-    checking: Cell<Option<js_sys::Promise>>,
-    /// The button that opens the bank's window again, once shown.
-    reopen: Cell<Option<(Element, Listener)>>,
-    /// What the live region said last.
-    said: Cell<Option<Said>>,
-}
-
-/// What the live region says, by key: said again in a new language.
-#[derive(Clone, Copy, PartialEq)]
-enum Said {
-    Code(ErrorCode),
-    /// A code whose words say until when (ms since the epoch).
-    Until(ErrorCode, f64),
-    Notice(&'static str),
-}
-
-/// What the module holds for a form element.
-enum FormHolds {
-    /// Its mounted checkout: a second one on the form would answer every submit twice.
-    Checkout(Weak<Mounted>),
-    /// What its unmounted checkout left for the next one: an unsettled or an approved sale (see
-    /// `Unmounted::carried`), with what that sale pays.
-    Left(Box<(Attempts, Option<flow::Paying>)>),
-}
-
-thread_local! {
-    /// Each form the module holds something for, once.
-    static FORMS: RefCell<Vec<(Element, FormHolds)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Takes what the module holds for `form`, if anything.
-fn take_form(form: &Element) -> Option<FormHolds> {
-    FORMS.with(|forms| {
-        let mut forms = forms.borrow_mut();
-        let at = forms.iter().position(|(held, _)| held == form)?;
-        Some(forms.swap_remove(at).1)
-    })
-}
-
-/// Records what the module holds for `form` (it held nothing: `take_form` came first).
-fn hold_form(form: &Element, holds: FormHolds) {
-    FORMS.with(|forms| forms.borrow_mut().push((form.clone(), holds)));
-}
-
-/// Whether a render announces newly shown errors in the live region: yes when the payer leaves
-/// a field or submits, never while they type.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Announce {
-    Yes,
-    No,
-}
-
-impl Mounted {
-    fn slot(&self, field: Field) -> &dom::Slot {
-        &self.page.slots[field as usize]
-    }
-
-    fn input(&self, field: Field) -> &web_sys::HtmlInputElement {
-        &self.slot(field).input
-    }
-
-    /// The order as it stands (shared: `update()` replaces it whole, never in place).
-    fn order(&self) -> Rc<Record> {
-        let order = self.settings.order.take();
-        self.settings.order.set(order.clone());
-        order
-    }
-
-    /// What the checkout says now.
-    fn messages(&self) -> Rc<Messages> {
-        let messages = self.settings.messages.take();
-        self.settings.messages.set(messages.clone());
-        messages
-    }
-
-    /// Runs `rule` on the attempts. It gets the core's state only, so it cannot call back into
-    /// the page: the cell is never held across a callback and the borrow cannot fail.
-    fn attempts<T>(&self, rule: impl FnOnce(&mut Attempts) -> T) -> T {
-        rule(&mut self.attempts.borrow_mut())
-    }
-
-    /// The card as the fields hold it now. The strings live only as long as the caller needs.
-    fn values(&self) -> [String; 4] {
-        Field::ALL.map(|field| self.input(field).value())
-    }
-
-    /// Formats the edited field and keeps its caret; then re-checks the form.
-    fn on_input(&self, field: Field, event: &Event) {
-        if field != Field::Holder {
-            let input = self.input(field);
-            let value = input.value();
-            let deletion = event.dyn_ref::<InputEvent>().map_or(Deletion::None, |event| Deletion::of_input_type(&event.input_type()));
-            let caret = input.selection_start().ok().flatten().map_or(value.encode_utf16().count(), |caret| caret as usize);
-            let slot = self.slot(field);
-            let edit = Edit { previous_digits: slot.digits.get(), value: &value, caret, deletion };
-            let edited = match field {
-                Field::Number => edit_number(edit),
-                Field::Expiry => edit_expiry(edit),
-                _ => edit_cvv(edit, self.brand.get().map(BrandId::brand)),
-            };
-            slot.digits.set(edited.value.bytes().filter(u8::is_ascii_digit).count());
-            if edited.value != value {
-                input.set_value(&edited.value);
-                if self.page.focused(input) {
-                    let caret = edited.caret as u32;
-                    let _ = input.set_selection_range(caret, caret);
-                }
-            }
-        }
-        self.refresh(Announce::No);
-    }
-
-    /// The payer entered a field: its `connpay-focused` class, and `onFocus`.
-    fn on_focus(&self, field: Field) {
-        self.page.changes.class(self.input(field), "connpay-focused", true);
-        call(&self.settings.callbacks.on_focus, &JsValue::from_str(field.name()));
-    }
-
-    fn on_leave(&self, field: Field, event: &Event) {
-        self.page.changes.class(self.input(field), "connpay-focused", false);
-        call(&self.settings.callbacks.on_blur, &JsValue::from_str(field.name()));
-        // `onBlur` may have unmounted the checkout: the form is the page's again.
-        if self.attempts(|attempts| attempts.unmounted()) {
-            return;
-        }
-        // Leaving for the submit button: the submit marks every field at once. Marking this one
-        // now would put its error text on the page between the press and the release, and the
-        // button, pushed down, would miss the click.
-        let next = Reflect::get(event, &JsValue::from_str("relatedTarget")).unwrap_or(JsValue::NULL);
-        if self.page.button.as_ref().is_some_and(|button| JsValue::from(button.clone()) == next) {
-            return;
-        }
-        let slot = self.slot(field);
-        slot.mark.set(slot.mark.get().leave(slot.input.value().trim().is_empty()));
-        self.refresh(Announce::Yes);
-    }
-
-    /// Checks every field, shows and clears marks and state classes, and reports the state and
-    /// any new brand. `None` only if the browser's clock gives no date.
-    fn refresh(&self, announce: Announce) -> Option<FormState> {
-        // Unmounted (a callback may have done it): the form is the page's again, untouched.
-        if self.attempts(|attempts| attempts.unmounted()) {
-            return None;
-        }
-        let [number, expiry, cvv, holder] = self.values();
-        let today = js::today(None).ok()?;
-        let state = match &self.settings.saved {
-            Some(saved) => FormState::check_saved(&cvv, saved),
-            None => FormState::check(TypedCard { number: &number, expiry: &expiry, cvv: &cvv, holder: &holder }, today),
-        };
-        let messages = self.messages();
-        for field in Field::ALL {
-            let slot = self.slot(field);
-            let verdict = state.verdict(field);
-            let shown = slot.mark.get().error(verdict);
-            // The fields a saved card does not ask for have no state to show.
-            if self.settings.saved.is_none() || field == Field::Cvv {
-                let changes = &self.page.changes;
-                changes.class(&slot.input, "connpay-empty", slot.input.value().is_empty());
-                changes.class(&slot.input, "connpay-valid", verdict.valid);
-                // At the same moment as `aria-invalid`: when the payer is shown the error.
-                changes.class(&slot.input, "connpay-invalid", shown.is_some());
-            }
-            if slot.shown.replace(shown) == shown {
-                continue;
-            }
-            let message = shown.map_or("", |code| messages.error(code));
-            self.page.changes.set(&slot.input, "aria-invalid", if shown.is_some() { "true" } else { "false" });
-            slot.error.set_text_content(Some(message));
-            if let (Announce::Yes, Some(code)) = (announce, shown) {
-                self.say(Said::Code(code));
-            }
-        }
-        // The payer fixed every field the live region spoke of: it says nothing stale.
-        let field_said =
-            matches!(self.said.get(), Some(Said::Code(code)) if code == ErrorCode::CheckoutInvalid || code.as_str().starts_with("card."));
-        if field_said && self.page.slots.iter().all(|slot| slot.shown.get().is_none()) {
-            self.page.status.set_text_content(Some(""));
-            self.said.set(None);
-        }
-        if self.brand.replace(state.brand) != state.brand {
-            let brand = state.brand.map(BrandId::brand);
-            if let Some(badge) = &self.page.brand {
-                badge.set_text_content(Some(brand.map_or("", |brand| brand.name)));
-                self.page.changes.set(badge, "data-brand", brand.map_or("", |brand| brand.id.as_str()));
-            }
-            self.page.changes.set(&self.page.form, "data-connpay-brand", brand.map_or("", |brand| brand.id.as_str()));
-            call(&self.settings.callbacks.on_brand, &js::to_js(&brand).unwrap_or(JsValue::NULL));
-        }
-        if self.state.replace(Some(state)) != Some(state) {
-            call(&self.settings.callbacks.on_change, &js::to_js(&state).unwrap_or(JsValue::NULL));
-        }
-        Some(state)
-    }
-
-    /// Says `said` in the live region, in the checkout's language, and remembers it: an
-    /// `update()` of the language says it again, and a field error goes once no field shows one.
-    fn say(&self, said: Said) {
-        if self.attempts(|attempts| attempts.unmounted()) {
-            return;
-        }
-        let text = match said {
-            Said::Code(code) => self.messages().error(code).to_string(),
-            Said::Until(code, until) => self.words(code, Some(until)),
-            Said::Notice(key) => self.messages().text(key).to_string(),
-        };
-        self.page.status.set_text_content(Some(&text));
-        self.said.set(Some(said));
-    }
-
-    /// The payer's words for `code`, with `{until}` said as a time of day in the checkout's
-    /// language (the browser's, if the engine does not know it).
-    fn words(&self, code: ErrorCode, until: Option<f64>) -> String {
-        let text = self.messages().error(code).to_string();
-        let Some(until) = until else { return text };
-        let language = self.settings.language.take();
-        let tag = match language.0.as_string() {
-            Some(tag) => JsValue::from_str(&tag.replace('_', "-")),
-            None => js::own(&language.0, "locale").unwrap_or(JsValue::UNDEFINED),
-        };
-        self.settings.language.set(language);
-        // By hand: `str::replace` would bring a substring searcher into the module.
-        match text.find('{').filter(|&at| text[at..].starts_with("{until}")) {
-            Some(at) => format!("{}{}{}", &text[..at], time_of_day(until, &tag), &text[at + "{until}".len()..]),
-            None => text,
-        }
-    }
-
-    /// Takes the checkout off the page: every listener, error text and attribute it added go,
-    /// the form keeps its values, and a sale on its way or being followed is reported to
-    /// `onError` as `checkout.unmounted` with its invoice (the sale itself cannot be called
-    /// back). Calling it again does nothing.
-    fn unmount(&self) {
-        // Once only: the form's memory now belongs to what came after (what this checkout left,
-        // or the next checkout mounted on the form), and must not be touched again.
-        if self.attempts(|attempts| attempts.unmounted()) {
-            return;
-        }
-        let gone = self.attempts(Attempts::unmount);
-        self.wake();
-        drop(self.listeners.take());
-        drop(self.reopen.take());
-        self.close_challenge();
-        self.page.changes.restore();
-        let form = &self.page.form;
-        take_form(form);
-        if let Some(carried) = gone.carried {
-            hold_form(form, FormHolds::Left(Box::new((carried, self.paying.take()))));
-        }
-        if let Some(report) = gone.report {
-            call(&self.settings.callbacks.on_error, &flow::report_error(self, &report, Error::new(report.code, "")).into());
-        }
-    }
-
-    /// Ends the polling's pause now.
-    fn wake(&self) {
-        if let Some(pause) = self.wake.take() {
-            pause.abort();
-        }
-    }
-
-    /// The merchant's server learnt the fate of `invoice_id`, a sale this form sent and did not
-    /// settle. A handle whose checkout was unmounted reaches the form's checkout mounted since
-    /// (a React effect run again), or what the form keeps for its next one.
-    fn settle(&self, invoice_id: &JsValue, fate: Fate) -> Result<(), Error> {
-        let invoice = invoice_id.as_string().ok_or_else(|| Error::invalid_argument("invoiceId", "invoiceId must be a string"))?;
-        let refused = || {
-            Error::invalid_argument(
-                "invoiceId",
-                "this form has no sale of that invoice that is on its way or in doubt (onError names it, with next \"merchant\" or \"wait\")",
-            )
-        };
-        if self.attempts(|attempts| attempts.unmounted()) {
-            let form = &self.page.form;
-            return match take_form(form) {
-                Some(FormHolds::Checkout(current)) => {
-                    hold_form(form, FormHolds::Checkout(current.clone()));
-                    current.upgrade().ok_or_else(refused)?.settle(invoice_id, fate)
-                }
-                Some(FormHolds::Left(mut left)) => {
-                    let settled = fate.apply(&mut left.0, &invoice);
-                    if !left.0.ready() {
-                        hold_form(form, FormHolds::Left(left));
-                    }
-                    if settled {
-                        Ok(())
-                    } else {
-                        Err(refused())
-                    }
-                }
-                None => Err(refused()),
-            };
-        }
-        if !self.attempts(|attempts| fate.apply(attempts, &invoice)) {
-            return Err(refused());
-        }
-        self.wake();
-        match fate {
-            Fate::NotCharged => {
-                self.close_challenge();
-                flow::render_attempt(self);
-                self.say(Said::Notice(messages::ALLOWED));
-            }
-            Fate::Approved => flow::succeed(self, flow::confirmed(self, &invoice)),
-        }
-        Ok(())
-    }
-}
-
-impl Mounted {
-    /// `update(options)`: the order (`amountCentis`, `currency`, `consumer`, `billing`, `order`,
-    /// `location`) and the words (`locale`, `locales`, `messages`) change, each checked as at
-    /// mount and all or nothing. A part not given stays; `messages` replaces the earlier
-    /// overrides, `locale` keeps them. Refused while a sale is in flight (`checkout.sale_in_flight`):
-    /// what is being paid cannot change under it.
-    fn update(&self, value: JsValue) -> Result<(), Error> {
-        let closed = || self.attempts(|attempts| attempts.unmounted());
-        let busy = || self.attempts(|attempts| attempts.in_flight());
-        if closed() {
-            return Err(Error::invalid_argument("checkout", "this checkout was unmounted: mount a new one"));
-        }
-        if !value.is_object() {
-            return Err(Error::invalid_argument("options", "update needs an options object"));
-        }
-        if busy() {
-            return Err(Error::of(ErrorCode::CheckoutSaleInFlight));
-        }
-        let options = Options::read(Some(value))?;
-        options.only("", UPDATE_KEYS)?;
-        // Each key read once: a getter runs once, and what it gave is what is checked and kept.
-        let mut given = Vec::with_capacity(UPDATE_KEYS.len());
-        for key in UPDATE_KEYS {
-            let value = options.get(key)?;
-            if !value.is_undefined() {
-                given.push((*key, value));
-            }
-        }
-        let get = |key: &str| given.iter().find(|(known, _)| *known == key).map(|(_, value)| value.clone());
-        let order = if ORDER_KEYS.iter().any(|key| get(key).is_some()) {
-            // The order as it stands, with the parts given in its place, checked whole.
-            let current = self.order();
-            let mut kept = Record::default();
-            for key in ORDER_KEYS {
-                if let Some(value) = current.get(key) {
-                    kept.set(key, value.clone());
-                }
-            }
-            let merged = js::record_to_js(&kept);
-            for key in ORDER_KEYS {
-                if let Some(value) = get(key) {
-                    let _ = Reflect::set(&merged, &JsValue::from_str(key), &value);
-                }
-            }
-            let serial_number = current.text("consumer.device.serialNumber").map(str::to_string);
-            Some(read_order(&Options::read(Some(merged))?, serial_number.as_deref())?)
-        } else {
-            None
-        };
-        let (known_locale, known_tables) = self.settings.language.take();
-        self.settings.language.set((known_locale.clone(), known_tables.clone()));
-        let language = (get("locale").unwrap_or(known_locale), get("locales").unwrap_or(known_tables));
-        let relanguaged = get("locale").is_some() || get("locales").is_some();
-        let mut messages = (*self.messages()).clone();
-        if relanguaged {
-            messages = messages.in_language(read_language(&language.0, &language.1)?);
-        }
-        let reworded =
-            get("messages").map(|overrides| read_messages(Messages::default().in_language(messages.clone()), &overrides)).transpose()?;
-        let messages = reworded.unwrap_or(messages);
-        // The page's getters ran meanwhile: a sale they started, or an unmount, wins.
-        if closed() {
-            return Err(Error::invalid_argument("checkout", "this checkout was unmounted: mount a new one"));
-        }
-        if busy() {
-            return Err(Error::of(ErrorCode::CheckoutSaleInFlight));
-        }
-        // Everything was checked: now the checkout changes, and shows its words anew.
-        if let Some(order) = order {
-            self.settings.order.set(Rc::new(order));
-        }
-        self.settings.language.set(language);
-        self.settings.messages.set(Rc::new(messages));
-        if relanguaged || get("messages").is_some() {
-            for slot in &self.page.slots {
-                slot.shown.set(None);
-            }
-            if let Some(said) = self.said.get() {
-                self.say(said);
-            }
-        }
-        self.refresh(Announce::No);
-        Ok(())
-    }
-}
-
-/// `until` (ms since the epoch) as a time of day in the way of the language `tag` names (`15:30`,
-/// `3:30 PM`); the browser's own way when the engine does not know the tag.
-fn time_of_day(until: f64, tag: &JsValue) -> String {
-    let date = js_sys::Date::new(&JsValue::from(until));
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"hour".into(), &"numeric".into());
-    let _ = Reflect::set(&options, &"minute".into(), &"2-digit".into());
-    // Called through Reflect: a tag the engine refuses throws a RangeError, caught here.
-    let format = |tag: &JsValue| -> Option<String> {
-        let method: Function = Reflect::get(&date, &"toLocaleTimeString".into()).ok()?.dyn_into().ok()?;
-        method.call2(&date, tag, &options).ok()?.as_string()
-    };
-    format(tag).or_else(|| format(&JsValue::UNDEFINED)).unwrap_or_default()
-}
-
-/// What the merchant's server learnt of a sale in doubt.
-#[derive(Clone, Copy)]
-enum Fate {
-    /// Voided or declined: the payer may pay again (`allowNewAttempt`).
-    NotCharged,
-    /// Approved after all: the checkout is finished (`confirmApproval`).
-    Approved,
-}
-
-impl Fate {
-    fn apply(self, attempts: &mut Attempts, invoice_id: &str) -> bool {
-        match self {
-            Fate::NotCharged => attempts.allow(invoice_id),
-            Fate::Approved => attempts.confirm_approval(invoice_id),
-        }
-    }
-}
 
 /// Turns the merchant's card form into a checkout. `form` is the `<form>` or a selector for it;
 /// its inputs are found by `data-connpay="number|expiry|cvv|holder"` unless
@@ -579,153 +88,526 @@ impl Fate {
 pub fn mount_checkout(
     #[wasm_bindgen(unchecked_param_type = "HTMLFormElement | string")] form: JsValue,
     options: CheckoutOptions,
-) -> Result<JsValue, Error> {
-    let options: JsValue = options.into();
-    if !options.is_object() {
-        return Err(Error::invalid_argument("options", "mountCheckout needs an options object"));
-    }
-    let options = Options::read(Some(options))?;
-    options.only("", OPTION_KEYS)?;
-    let settings = read_settings(&options)?;
-    let asks = match &settings.saved {
-        Some(saved) => Asks::SavedCard { label: saved.label() },
-        None => Asks::Card,
-    };
-    let page = Page::find(&form, &Selectors::read(&options.get("selectors")?)?, asks)?;
-    let mounted_already =
-        FORMS.with(|forms| forms.borrow().iter().any(|(form, holds)| form == &page.form && matches!(holds, FormHolds::Checkout(_))));
-    if mounted_already {
-        return Err(Error::of(ErrorCode::CheckoutAlreadyMounted).at("form"));
-    }
-    // Only now does the page change: every check above has passed.
-    let page = page.prepare()?;
-    let (carried, paying) = match take_form(&page.form) {
-        Some(FormHolds::Left(left)) => (Some(left.0), left.1),
-        _ => (None, None),
-    };
-    let mounted = Rc::new_cyclic(|weak| Mounted {
-        weak: weak.clone(),
-        page,
-        settings,
-        brand: Cell::default(),
-        state: Cell::default(),
-        attempts: RefCell::new(carried.unwrap_or_default()),
-        listeners: Cell::default(),
-        challenge: Cell::default(),
-        wake: Cell::default(),
-        challenge_blocked: Cell::default(),
-        paying: Cell::new(paying),
-        checking: Cell::default(),
-        reopen: Cell::default(),
-        said: Cell::default(),
-    });
-    hold_form(&mounted.page.form, FormHolds::Checkout(Rc::downgrade(&mounted)));
-    listen(&mounted);
-    mounted.refresh(Announce::No);
-    flow::resume(&mounted);
-    // Once `mountCheckout` has returned: the page holds the handle when it hears of it.
-    let ready = mounted.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        if !ready.attempts(|attempts| attempts.unmounted()) {
-            call(&ready.settings.callbacks.on_ready, &JsValue::UNDEFINED);
+) -> Result<JsValue, JsValue> {
+    let machine = CheckoutMachine::new(options.into())?;
+    shell_mount(&form, machine.into())
+}
+
+/// One checkout's machine, as the page shell drives it.
+#[wasm_bindgen]
+pub struct CheckoutMachine {
+    checkout: Checkout,
+    /// The page's callbacks and `getSession`, read once.
+    callbacks: Object,
+    layout: JsValue,
+    /// The `locale` and `locales` the page gave: an `update()` that changes one reads the other.
+    language: (JsValue, JsValue),
+    /// What `getSession` threw last, for `onError`'s `cause`.
+    cause: JsValue,
+}
+
+#[wasm_bindgen]
+impl CheckoutMachine {
+    /// Reads `mountCheckout`'s options; throws a coded error for any mistake.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<CheckoutMachine, Error> {
+        if !options.is_object() {
+            return Err(Error::invalid_argument("options", "mountCheckout needs an options object"));
         }
-    });
-    // A form with nothing left by an earlier checkout learns the order's state from the
-    // merchant's server (a reload, another tab): paid or pending, before any card is typed.
-    if mounted.attempts(|attempts| attempts.ready()) {
-        flow::check_order(&mounted);
+        let options = Options::read(Some(options))?;
+        refuse_keys(&options)?;
+        options.only("", OPTION_KEYS)?;
+        let gateway = read_gateway(&options.get("gateway")?)?;
+        let get_session = options.function("getSession")?.ok_or_else(|| {
+            Error::invalid_argument("getSession", "getSession is required: it asks the merchant's server for the sale's session")
+        })?;
+        let callbacks = Object::new();
+        set(&callbacks, "getSession", &get_session);
+        for name in CALLBACKS {
+            if let Some(callback) = options.function(name)? {
+                set(&callbacks, name, &callback);
+            }
+        }
+        let (locale, locales) = (options.get("locale")?, options.get("locales")?);
+        let messages = read_messages(read_language(&locale, &locales)?, &options.get("messages")?)?;
+        let saved = read_saved_card(&options.get("savedCard")?)?;
+        let layout = layout(&options.get("selectors")?, saved.as_ref())?;
+        let config = Config {
+            gateway,
+            order: read_order(&options, None)?,
+            messages,
+            language: tag_of(&locale),
+            saved,
+            // A sale needs time to be answered, and polling must not flood the gateway.
+            timeout_ms: options.number("timeoutMs", 30_000.0, 1_000.0)?,
+            poll_interval_ms: options.milliseconds(POLL_INTERVAL)?,
+            max_wait_ms: options.milliseconds(MAX_WAIT)?,
+            challenge_lifetime_ms: options.milliseconds(CHALLENGE_LIFETIME)?,
+        };
+        Ok(CheckoutMachine {
+            checkout: Checkout::new(config, None),
+            callbacks,
+            layout,
+            language: (locale, locales),
+            cause: JsValue::UNDEFINED,
+        })
     }
-    Ok(handle(mounted))
+
+    /// What the shell looks for in the form, and what it prepares: `{ fields: [{ name, selector,
+    /// required, asked, autocomplete, numeric }], brand, status, submit, savedCard }`.
+    #[wasm_bindgen(getter)]
+    pub fn layout(&self) -> JsValue {
+        self.layout.clone()
+    }
+
+    /// The page's callbacks by name, and `getSession`.
+    #[wasm_bindgen(getter)]
+    pub fn callbacks(&self) -> Object {
+        self.callbacks.clone()
+    }
+
+    /// Why the page cannot take this checkout: `kind` is `document`, `form`, `formSelector`,
+    /// `selector` (of `key`), `input` (of `key`) or `mounted`.
+    pub fn refusal(&self, kind: &str, key: &str) -> JsValue {
+        let error = match kind {
+            "document" => Error::invalid_argument("form", "mountCheckout needs a page with a document"),
+            "formSelector" => Error::invalid_argument("form", "the form selector is not valid CSS"),
+            "form" => Error::invalid_argument("form", "the form must be a <form> element or a selector that finds one"),
+            "selector" => Error::invalid_argument(&format!("selectors.{key}"), "this selector is not valid CSS"),
+            "input" => Error::invalid_argument(&format!("selectors.{key}"), "the form has no <input> for this field"),
+            "mounted" => Error::of(ErrorCode::CheckoutAlreadyMounted).at("form"),
+            _ => Error::internal(),
+        };
+        error.into()
+    }
+
+    /// Takes over what an unmounted checkout on the same form left (a sale in doubt, an approved
+    /// one), before [`CheckoutMachine::handle`] starts it.
+    pub fn inherit(&mut self, left: &mut CheckoutMachine) {
+        let config = self.checkout.config().clone();
+        self.checkout = Checkout::new(config, left.checkout.take_carried());
+    }
+
+    /// Whether this unmounted checkout leaves something the form's next one inherits.
+    #[wasm_bindgen(getter)]
+    pub fn carries(&self) -> bool {
+        self.checkout.carries()
+    }
+
+    /// One event (`{ type, … }`): the effects to apply, in order, callbacks last; throws a coded
+    /// error when the event is refused (`update`, `settle`), and then nothing changed.
+    pub fn handle(&mut self, event: JsValue) -> Result<Array, Error> {
+        let kind = text(&event, "type");
+        let event = match kind.as_str() {
+            "update" => self.read_update(&event)?,
+            "sessionFailed" => {
+                self.cause = get(&event, "cause");
+                Event::Session { ask: number(&event, "ask"), answer: SessionAnswer::Failed }
+            }
+            _ => read_event(&kind, &event).ok_or_else(Error::internal)?,
+        };
+        let effects = self.checkout.handle(event, clock()).map_err(refused)?;
+        Ok(effects.iter().map(|effect| self.to_js(effect)).collect())
+    }
+
+    /// `update(options)`: the parts given, checked as at mount, merged into what stands.
+    fn read_update(&mut self, event: &JsValue) -> Result<Event, Error> {
+        let refusal = || self.checkout.update_refusal().map(refused);
+        if let Some(refusal) = refusal() {
+            return Err(refusal);
+        }
+        let value = get(event, "options");
+        if !value.is_object() {
+            return Err(Error::invalid_argument("options", "update needs an options object"));
+        }
+        let options = Options::read(Some(value))?;
+        options.only("", UPDATE_KEYS)?;
+        // Each key read once: a getter runs once, and what it gave is what is checked and kept.
+        let mut given = Vec::with_capacity(UPDATE_KEYS.len());
+        for key in UPDATE_KEYS {
+            let value = options.get(key)?;
+            if !value.is_undefined() {
+                given.push((*key, value));
+            }
+        }
+        let given = |key: &str| given.iter().find(|(known, _)| *known == key).map(|(_, value)| value.clone());
+        let current = self.checkout.config();
+        let order = if ORDER_KEYS.iter().any(|key| given(key).is_some()) {
+            // The order as it stands, with the parts given in its place, checked whole.
+            let mut kept = Record::default();
+            for key in ORDER_KEYS {
+                if let Some(value) = current.order.get(key) {
+                    kept.set(key, value.clone());
+                }
+            }
+            let merged = js::record_to_js(&kept);
+            for key in ORDER_KEYS {
+                if let Some(value) = given(key) {
+                    let _ = Reflect::set(&merged, &JsValue::from_str(key), &value);
+                }
+            }
+            let serial_number = current.order.text("consumer.device.serialNumber").map(str::to_string);
+            Some(read_order(&Options::read(Some(merged))?, serial_number.as_deref())?)
+        } else {
+            None
+        };
+        let language =
+            (given("locale").unwrap_or_else(|| self.language.0.clone()), given("locales").unwrap_or_else(|| self.language.1.clone()));
+        let relanguaged = given("locale").is_some() || given("locales").is_some();
+        let mut messages = current.messages.clone();
+        if relanguaged {
+            messages = messages.in_language(read_language(&language.0, &language.1)?);
+        }
+        // `messages` replaces the earlier overrides; a new language keeps them.
+        let messages = match given("messages") {
+            Some(overrides) => Some(read_messages(Messages::default().in_language(messages), &overrides)?),
+            None => relanguaged.then_some(messages),
+        };
+        // The page's getters ran meanwhile: a sale they started, or an unmount, wins.
+        if let Some(refusal) = refusal() {
+            return Err(refusal);
+        }
+        let tag = relanguaged.then(|| tag_of(&language.0));
+        self.language = language;
+        Ok(Event::Update(Update { order, messages, language: tag, values: values(&get(event, "values")) }))
+    }
+
+    fn to_js(&self, effect: &Effect) -> JsValue {
+        let object = Object::new();
+        let put = |key: &str, value: &JsValue| set(&object, key, value);
+        let kind = |name: &str| put("type", &JsValue::from_str(name));
+        let field = |field: &Field| put("field", &JsValue::from_str(field.name()));
+        match effect {
+            Effect::Show { field: at, value, caret } => {
+                kind("show");
+                field(at);
+                put("value", &JsValue::from_str(value));
+                put("caret", &caret.map_or(JsValue::NULL, |caret| JsValue::from(caret as u32)));
+            }
+            Effect::Classes { field: at, empty, valid, invalid } => {
+                kind("classes");
+                field(at);
+                put("empty", &JsValue::from(*empty));
+                put("valid", &JsValue::from(*valid));
+                put("invalid", &JsValue::from(*invalid));
+            }
+            Effect::Focused { field: at, on } => {
+                kind("focused");
+                field(at);
+                put("on", &JsValue::from(*on));
+            }
+            Effect::Mark { field: at, invalid, text } => {
+                kind("mark");
+                field(at);
+                put("invalid", &JsValue::from(*invalid));
+                put("text", &JsValue::from_str(text));
+            }
+            Effect::Brand(brand) => {
+                kind("brand");
+                put("id", &JsValue::from_str(brand.map_or("", BrandId::as_str)));
+                put("name", &JsValue::from_str(brand.map_or("", |brand| brand.brand().name)));
+            }
+            Effect::Say { text, until, language } => {
+                kind("say");
+                put("text", &JsValue::from_str(&words(text, *until, language)));
+            }
+            Effect::Lock { ready, busy } => {
+                kind("lock");
+                put("ready", &JsValue::from(*ready));
+                put("busy", &JsValue::from(*busy));
+            }
+            Effect::Reopen { shown, text } => {
+                kind("reopen");
+                put("shown", &JsValue::from(*shown));
+                put("text", &JsValue::from_str(text));
+            }
+            Effect::FocusField(at) => {
+                kind("focusField");
+                field(at);
+            }
+            Effect::FocusReopen => kind("focusReopen"),
+            Effect::OpenChallenge { url, title, cancel, origin } => {
+                kind("openChallenge");
+                put("url", &JsValue::from_str(url));
+                put("title", &JsValue::from_str(title));
+                put("cancel", &JsValue::from_str(cancel));
+                put("origin", &JsValue::from_str(origin));
+            }
+            Effect::CloseChallenge => kind("closeChallenge"),
+            Effect::Send { request, kind: answer, http, timeout_ms } => {
+                kind("send");
+                put("request", &JsValue::from(*request));
+                put("kind", &JsValue::from_str(if *answer == Kind::Sale { "sale" } else { "status" }));
+                put("method", &JsValue::from_str(http.method));
+                put("url", &JsValue::from_str(&http.url));
+                let headers = Object::new();
+                for (name, value) in http.headers {
+                    set(&headers, name, &JsValue::from_str(value));
+                }
+                put("headers", &headers);
+                put("body", &JsValue::from_str(&http.body));
+                put("timeoutMs", &JsValue::from(*timeout_ms));
+            }
+            Effect::Wait { timer, ms } => {
+                kind("wait");
+                put("timer", &JsValue::from(*timer));
+                put("ms", &JsValue::from(*ms));
+            }
+            Effect::CancelWait(timer) => {
+                kind("cancelWait");
+                put("timer", &JsValue::from(*timer));
+            }
+            Effect::Restore => kind("restore"),
+            Effect::Call(callback) => {
+                kind("call");
+                let (name, argument) = self.callback(callback);
+                put("name", &JsValue::from_str(name));
+                put("argument", &argument);
+                if let Callback::Ask { ask, .. } = callback {
+                    put("ask", &JsValue::from(*ask));
+                }
+            }
+        }
+        object.into()
+    }
+
+    /// A callback's name and what it receives.
+    fn callback(&self, callback: &Callback) -> (&'static str, JsValue) {
+        let to_js = |value: &dyn Fn() -> Result<JsValue, Error>| value().unwrap_or(JsValue::NULL);
+        match callback {
+            Callback::Ready => ("onReady", JsValue::UNDEFINED),
+            Callback::Change(state) => ("onChange", to_js(&|| js::to_js(state))),
+            Callback::Brand(brand) => ("onBrand", to_js(&|| js::to_js(brand))),
+            Callback::Focus(field) => ("onFocus", JsValue::from_str(field.name())),
+            Callback::Blur(field) => ("onBlur", JsValue::from_str(field.name())),
+            Callback::Submit => ("onSubmit", JsValue::UNDEFINED),
+            Callback::Success(success) => ("onSuccess", to_js(&|| js::to_js(success))),
+            Callback::Error(told) => ("onError", self.error(told).into()),
+            Callback::Redirect(url) => ("onRedirect", JsValue::from_str(url)),
+            Callback::Ask { request, .. } => ("getSession", js::record_to_js(request)),
+        }
+    }
+
+    /// The `ConnPayError` `onError` receives.
+    fn error(&self, told: &Told) -> Error {
+        let mut error = Error::new(told.code, words(&told.message, told.until, &told.language));
+        if let Some(path) = &told.path {
+            error = error.at(path);
+        }
+        if !told.errors.is_empty() {
+            error = error.with("errors", js::to_js(&told.errors).unwrap_or(JsValue::NULL));
+        }
+        if let Some(gateway_error) = &told.gateway_error {
+            error = error.with("gatewayError", js::to_js(gateway_error).unwrap_or(JsValue::NULL));
+        }
+        if let Some(status) = told.status {
+            error = error.with("status", JsValue::from(status));
+        }
+        if let Some(reason) = &told.reason {
+            error = error.with("reason", js::to_js(reason).unwrap_or(JsValue::NULL));
+        }
+        if told.cause {
+            error = error.with("cause", self.cause.clone());
+        }
+        error = error.with("detail", JsValue::from_str(&told.detail)).with("next", JsValue::from_str(told.next.as_str()));
+        if let Some(until) = told.until {
+            error = error.with("until", JsValue::from(until));
+        }
+        match &told.invoice_id {
+            Some(invoice_id) => error.with("invoiceId", JsValue::from_str(invoice_id)),
+            None => error,
+        }
+    }
 }
 
-/// The `Checkout` the page gets: a plain object whose methods close over the checkout. (A
-/// wasm-bindgen class would be freed by the garbage collector, and its methods throw once
-/// freed; these stay callable, and each does nothing twice.)
-fn handle(mounted: Rc<Mounted>) -> JsValue {
-    let checkout = Object::new();
-    let method = |name: &JsValue, function: JsValue| {
-        let _ = Reflect::set(&checkout, name, &function);
-    };
-    let unmount = {
-        let mounted = mounted.clone();
-        Closure::<dyn Fn()>::new(move || mounted.unmount()).into_js_value()
-    };
-    for name in ["unmount", "free"] {
-        method(&JsValue::from_str(name), unmount.clone());
+/// The merchant's control key (or anything named like a key or a secret) has no place in a
+/// browser: it signs sessions on the merchant's server. Said before any other option's problem.
+fn refuse_keys(options: &Options) -> Result<(), Error> {
+    let Ok(keys) = Reflect::own_keys(options.value().unchecked_ref()) else { return Ok(()) };
+    for key in keys.iter().filter_map(|key| key.as_string()) {
+        let folded = key.to_ascii_lowercase();
+        let secret = ["key", "secret", "control", "password", "token"].iter().any(|word| folded.contains(word));
+        if secret && !OPTION_KEYS.contains(&key.as_str()) {
+            return Err(Error::new(ErrorCode::ArgumentInvalid, "the merchant's control key (or any secret) never belongs in a browser: anyone can read it from the page and sign sales with it. Keep it on your server, which signs the session getSession answers (see connpay-checkout-server), and take it out of the page's code.")
+                .at(&key)
+                .with("detail", JsValue::from_str("a secret in the page's options: it must stay on the merchant's server")));
+        }
     }
-    // `using checkout = mountCheckout(…)` (explicit resource management) unmounts at scope end.
-    if let Some(dispose) = symbol_dispose() {
-        method(&dispose, unmount);
-    }
-    let update = {
-        let mounted = mounted.clone();
-        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |options: JsValue| mounted.update(options).map_err(JsValue::from))
-    };
-    method(&JsValue::from_str("update"), update.into_js_value());
-    for (name, fate) in [("allowNewAttempt", Fate::NotCharged), ("confirmApproval", Fate::Approved)] {
-        let mounted = mounted.clone();
-        let settle = Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |invoice_id: JsValue| {
-            mounted.settle(&invoice_id, fate).map_err(JsValue::from)
-        });
-        method(&JsValue::from_str(name), settle.into_js_value());
-    }
-    checkout.into()
+    Ok(())
 }
 
-/// `Symbol.dispose`, where the engine has it.
-fn symbol_dispose() -> Option<JsValue> {
-    let symbol = Reflect::get(&js_sys::global(), &"Symbol".into()).ok()?;
-    Some(Reflect::get(&symbol, &"dispose".into()).ok()?).filter(|dispose| dispose.is_symbol())
-}
-
-fn listen(mounted: &Rc<Mounted>) {
-    let mut listeners = Vec::with_capacity(13);
-    for field in Field::ALL {
-        let input = mounted.input(field);
-        let on_input = mounted.clone();
-        listeners.push(Listener::new(input, "input", move |event| on_input.on_input(field, event)));
-        let on_focus = mounted.clone();
-        listeners.push(Listener::new(input, "focus", move |_| on_focus.on_focus(field)));
-        let on_leave = mounted.clone();
-        listeners.push(Listener::new(input, "blur", move |event| on_leave.on_leave(field, event)));
+/// The machine's refusal as the coded error the page's call throws.
+fn refused(refused: Refused) -> Error {
+    let error = if refused.message.is_empty() { Error::of(refused.code) } else { Error::invalid_argument(refused.path, refused.message) };
+    match refused.invoice_id {
+        Some(invoice_id) => error.with("invoiceId", JsValue::from_str(&invoice_id)),
+        None => error,
     }
-    let on_submit = mounted.clone();
-    // Not passive: the submit is the checkout's, and the page must not navigate.
-    let active = gloo_events::EventListenerOptions::enable_prevent_default();
-    listeners.push(Listener::new_with_options(&mounted.page.form, "submit", active, move |event| flow::submit(&on_submit, event)));
-    mounted.listeners.set(listeners);
 }
 
-fn read_settings(options: &Options) -> Result<Settings, Error> {
-    let gateway = read_gateway(&options.get("gateway")?)?;
-    let get_session = options.function("getSession")?.ok_or_else(|| {
-        Error::invalid_argument("getSession", "getSession is required: it asks the merchant's server for the sale's session")
-    })?;
-    let (locale, locales) = (options.get("locale")?, options.get("locales")?);
-    Ok(Settings {
-        gateway,
-        order: Cell::new(Rc::new(read_order(options, None)?)),
-        get_session,
-        messages: Cell::new(Rc::new(read_messages(read_language(&locale, &locales)?, &options.get("messages")?)?)),
-        language: Cell::new((locale, locales)),
-        saved: read_saved_card(&options.get("savedCard")?)?,
-        callbacks: Callbacks {
-            on_ready: options.function("onReady")?,
-            on_change: options.function("onChange")?,
-            on_focus: options.function("onFocus")?,
-            on_blur: options.function("onBlur")?,
-            on_brand: options.function("onBrand")?,
-            on_submit: options.function("onSubmit")?,
-            on_success: options.function("onSuccess")?,
-            on_error: options.function("onError")?,
-            on_redirect: options.function("onRedirect")?,
+fn clock() -> Clock {
+    let today = js::today(None).unwrap_or_else(|_| connpay_core::card::YearMonth::new(1970, 1).expect("a month"));
+    Clock { now: js_sys::Date::now(), today }
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(object: &JsValue, key: &str) -> String {
+    get(object, key).as_string().unwrap_or_default()
+}
+
+fn number(object: &JsValue, key: &str) -> u32 {
+    get(object, key).as_f64().map_or(0, |number| number as u32)
+}
+
+fn flag(object: &JsValue, key: &str) -> bool {
+    get(object, key).as_bool().unwrap_or(false)
+}
+
+fn values(value: &JsValue) -> Values {
+    Field::ALL.map(|field| text(value, &(field as usize).to_string()))
+}
+
+fn field_of(object: &JsValue) -> Option<Field> {
+    let name = text(object, "field");
+    Field::ALL.into_iter().find(|field| field.name() == name)
+}
+
+/// One of the shell's events, read.
+fn read_event(kind: &str, event: &JsValue) -> Option<Event> {
+    let values = || values(&get(event, "values"));
+    Some(match kind {
+        "start" => Event::Start(values()),
+        "ready" => Event::Ready,
+        "input" => Event::Input {
+            field: field_of(event)?,
+            caret: get(event, "caret").as_f64().map_or(usize::MAX, |caret| caret as usize),
+            deletion: Deletion::of_input_type(&text(event, "inputType")),
+            focused: flag(event, "focused"),
+            values: values(),
         },
-        // A sale needs time to be answered, and polling must not flood the gateway.
-        timeout_ms: options.number("timeoutMs", 30_000.0, 1_000.0)?,
-        poll_interval_ms: options.milliseconds(POLL_INTERVAL)?,
-        max_wait_ms: options.milliseconds(MAX_WAIT)?,
-        challenge_lifetime_ms: options.milliseconds(CHALLENGE_LIFETIME)?,
+        "focus" => Event::Focus(field_of(event)?),
+        "blur" => Event::Blur { field: field_of(event)?, to_submit: flag(event, "toSubmit"), values: values() },
+        "submit" => Event::Submit(values()),
+        "session" => Event::Session { ask: number(event, "ask"), answer: session_answer(&get(event, "answer")) },
+        "answer" | "noAnswer" => {
+            let request = number(event, "request");
+            let body = get(event, "body").as_string().unwrap_or_default();
+            let parsed = js_sys::JSON::parse(&body).ok().map(Js);
+            let status = number(event, "status") as u16;
+            let reason = if text(event, "reason") == "timeout" { UnknownReason::Timeout } else { UnknownReason::Network };
+            match (kind, text(event, "kind").as_str()) {
+                ("answer", "sale") => Event::Sale { request, outcome: Outcome::classify(status, parsed.as_ref()) },
+                ("answer", _) => Event::Status { request, outcome: Outcome::classify(status, parsed.as_ref()) },
+                (_, "sale") => Event::Sale { request, outcome: Outcome::unknown(reason) },
+                _ => Event::Status { request, outcome: Outcome::unknown(reason) },
+            }
+        }
+        "timer" => Event::Timer(number(event, "timer")),
+        "closed" => Event::ChallengeClosed { blocked: flag(event, "blocked") },
+        "reopen" => Event::Reopen,
+        "settle" => Event::Settle {
+            invoice_id: get(event, "invoiceId").as_string()?,
+            fate: if text(event, "fate") == "approved" { Fate::Approved } else { Fate::NotCharged },
+        },
+        "unmount" => Event::Unmount,
+        _ => return None,
     })
+}
+
+/// What `getSession` answered, read by the rules of what it may answer.
+fn session_answer(answer: &JsValue) -> SessionAnswer {
+    let answer = Js(answer.clone());
+    match order_answer(&answer) {
+        Ok(read) => match js::today(None) {
+            Ok(today) => SessionAnswer::Answered(read, check_session(&answer, today)),
+            Err(_) => SessionAnswer::Failed,
+        },
+        Err(problem) => SessionAnswer::Wrong(problem),
+    }
+}
+
+/// `text` with `{until}` said as a time of day in the language `tag` names.
+fn words(text: &str, until: Option<f64>, tag: &str) -> String {
+    let Some(until) = until else { return text.to_string() };
+    // By hand: `str::replace` would bring a substring searcher into the module.
+    match text.find('{').filter(|&at| text[at..].starts_with("{until}")) {
+        Some(at) => format!("{}{}{}", &text[..at], time_of_day(until, tag), &text[at + "{until}".len()..]),
+        None => text.to_string(),
+    }
+}
+
+/// `until` (ms since the epoch) as a time of day in the way of the language `tag` names (`15:30`,
+/// `3:30 PM`); the browser's own way when the engine does not know the tag.
+fn time_of_day(until: f64, tag: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from(until));
+    let options = Object::new();
+    set(&options, "hour", &"numeric".into());
+    set(&options, "minute", &"2-digit".into());
+    // Called through Reflect: a tag the engine refuses throws a RangeError, caught here.
+    let format = |tag: &JsValue| -> Option<String> {
+        let method: Function = Reflect::get(&date, &"toLocaleTimeString".into()).ok()?.dyn_into().ok()?;
+        method.call2(&date, tag, &options).ok()?.as_string()
+    };
+    let tag = if tag.is_empty() { JsValue::UNDEFINED } else { JsValue::from_str(tag) };
+    format(&tag).or_else(|| format(&JsValue::UNDEFINED)).unwrap_or_default()
+}
+
+/// The language tag of `locale` (a tag, or a table's `locale`), for the time of day.
+fn tag_of(locale: &JsValue) -> String {
+    match locale.as_string() {
+        Some(tag) => tag.replace('_', "-"),
+        None => js::own(locale, "locale").ok().and_then(|tag| tag.as_string()).unwrap_or_default(),
+    }
+}
+
+/// The form's layout: what the shell finds (by the merchant's selectors or the defaults) and how
+/// it prepares each field.
+fn layout(selectors: &JsValue, saved: Option<&SavedCard>) -> Result<JsValue, Error> {
+    const KEYS: [&str; 7] = ["number", "expiry", "cvv", "holder", "brand", "status", "submit"];
+    if !(selectors.is_undefined() || selectors.is_null() || selectors.is_object()) {
+        return Err(Error::invalid_argument("selectors", "selectors must be an object of CSS selectors"));
+    }
+    Options::read(Some(selectors.clone()))?.only("selectors", &KEYS)?;
+    let read = |key: &str, default: String| -> Result<String, Error> {
+        if selectors.is_undefined() || selectors.is_null() {
+            return Ok(default);
+        }
+        let path = format!("selectors.{key}");
+        match js::own(selectors, key) {
+            Ok(found) if found.is_undefined() => Ok(default),
+            Ok(found) => found.as_string().ok_or_else(|| Error::invalid_argument(&path, "a selector must be a string")),
+            Err(_) => Err(Error::invalid_argument(&path, "this selector could not be read")),
+        }
+    };
+    let by_role = |role: &str| format!("[data-connpay=\"{role}\"]");
+    let layout = Object::new();
+    let fields = Array::new();
+    for field in Field::ALL {
+        let asked = saved.is_none() || field == Field::Cvv;
+        let one = Object::new();
+        set(&one, "name", &JsValue::from_str(field.name()));
+        set(&one, "selector", &JsValue::from_str(&read(field.name(), by_role(field.name()))?));
+        set(&one, "errorSelector", &JsValue::from_str(&format!("[data-connpay-error=\"{}\"]", field.name())));
+        set(&one, "asked", &JsValue::from(asked));
+        set(&one, "autocomplete", &JsValue::from_str(field.autocomplete()));
+        set(&one, "numeric", &JsValue::from(field.numeric()));
+        fields.push(&one);
+    }
+    set(&layout, "fields", &fields);
+    set(&layout, "brand", &JsValue::from_str(&read("brand", by_role("brand"))?));
+    set(&layout, "status", &JsValue::from_str(&read("status", by_role("status"))?));
+    set(&layout, "submit", &JsValue::from_str(&read("submit", "button[type=submit], input[type=submit], button:not([type])".into())?));
+    set(&layout, "savedCardSelector", &JsValue::from_str(&by_role("saved-card")));
+    set(&layout, "savedCard", &saved.map_or(JsValue::NULL, |saved| JsValue::from_str(&saved.label())));
+    Ok(layout.into())
 }
 
 /// The merchant's `messages`: own keys only, each an error code or a notice, each a string.
@@ -738,7 +620,8 @@ fn read_messages(mut messages: Messages, overrides: &JsValue) -> Result<Messages
     }
     // Reflect's calls catch what a Proxy trap or a getter throws; `Object.entries` would let it
     // run through the module's frames to the page, past this function's error.
-    let keys = Reflect::own_keys(overrides).map_err(|_| Error::invalid_argument("messages", "messages could not be read"))?;
+    let keys =
+        Reflect::own_keys(overrides.unchecked_ref()).map_err(|_| Error::invalid_argument("messages", "messages could not be read"))?;
     for key in keys.iter() {
         let Some(key) = key.as_string() else { continue };
         let path = format!("messages.{key}");

@@ -123,9 +123,13 @@ pub struct Prepared {
 /// Something that happened to the checkout.
 #[derive(Clone, Debug)]
 pub enum Event {
-    /// The checkout is on the page (its fields hold `values`): it shows their state, says what an
-    /// inherited sale left, and asks the merchant's server about the order.
+    /// The checkout is on the page (its fields hold `values`): it shows their state, and says what
+    /// an inherited sale left.
     Start(Values),
+    /// `mountCheckout` has returned its handle: `onReady`, an inherited sale in doubt reaches
+    /// `onError`, and the merchant's server is asked about the order. Nothing once unmounted
+    /// (React's StrictMode mounts twice at once: the next checkout asks).
+    Ready,
     /// The payer edited `field`: `values` after the edit, the caret in it, which way it deleted,
     /// and whether the field has the focus.
     Input {
@@ -584,6 +588,7 @@ impl Checkout {
         let mut out = Out::default();
         match event {
             Event::Start(values) => self.start(&values, clock, &mut out),
+            Event::Ready => self.ready(&mut out),
             Event::Input { field, caret, deletion, focused, values } => {
                 self.input(field, caret, deletion, focused, values, clock, &mut out);
             }
@@ -651,13 +656,18 @@ impl Checkout {
             self.render_attempt(out);
             self.say(Said::Notice(APPROVED), out);
         }
-        let unsettled = self.attempts.unsettled().cloned();
-        if let Some(report) = &unsettled {
+        if let Some(report) = self.attempts.unsettled().cloned() {
             self.render_attempt(out);
             self.say(Said::Code(report.code), out);
         }
+    }
+
+    fn ready(&mut self, out: &mut Out) {
+        if self.attempts.unmounted() {
+            return;
+        }
         out.call(Callback::Ready);
-        if let Some(report) = unsettled {
+        if let Some(report) = self.attempts.unsettled().cloned() {
             let ending = Ending::of(report.code).map_or("", |ending| ending.code.detail());
             let mut told = self.told(&report);
             told.detail = format!("left in doubt by an earlier checkout on this form: {ending}");

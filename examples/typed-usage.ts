@@ -1,10 +1,9 @@
-// A typed use of every export of connpay-checkout, as a merchant's TypeScript would write it.
+// A typed use of every export of connpay-checkout's entry points, as a merchant's TypeScript would write it.
 // `npm test` compiles it with `tsc --noEmit --strict` inside a scratch project that installed the
 // packed tarball (tests/e2e/consumer.test.mjs), so the package's `exports` and `types` are what
 // resolves "connpay-checkout". Each `@ts-expect-error` proves a mistake is refused: were a type
 // loosened to `any`, the directive would be unused and the compilation would fail.
 import init, {
-  buildV2SaleForm,
   collectBrowserInfo,
   detectBrand,
   formatCardNumber,
@@ -14,7 +13,6 @@ import init, {
   type CheckoutField,
   type CheckoutNext,
   type LocaleTable,
-  parseV2Response,
   performSale,
   SaleSession,
   saleStatus,
@@ -24,7 +22,6 @@ import init, {
   validateExpiry,
   validateHolder,
   validatePerformSale,
-  validateV2Sale,
   waitForFinalState,
   type BrandId,
   type BrandInfo,
@@ -40,13 +37,16 @@ import init, {
   type SaleStatus,
   type FinalSaleStatus,
   type SessionRequest,
-  type V2Response,
-  type V2SaleRequest,
   type ValidationErrorCode,
 } from "connpay-checkout";
+import initV2, { buildV2SaleForm, parseV2Response, validateV2Sale, type V2Response, type V2SaleRequest } from "connpay-checkout/v2";
+import initValidate, { validateCardNumber as validateOnly, type CardNumberResult } from "connpay-checkout/validate";
 import german from "connpay-checkout/locales/de";
 
 await init();
+await initV2();
+await initValidate();
+const alone: CardNumberResult = validateOnly("4111 1111 1111 1111");
 
 // Validators: results, never exceptions.
 const number = validateCardNumber("4111 1111 1111 1111");
@@ -177,4 +177,4 @@ const body: string = form.body;
 const answer: V2Response = parseV2Response("type=async-response&paynet-order-id=1");
 const answerType: string = answer.type;
 
-export const used = [wrongNext, brand, numberCode, cvvLength, formatted, expiryYear, cvvOk, holderErrors, card, base, paths, pay, depth, v2Valid, body, answerType];
+export const used = [alone, wrongNext, brand, numberCode, cvvLength, formatted, expiryYear, cvvOk, holderErrors, card, base, paths, pay, depth, v2Valid, body, answerType];

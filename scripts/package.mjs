@@ -1,16 +1,30 @@
-// Completes the npm package that `wasm-pack build` wrote into pkg/: the fields wasm-pack does not
-// write (exports, keywords, files beyond the three it knows), the package's own README and the
-// licences. Run by `npm run build` after wasm-pack; idempotent.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+// Completes the npm package whose entry points scripts/build.mjs wrote into pkg/: package.json
+// (its `exports`, one per entry point of scripts/entries.mjs), the language modules, the
+// package's own README and the licences. Run by `npm run build` after the entries; idempotent.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { DEVELOPMENT_DIR, ENTRIES } from "./entries.mjs";
 
 const root = new URL("..", import.meta.url);
 const pkg = new URL("pkg/", root);
-const manifest = JSON.parse(readFileSync(new URL("package.json", pkg), "utf8"));
+const cargo = readFileSync(new URL("Cargo.toml", root), "utf8");
+const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"))[1];
+const manifest = {
+  name: "connpay-checkout",
+  version: field("version"),
+  description: field("description"),
+  license: field("license"),
+  repository: { type: "git", url: field("repository") },
+};
 
-const entry = "./connpay_checkout.js";
-const types = "./connpay_checkout.d.ts";
-const wasm = "./connpay_checkout_bg.wasm";
+const [main] = ENTRIES;
+const entry = `./${main.name}.js`;
+const types = `./${main.name}.d.ts`;
 const documents = ["README.md", "LICENSE-MIT", "LICENSE-APACHE"];
+// Each entry point: its types, its development build (the developer's words in errors, and
+// warnings), its production build.
+const exportOf = ({ name }) => ({ types: `./${name}.d.ts`, development: `./${DEVELOPMENT_DIR}/${name}.js`, default: `./${name}.js` });
+// For init({ module_or_path }) from a CDN or a hashed asset name, and for SRI hashes.
+const wasmFiles = ENTRIES.map(({ name }) => `./${name}_bg.wasm`);
 
 // The languages besides the module's own English and Russian: one module each, so that a page
 // pays only for the ones it imports (`import de from "connpay-checkout/locales/de"`). Their
@@ -39,9 +53,8 @@ const complete = {
   module: entry,
   types,
   exports: {
-    ".": { types, default: entry },
-    // For init({ module_or_path }) from a CDN or a hashed asset name, and for SRI hashes.
-    "./connpay_checkout_bg.wasm": wasm,
+    ...Object.fromEntries(ENTRIES.map((one) => [one.subpath, exportOf(one)])),
+    ...Object.fromEntries(wasmFiles.map((file) => [file, file])),
     "./locales/*": { types: "./locales/*.d.ts", default: "./locales/*.js" },
     "./checkout.css": "./checkout.css",
     "./package.json": "./package.json",
@@ -49,17 +62,27 @@ const complete = {
   // Importing the module only defines functions; nothing runs until init(). The stylesheet is
   // the one file whose import does something.
   sideEffects: ["./checkout.css"],
-  files: [wasm, entry, types, "./connpay_checkout_bg.wasm.d.ts", "./checkout.css", "./locales/", "./snippets/", ...documents].map((file) => file.replace("./", "")),
+  files: [
+    ...ENTRIES.flatMap(({ name }) => [`${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`]),
+    `${DEVELOPMENT_DIR}/`,
+    "snippets/",
+    "checkout.css",
+    "locales/",
+    ...documents,
+  ],
 };
 
-// wasm-bindgen types the raw exports (`InitOutput`, what init() resolves to, and the .wasm's own
-// declarations) with `any`; the package promises no `any`, and `unknown` says the same of values
-// nobody should touch. Only those declaration lines change, never a comment.
-for (const file of ["connpay_checkout.d.ts", "connpay_checkout_bg.wasm.d.ts"]) {
-  const declarations = new URL(file, pkg);
-  const raw = /^(\s*readonly|export const) \w+: \(.*$/gm;
-  const typed = readFileSync(declarations, "utf8").replace(raw, (line) => line.replace(/\bany\b/g, "unknown"));
-  writeFileSync(declarations, typed);
+// The drop-in's page shell (shell/checkout.js), which `mountCheckout` hands the page to: an entry's
+// glue imports it as a wasm-bindgen snippet, copied here where the glue looks for it.
+for (const dir of [pkg, new URL(`${DEVELOPMENT_DIR}/`, pkg)]) {
+  for (const { name } of ENTRIES) {
+    const glue = new URL(`${name}.js`, dir);
+    const imports = existsSync(glue) ? readFileSync(glue, "utf8").matchAll(/["'](\.\/snippets\/[^"']+\/shell\/checkout\.js)["']/g) : [];
+    for (const [, path] of imports) {
+      mkdirSync(new URL(".", new URL(path, dir)), { recursive: true });
+      copyFileSync(new URL("shell/checkout.js", root), new URL(path, dir));
+    }
+  }
 }
 
 copyFileSync(new URL("npm/README.md", root), new URL("README.md", pkg));

@@ -8,26 +8,40 @@
 //! bytes. The 3-D Secure browser data is read in [`browser`]; /api/v2/sale forms are built in
 //! [`v2`] with a `control` from the merchant's server, never with its key. Every buffer is zeroed
 //! when freed (`alloc`), so no card data outlives its use in the module's memory.
+//!
+//! Each entry point of the npm package is a build of this crate with some of its features (see
+//! Cargo.toml): the validators are always in, `checkout` adds the drop-in and the gateway calls,
+//! `v2` the /api/v2/sale form.
 #![deny(missing_docs)]
 
 #[cfg(target_arch = "wasm32")]
 mod alloc;
+#[cfg(feature = "checkout")]
 mod browser;
 mod card;
+#[cfg(feature = "checkout")]
 mod checkout;
 pub use card::{BrandIdArg, Today};
+#[cfg_attr(not(all(feature = "checkout", feature = "v2")), allow(dead_code, reason = "an entry point's build reads only part of it"))]
 mod js;
+#[cfg(feature = "checkout")]
 mod sale;
+#[cfg(feature = "checkout")]
 mod transport;
 pub mod types;
+#[cfg(feature = "v2")]
 mod v2;
 
+#[cfg(feature = "checkout")]
 pub use browser::{collect_browser_info, BrowserInfoOptions};
 pub use card::{detect_brand, format_card_number, validate_card, validate_card_number, validate_cvv, validate_expiry, validate_holder};
+#[cfg(feature = "checkout")]
 pub use checkout::{mount_checkout, CheckoutOptions};
 pub use connpay_js::Error;
+#[cfg(feature = "checkout")]
 pub use sale::{
     perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, Gateway, RequestOptions,
     SaleSession, WaitOptions,
 };
+#[cfg(feature = "v2")]
 pub use v2::{build_v2_sale_form, parse_v2_response, validate_v2_sale};

@@ -12,6 +12,13 @@ pub const TYPESCRIPT: &str = include_str!("connpay.d.ts");
 #[wasm_bindgen(typescript_custom_section)]
 const TYPESCRIPT_SECTION: &str = TYPESCRIPT;
 
+/// An entry point built without the gateway calls (`connpay-checkout/validate`, `…/v2`) declares
+/// the same shapes, and some name the main entry point's `Gateway` class.
+#[cfg(not(feature = "checkout"))]
+#[wasm_bindgen(typescript_custom_section)]
+const GATEWAY_OF_THE_MAIN_ENTRY: &str = r#"/** The class of the package's main entry point, `connpay-checkout`, that the gateway calls take. */
+type Gateway = import("./connpay_checkout.js").Gateway;"#;
+
 #[cfg(test)]
 mod tests {
     use super::TYPESCRIPT;

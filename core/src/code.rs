@@ -25,10 +25,17 @@ macro_rules! error_codes {
             }
 
             /// What the code means, for the merchant's developer, in English.
+            #[cfg(feature = "developer-texts")]
             pub fn detail(self) -> &'static str {
                 match self {
                     $(ErrorCode::$variant => $detail,)*
                 }
+            }
+
+            /// Where to read what the code means: this build has no developer's texts.
+            #[cfg(not(feature = "developer-texts"))]
+            pub fn detail(self) -> &'static str {
+                NO_DETAIL
             }
 
             /// What the checkout tells the payer, `[English, Russian]`; `None` for a code the
@@ -43,6 +50,11 @@ macro_rules! error_codes {
     (@payer $en:literal, $ru:literal) => { Some([$en, $ru]) };
     (@payer) => { None };
 }
+
+/// A code's words in a build without them (the browser package's production build): where to
+/// find them.
+pub const NO_DETAIL: &str =
+    "see this error's code in connpay-checkout's README; the development build (export condition \"development\") says more";
 
 error_codes! {
     NumberEmpty => "card.number.empty", "The card number is empty.",
@@ -144,6 +156,7 @@ error_codes! {
         payer: "We could not check the payment, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.", "Не удалось проверить платёж, поэтому неизвестно, списаны ли деньги. Не платите повторно, пока магазин не сообщит, что произошло.";
     ResponseInvalid => "response.invalid", "A gateway answer is not in the gateway's format (a v2 body without `type`).";
     Internal => "internal.error", "The module failed (a bug, never the payer's input); nothing was sent.";
+    InitRequired => "init.required", "connpay-checkout was called before its init() resolved: await init() (the module's default export) once, then call the others.";
 }
 
 impl crate::value::ToGot for ErrorCode {

@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 
+use connpay_core::code::NO_DETAIL;
 use connpay_core::sale::FieldError;
 use connpay_core::value::{got_to_json, Shape, ToGot, Unreadable, Value};
 use connpay_core::ErrorCode;
@@ -27,9 +28,13 @@ pub struct Error {
 }
 
 impl Error {
-    /// An error with its code's own words.
+    /// An error with its code's own words; in a build without them (the browser package's
+    /// production build), the code and where to read what it means.
     pub fn of(code: ErrorCode) -> Error {
-        Error::new(code, code.detail())
+        match code.detail() {
+            NO_DETAIL => Error::new(code, [code.as_str(), ": ", NO_DETAIL].concat()),
+            detail => Error::new(code, detail),
+        }
     }
 
     /// An error with a code and a message.

@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEVELOPMENT_DIR, ENTRIES } from "../../scripts/entries.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const SIGNING = /sign|hmac|sha1|sha_1|secret|merchant_?control|control_?key/i;
@@ -22,21 +23,28 @@ before(async () => {
 });
 const pkg = (file) => readFile(join(unpacked, file));
 
+/** Each entry point's files, `<name>.js` and the rest, in production and in development. */
+const entryFiles = ENTRIES.flatMap(({ name }) => [`${name}.d.ts`, `${name}.js`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`]);
+const codeFiles = [...entryFiles, ...entryFiles.map((file) => `${DEVELOPMENT_DIR}/${file}`)];
+
 test("no code file of the tarball (.wasm, .js, .d.ts) names a control key or a signing function", async () => {
   // The README may explain that the key stays on the server; the code may not mention it at all.
-  const files = (await readdir(unpacked)).filter((file) => /\.(wasm|js|d\.ts)$/.test(file));
-  assert.deepEqual(files.sort(), ["connpay_checkout.d.ts", "connpay_checkout.js", "connpay_checkout_bg.wasm", "connpay_checkout_bg.wasm.d.ts"]);
+  const files = (await readdir(unpacked, { recursive: true })).filter((file) => /\.(wasm|js|d\.ts)$/.test(file) && !file.startsWith("locales/"));
+  assert.deepEqual(files.sort(), [...codeFiles].sort());
   for (const file of files) {
     const text = (await pkg(file)).toString("latin1");
     assert.doesNotMatch(text, /merchantControl|controlKey|control_key|MerchantControl|hmac_hex|session_signature|v2_sale_control/, file);
   }
 });
 
-test("no .wasm export names signing, and no SHA-1 constant is in the module", async () => {
-  const bytes = await pkg("connpay_checkout_bg.wasm");
+test("no .wasm export names signing, and no SHA-1 constant is in any entry point's module", async () => {
+  for (const file of codeFiles.filter((name) => name.endsWith(".wasm"))) noSigningIn(file, await pkg(file));
+});
+
+function noSigningIn(file, bytes) {
   const exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((entry) => entry.name);
-  assert.ok(exports.includes("collectBrowserInfo") || exports.some((name) => /browser/i.test(name)), exports.join());
-  assert.deepEqual(exports.filter((name) => SIGNING.test(name)), []);
+  assert.ok(exports.includes("validateCardNumber"), `${file}: ${exports.join()}`);
+  assert.deepEqual(exports.filter((name) => SIGNING.test(name)), [], file);
   // SHA-1's initial hash values and round constants, as i32.const immediates (signed LEB128) and
   // as little-endian data: any SHA-1 implementation carries them.
   const constants = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0, 0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6];
@@ -46,12 +54,13 @@ test("no .wasm export names signing, and no SHA-1 constant is in the module", as
       if (indexOf(bytes, pattern) >= 0) found.push(`${constant.toString(16)} (${form})`);
     }
   }
-  assert.deepEqual(found, []);
-});
+  assert.deepEqual(found, [], file);
+}
 
 test("no exported function, method or parameter of the .d.ts or the glue takes a key or signs", async () => {
-  const dts = (await pkg("connpay_checkout.d.ts")).toString("utf8");
-  const glue = (await pkg("connpay_checkout.js")).toString("utf8");
+  const read = async (suffix) => (await Promise.all(codeFiles.filter((file) => file.endsWith(suffix)).map(pkg))).join("\n");
+  const dts = await read(".d.ts");
+  const glue = await read(".js");
   const functions = [...dts.matchAll(/^\s*(?:export function |(?:static )?)(\w+)\(([^)]*)\)/gm)];
   assert.ok(functions.some(([, name]) => name === "buildV2SaleForm"), "the .d.ts lists the exports");
   for (const [, name, params] of functions) {

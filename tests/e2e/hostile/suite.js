@@ -3,7 +3,10 @@
 // a `code`; a WebAssembly.RuntimeError (a panic) or an Error without a code is a failure. Then the
 // module must still answer normally. Run in Chromium (Playwright) and Firefox (WebDriver) by
 // hostile.test.mjs through `window.runHostileSuite()`.
-import init, * as connpay from "/pkg/connpay_checkout.js";
+import init, * as checkout from "/pkg/connpay_checkout.js";
+import initV2, * as v2 from "/pkg/v2.js";
+// Two entry points, each its own module: the drop-in's with the gateway calls, and the /api/v2 builder's.
+const connpay = { ...checkout, ...v2 };
 import { run as runUnjson } from "./unjson.js";
 
 const MEGABYTE = 1 << 20;
@@ -167,7 +170,7 @@ export async function run() {
   return { failures, uncovered, calls, after };
 }
 
-await init();
+await Promise.all([init(), initV2()]);
 window.runHostileSuite = run;
 window.runUnjsonCases = () => runUnjson(connpay);
 document.body.dataset.ready = "true";

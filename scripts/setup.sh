@@ -26,6 +26,14 @@ if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 
   rustup component add rustfmt clippy
 fi
 
+# The release .wasm is built with the nightly pinned in scripts/release-toolchain (immediate-abort
+# panics and std built for size: BENCHMARKS.md has both figures); its std comes from rust-src.
+RELEASE_TOOLCHAIN=$(cat scripts/release-toolchain)
+if ! rustup component list --installed --toolchain "$RELEASE_TOOLCHAIN" 2>/dev/null | grep -q '^rust-src'; then
+  step "installing $RELEASE_TOOLCHAIN with rust-src (the release .wasm's toolchain, once)"
+  rustup toolchain install "$RELEASE_TOOLCHAIN" --profile minimal -c rust-src
+fi
+
 if ! command -v wasm-pack >/dev/null; then
   step "installing wasm-pack $WASM_PACK_VERSION (a few minutes, once)"
   cargo install wasm-pack --version "=$WASM_PACK_VERSION"

@@ -6,18 +6,21 @@
 //! merchant's server (unless the merchant allowed it), not even after the payer closed the 3-D
 //! Secure window or the form was mounted again; and a decline never blocks the next attempt.
 
-use connpay_core::card::YearMonth;
+use connpay_core::card::{BrandId, YearMonth};
 use connpay_core::checkout::attempts::{Ending, Next, ENDINGS};
+use connpay_core::checkout::edit::Deletion;
 use connpay_core::checkout::machine::{
-    Callback, Carried, Checkout, Clock, Config, Effect, Event, Fate as Settled, Kind, SessionAnswer, Told, Values,
+    Callback, Carried, Checkout, Clock, Config, Effect, Event, Fate as Settled, Kind, Prepared, SessionAnswer, Told, Update, Values,
 };
 use connpay_core::checkout::messages::{Locale, Messages};
 use connpay_core::checkout::sale::{check_order, check_session, OrderAnswer, Pending};
+use connpay_core::checkout::Field;
 use connpay_core::gateway::Gateway;
 use connpay_core::sale::{
-    ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SaleState, SaleStatus, SessionToken, UnknownReason,
+    ErrorCause, FailResponse, GatewayError, HttpRequest, Outcome, SaleAccepted, SaleState, SaleStatus, SessionToken, UnknownReason,
 };
-use connpay_core::ErrorCode;
+use connpay_core::value::Got;
+use connpay_core::{ErrorCode, FieldError};
 use proptest::prelude::*;
 
 /// How long a 3-D Secure challenge may still be approved after it opened (`challengeLifetimeMs`).
@@ -119,8 +122,8 @@ impl Form {
     /// session, which a checkout does not use).
     fn new() -> Form {
         let mut form = Form::mount(None);
-        let ask = form.ask.expect("mounted: the order's state is asked");
-        form.handle(Event::Session { ask, answer: session("UNUSED") });
+        assert!(form.ask.is_some(), "mounted: the order's state is asked");
+        form.answer(session("UNUSED"));
         form
     }
 
@@ -637,6 +640,222 @@ fn every_uncertain_message_tells_the_payer_not_to_pay_again() {
             }
         }
     }
+}
+
+/// The last `Lock` shown: whether Pay is usable, and whether the form is busy.
+fn lock(form: &Form) -> Option<(bool, bool)> {
+    form.effects.iter().rev().find_map(|effect| match effect {
+        Effect::Lock { ready, busy } => Some((*ready, *busy)),
+        _ => None,
+    })
+}
+
+fn calls(effects: &[Effect]) -> Vec<&Callback> {
+    effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Call(callback) => Some(callback),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn pay_is_locked_while_an_attempt_is_under_way_and_after_an_uncertain_one() {
+    let mut form = Form::new();
+    assert_eq!(lock(&form), None, "nothing to show at mount");
+    form.submit();
+    assert_eq!(lock(&form), Some((false, true)), "asking for the session");
+    form.answer(session("INV1"));
+    form.sale(Outcome::Rejected(refused(ErrorCause::Declined)));
+    assert_eq!(lock(&form), Some((true, false)), "declined: Pay again");
+    form.pay("INV2");
+    form.sale(accepted("INV2"));
+    form.close();
+    assert_eq!(lock(&form), Some((false, true)), "a closed window: still followed");
+    let mut uncertain = Form::new();
+    uncertain.pay("INV1");
+    uncertain.sale(Outcome::unknown(UnknownReason::Timeout));
+    assert_eq!(lock(&uncertain), Some((false, false)), "in doubt: the merchant's to settle");
+    assert!(uncertain.settle("INV1", Settled::NotCharged));
+    assert_eq!(lock(&uncertain), Some((true, false)));
+    assert_eq!(said(&uncertain.effects).last().map(String::as_str), Some(Messages::new(Locale::En).text("allowed")));
+}
+
+#[test]
+fn a_question_at_mount_that_fails_is_not_asked_again() {
+    let wrong = FieldError { path: "status".into(), code: ErrorCode::RequestType, message: "no".into() };
+    for answer in [SessionAnswer::Failed, SessionAnswer::Wrong(wrong)] {
+        let mut form = Form::mount(None);
+        let effects = form.answer(answer);
+        assert_eq!((form.timer, told(&effects)), (None, None), "nothing follows, nothing is said");
+        assert!(form.can_pay());
+    }
+    // Nor after a pending sale that was settled: the pause is cancelled.
+    let mut form = Form::mount(None);
+    form.answer(about_order(pending(None, false)));
+    assert!(form.timer.is_some());
+    assert!(form.settle("OTHER", Settled::NotCharged));
+    assert_eq!(form.timer, None, "the pause is cancelled");
+    assert!(form.can_pay());
+}
+
+#[test]
+fn update_is_refused_while_a_sale_is_in_flight_and_after_unmount() {
+    let update = || Event::Update(Update { values: card(), ..Default::default() });
+    let mut form = Form::new();
+    assert!(form.checkout.update_refusal().is_none());
+    form.submit();
+    let refused = form.checkout.handle(update(), form.clock()).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::CheckoutSaleInFlight);
+    form.answer(session("INV1"));
+    form.sale(accepted("INV1"));
+    assert_eq!(form.checkout.update_refusal().map(|refused| refused.code), Some(ErrorCode::CheckoutSaleInFlight));
+    form.handle(Event::Unmount);
+    assert_eq!(form.checkout.update_refusal().map(|refused| (refused.code, refused.path)), Some((ErrorCode::ArgumentInvalid, "checkout")));
+    // A new amount is what the next session is asked for.
+    let mut form = Form::new();
+    let mut order = config().order;
+    order.set("amountCentis", Got::Number(2500.0));
+    form.handle(Event::Update(Update { order: Some(order), values: card(), ..Default::default() }));
+    form.submit();
+    let asked = form.effects.iter().rev().find_map(|effect| match effect {
+        Effect::Call(Callback::Ask { request, .. }) => request.number("amountCentis"),
+        _ => None,
+    });
+    assert_eq!(asked, Some(2500.0));
+}
+
+#[test]
+fn a_new_language_says_again_what_was_said_and_the_marks_in_its_words() {
+    let mut form = Form::new();
+    let mut values = card();
+    values[0] = "4111".into();
+    form.handle(Event::Blur { field: Field::Number, to_submit: false, values: values.clone() });
+    let russian = Messages::new(Locale::Ru);
+    let update = Update { messages: Some(russian.clone()), language: Some("ru".into()), values, ..Default::default() };
+    let effects = form.handle(Event::Update(update));
+    let incomplete = russian.error(ErrorCode::NumberIncomplete).to_string();
+    assert!(said(&effects).contains(&incomplete), "{effects:?}");
+    assert!(effects.contains(&Effect::Mark { field: Field::Number, invalid: true, text: incomplete }));
+    assert!(effects.iter().any(|effect| matches!(effect, Effect::Say { language, .. } if language == "ru")));
+}
+
+#[test]
+fn a_field_is_formatted_marked_when_left_and_the_callbacks_come_last() {
+    let mut form = Form::new();
+    let mut values: Values = Default::default();
+    values[0] = "37828".into();
+    let input = |values: &Values, caret, focused| Event::Input {
+        field: Field::Number,
+        caret,
+        deletion: Deletion::None,
+        focused,
+        values: values.clone(),
+    };
+    let effects = form.handle(input(&values, 5, true));
+    assert_eq!(effects[0], Effect::Show { field: Field::Number, value: "3782 8".into(), caret: Some(6) });
+    assert!(effects.contains(&Effect::Brand(Some(BrandId::Amex))));
+    let callbacks = calls(&effects);
+    assert!(matches!(callbacks[..], [Callback::Brand(Some(_)), Callback::Change(_)]), "{callbacks:?}");
+    // Not focused: no caret. Already formatted: nothing shown.
+    values[0] = "3782 82".into();
+    assert!(!form.handle(input(&values, 7, true)).iter().any(|effect| matches!(effect, Effect::Show { .. })));
+    values[0] = "3782822".into();
+    let effects = form.handle(input(&values, 7, false));
+    assert!(effects.iter().all(|effect| !matches!(effect, Effect::Show { caret: Some(_), .. })));
+    // While typing, no error; leaving the field marks it and says it once.
+    assert!(!effects.iter().any(|effect| matches!(effect, Effect::Mark { .. })));
+    let effects = form.handle(Event::Blur { field: Field::Number, to_submit: false, values: values.clone() });
+    assert_eq!(effects[0], Effect::Focused { field: Field::Number, on: false });
+    assert!(effects.iter().any(|effect| matches!(effect, Effect::Mark { field: Field::Number, invalid: true, .. })));
+    assert_eq!(said(&effects), [Messages::new(Locale::En).error(ErrorCode::NumberIncomplete).to_string()]);
+    assert_eq!(calls(&effects).first(), Some(&&Callback::Blur(Field::Number)));
+    // Leaving an empty field, or for the submit button, marks nothing.
+    let effects = form.handle(Event::Blur { field: Field::Expiry, to_submit: false, values: values.clone() });
+    assert!(!effects.iter().any(|effect| matches!(effect, Effect::Mark { .. })));
+    values[1] = "12".into();
+    let effects = form.handle(Event::Blur { field: Field::Expiry, to_submit: true, values: values.clone() });
+    assert!(!effects.iter().any(|effect| matches!(effect, Effect::Mark { .. })));
+    assert_eq!(
+        form.handle(Event::Focus(Field::Cvv)),
+        [Effect::Focused { field: Field::Cvv, on: true }, Effect::Call(Callback::Focus(Field::Cvv))]
+    );
+    // Fixed: the mark goes, and the live region no longer speaks of it.
+    values[0] = "3782 822463 10005".into();
+    let effects = form.handle(input(&values, 17, true));
+    assert!(effects.contains(&Effect::Mark { field: Field::Number, invalid: false, text: String::new() }));
+    assert!(said(&effects).contains(&String::new()));
+    // A submit of the half-filled form: every field marked, the first invalid focused, onError.
+    let effects = form.handle(Event::Submit(values));
+    assert!(effects.contains(&Effect::FocusField(Field::Expiry)));
+    let invalid = told(&effects).unwrap();
+    assert_eq!((invalid.code, invalid.next), (ErrorCode::CheckoutInvalid, Next::Retry));
+    let paths: Vec<&str> = invalid.errors.iter().map(|error| error.path.as_str()).collect();
+    assert_eq!(paths, [Field::Expiry.path(), Field::Cvv.path(), Field::Holder.path()]);
+    assert!(!began(&effects), "{effects:?}");
+    assert_eq!(form.ask, None, "{effects:?}");
+}
+
+#[test]
+fn an_approved_sale_empties_the_number_and_the_security_code_and_names_the_card() {
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(accepted("INV1"));
+    let effects = form.status(status("INV1", SaleState::Approved), 1_000.0);
+    for field in [Field::Number, Field::Cvv] {
+        assert!(effects.contains(&Effect::Show { field, value: String::new(), caret: None }));
+        assert!(effects.contains(&Effect::Classes { field, empty: true, valid: false, invalid: false }));
+    }
+    let success = effects.iter().find_map(|effect| match effect {
+        Effect::Call(Callback::Success(success)) => Some(success.clone()),
+        _ => None,
+    });
+    let success = success.unwrap();
+    assert_eq!((success.last4.as_str(), success.brand, success.amount_centis), ("1111", Some(BrandId::Visa), Some(1042)));
+    assert_eq!(lock(&form), Some((false, false)));
+    assert_eq!(effects.last(), Some(&Effect::Call(Callback::Success(success))));
+}
+
+#[test]
+fn a_sale_session_drives_the_same_rules_without_a_form() {
+    let prepared = |invoice: &str| Prepared {
+        invoice_id: invoice.into(),
+        endpoint_id: "1111".into(),
+        access_token: "a".repeat(40),
+        http: HttpRequest { method: "POST", url: format!("https://gateway.example/{invoice}"), headers: &[], body: "{}".into() },
+    };
+    let clock = Clock { now: 0.0, today: today() };
+    let mut session = Checkout::session(config());
+    let request = |effects: Vec<Effect>| match effects.as_slice() {
+        [Effect::Send { request, kind: Kind::Sale, .. }] => *request,
+        other => panic!("one perform sale: {other:?}"),
+    };
+    let first = request(session.handle(Event::Perform(prepared("INV1")), clock).unwrap());
+    assert!(session.selling());
+    assert_eq!(session.handle(Event::Perform(prepared("INV2")), clock).unwrap_err().code, ErrorCode::SaleInFlight);
+    assert_eq!(session.handle(Event::Sale { request: first, outcome: accepted("INV1") }, clock).unwrap(), [], "no polling of its own");
+    assert!(!session.selling());
+    let (invoice, http) = session.status_call().unwrap();
+    assert_eq!((invoice, http.url.ends_with("/sale/1111/INV1/status")), ("INV1", true));
+    let refused = session.handle(Event::Perform(prepared("INV2")), clock).unwrap_err();
+    assert_eq!((refused.code, refused.invoice_id.as_deref()), (ErrorCode::SaleAlreadyAccepted, Some("INV1")));
+    let final_state = |invoice: &str, state| match status(invoice, state) {
+        Outcome::Accepted(status) => Event::Final(status),
+        _ => unreachable!(),
+    };
+    session.handle(final_state("INV1", SaleState::Declined), clock).unwrap();
+    assert!(session.status_call().is_none(), "its final state is known: nothing to follow");
+    let second = request(session.handle(Event::Perform(prepared("INV2")), clock).unwrap());
+    session.handle(Event::Sale { request: second, outcome: Outcome::unknown(UnknownReason::Network) }, clock).unwrap();
+    let refused = session.handle(Event::Perform(prepared("INV3")), clock).unwrap_err();
+    assert_eq!((refused.code, refused.invoice_id.as_deref()), (ErrorCode::SaleOutcomeUnknown, Some("INV2")));
+    assert!(session.handle(Event::Settle { invoice_id: "INV2".into(), fate: Settled::NotCharged }, clock).is_ok());
+    let third = request(session.handle(Event::Perform(prepared("INV3")), clock).unwrap());
+    session.handle(Event::Sale { request: third, outcome: accepted("INV3") }, clock).unwrap();
+    session.handle(final_state("INV3", SaleState::Approved), clock).unwrap();
+    assert_eq!(session.handle(Event::Perform(prepared("INV4")), clock).unwrap_err().code, ErrorCode::SaleAlreadyAccepted, "finished");
+    assert!(session.handle(Event::Settle { invoice_id: "INV3".into(), fate: Settled::NotCharged }, clock).is_err());
 }
 
 /// What the world does next (the payer, the merchant's server, the gateway, the merchant's

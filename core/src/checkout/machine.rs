@@ -956,6 +956,7 @@ impl Checkout {
                 self.tell(&report, told, out);
             }
             Step::Report(report) => {
+                self.followed = None;
                 let told = self.outcome_told(&report, outcome);
                 return self.tell(&report, told, out);
             }

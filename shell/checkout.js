@@ -14,9 +14,10 @@
  * @typedef {{
  *   layout: Layout,
  *   callbacks: Record<string, Function | undefined>,
+ *   id: number,
  *   carries: boolean,
  *   handle(event: object): Effect[],
- *   inherit(left: Machine): void,
+ *   inherit(left: number): void,
  *   refusal(kind: string, key: string): Error,
  * }} Machine
  * @typedef {{ input: HTMLInputElement, error: Element }} Slot
@@ -215,7 +216,7 @@ export function mount(target, machine) {
     changes.set(status, "class", "connpay-status");
     form.append(status);
   }
-  if (held) machine.inherit(held.machine);
+  if (held) machine.inherit(held.machine.id);
   const entry = { machine, mounted: true };
   forms.set(form, entry);
   const page = new Page(machine, entry, document, changes, form, slots, brand, status, button);

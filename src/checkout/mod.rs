@@ -17,6 +17,8 @@ use connpay_core::checkout::{Field, SavedCard};
 use connpay_core::sale::{Outcome, UnknownReason, MAX_WAIT, POLL_INTERVAL};
 use connpay_core::value::Record;
 use connpay_core::ErrorCode;
+use std::cell::{Cell, RefCell};
+
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -93,9 +95,32 @@ pub fn mount_checkout(
     shell_mount(&form, machine.into())
 }
 
-/// One checkout's machine, as the page shell drives it.
+thread_local! {
+    /// The unmounted checkouts that leave a sale (in doubt, or approved) for the next checkout on
+    /// their form, by id: the page shell names one to [`CheckoutMachine::inherit`].
+    static LEFT: RefCell<Vec<(u32, Checkout)>> = const { RefCell::new(Vec::new()) };
+    /// The last id given to a machine.
+    static LAST_ID: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Takes the checkout `id` left, if it left one.
+fn take_left(id: u32) -> Option<Checkout> {
+    LEFT.with(|left| {
+        let mut left = left.borrow_mut();
+        let at = left.iter().position(|(known, _)| *known == id)?;
+        Some(left.swap_remove(at).1)
+    })
+}
+
+fn keep_left(id: u32, checkout: Checkout) {
+    LEFT.with(|left| left.borrow_mut().push((id, checkout)));
+}
+
+/// The checkout's machine as `mountCheckout` hands it to the page shell (`shell/checkout.js`):
+/// not for pages, which call `mountCheckout`.
 #[wasm_bindgen]
 pub struct CheckoutMachine {
+    id: u32,
     checkout: Checkout,
     /// The page's callbacks and `getSession`, read once.
     callbacks: Object,
@@ -144,7 +169,12 @@ impl CheckoutMachine {
             max_wait_ms: options.milliseconds(MAX_WAIT)?,
             challenge_lifetime_ms: options.milliseconds(CHALLENGE_LIFETIME)?,
         };
+        let id = LAST_ID.with(|last| {
+            last.set(last.get().wrapping_add(1));
+            last.get()
+        });
         Ok(CheckoutMachine {
+            id,
             checkout: Checkout::new(config, None),
             callbacks,
             layout,
@@ -154,22 +184,25 @@ impl CheckoutMachine {
     }
 
     /// What the shell looks for in the form, and what it prepares: `{ fields: [{ name, selector,
-    /// required, asked, autocomplete, numeric }], brand, status, submit, savedCard }`.
-    #[wasm_bindgen(getter)]
+    /// errorSelector, asked, autocomplete, numeric }], brand, status, submit, savedCardSelector,
+    /// savedCard }`.
+    #[wasm_bindgen(getter, unchecked_return_type = "object")]
     pub fn layout(&self) -> JsValue {
         self.layout.clone()
     }
 
     /// The page's callbacks by name, and `getSession`.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, Function | undefined>")]
     pub fn callbacks(&self) -> Object {
         self.callbacks.clone()
     }
 
     /// Why the page cannot take this checkout: `kind` is `document`, `form`, `formSelector`,
     /// `selector` (of `key`), `input` (of `key`) or `mounted`.
-    pub fn refusal(&self, kind: &str, key: &str) -> JsValue {
-        let error = match kind {
+    #[wasm_bindgen(unchecked_return_type = "Error")]
+    pub fn refusal(&self, kind: JsValue, key: JsValue) -> JsValue {
+        let key = key.as_string().unwrap_or_default();
+        let error = match kind.as_string().unwrap_or_default().as_str() {
             "document" => Error::invalid_argument("form", "mountCheckout needs a page with a document"),
             "formSelector" => Error::invalid_argument("form", "the form selector is not valid CSS"),
             "form" => Error::invalid_argument("form", "the form must be a <form> element or a selector that finds one"),
@@ -181,22 +214,32 @@ impl CheckoutMachine {
         error.into()
     }
 
-    /// Takes over what an unmounted checkout on the same form left (a sale in doubt, an approved
-    /// one), before [`CheckoutMachine::handle`] starts it.
-    pub fn inherit(&mut self, left: &mut CheckoutMachine) {
-        let config = self.checkout.config().clone();
-        self.checkout = Checkout::new(config, left.checkout.take_carried());
+    /// This machine's id, which names what it leaves once unmounted.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// Takes over what the unmounted checkout `left` (its id) left on the same form (a sale in
+    /// doubt, an approved one), before [`CheckoutMachine::handle`] starts this one.
+    pub fn inherit(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] left: JsValue) {
+        let left = left.as_f64().filter(|id| id.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(id));
+        if let Some(mut left) = left.and_then(|id| take_left(id as u32)) {
+            let config = self.checkout.config().clone();
+            self.checkout = Checkout::new(config, left.take_carried());
+        }
     }
 
     /// Whether this unmounted checkout leaves something the form's next one inherits.
     #[wasm_bindgen(getter)]
     pub fn carries(&self) -> bool {
-        self.checkout.carries()
+        LEFT.with(|left| left.borrow().iter().any(|(id, _)| *id == self.id))
     }
 
     /// One event (`{ type, … }`): the effects to apply, in order, callbacks last; throws a coded
     /// error when the event is refused (`update`, `settle`), and then nothing changed.
-    pub fn handle(&mut self, event: JsValue) -> Result<Array, Error> {
+    #[wasm_bindgen(unchecked_return_type = "object[]")]
+    pub fn handle(&mut self, #[wasm_bindgen(unchecked_param_type = "object")] event: JsValue) -> Result<Array, Error> {
         let kind = text(&event, "type");
         let event = match kind.as_str() {
             "update" => self.read_update(&event)?,
@@ -204,9 +247,22 @@ impl CheckoutMachine {
                 self.cause = get(&event, "cause");
                 Event::Session { ask: number(&event, "ask"), answer: SessionAnswer::Failed }
             }
-            _ => read_event(&kind, &event).ok_or_else(Error::internal)?,
+            _ => read_event(&kind, &event).ok_or_else(|| Error::invalid_argument("event", "not an event of the checkout's page shell"))?,
         };
+        // An unmounted checkout's settle is for what it left, if it left something.
+        if let (Event::Settle { .. }, Some(mut left)) = (&event, take_left(self.id)) {
+            let settled = left.handle(event, clock()).map_err(refused);
+            if left.carries() {
+                keep_left(self.id, left);
+            }
+            return settled.map(|_| Array::new());
+        }
+        let unmount = matches!(event, Event::Unmount);
         let effects = self.checkout.handle(event, clock()).map_err(refused)?;
+        if unmount && self.checkout.carries() {
+            keep_left(self.id, self.checkout.clone());
+            self.checkout.take_carried();
+        }
         Ok(effects.iter().map(|effect| self.to_js(effect)).collect())
     }
 

@@ -101,6 +101,29 @@ export const CALLS = {
     (v) => new connpay.SaleSession(location.origin).allowNewAttempt(v),
     (v) => new connpay.SaleSession(location.origin).waitForFinalState(v),
   ],
+  // The machine mountCheckout hands its page shell (an export, not for pages): hostile options,
+  // events of every kind with hostile parts, and hostile arguments.
+  CheckoutMachine: [
+    (v) => new connpay.CheckoutMachine(v),
+    (v) => new connpay.CheckoutMachine(checkoutOptions()).handle(v),
+    (v) => {
+      const machine = new connpay.CheckoutMachine(checkoutOptions());
+      const kinds = ["start", "ready", "input", "focus", "blur", "submit", "session", "sessionFailed", "answer", "noAnswer", "timer", "closed", "reopen", "update", "settle", "unmount", v];
+      for (const type of kinds) {
+        try {
+          machine.handle({ type, field: v, values: v, caret: v, inputType: v, focused: v, toSubmit: v, ask: v, answer: v, cause: v, request: v, kind: v, status: v, body: v, reason: v, timer: v, blocked: v, options: v, invoiceId: v, fate: v });
+        } catch (error) {
+          if (!(error instanceof Error) || typeof error.code !== "string") throw new Error(`event ${String(type)}: ${error}`);
+        }
+      }
+    },
+    (v) => {
+      const machine = new connpay.CheckoutMachine(checkoutOptions());
+      machine.inherit(v);
+      machine.refusal(v, v);
+      return [machine.layout, machine.callbacks, machine.carries, machine.id];
+    },
+  ],
   // The handle mountCheckout returns (not an export): every method, with hostile arguments.
   Checkout: [
     (v) => {

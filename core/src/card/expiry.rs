@@ -271,6 +271,8 @@ mod tests {
         assert_eq!(check("11199", today).verdict, Verdict::invalid(ErrorCode::ExpiryPast));
         assert_eq!(check("225", today).verdict, Verdict::invalid(ErrorCode::ExpiryMonth));
         assert_eq!(check("0127", today), valid(1, 2027));
+        // Six digits are MMYYYY only: a one-digit month leaves no four-digit year after it.
+        assert_eq!(check("132030", today).verdict, Verdict::invalid(ErrorCode::ExpiryMonth));
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn call(checkout: &JsValue, method: &str) {
 }
 
 /// The `code` and `path` of what a mount threw.
-fn refusal(result: Result<JsValue, connpay_checkout::Error>) -> (Option<String>, Option<String>) {
+fn refusal(result: Result<JsValue, JsValue>) -> (Option<String>, Option<String>) {
     let error: JsValue = result.expect_err("refused").into();
     let text = |key: &str| Reflect::get(&error, &JsValue::from_str(key)).ok().and_then(|value| value.as_string());
     (text("code"), text("path"))

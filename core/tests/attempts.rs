@@ -382,6 +382,17 @@ fn a_paid_order_is_the_approval_and_nothing_is_sent() {
 }
 
 #[test]
+fn a_submit_before_the_question_at_mount_waits_for_its_answer() {
+    let mut form = Form { checkout: Checkout::new(config(), None), now: 0.0, ask: None, request: None, timer: None, effects: vec![] };
+    form.handle(Event::Start(card()));
+    assert!(began(&form.submit()));
+    assert_eq!(form.ask, None, "the question at mount comes first");
+    form.handle(Event::Ready);
+    assert!(succeeded(&form.answer(about_order(OrderAnswer::Paid("OTHER".into())))).is_some());
+    assert_eq!(form.ask, None, "paid: no session is asked");
+}
+
+#[test]
 fn a_submit_during_the_question_at_mount_asks_for_its_session_once_answered() {
     let mut form = Form::mount(None);
     let asked = form.ask;
@@ -451,6 +462,19 @@ fn a_pending_sale_past_its_until_is_not_said_to_end_at_a_past_time() {
     form.now = 10_000.0;
     let said_pending = told(&form.answer(about_order(pending(Some(5_000.0), false)))).unwrap();
     assert_eq!((said_pending.code, said_pending.until), (ErrorCode::CheckoutPending, None));
+}
+
+#[test]
+fn the_merchant_may_settle_a_sale_it_follows_after_its_window_was_closed() {
+    for (fate, approved) in [(Settled::Approved, true), (Settled::NotCharged, false)] {
+        let mut form = Form::new();
+        form.challenged("INV1", 0.0);
+        form.close().unwrap();
+        assert!(!form.settle("INV2", fate), "only the sale followed");
+        assert!(form.settle("INV1", fate));
+        assert_eq!(succeeded(&form.effects).is_some(), approved);
+        assert_eq!((form.timer, form.ready()), (None, !approved), "the following stops: approved, or Pay again");
+    }
 }
 
 #[test]

@@ -660,6 +660,10 @@ impl Checkout {
             self.render_attempt(out);
             self.say(Said::Code(report.code), out);
         }
+        // A form with nothing left by an earlier checkout learns the order's state from the
+        // merchant's server (a reload, another tab) once mounted: a submit before the answer
+        // waits for it.
+        self.checking = self.attempts.ready();
     }
 
     fn ready(&mut self, out: &mut Out) {
@@ -673,10 +677,8 @@ impl Checkout {
             told.detail = format!("left in doubt by an earlier checkout on this form: {ending}");
             out.call(Callback::Error(Box::new(told)));
         }
-        // A form with nothing left by an earlier checkout learns the order's state from the
-        // merchant's server (a reload, another tab): paid or pending, before any card is typed.
-        if self.attempts.ready() {
-            self.checking = true;
+        // Paid or pending, before any card is typed.
+        if self.checking {
             self.ask(Purpose::Status, None, out);
         }
     }

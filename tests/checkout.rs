@@ -56,7 +56,7 @@ fn call(checkout: &JsValue, method: &str) {
 
 /// The `code` and `path` of what a mount threw.
 fn refusal(result: Result<JsValue, JsValue>) -> (Option<String>, Option<String>) {
-    let error: JsValue = result.expect_err("refused").into();
+    let error = result.expect_err("refused");
     let text = |key: &str| Reflect::get(&error, &JsValue::from_str(key)).ok().and_then(|value| value.as_string());
     (text("code"), text("path"))
 }
@@ -99,7 +99,6 @@ fn unusable_options_are_coded_errors() {
             match mount_checkout(form.clone().into(), options(Some((key, value.clone())))) {
                 Ok(checkout) => call(&checkout, "unmount"),
                 Err(error) => {
-                    let error: JsValue = error.into();
                     let code = Reflect::get(&error, &JsValue::from_str("code")).ok().and_then(|code| code.as_string());
                     assert!(code.is_some(), "{key}: an Error without a code");
                 }

@@ -478,6 +478,31 @@ fn the_merchant_may_settle_a_sale_it_follows_after_its_window_was_closed() {
 }
 
 #[test]
+fn answers_and_pauses_are_taken_once_and_only_by_their_own_id() {
+    let mut form = Form::new();
+    form.pay("INV1");
+    let (sale, _) = form.request.unwrap();
+    form.sale(accepted("INV1"));
+    let (first, _) = form.request.unwrap();
+    assert_ne!(first, sale);
+    form.status(status("INV1", SaleState::Processing), 1_000.0);
+    let pause = form.timer.unwrap();
+    assert_eq!(
+        form.checkout.handle(Event::Sale { request: sale, outcome: accepted("INV1") }, form.clock()),
+        Ok(vec![]),
+        "answered already"
+    );
+    assert_eq!(form.checkout.handle(Event::Timer(first), form.clock()), Ok(vec![]), "a request's id is no pause's");
+    form.wake(3_000.0);
+    let (second, _) = form.request.unwrap();
+    assert!(second != first && second != pause, "each its own id");
+    let late = Event::Status { request: first, outcome: status("INV1", SaleState::Declined) };
+    assert_eq!(form.checkout.handle(late, form.clock()), Ok(vec![]), "the first poll's late answer");
+    assert_eq!(form.checkout.handle(Event::Timer(pause), form.clock()), Ok(vec![]), "the pause is over");
+    assert!(succeeded(&form.status(status("INV1", SaleState::Approved), 4_000.0)).is_some());
+}
+
+#[test]
 fn the_merchant_may_confirm_an_approval_its_server_learnt() {
     let mut form = Form::new();
     form.pay("INV1");
@@ -645,16 +670,22 @@ fn an_approved_form_stays_approved_when_it_is_mounted_again() {
     assert!(!remounted.ready() && remounted.ask.is_none());
 }
 
+/// Russian as a page imports it: the package's table, locales/ru.json.
+fn russian() -> Messages {
+    let table: serde_json::Value = serde_json::from_str(include_str!("../../locales/ru.json")).unwrap();
+    let words = table["messages"].as_object().unwrap().iter().map(|(key, text)| (key.clone(), text.as_str().unwrap().to_string()));
+    Messages::of_table(words.collect())
+}
+
 #[test]
 fn every_uncertain_message_tells_the_payer_not_to_pay_again() {
-    for locale in [Locale::En, Locale::Ru] {
-        let messages = Messages::new(locale);
+    let languages = [
+        (Messages::new(Locale::En), "en", ("try again", "do not pay again")),
+        (russian(), "ru", ("попробуйте ещё раз", "не платите повторно")),
+    ];
+    for (messages, locale, (try_again, do_not)) in languages {
         for &Ending { code, next, .. } in ENDINGS {
             let text = messages.error(code).to_lowercase();
-            let (try_again, do_not) = match locale {
-                Locale::En => ("try again", "do not pay again"),
-                Locale::Ru => ("попробуйте ещё раз", "не платите повторно"),
-            };
             match next {
                 Next::Retry => assert!(!text.contains(do_not), "{locale:?} {}: {text}", code.as_str()),
                 Next::Wait | Next::Merchant => {
@@ -756,7 +787,7 @@ fn a_new_language_says_again_what_was_said_and_the_marks_in_its_words() {
     let mut values = card();
     values[0] = "4111".into();
     form.handle(Event::Blur { field: Field::Number, to_submit: false, values: values.clone() });
-    let russian = Messages::new(Locale::Ru);
+    let russian = russian();
     let update = Update { messages: Some(russian.clone()), language: Some("ru".into()), values, ..Default::default() };
     let effects = form.handle(Event::Update(update));
     let incomplete = russian.error(ErrorCode::NumberIncomplete).to_string();

@@ -303,11 +303,6 @@ impl Attempts {
         }
     }
 
-    /// Whether the status of `invoice_id` is still awaited: ask it only then.
-    pub fn following(&self, invoice_id: &str) -> bool {
-        matches!(&self.state, State::Following { invoice_id: following, .. } if following == invoice_id)
-    }
-
     /// A status answer for `invoice_id` at `now` (ms); `deadline_passed` once the longest wait
     /// is over. A window the payer closed is not opened again by itself: a new page of the
     /// issuer is kept for [`Attempts::reopen`].

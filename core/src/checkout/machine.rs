@@ -929,7 +929,8 @@ impl Checkout {
 
     /// The status call of the followed sale, for a `SaleSession`'s `waitForFinalState`.
     pub fn status_call(&self) -> Option<(&str, &HttpRequest)> {
-        let followed = self.followed.as_ref().filter(|followed| self.attempts.following(&followed.invoice_id))?;
+        // Kept exactly while the attempts follow that sale: every end of it takes it.
+        let followed = self.followed.as_ref()?;
         Some((&followed.invoice_id, &followed.http))
     }
 
@@ -968,9 +969,7 @@ impl Checkout {
             }
             _ => return,
         }
-        if self.attempts.following(&invoice_id) {
-            self.pause(Kind::Status, clock, out);
-        }
+        self.pause(Kind::Status, clock, out);
     }
 
     /// A `SaleSession`'s own polling reached its sale's final state.
@@ -1236,7 +1235,7 @@ impl Checkout {
         self.cancel_pause(out);
         self.close_challenge(out);
         self.awaited = Awaited { last: self.awaited.last, ..Awaited::default() };
-        self.card = None;
+        (self.card, self.sent, self.followed) = (None, None, None);
         out.page(Effect::Restore);
         self.carried = gone.carried.map(|attempts| Carried { attempts, paying: self.paying.take() });
         if let Some(report) = gone.report {

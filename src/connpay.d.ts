@@ -552,7 +552,7 @@ export interface CheckoutOptions {
    */
   getSession: (request: SessionRequest) => CheckoutAnswer | Promise<CheckoutAnswer>;
   /**
-   * A BCP 47 tag ("de-AT": the table of its language serves it; "en" and "ru" are built in;
+   * A BCP 47 tag ("de-AT": the table of its language serves it; "en" is built in;
    * another language without a table is English), or a table imported from
    * `connpay-checkout/locales/…`. Default "en".
    */

@@ -12,7 +12,7 @@ const LANGUAGES = ["en", "ru", "de", "es", "fr", "it", "kk", "pl", "pt", "tr", "
 const locale = LANGUAGES.includes(params.get("locale")) ? params.get("locale") : "en";
 const savedCard = savedCards[params.get("saved")];
 // Another language's table is a module of its own: the page loads it only when it speaks it.
-const table = locale === "en" || locale === "ru" ? null : (await import(`/pkg/locales/${locale}.js`)).default;
+const table = locale === "en" ? null : (await import(`/pkg/locales/${locale}.js`)).default;
 const timeoutMs = Number(params.get("timeoutMs")) || 30_000;
 
 /** The page's own words; the checkout's messages come from the module in the same locale. */

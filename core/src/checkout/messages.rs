@@ -1,6 +1,6 @@
-//! What the drop-in checkout says to the payer, in English and Russian: a message for every
-//! field error and every way a sale can end, keyed by the error code (or, for the notices that
-//! are not errors, a key without a dot). Other languages are tables of the same keys that the
+//! What the drop-in checkout says to the payer, in English: a message for every field error and
+//! every way a sale can end, keyed by the error code (or, for the notices that are not errors, a
+//! key without a dot). Other languages, Russian among them, are tables of the same keys that the
 //! page imports only when it uses them (`locales/` of the package); a merchant overrides any
 //! message by key.
 
@@ -12,19 +12,13 @@ pub enum Locale {
     /// English (the default).
     #[default]
     En,
-    /// Russian.
-    Ru,
 }
 
 impl Locale {
-    /// `"en"` or `"ru"`, or a regional tag of either (`en-GB`, `ru-RU`); anything else is not a
-    /// locale the module carries.
+    /// `"en"` or a regional tag of it (`en-GB`); anything else is not a locale the module
+    /// carries (its table is imported from `locales/`).
     pub fn parse(tag: &str) -> Option<Locale> {
-        match language(tag).as_str() {
-            "en" => Some(Locale::En),
-            "ru" => Some(Locale::Ru),
-            _ => None,
-        }
+        (language(tag) == "en").then_some(Locale::En)
     }
 }
 
@@ -54,26 +48,24 @@ pub const FIELD: &str = "field";
 /// Any other failure without a message of its own.
 pub const ERROR: &str = "error";
 
-/// The notices' words: (key, English, Russian). The error codes' words for the payer are in the
-/// code table (`ErrorCode::payer`).
-const NOTICES: &[(&str, &str, &str)] = &[
-    (APPROVED, "Approved. Thank you, your payment is complete.", "Одобрено. Спасибо, оплата прошла успешно."),
-    (PROCESSING, "Processing your payment…", "Обрабатываем платёж…"),
-    (AUTHENTICATING, "Confirm the payment with your bank", "Подтвердите платёж в вашем банке"),
-    (CANCEL, "Close", "Закрыть"),
-    (REOPEN, "Reopen your bank's window", "Снова открыть окно банка"),
+/// The notices' words: (key, English). The error codes' words for the payer are in the code table
+/// (`ErrorCode::payer`).
+const NOTICES: &[(&str, &str)] = &[
+    (APPROVED, "Approved. Thank you, your payment is complete."),
+    (PROCESSING, "Processing your payment…"),
+    (AUTHENTICATING, "Confirm the payment with your bank"),
+    (CANCEL, "Close"),
+    (REOPEN, "Reopen your bank's window"),
     (
         ALLOWED,
         "The shop confirmed that you were not charged. You can pay again.",
-        "Магазин подтвердил, что деньги не списаны. Можно оплатить снова.",
     ),
     (
         SHOP_REFUSED,
         "The shop could not take this payment because of a problem on its side; nothing was charged, and your card details are not the cause. Please try again later or contact the shop.",
-        "Магазин не смог принять платёж из-за проблемы на своей стороне; деньги не списаны, и дело не в данных карты. Попробуйте позже или свяжитесь с магазином.",
     ),
-    (FIELD, "Check this field.", "Проверьте это поле."),
-    (ERROR, "The payment could not be completed. Please try again.", "Не удалось выполнить оплату. Попробуйте ещё раз."),
+    (FIELD, "Check this field."),
+    (ERROR, "The payment could not be completed. Please try again."),
 ];
 
 /// The checkout's messages in one locale, with the merchant's overrides.
@@ -137,12 +129,12 @@ impl Messages {
 }
 
 fn built_in(locale: Locale, key: &str) -> Option<&'static str> {
-    let code = ErrorCode::ALL.iter().find(|code| code.as_str() == key);
-    let words = match code {
-        Some(code) => code.payer()?,
-        None => NOTICES.iter().find(|(notice, _, _)| *notice == key).map(|&(_, en, ru)| [en, ru])?,
-    };
-    Some(words[locale as usize])
+    match locale {
+        Locale::En => match ErrorCode::ALL.iter().find(|code| code.as_str() == key) {
+            Some(code) => code.payer(),
+            None => NOTICES.iter().find(|(notice, _)| *notice == key).map(|&(_, en)| en),
+        },
+    }
 }
 
 /// Whether `key` names a message a merchant may replace: an error code, or a notice.
@@ -154,7 +146,7 @@ pub fn is_key(key: &str) -> bool {
 /// then the notices.
 pub fn keys() -> impl Iterator<Item = &'static str> {
     let codes = ErrorCode::ALL.iter().filter(|code| code.payer().is_some()).map(|code| code.as_str());
-    codes.chain(NOTICES.iter().map(|(key, _, _)| *key))
+    codes.chain(NOTICES.iter().map(|(key, _)| *key))
 }
 
 #[cfg(test)]
@@ -162,26 +154,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_has_a_message_in_every_locale() {
-        for locale in [Locale::En, Locale::Ru] {
-            let messages = Messages::new(locale);
-            for code in ErrorCode::ALL {
-                assert!(!messages.error(*code).is_empty(), "{locale:?} {}", code.as_str());
-            }
+    fn every_code_has_a_message() {
+        let messages = Messages::new(Locale::En);
+        for code in ErrorCode::ALL {
+            assert!(!messages.error(*code).is_empty(), "{}", code.as_str());
         }
     }
 
+    /// The other languages' tables, Russian's among them, are checked against these keys by
+    /// core/tests/locales.rs.
     #[test]
-    fn every_message_is_translated_and_every_notice_is_not_a_code() {
+    fn every_key_has_its_words_once_and_every_notice_is_not_a_code() {
         let mut seen = std::collections::HashSet::new();
         for key in keys() {
             assert!(seen.insert(key), "{key} twice");
-            let (en, ru) = (built_in(Locale::En, key).unwrap(), built_in(Locale::Ru, key).unwrap());
-            assert!(!en.is_empty() && !ru.is_empty() && en != ru, "{key}");
-            assert_eq!(en.matches("{until}").count(), ru.matches("{until}").count(), "{key}: the time in both");
-            assert!(ru.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))), "{key} is not Russian");
+            assert!(built_in(Locale::En, key).is_some_and(|en| !en.is_empty()), "{key}");
         }
-        assert!(NOTICES.iter().all(|(key, _, _)| !key.contains('.')));
+        assert!(NOTICES.iter().all(|(key, _)| !key.contains('.')));
     }
 
     #[test]
@@ -196,17 +185,17 @@ mod tests {
 
     #[test]
     fn overrides_win_and_fallbacks_fill_the_rest() {
-        let mut messages = Messages::new(Locale::Ru);
-        assert_eq!(messages.error(ErrorCode::NumberLuhn), "Неверный номер карты; проверьте, нет ли опечатки.");
-        messages.set("card.number.luhn".into(), "Опечатка?".into());
-        assert_eq!(messages.error(ErrorCode::NumberLuhn), "Опечатка?");
-        assert_eq!(messages.error(ErrorCode::NumberType), "Проверьте это поле.");
+        let mut messages = Messages::new(Locale::En);
+        assert_eq!(messages.error(ErrorCode::NumberLuhn), "This card number is not valid; check for a typo.");
+        messages.set("card.number.luhn".into(), "A typo?".into());
+        assert_eq!(messages.error(ErrorCode::NumberLuhn), "A typo?");
+        assert_eq!(messages.error(ErrorCode::NumberType), "Check this field.");
         assert_eq!(messages.error(ErrorCode::Internal), messages.text(ERROR));
-        messages.set(ERROR.into(), "Сбой".into());
-        assert_eq!(messages.error(ErrorCode::Internal), "Сбой");
+        messages.set(ERROR.into(), "Failed".into());
+        assert_eq!(messages.error(ErrorCode::Internal), "Failed");
         assert!(Messages::new(Locale::En).text(APPROVED).starts_with("Approved"));
-        assert_eq!(Locale::parse("ru"), Some(Locale::Ru));
-        assert_eq!(Locale::parse("ru-RU"), Some(Locale::Ru));
+        assert_eq!(Locale::parse("en-GB"), Some(Locale::En));
+        assert_eq!(Locale::parse("ru"), None, "Russian is a table of locales/, like German");
         assert_eq!(Locale::parse("de"), None);
         assert_eq!((language("de-AT"), language("pt_BR"), language("EN")), ("de".to_string(), "pt".to_string(), "en".to_string()));
     }
@@ -214,7 +203,7 @@ mod tests {
     #[test]
     fn a_table_speaks_over_english_and_the_merchant_over_the_table() {
         let table = vec![("card.number.luhn".to_string(), "Ungültige Kartennummer.".to_string())];
-        let mut messages = Messages::new(Locale::Ru);
+        let mut messages = Messages::new(Locale::En);
         messages.set(APPROVED.into(), "Danke!".into());
         let german = messages.in_language(Messages::of_table(table));
         assert_eq!(german.error(ErrorCode::NumberLuhn), "Ungültige Kartennummer.");

@@ -21,6 +21,9 @@ mod browser;
 mod card;
 #[cfg(feature = "checkout")]
 mod checkout;
+// The development build's warnings are the drop-in's.
+#[cfg(all(feature = "development", feature = "checkout"))]
+mod development;
 pub use card::{BrandIdArg, Today};
 #[cfg_attr(not(all(feature = "checkout", feature = "v2")), allow(dead_code, reason = "an entry point's build reads only part of it"))]
 mod js;

@@ -761,7 +761,11 @@ fn read_language(locale: &JsValue, tables: &JsValue) -> Result<Messages, Error> 
         (Some((table, path)), _) => read_table(&table, &path),
         (None, Some(locale)) => Ok(Messages::new(locale)),
         // A language the page imported no table for: English, as a payer is more likely to read it.
-        (None, None) => Ok(Messages::new(Locale::En)),
+        (None, None) => {
+            #[cfg(feature = "development")]
+            crate::development::no_table_for(&tag);
+            Ok(Messages::new(Locale::En))
+        }
     }
 }
 

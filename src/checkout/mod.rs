@@ -250,7 +250,7 @@ impl CheckoutMachine {
             _ => read_event(&kind, &event).ok_or_else(|| Error::invalid_argument("event", "not an event of the checkout's page shell"))?,
         };
         // An unmounted checkout's settle is for what it left, if it left something.
-        if let (Event::Settle { .. }, Some(mut left)) = (&event, take_left(self.id)) {
+        if let Some(mut left) = matches!(event, Event::Settle { .. }).then(|| take_left(self.id)).flatten() {
             let settled = left.handle(event, clock()).map_err(refused);
             if left.carries() {
                 keep_left(self.id, left);

@@ -11,8 +11,9 @@
 //                                      std built for size), as scripts/setup.sh installs it
 //   node scripts/build.mjs --stable    every .wasm with stable Rust (what `npm test` also checks)
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
 import { DEVELOPMENT_DIR, ENTRIES } from "./entries.mjs";
@@ -88,8 +89,11 @@ export function finishGlue(glue, { minify = true } = {}) {
     if (!glue.includes(from)) throw new Error(`the wasm-bindgen glue changed: no \`${from}\` to replace`);
     glue = glue.replaceAll(from, to);
   }
-  return minify ? transformSync(glue, { format: "esm", minify: true, legalComments: "none" }).code : glue;
+  return minify ? minified(glue) : glue;
 }
+
+/** An ES module minified by esbuild: names shortened, white space and comments gone. */
+const minified = (code) => transformSync(code, { format: "esm", minify: true, legalComments: "none" }).code;
 
 /**
  * wasm-bindgen types the raw exports (`InitOutput`, what init() resolves to, and the .wasm's own
@@ -100,12 +104,22 @@ export function finishDeclarations(text) {
   return text.replace(/^(\s*readonly|export const) \w+: \(.*$/gm, (line) => line.replace(/\bany\b/g, "unknown"));
 }
 
-/** Copies one built entry into `dir` of the package, finished. */
-export function packageEntry(built, name, dir, options) {
+/**
+ * Copies one built entry into `dir` of the package, finished: its .wasm, glue and declarations,
+ * and the JavaScript modules its glue imports (wasm-bindgen's snippets: the drop-in's page shell,
+ * shell/checkout.js), minified like the glue.
+ */
+export function packageEntry(built, name, dir, { minify = true } = {}) {
   mkdirSync(dir, { recursive: true });
   copyFileSync(`${built}/${name}_bg.wasm`, `${dir}/${name}_bg.wasm`);
-  writeFileSync(`${dir}/${name}.js`, finishGlue(readFileSync(`${built}/${name}.js`, "utf8"), options));
+  writeFileSync(`${dir}/${name}.js`, finishGlue(readFileSync(`${built}/${name}.js`, "utf8"), { minify }));
   for (const file of [`${name}.d.ts`, `${name}_bg.wasm.d.ts`]) writeFileSync(`${dir}/${file}`, finishDeclarations(readFileSync(`${built}/${file}`, "utf8")));
+  const snippets = existsSync(`${built}/snippets`) ? readdirSync(`${built}/snippets`, { recursive: true }).filter((file) => file.endsWith(".js")) : [];
+  for (const file of snippets) {
+    const code = readFileSync(`${built}/snippets/${file}`, "utf8");
+    mkdirSync(dirname(`${dir}/snippets/${file}`), { recursive: true });
+    writeFileSync(`${dir}/snippets/${file}`, minify ? minified(code) : code);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,7 +1,7 @@
 // Completes the npm package whose entry points scripts/build.mjs wrote into pkg/: package.json
 // (its `exports`, one per entry point of scripts/entries.mjs), the language modules, the
 // package's own README and the licences. Run by `npm run build` after the entries; idempotent.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DEVELOPMENT_DIR, ENTRIES } from "./entries.mjs";
 
 const root = new URL("..", import.meta.url);
@@ -26,7 +26,7 @@ const exportOf = ({ name }) => ({ types: `./${name}.d.ts`, development: `./${DEV
 // For init({ module_or_path }) from a CDN or a hashed asset name, and for SRI hashes.
 const wasmFiles = ENTRIES.map(({ name }) => `./${name}_bg.wasm`);
 
-// The languages besides the module's own English and Russian: one module each, so that a page
+// The languages besides the module's own English: one module each, so that a page
 // pays only for the ones it imports (`import de from "connpay-checkout/locales/de"`). Their
 // tables live in locales/*.json (core/tests/locales.rs checks every table has every key).
 const languages = readdirSync(new URL("locales/", root)).filter((file) => file.endsWith(".json")).map((file) => file.slice(0, -5)).sort();
@@ -71,19 +71,6 @@ const complete = {
     ...documents,
   ],
 };
-
-// The drop-in's page shell (shell/checkout.js), which `mountCheckout` hands the page to: an entry's
-// glue imports it as a wasm-bindgen snippet, copied here where the glue looks for it.
-for (const dir of [pkg, new URL(`${DEVELOPMENT_DIR}/`, pkg)]) {
-  for (const { name } of ENTRIES) {
-    const glue = new URL(`${name}.js`, dir);
-    const imports = existsSync(glue) ? readFileSync(glue, "utf8").matchAll(/["'](\.\/snippets\/[^"']+\/shell\/checkout\.js)["']/g) : [];
-    for (const [, path] of imports) {
-      mkdirSync(new URL(".", new URL(path, dir)), { recursive: true });
-      copyFileSync(new URL("shell/checkout.js", root), new URL(path, dir));
-    }
-  }
-}
 
 copyFileSync(new URL("npm/README.md", root), new URL("README.md", pkg));
 copyFileSync(new URL("npm/checkout.css", root), new URL("checkout.css", pkg));

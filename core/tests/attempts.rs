@@ -853,6 +853,29 @@ fn a_field_is_formatted_marked_when_left_and_the_callbacks_come_last() {
 }
 
 #[test]
+fn each_field_is_formatted_by_its_own_rule_from_what_it_held_when_mounted() {
+    // Filled before the checkout came (the browser kept it, or autofill): its digits count as
+    // typed, so a backspace that only takes the space takes the digit before it too.
+    let mut form = Form::mount(None);
+    let mut values: Values = Default::default();
+    values[0] = "4111 1".into();
+    let mut form2 = Form { checkout: Checkout::new(config(), None), ..form.clone() };
+    form2.handle(Event::Start(values.clone()));
+    values[0] = "41111".into();
+    let backspace = Event::Input { field: Field::Number, caret: 4, deletion: Deletion::Backward, focused: true, values: values.clone() };
+    let effects = form2.handle(backspace);
+    assert_eq!(effects[0], Effect::Show { field: Field::Number, value: "4111".into(), caret: Some(3) });
+    // The expiry as a date, the security code by the number's brand.
+    values[1] = "123".into();
+    let effects =
+        form.handle(Event::Input { field: Field::Expiry, caret: 3, deletion: Deletion::None, focused: true, values: values.clone() });
+    assert_eq!(effects[0], Effect::Show { field: Field::Expiry, value: "12 / 3".into(), caret: Some(6) });
+    values[2] = "12345".into();
+    let effects = form.handle(Event::Input { field: Field::Cvv, caret: 5, deletion: Deletion::None, focused: true, values });
+    assert_eq!(effects[0], Effect::Show { field: Field::Cvv, value: "123".into(), caret: Some(3) }, "a Visa's code has three digits");
+}
+
+#[test]
 fn an_approved_sale_empties_the_number_and_the_security_code_and_names_the_card() {
     let mut form = Form::new();
     form.pay("INV1");

@@ -18,7 +18,7 @@
  *   carries: boolean,
  *   handle(event: object): Effect[],
  *   inherit(left: number): void,
- *   refusal(kind: string, key: string): Error,
+ *   refusal(kind: string, part: string): Error,
  * }} Machine
  * @typedef {{ input: HTMLInputElement, error: Element }} Slot
  * @typedef {{ machine: Machine, mounted: boolean }} Held

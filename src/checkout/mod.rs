@@ -133,9 +133,9 @@ pub struct CheckoutMachine {
 
 #[wasm_bindgen]
 impl CheckoutMachine {
-    /// Reads `mountCheckout`'s options; throws a coded error for any mistake.
+    /// Reads `mountCheckout`'s options; throws a coded error for each mistake.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<CheckoutMachine, Error> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue) -> Result<CheckoutMachine, Error> {
         if !options.is_object() {
             return Err(Error::invalid_argument("options", "mountCheckout needs an options object"));
         }
@@ -198,10 +198,14 @@ impl CheckoutMachine {
     }
 
     /// Why the page cannot take this checkout: `kind` is `document`, `form`, `formSelector`,
-    /// `selector` (of `key`), `input` (of `key`) or `mounted`.
+    /// `selector` (of the layout's `part`), `input` (of the field `part`) or `mounted`.
     #[wasm_bindgen(unchecked_return_type = "Error")]
-    pub fn refusal(&self, kind: JsValue, key: JsValue) -> JsValue {
-        let key = key.as_string().unwrap_or_default();
+    pub fn refusal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] part: JsValue,
+    ) -> JsValue {
+        let key = part.as_string().unwrap_or_default();
         let error = match kind.as_string().unwrap_or_default().as_str() {
             "document" => Error::invalid_argument("form", "mountCheckout needs a page with a document"),
             "formSelector" => Error::invalid_argument("form", "the form selector is not valid CSS"),

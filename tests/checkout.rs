@@ -110,6 +110,20 @@ fn unusable_options_are_coded_errors() {
 }
 
 #[wasm_bindgen_test]
+fn a_key_or_a_secret_in_the_options_is_refused_as_never_belonging_in_a_browser() {
+    for key in ["controlKey", "merchantControl", "secret", "apiKey", "control_key"] {
+        let form = form();
+        let result = mount_checkout(form.clone().into(), options(Some((key, JsValue::from_str("a-merchant-control-key")))));
+        let error = result.clone().expect_err(key);
+        assert_eq!(refusal(result), (Some("argument.invalid".into()), Some(key.into())));
+        let message = Reflect::get(&error, &JsValue::from_str("message")).ok().and_then(|message| message.as_string()).unwrap_or_default();
+        assert!(message.contains("never belongs in a browser"), "{key}: {message}");
+        assert!(form.query_selector("[role=status]").ok().flatten().is_none(), "{key}: nothing changed on the page");
+        form.remove();
+    }
+}
+
+#[wasm_bindgen_test]
 fn a_form_holds_one_checkout_and_free_unmounts_it() {
     let form = form();
     let checkout = mount_checkout(form.clone().into(), options(None)).expect("mounted");

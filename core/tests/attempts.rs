@@ -456,6 +456,34 @@ fn a_pending_order_is_followed_until_paid_or_ended_unapproved() {
     assert!(!form.checkout.carries());
 }
 
+/// The pause after `getSession` answered pending.
+fn last_pause(form: &Form) -> Option<f64> {
+    form.effects.iter().rev().find_map(|effect| match effect {
+        Effect::Wait { ms, .. } => Some(*ms),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_pending_order_is_asked_every_interval_then_slower_after_the_longest_wait() {
+    // Found at mount, and answered to a submit: the longest wait counts from that answer.
+    for submitted in [false, true] {
+        let mut form = if submitted { Form::new() } else { Form::mount(None) };
+        form.now = 50_000.0;
+        if submitted {
+            form.submit();
+        }
+        form.answer(about_order(pending(None, false)));
+        assert_eq!(last_pause(&form), Some(2_000.0), "submitted: {submitted}");
+        form.wake(50_000.0 + MAX_WAIT - 1.0);
+        form.answer(about_order(pending(None, false)));
+        assert_eq!(last_pause(&form), Some(2_000.0), "submitted: {submitted}: not yet");
+        form.wake(50_000.0 + MAX_WAIT);
+        form.answer(about_order(pending(None, false)));
+        assert_eq!(last_pause(&form), Some(15_000.0), "submitted: {submitted}: slower");
+    }
+}
+
 #[test]
 fn a_pending_sale_past_its_until_is_not_said_to_end_at_a_past_time() {
     let mut form = Form::mount(None);
@@ -569,6 +597,7 @@ fn a_refused_or_failed_start_charges_nothing() {
     assert!(!began(&form.submit()), "a second submit while asking for the session");
     let failed = told(&form.answer(SessionAnswer::Failed)).unwrap();
     assert_eq!((failed.code, failed.next, failed.invoice_id, failed.cause), (ErrorCode::CheckoutSession, Next::Retry, None, true));
+    assert!(failed.detail.starts_with("getSession threw or rejected"), "{}", failed.detail);
     // A session no sale can be made with names the key at fault.
     assert!(began(&form.submit()));
     let token = "a".repeat(40);

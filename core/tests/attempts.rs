@@ -291,6 +291,7 @@ fn a_decline_then_a_new_card_is_approved() {
     form.wake(3_000.0);
     let declined = told(&form.status(status("INV1", SaleState::Declined), 3_500.0)).unwrap();
     assert_eq!((declined.code, declined.next, declined.invoice_id.as_deref()), (ErrorCode::SaleDeclined, Next::Retry, Some("INV1")));
+    assert_eq!((form.timer, form.request), (None, None), "nothing more is asked");
     assert!(form.ready(), "the button comes back");
     form.pay("INV2");
     form.sale(accepted("INV2"));

@@ -997,11 +997,12 @@ impl Checkout {
     fn timer(&mut self, timer: u32, out: &mut Out) {
         let Some((_, after)) = self.awaited.timer.filter(|&(awaited, _)| awaited == timer) else { return };
         self.awaited.timer = None;
+        // A pause runs only while its sale is followed, or the order pending: every end of
+        // either cancels it.
         match after {
-            Kind::Status if self.status_call().is_some() => self.poll_status(out),
+            Kind::Status => self.poll_status(out),
             // A pending sale of the order: `getSession` is asked again.
-            Kind::Sale if self.attempts.pending() => self.ask(Purpose::Status, None, out),
-            _ => {}
+            Kind::Sale => self.ask(Purpose::Status, None, out),
         }
     }
 

@@ -1,13 +1,16 @@
-// Cold start: from import() of the package to the module being ready (init() resolved and a first
-// validation answered). scripts/bench.mjs opens this page in a fresh browser context each time.
-const start = performance.now();
-const { default: init, validateCardNumber } = await import("connpay-checkout");
-await init();
-validateCardNumber("4111 1111 1111 1111");
-const total = performance.now() - start;
-// How long the files requested by import() and init() took to arrive (resource timing: request
-// start to last byte); the page's own script was fetched before `start`.
-const fetched = (suffix) => performance.getEntriesByType("resource")
-  .filter((entry) => entry.startTime >= start && entry.name.endsWith(suffix))
-  .reduce((sum, entry) => sum + (entry.responseEnd - entry.startTime), 0);
-document.body.dataset.coldStartMs = JSON.stringify({ total, script: fetched(".js"), wasm: fetched(".wasm") });
+// Cold start: from import() of an entry point to the module being ready (init() resolved and a
+// first validation answered). scripts/bench.mjs opens one page per entry point, cold-<entry>.html,
+// in a fresh browser context each time.
+export async function measureColdStart(load) {
+  const start = performance.now();
+  const { default: init, validateCardNumber } = await load();
+  await init();
+  validateCardNumber("4111 1111 1111 1111");
+  const total = performance.now() - start;
+  // How long the files requested by import() and init() took to arrive (resource timing: request
+  // start to last byte); the page's own script was fetched before `start`.
+  const fetched = (suffix) => performance.getEntriesByType("resource")
+    .filter((entry) => entry.startTime >= start && entry.name.endsWith(suffix))
+    .reduce((sum, entry) => sum + (entry.responseEnd - entry.startTime), 0);
+  document.body.dataset.coldStartMs = JSON.stringify({ total, script: fetched(".js"), wasm: fetched(".wasm") });
+}

@@ -361,6 +361,11 @@ fn a_policy_refusing_the_frame_says_why_and_keeps_the_reopen_button_hidden() {
     assert!(blocked.detail.contains("frame-src"));
     assert!(!reopen_shown(&form));
     assert!(!form.effects.contains(&Effect::FocusReopen));
+    // Opened again (the policy may have changed), then closed by the payer: not the policy's doing.
+    assert!(opened_challenge(&form.handle(Event::Reopen)).is_some());
+    let closed = form.close().unwrap();
+    assert!(!closed.detail.contains("frame-src"), "{}", closed.detail);
+    assert!(reopen_shown(&form));
 }
 
 #[test]
@@ -432,6 +437,7 @@ fn a_pending_order_is_followed_until_paid_or_ended_unapproved() {
     form.wake(5_000.0);
     let ended = told(&form.answer(session("UNUSED"))).unwrap();
     assert_eq!((ended.code, ended.next, ended.invoice_id.as_deref()), (ErrorCode::SaleDeclined, Next::Retry, Some("OTHER")));
+    assert_eq!((form.timer, form.ask), (None, None), "the server is asked no more");
     assert!(form.can_pay());
     form.pay("INV1");
 
@@ -923,6 +929,53 @@ fn an_approved_sale_empties_the_number_and_the_security_code_and_names_the_card(
     assert_eq!((success.last4.as_str(), success.brand, success.amount_centis), ("1111", Some(BrandId::Visa), Some(1042)));
     assert_eq!(lock(&form), Some((false, false)));
     assert_eq!(effects.last(), Some(&Effect::Call(Callback::Success(success))));
+}
+
+#[test]
+fn a_saved_card_asks_only_its_security_code_and_pays_by_reference() {
+    let saved = connpay_core::checkout::SavedCard { client_card_id: "card-1".into(), brand: BrandId::Amex, last4: "0005".into() };
+    let mut form = Form::new();
+    form.checkout = Checkout::new(Config { saved: Some(saved), ..config() }, None);
+    let mut values: Values = Default::default();
+    let effects = form.handle(Event::Start(values.clone()));
+    let classes: Vec<Field> = effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Classes { field, .. } => Some(*field),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(classes, [Field::Cvv], "only the security code is the payer's to fill");
+    form.handle(Event::Ready);
+    form.answer(session("UNUSED"));
+    values[2] = "123".into();
+    assert!(!began(&form.handle(Event::Submit(values.clone()))), "an American Express code has four digits");
+    values[2] = "1234".into();
+    assert!(began(&form.handle(Event::Submit(values))));
+    let effects = form.answer(session("INV1"));
+    let body = effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Send { kind: Kind::Sale, http, .. } => Some(http.body.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(body.contains("\"reference\"") && body.contains("card-1") && !body.contains("\"number\""), "{body}");
+    form.sale(accepted("INV1"));
+    let effects = form.status(status("INV1", SaleState::Approved), 1_000.0);
+    let emptied: Vec<Field> = effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Classes { field, empty: true, .. } => Some(*field),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(emptied, [Field::Cvv], "the fields it does not ask for have no state to show");
+    let success = effects.iter().find_map(|effect| match effect {
+        Effect::Call(Callback::Success(success)) => Some((success.brand, success.last4.clone())),
+        _ => None,
+    });
+    assert_eq!(success, Some((Some(BrandId::Amex), "0005".into())));
 }
 
 #[test]

@@ -541,8 +541,9 @@ fn answers_and_pauses_are_taken_once_and_only_by_their_own_id() {
 fn the_merchant_may_confirm_an_approval_its_server_learnt() {
     let mut form = Form::new();
     form.pay("INV1");
-    let uncertain = told(&form.sale(Outcome::ServerError { status: 502, error: None })).unwrap();
-    assert_eq!((uncertain.status, uncertain.next), (Some(502), Next::Merchant));
+    let gateway_error = GatewayError { cause: ErrorCause::ServerFailed, code: None, message: Some("down".into()) };
+    let uncertain = told(&form.sale(Outcome::ServerError { status: 502, error: Some(gateway_error.clone()) })).unwrap();
+    assert_eq!((uncertain.status, uncertain.next, uncertain.gateway_error), (Some(502), Next::Merchant, Some(gateway_error)));
     assert!(!form.settle("INV2", Settled::Approved), "only the sale in doubt");
     assert!(form.settle("INV1", Settled::Approved));
     assert_eq!(succeeded(&form.effects).as_deref(), Some("INV1"));
@@ -559,8 +560,12 @@ fn an_uncertain_sale_blocks_the_checkout_until_the_merchant_allows_a_new_attempt
     ] {
         let mut form = Form::new();
         form.pay("INV1");
+        let reason = match &outcome {
+            Outcome::OutcomeUnknown { reason } => Some(*reason),
+            _ => None,
+        };
         let uncertain = told(&form.sale(outcome)).unwrap();
-        assert_eq!((uncertain.next, uncertain.invoice_id.as_deref()), (Next::Merchant, Some("INV1")));
+        assert_eq!((uncertain.next, uncertain.invoice_id.as_deref(), uncertain.reason), (Next::Merchant, Some("INV1"), reason));
         // A submit now says again why nothing happens.
         let again = form.submit();
         assert!(!began(&again));
@@ -637,6 +642,7 @@ fn a_refusal_that_is_the_shops_does_not_send_the_payer_to_check_the_card() {
         let effects = form.sale(Outcome::Rejected(refused(cause.clone())));
         let rejected = told(&effects).unwrap();
         assert_eq!((rejected.code, rejected.next, rejected.shop), (ErrorCode::SaleRejected, Next::Retry, shop), "{cause:?}");
+        assert_eq!(rejected.gateway_error.map(|error| error.cause), Some(cause.clone()), "what the gateway said");
         assert_eq!(said(&effects).last(), Some(&rejected.message), "{cause:?}: the payer reads what onError says");
         assert_eq!(rejected.message.contains("card details are not the cause"), shop, "{cause:?}");
         assert_eq!(rejected.message.contains("Check the card"), !shop, "{cause:?}");

@@ -1235,7 +1235,8 @@ impl Checkout {
         let gone = self.attempts.unmount();
         self.cancel_pause(out);
         self.close_challenge(out);
-        self.awaited = Awaited { last: self.awaited.last, ..Awaited::default() };
+        // Nothing is awaited any more, and nothing new is asked (no id is handed out again).
+        self.awaited = Awaited::default();
         (self.card, self.sent, self.followed) = (None, None, None);
         out.page(Effect::Restore);
         self.carried = gone.carried.map(|attempts| Carried { attempts, paying: self.paying.take() });

@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { openBrowser } from "./webdriver.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -77,51 +78,13 @@ export function launchChromium() {
  * `session.executeAsync(expression)` evaluates a promise-valued expression in the page.
  */
 export async function withFirefox(url, use) {
-  const driver = spawn("geckodriver", ["--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const session = await openBrowser("firefox", { scriptTimeoutMs: 300_000 });
   try {
-    let log = "";
-    const address = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`geckodriver did not start: ${log}`)), 10_000);
-      for (const stream of [driver.stdout, driver.stderr]) {
-        stream.setEncoding("utf8");
-        stream.on("data", (chunk) => {
-          log += chunk;
-          const match = log.match(/Listening on (127\.0\.0\.1:\d+)/);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
-      }
-      driver.once("error", reject);
-    });
-    const call = async (method, path, body) => {
-      const response = await fetch(`http://${address}${path}`, {
-        method,
-        headers: { "Content-Type": "application/json" },
-        body: body && JSON.stringify(body),
-      });
-      const { value } = await response.json();
-      if (!response.ok) throw new Error(`WebDriver ${path}: ${value.error}: ${value.message}`);
-      return value;
-    };
-    const { sessionId } = await call("POST", "/session", {
-      capabilities: { alwaysMatch: { "moz:firefoxOptions": { args: ["-headless"] }, timeouts: { script: 300_000 } } },
-    });
-    const executeAsync = (expression) =>
-      call("POST", `/session/${sessionId}/execute/async`, {
-        script: `const done = arguments[arguments.length - 1]; Promise.resolve(${expression}).then(done, (error) => done({ error: String(error) }));`,
-        args: [],
-      });
-    try {
-      await call("POST", `/session/${sessionId}/url`, { url });
-      await executeAsync("new Promise((ready) => { const poll = () => document.body?.dataset.ready ? ready() : setTimeout(poll, 50); poll(); })");
-      return await use({ executeAsync });
-    } finally {
-      await call("DELETE", `/session/${sessionId}`).catch(() => {});
-    }
+    await session.navigate(url);
+    await session.executeAsync("new Promise((ready) => { const poll = () => document.body?.dataset.ready ? ready() : setTimeout(poll, 50); poll(); })");
+    return await use(session);
   } finally {
-    driver.kill();
+    await session.close();
   }
 }
 

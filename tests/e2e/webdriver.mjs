@@ -50,7 +50,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * {@link Session} whose `close()` deletes the session and ends the driver with everything it
  * started (the browser, and for WebKit the X server).
  */
-export async function openBrowser(engine) {
+export async function openBrowser(engine, { scriptTimeoutMs = COMMAND_TIMEOUT_MS } = {}) {
   const { command, env, options } = ENGINES[engine];
   const port = await freePort();
   const driver = spawn(command[0], [...command.slice(1), `--port=${port}`], {
@@ -88,9 +88,9 @@ export async function openBrowser(engine) {
   try {
     await waitForDriver(endpoint, exited, () => log);
     const { sessionId } = await send(endpoint, "POST", "/session", {
-      capabilities: { alwaysMatch: { [options]: CAPABILITIES[options] ?? {}, timeouts: { script: COMMAND_TIMEOUT_MS } } },
+      capabilities: { alwaysMatch: { [options]: CAPABILITIES[options] ?? {}, timeouts: { script: scriptTimeoutMs } } },
     });
-    return new Session(engine, `${endpoint}/session/${sessionId}`, stop);
+    return new Session(engine, `${endpoint}/session/${sessionId}`, stop, scriptTimeoutMs);
   } catch (error) {
     await stop();
     throw new Error(`${engine}: could not open a browser with ${command.join(" ")} (scripts/setup.sh installs it): ${error.message}\n${log}`);
@@ -116,12 +116,12 @@ async function waitForDriver(endpoint, exited, log) {
 }
 
 /** One WebDriver command; resolves to its `value`, or fails with the driver's error and message. */
-async function send(base, method, path, body) {
+async function send(base, method, path, body, timeoutMs = COMMAND_TIMEOUT_MS) {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   let value;
@@ -136,16 +136,17 @@ async function send(base, method, path, body) {
 
 /** One browser session: the commands the end-to-end tests use, each named as the spec names it. */
 export class Session {
-  constructor(engine, base, stop) {
+  constructor(engine, base, stop, scriptTimeoutMs) {
     this.engine = engine;
     this.base = base;
     this.stopDriver = stop;
+    this.scriptTimeoutMs = scriptTimeoutMs;
   }
 
   /** Sends a command of this session (`path` after `/session/{id}`). */
-  async command(method, path, body) {
+  async command(method, path, body, timeoutMs) {
     try {
-      return await send(this.base, method, path, body);
+      return await send(this.base, method, path, body, timeoutMs);
     } catch (error) {
       throw new Error(`${this.engine}: ${error.message}`);
     }
@@ -159,6 +160,15 @@ export class Session {
   /** Execute Script: runs `body` (a function body; `arguments` holds `args`) and gives what it returns. */
   execute(body, ...args) {
     return this.command("POST", "/execute/sync", { script: body, args });
+  }
+
+  /**
+   * Execute Async Script: evaluates the promise-valued `expression` in the page and gives what it
+   * resolves to (a rejection as `{ error }`), waiting as long as the session's script time-out.
+   */
+  executeAsync(expression) {
+    const script = `const done = arguments[arguments.length - 1]; Promise.resolve(${expression}).then(done, (error) => done({ error: String(error) }));`;
+    return this.command("POST", "/execute/async", { script, args: [] }, this.scriptTimeoutMs + COMMAND_TIMEOUT_MS);
   }
 
   /**

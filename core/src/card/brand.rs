@@ -1,6 +1,6 @@
 //! Card brands as a data table, and brand detection by issuer prefix.
 //!
-//! The table follows `shared/spec/FACTS.md` §5. Each prefix range is a pair of equal-width digit
+//! The table follows the public issuer identification ranges of each network. Each prefix range is a pair of equal-width digit
 //! strings, so matching is a byte-wise comparison: no integer parsing, no overflow on long input.
 
 use crate::value::{Got, Record, ToGot};
@@ -81,13 +81,13 @@ impl Brand {
 /// Groups of four, with a fifth group for 17–19 digits: the layout of every brand but Amex/Diners.
 const GROUPS_OF_FOUR: &[u8] = &[4, 8, 12, 16];
 
-/// The brand table (FACTS §5). Order matches [`BrandId`]'s declaration order.
+/// The brand table (the networks' public issuer identification ranges). Order matches [`BrandId`]'s declaration order.
 pub static BRANDS: [Brand; 9] = [
     Brand {
         id: BrandId::Visa,
         id_str: "visa",
         name: "Visa",
-        // FACTS lists 13, 16 and 19, and says 18-digit Visa numbers are seen in the wild.
+        // Visa issues 13, 16 and 19 digits, and 18-digit Visa numbers are seen in the wild.
         lengths: &[13, 16, 18, 19],
         cvv_length: 3,
         gaps: GROUPS_OF_FOUR,
@@ -152,7 +152,7 @@ pub static BRANDS: [Brand; 9] = [
         cvv_length: 3,
         gaps: GROUPS_OF_FOUR,
         prefixes: &[("62", "62"), ("81", "81")],
-        // Some UnionPay numbers are issued without a valid Luhn check digit (FACTS §5).
+        // Some UnionPay numbers are issued without a valid Luhn check digit.
         luhn: false,
     },
     Brand {

@@ -1,5 +1,5 @@
-//! The cardholder's name: first and last name, or the name as printed on the card (spec
-//! `000_…txt`: each 1–50 characters).
+//! The cardholder's name: first and last name, or the name as printed on the card (perform
+//! sale: each 1–50 characters).
 
 use super::{Input, Verdict};
 use crate::value::{Got, Record, ToGot};

@@ -158,7 +158,7 @@ mod tests {
                     bytes[position] = replacement;
                     let changed = String::from_utf8(bytes).unwrap();
                     let result = validate_number(&changed);
-                    // UnionPay numbers are not Luhn-checked (FACTS §5): a change that lands in
+                    // UnionPay numbers are not Luhn-checked: a change that lands in
                     // UnionPay's range is tested in `unionpay_skips_luhn_but_others_do_not`.
                     if result.brand == Some(BrandId::Unionpay) {
                         continue;

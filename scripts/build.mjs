@@ -105,6 +105,16 @@ export function finishDeclarations(text) {
 }
 
 /**
+ * An entry with its own JavaScript module (entries.mjs's `js`): the glue's `lean…` functions stay
+ * inside the one module, and the entry's module, appended, exports what the page calls.
+ */
+function withEntryModule(glue, file) {
+  const inner = glue.replace(/^export function (lean\w+)\(/gm, "function $1(");
+  if (inner === glue) throw new Error(`the wasm-bindgen glue changed: no lean function for ${file} to call`);
+  return `${inner}\n${readFileSync(at(file), "utf8")}`;
+}
+
+/**
  * Copies one built entry into `dir` of the package, finished: its .wasm, glue and declarations,
  * and the JavaScript modules its glue imports (wasm-bindgen's snippets: the drop-in's page shell,
  * shell/checkout.js), minified like the glue.
@@ -112,7 +122,9 @@ export function finishDeclarations(text) {
 export function packageEntry(built, name, dir, { minify = true } = {}) {
   mkdirSync(dir, { recursive: true });
   copyFileSync(`${built}/${name}_bg.wasm`, `${dir}/${name}_bg.wasm`);
-  writeFileSync(`${dir}/${name}.js`, finishGlue(readFileSync(`${built}/${name}.js`, "utf8"), { minify }));
+  const js = ENTRIES.find((entry) => entry.name === name)?.js;
+  const glue = readFileSync(`${built}/${name}.js`, "utf8");
+  writeFileSync(`${dir}/${name}.js`, finishGlue(js ? withEntryModule(glue, js) : glue, { minify }));
   for (const file of [`${name}.d.ts`, `${name}_bg.wasm.d.ts`]) writeFileSync(`${dir}/${file}`, finishDeclarations(readFileSync(`${built}/${file}`, "utf8")));
   const snippets = existsSync(`${built}/snippets`) ? readdirSync(`${built}/snippets`, { recursive: true }).filter((file) => file.endsWith(".js")) : [];
   for (const file of snippets) {

@@ -3,10 +3,12 @@
 // scripts/build.mjs builds them, scripts/package.mjs lists them in package.json's `exports`,
 // scripts/bench.mjs measures what a page loads for each.
 
-/** @type {{ subpath: string, name: string, features: string[], purpose: string }[]} */
+// `js`: a JavaScript module appended to the entry's glue, which exports what the page calls over
+// the glue's own functions (the validate entry's lean validators, src/lean.rs).
+/** @type {{ subpath: string, name: string, features: string[], purpose: string, js?: string }[]} */
 export const ENTRIES = [
   { subpath: ".", name: "connpay_checkout", features: ["checkout"], purpose: "the drop-in checkout, the gateway calls and the 3-D Secure browser data, with the validators" },
-  { subpath: "./validate", name: "validate", features: [], purpose: "the validators and formatting only" },
+  { subpath: "./validate", name: "validate", features: [], purpose: "the validators and formatting only", js: "src/validate.js" },
   { subpath: "./v2", name: "v2", features: ["v2"], purpose: "the /api/v2/sale form builder and its answer, with the validators" },
 ];
 

@@ -8,7 +8,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use crate::Error;
+use crate::{Error, TODAY_HINT};
 use connpay_js::date_time;
 pub(crate) use connpay_js::{is_array, own, to_js, Js};
 
@@ -85,8 +85,6 @@ impl HolderText {
 pub(crate) fn is_plain_object(value: &JsValue) -> bool {
     value.is_object() && matches!(Js(value.clone()).shape(), Shape::Object)
 }
-
-const TODAY_HINT: &str = "today must be a Date or { year, month } with a 4-digit year and a month 1-12";
 
 /// Reads `today`: absent means the browser's clock (local time), as the payer sees the date.
 pub(crate) fn today(value: Option<&JsValue>) -> Result<YearMonth, Error> {

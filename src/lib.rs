@@ -18,25 +18,36 @@
 mod alloc;
 #[cfg(feature = "checkout")]
 mod browser;
+// The validators reading JavaScript values, for the entry points that also read requests; the
+// `connpay-checkout/validate` entry (no feature) has the lean ones of `lean` instead.
+#[cfg(any(feature = "checkout", feature = "v2"))]
 mod card;
 #[cfg(feature = "checkout")]
 mod checkout;
 // The development build's warnings are the drop-in's.
 #[cfg(all(feature = "development", feature = "checkout"))]
 mod development;
+#[cfg(any(feature = "checkout", feature = "v2"))]
 pub use card::{BrandIdArg, Today};
 #[cfg_attr(not(all(feature = "checkout", feature = "v2")), allow(dead_code, reason = "an entry point's build reads only part of it"))]
+#[cfg(any(feature = "checkout", feature = "v2"))]
 mod js;
+#[cfg(not(any(feature = "checkout", feature = "v2")))]
+mod lean;
 #[cfg(feature = "checkout")]
 mod sale;
 #[cfg(feature = "checkout")]
 mod transport;
 pub mod types;
+
+/// Why `today` is refused, whatever was wrong with it.
+const TODAY_HINT: &str = "today must be a Date or { year, month } with a 4-digit year and a month 1-12";
 #[cfg(feature = "v2")]
 mod v2;
 
 #[cfg(feature = "checkout")]
 pub use browser::{collect_browser_info, BrowserInfoOptions};
+#[cfg(any(feature = "checkout", feature = "v2"))]
 pub use card::{detect_brand, format_card_number, validate_card, validate_card_number, validate_cvv, validate_expiry, validate_holder};
 #[cfg(feature = "checkout")]
 pub use checkout::{mount_checkout, CheckoutOptions};

@@ -19,13 +19,14 @@ const scratch = mkdtempSync(join(tmpdir(), "connpay-consumer-"));
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const shared = { tarball: null, manifest: null, server: null, browser: null };
 
-/** The page's files, with the shop script's package import rewritten to `specifier`. */
-function writePage(dir, specifier) {
+/** The page's files, with the shop script's package imports rewritten to `specifier` and `validators`. */
+function writePage(dir, specifier, validators = `${specifier}/validate`) {
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(fixtures, "index.html"), join(dir, "index.html"));
   for (const file of ["shop-server.js", "favicon.svg"]) copyFileSync(join(repo, "www", file), join(dir, file));
   const script = readFileSync(join(fixtures, "shop.js"), "utf8");
-  writeFileSync(join(dir, "shop.js"), script.replace('from "connpay-checkout"', `from "${specifier}"`));
+  const imports = script.replace('from "connpay-checkout"', `from "${specifier}"`).replace('from "connpay-checkout/validate"', `from "${validators}"`);
+  writeFileSync(join(dir, "shop.js"), imports);
 }
 
 /** The React page: its component and the shop's server calls. */
@@ -72,7 +73,7 @@ before(async () => {
     build: { outDir: join(scratch, "react"), emptyOutDir: true, minify: false },
   });
   // Unbundled: the page imports the installed file by its path.
-  writePage(join(scratch, "unbundled"), "/node_modules/connpay-checkout/connpay_checkout.js");
+  writePage(join(scratch, "unbundled"), "/node_modules/connpay-checkout/connpay_checkout.js", "/node_modules/connpay-checkout/validate.js");
 
   shared.server = await startDemoServer(scratch);
   shared.browser = await launchChromium();
@@ -138,6 +139,7 @@ for (const [name, path] of [["bundled by Vite", "bundled/"], ["unbundled, in a p
     const { page, problems } = await openDemo(shared.browser, `${shared.server.url}${path}`);
     const form = page.locator("#checkout");
     assert.equal(await form.getAttribute("data-luhn"), "true card.number.luhn");
+    assert.equal(await form.getAttribute("data-validators"), "false amex 3782 822463 10005 card.cvv.incomplete");
     const number = page.getByLabel("Card number");
     await number.pressSequentially("4111111111111112");
     assert.equal(await number.inputValue(), "4111 1111 1111 1112");

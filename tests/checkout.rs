@@ -365,3 +365,35 @@ async fn confirm_approval_ends_as_an_approval_with_on_success() {
     call(&checkout, "unmount");
     form.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_getter_of_the_options_given_to_update_may_use_the_checkout_and_gets_coded_answers() {
+    // Each getter runs while `update()` reads the options; what it does to the same checkout
+    // must be answered as any call is: done, or refused with a code, never a bare exception.
+    let inside = [
+        "checkout.update({ amountCentis: 300 })",
+        "checkout.unmount()",
+        "checkout.update({ get currency() { checkout.unmount(); return 'EUR'; } })",
+        "checkout.allowNewAttempt('invoice-1')",
+    ];
+    for inner in inside {
+        let form = form();
+        let checkout = mount_checkout(form.clone().into(), options(None)).expect("mounted");
+        let build = Function::new_with_args(
+            "checkout",
+            &format!(
+                "const thrown = []; return [thrown, {{ get amountCentis() {{ try {{ {inner}; }} catch (error) {{ thrown.push(error); }} return 200; }} }}];"
+            ),
+        );
+        let built: js_sys::Array = build.call1(&JsValue::NULL, &checkout).expect("options").unchecked_into();
+        let update: Function = Reflect::get(&checkout, &JsValue::from_str("update")).expect("update").unchecked_into();
+        let outer = update.call1(&checkout, &built.get(1)).err();
+        let thrown: js_sys::Array = built.get(0).unchecked_into();
+        for error in thrown.iter().chain(outer) {
+            let code = Reflect::get(&error, &JsValue::from_str("code")).ok().and_then(|code| code.as_string());
+            assert!(code.is_some(), "{inner}: an error without a code: {error:?}");
+        }
+        call(&checkout, "unmount");
+        form.remove();
+    }
+}

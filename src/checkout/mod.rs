@@ -118,17 +118,22 @@ fn keep_left(id: u32, checkout: Checkout) {
 
 /// The checkout's machine as `mountCheckout` hands it to the page shell (`shell/checkout.js`):
 /// not for pages, which call `mountCheckout`.
+///
+/// Every method takes `&self`, and the state is borrowed only while no JavaScript runs: reading
+/// `update()`'s options runs the page's getters, which may call the same checkout again (an
+/// update, an unmount), and that call must be answered like any other, not refused by
+/// wasm-bindgen as a recursive use of the object.
 #[wasm_bindgen]
 pub struct CheckoutMachine {
     id: u32,
-    checkout: Checkout,
+    checkout: RefCell<Checkout>,
     /// The page's callbacks and `getSession`, read once.
     callbacks: Object,
     layout: JsValue,
     /// The `locale` and `locales` the page gave: an `update()` that changes one reads the other.
-    language: (JsValue, JsValue),
+    language: RefCell<(JsValue, JsValue)>,
     /// What `getSession` threw last, for `onError`'s `cause`.
-    cause: JsValue,
+    cause: RefCell<JsValue>,
 }
 
 #[wasm_bindgen]
@@ -175,11 +180,11 @@ impl CheckoutMachine {
         });
         Ok(CheckoutMachine {
             id,
-            checkout: Checkout::new(config, None),
+            checkout: RefCell::new(Checkout::new(config, None)),
             callbacks,
             layout,
-            language: (locale, locales),
-            cause: JsValue::UNDEFINED,
+            language: RefCell::new((locale, locales)),
+            cause: RefCell::new(JsValue::UNDEFINED),
         })
     }
 
@@ -226,11 +231,11 @@ impl CheckoutMachine {
 
     /// Takes over what the unmounted checkout `left` (its id) left on the same form (a sale in
     /// doubt, an approved one), before [`CheckoutMachine::handle`] starts this one.
-    pub fn inherit(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] left: JsValue) {
+    pub fn inherit(&self, #[wasm_bindgen(unchecked_param_type = "number")] left: JsValue) {
         let left = left.as_f64().filter(|id| id.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(id));
         if let Some(mut left) = left.and_then(|id| take_left(id as u32)) {
-            let config = self.checkout.config().clone();
-            self.checkout = Checkout::new(config, left.take_carried());
+            let config = self.checkout.borrow().config().clone();
+            *self.checkout.borrow_mut() = Checkout::new(config, left.take_carried());
         }
     }
 
@@ -243,12 +248,12 @@ impl CheckoutMachine {
     /// One event (`{ type, … }`): the effects to apply, in order, callbacks last; throws a coded
     /// error when the event is refused (`update`, `settle`), and then nothing changed.
     #[wasm_bindgen(unchecked_return_type = "object[]")]
-    pub fn handle(&mut self, #[wasm_bindgen(unchecked_param_type = "object")] event: JsValue) -> Result<Array, Error> {
+    pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "object")] event: JsValue) -> Result<Array, Error> {
         let kind = text(&event, "type");
         let event = match kind.as_str() {
             "update" => self.read_update(&event)?,
             "sessionFailed" => {
-                self.cause = get(&event, "cause");
+                *self.cause.borrow_mut() = get(&event, "cause");
                 Event::Session { ask: number(&event, "ask"), answer: SessionAnswer::Failed }
             }
             _ => read_event(&kind, &event).ok_or_else(|| Error::invalid_argument("event", "not an event of the checkout's page shell"))?,
@@ -262,17 +267,22 @@ impl CheckoutMachine {
             return settled.map(|_| Array::new());
         }
         let unmount = matches!(event, Event::Unmount);
-        let effects = self.checkout.handle(event, clock()).map_err(refused)?;
-        if unmount && self.checkout.carries() {
-            keep_left(self.id, self.checkout.clone());
-            self.checkout.take_carried();
-        }
+        // The core runs no JavaScript: nothing can call in while the state is borrowed.
+        let effects = {
+            let mut checkout = self.checkout.borrow_mut();
+            let effects = checkout.handle(event, clock()).map_err(refused)?;
+            if unmount && checkout.carries() {
+                keep_left(self.id, checkout.clone());
+                checkout.take_carried();
+            }
+            effects
+        };
         Ok(effects.iter().map(|effect| self.to_js(effect)).collect())
     }
 
     /// `update(options)`: the parts given, checked as at mount, merged into what stands.
-    fn read_update(&mut self, event: &JsValue) -> Result<Event, Error> {
-        let refusal = || self.checkout.update_refusal().map(refused);
+    fn read_update(&self, event: &JsValue) -> Result<Event, Error> {
+        let refusal = || self.checkout.borrow().update_refusal().map(refused);
         if let Some(refusal) = refusal() {
             return Err(refusal);
         }
@@ -291,7 +301,8 @@ impl CheckoutMachine {
             }
         }
         let given = |key: &str| given.iter().find(|(known, _)| *known == key).map(|(_, value)| value.clone());
-        let current = self.checkout.config();
+        // A copy: the getters of the values given run while the order is read below.
+        let current = self.checkout.borrow().config().clone();
         let order = if ORDER_KEYS.iter().any(|key| given(key).is_some()) {
             // The order as it stands, with the parts given in its place, checked whole.
             let mut kept = Record::default();
@@ -311,8 +322,8 @@ impl CheckoutMachine {
         } else {
             None
         };
-        let language =
-            (given("locale").unwrap_or_else(|| self.language.0.clone()), given("locales").unwrap_or_else(|| self.language.1.clone()));
+        let standing = self.language.borrow().clone();
+        let language = (given("locale").unwrap_or(standing.0), given("locales").unwrap_or(standing.1));
         let relanguaged = given("locale").is_some() || given("locales").is_some();
         let mut messages = current.messages.clone();
         if relanguaged {
@@ -328,7 +339,7 @@ impl CheckoutMachine {
             return Err(refusal);
         }
         let tag = relanguaged.then(|| tag_of(&language.0));
-        self.language = language;
+        *self.language.borrow_mut() = language;
         Ok(Event::Update(Update { order, messages, language: tag, values: values(&get(event, "values")) }))
     }
 
@@ -467,7 +478,7 @@ impl CheckoutMachine {
             error = error.with("reason", js::to_js(reason).unwrap_or(JsValue::NULL));
         }
         if told.cause {
-            error = error.with("cause", self.cause.clone());
+            error = error.with("cause", self.cause.borrow().clone());
         }
         error = error.with("detail", JsValue::from_str(&told.detail)).with("next", JsValue::from_str(told.next.as_str()));
         if let Some(until) = told.until {

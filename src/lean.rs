@@ -25,49 +25,6 @@ const TEXT: u32 = 1;
 /// Bits of one kind in a list of kinds.
 const KIND_BITS: u32 = 2;
 
-/// The public declarations of this entry point: the functions `src/validate.js` exports (the
-/// shapes are `types`'s).
-#[wasm_bindgen(typescript_custom_section)]
-const VALIDATORS: &str = r#"
-/** The brand the digits name, or `null` while several brands (or none) are possible. */
-export function detectBrand(value: string): BrandInfo | null;
-
-/** The number's digits in its brand's display groups; anything but digits is dropped. */
-export function formatCardNumber(value: string): string;
-
-/**
- * Checks every field of a card at once; the security code against the number's brand. A card
- * that is not an object of fields (`null`, an array, a string…) has no field that is text.
- */
-export function validateCard(card: CardInput, today?: YearMonth | Date | null): CardResult;
-
-/**
- * Checks a card number as typed or pasted: spaces and dashes are ignored, anything else is an
- * error; brand by issuer prefix, length by brand, then Luhn.
- */
-export function validateCardNumber(value: string): CardNumberResult;
-
-/**
- * Checks a security code: 4 digits for American Express, 3 for other brands, 3 or 4 when the
- * brand is not given. An unrecognised brand id counts as not given.
- */
-export function validateCvv(value: string, brandId?: BrandId | null): CvvResult;
-
-/**
- * Checks an expiry (`MM/YY`, `MM / YY`, `MM YY`, `MMYY`, `MM/YYYY`, `YYYY-MM`) against `today`, which
- * defaults to the browser's clock. Throws only when `today` itself is malformed.
- */
-export function validateExpiry(value: string, today?: YearMonth | Date | null): ExpiryResult;
-
-/**
- * Checks the holder's name: `{ firstName, lastName }`, `{ printedName }`, or a string (a
- * printed name); `undefined` and `null` are an empty name, anything else (an array, a `Date`, a
- * `String` object) is not text. Every part must be 1–50 characters after trimming, and not
- * digits only (spaces and dashes aside).
- */
-export function validateHolder(holder: HolderInput | string): HolderResult;
-"#;
-
 fn input(text: &str, kind: u32) -> Input<'_> {
     match kind {
         ABSENT => Input::Absent,

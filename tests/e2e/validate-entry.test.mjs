@@ -12,7 +12,7 @@ import * as validate from "../../pkg/validate.js";
 
 const wasm = (name) => readFileSync(new URL(`../../pkg/${name}_bg.wasm`, import.meta.url));
 main.initSync({ module: wasm("connpay_checkout") });
-validate.initSync({ module: wasm("validate") });
+const validateWasm = validate.initSync({ module: wasm("validate") });
 
 const MEGABYTE = 1 << 20;
 
@@ -198,4 +198,19 @@ test("holders and cards answer alike, their parts read in the same order", () =>
 
 test("the validate entry point exports exactly the validators, plus init and initSync", () => {
   assert.deepEqual(Object.keys(validate).sort(), ["default", "detectBrand", "formatCardNumber", "initSync", "validateCard", "validateCardNumber", "validateCvv", "validateExpiry", "validateHolder"]);
+});
+
+test("no card data is left in the validate entry's memory once its validators answered", () => {
+  const [pan, formatted, cvv, holder] = ["4000056655665556", "4000 0566 5566 5556", "7391", "ZELDA QUIXOTE"];
+  validate.validateCardNumber(pan);
+  validate.validateCardNumber(formatted);
+  validate.formatCardNumber(pan);
+  validate.detectBrand(pan);
+  validate.validateCvv(cvv, "visa");
+  validate.validateHolder(holder);
+  validate.validateCard({ number: pan, expiry: "12/27", cvv, holder: { printedName: holder } }, { year: 2026, month: 11 });
+  const memory = Buffer.from(validateWasm.memory.buffer);
+  // This is the module's memory: the codes' table is in it.
+  assert.notEqual(memory.indexOf("card.number.luhn"), -1);
+  for (const text of [pan, formatted, holder, cvv]) assert.equal(memory.indexOf(text), -1, `${text} in memory`);
 });

@@ -100,6 +100,14 @@ test("tsc --strict compiles each entry point's .d.ts, production and development
   }
 });
 
+test("tsc --strict checks the page shell (shell/checkout.js, // @ts-check, with shell/tsconfig.json)", () => {
+  try {
+    execFileSync(`${root}node_modules/.bin/tsc`, ["-p", `${root}shell/tsconfig.json`], { encoding: "utf8" });
+  } catch (error) {
+    assert.fail(`tsc failed:\n${error.stdout}${error.stderr}`);
+  }
+});
+
 test("a call before init() throws a ConnPayError that says to await init(), in every entry point and build", async () => {
   for (const { subpath, name } of ENTRIES) {
     for (const file of [`${name}.js`, `${DEVELOPMENT_DIR}/${name}.js`]) {

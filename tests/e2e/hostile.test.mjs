@@ -19,6 +19,7 @@ function check(report) {
   assert.equal(report.after.number.valid, true);
   assert.equal(report.after.number.brand, "visa");
   assert.equal(report.after.formatted, "4111 1111 1111 1111");
+  assert.equal(report.after.validators, true);
   assert.equal(report.after.javascriptEnabled, true);
   assert.equal(report.after.gateway, "https://sandbox.connpay.com");
 }

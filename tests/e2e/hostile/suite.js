@@ -5,6 +5,8 @@
 // hostile.test.mjs through `window.runHostileSuite()`.
 import init, * as checkout from "/pkg/connpay_checkout.js";
 import initV2, * as v2 from "/pkg/v2.js";
+// The validators' own entry point: its JavaScript reads the values, its lean .wasm answers in numbers.
+import initValidators, * as validators from "/pkg/validate.js";
 // Two entry points, each its own module: the drop-in's with the gateway calls, and the /api/v2 builder's.
 const connpay = { ...checkout, ...v2 };
 import { run as runUnjson } from "./unjson.js";
@@ -67,6 +69,18 @@ export const CALLS = {
   validateCvv: [(v) => connpay.validateCvv(v, v), (v) => connpay.validateCvv("123", v)],
   validateHolder: [(v) => connpay.validateHolder(v), (v) => connpay.validateHolder({ firstName: v, lastName: v, printedName: v })],
   validateCard: [(v) => connpay.validateCard(v, TODAY), (v) => connpay.validateCard({ number: v, expiry: v, cvv: v, holder: v }, TODAY), (v) => connpay.validateCard({}, v)],
+  "validate.js": [
+    (v) => validators.validateCardNumber(v),
+    (v) => validators.detectBrand(v),
+    (v) => validators.formatCardNumber(v),
+    (v) => validators.validateExpiry(v, TODAY),
+    (v) => validators.validateExpiry("12/27", v),
+    (v) => validators.validateCvv(v, v),
+    (v) => validators.validateHolder(v),
+    (v) => validators.validateHolder({ firstName: v, lastName: v, printedName: v }),
+    (v) => validators.validateCard(v, v),
+    (v) => validators.validateCard({ number: v, expiry: v, cvv: v, holder: v }, TODAY),
+  ],
   validatePerformSale: [(v) => connpay.validatePerformSale(v, TODAY), (v) => connpay.validatePerformSale({ sourceOfFunds: { card: v }, session: v, transaction: v }, v)],
   performSale: [
     (v) => connpay.performSale(v, v, v),
@@ -186,6 +200,7 @@ export async function run() {
   }
   const after = {
     number: connpay.validateCardNumber("4111 1111 1111 1111"),
+    validators: validators.validateCard({ number: "4111 1111 1111 1111", expiry: "12/27", cvv: "123", holder: "JOHN SMITH" }, TODAY).valid,
     formatted: connpay.formatCardNumber("4111111111111111"),
     javascriptEnabled: connpay.collectBrowserInfo().javascriptEnabled,
     gateway: new connpay.Gateway("sandbox").baseUrl,
@@ -193,7 +208,7 @@ export async function run() {
   return { failures, uncovered, calls, after };
 }
 
-await Promise.all([init(), initV2()]);
+await Promise.all([init(), initV2(), initValidators()]);
 window.runHostileSuite = run;
 window.runUnjsonCases = () => runUnjson(connpay);
 document.body.dataset.ready = "true";

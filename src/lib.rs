@@ -11,7 +11,8 @@
 //!
 //! Each entry point of the npm package is a build of this crate with some of its features (see
 //! Cargo.toml): the validators are always in, `checkout` adds the drop-in and the gateway calls,
-//! `v2` the /api/v2/sale form.
+//! `v2` the /api/v2/sale form. Built with neither, the validators are `lean`'s: the entry's
+//! JavaScript reads the page's values and builds the results, the `.wasm` answers in numbers.
 #![deny(missing_docs)]
 
 #[cfg(target_arch = "wasm32")]

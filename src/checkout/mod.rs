@@ -121,7 +121,7 @@ fn keep_left(id: u32, checkout: Checkout) {
 ///
 /// Every method takes `&self`, and the state is borrowed only while no JavaScript runs: reading
 /// `update()`'s options runs the page's getters, which may call the same checkout again (an
-/// update, an unmount), and that call must be answered like any other, not refused by
+/// update, an unmount), and that call must be answered as every other call is, not refused by
 /// wasm-bindgen as a recursive use of the object.
 #[wasm_bindgen]
 pub struct CheckoutMachine {

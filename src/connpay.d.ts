@@ -62,13 +62,31 @@ export interface CardNumberResult extends FieldResult<CardNumberErrorCode> {
   formatted: string;
 }
 
-/** The result of `validateExpiry`. */
-export interface ExpiryResult extends FieldResult<ExpiryErrorCode> {
-  /** The month 1–12, once complete. */
-  month: number | null;
-  /** The four-digit year, once complete. */
-  year: number | null;
-}
+/**
+ * The result of `validateExpiry`. A valid expiry always has its month and year, so
+ * `if (result.valid)` narrows both to `number`.
+ */
+export type ExpiryResult =
+  | {
+      valid: true;
+      potentiallyValid: true;
+      code?: undefined;
+      /** The month 1–12. */
+      month: number;
+      /** The four-digit year. */
+      year: number;
+    }
+  | {
+      valid: false;
+      /** The value may still become valid as the payer keeps typing. */
+      potentiallyValid: boolean;
+      /** Why the value is not valid. */
+      code?: ExpiryErrorCode;
+      /** The month 1–12, once complete. */
+      month: number | null;
+      /** The four-digit year, once complete. */
+      year: number | null;
+    };
 
 /** The result of `validateCvv`. */
 export type CvvResult = FieldResult<CvvErrorCode>;
@@ -456,16 +474,32 @@ export interface CheckoutSession {
   signature: string;
 }
 
+/**
+ * `getSession`'s answer to `purpose: "status"` when the order is open (nothing approved, no sale
+ * that may still be): the checkout reads only `status`, so the server package's
+ * `orderStatus(order)` (`{ status: "open", orderId, invoiceId: null }`) is handed over as it is.
+ * For `purpose: "sale"` an open order needs a `CheckoutSession`.
+ */
+export interface CheckoutOpen {
+  status: "open";
+  orderId?: string | null;
+  invoiceId?: string | null;
+}
+
 /** `getSession`'s answer when the order has an approved invoice: the approval, no new sale. */
 export interface CheckoutPaid {
   status: "paid";
   invoiceId: string;
+  /** The shop's order, as the server package's answers name it; the checkout does not read it. */
+  orderId?: string;
 }
 
 /** `getSession`'s answer while a sale of the order may still be approved: nothing new is sent. */
 export interface CheckoutPending {
   status: "pending";
   invoiceId: string;
+  /** The shop's order, as the server package's answers name it; the checkout does not read it. */
+  orderId?: string;
   /** Until when (ms since the epoch) the bank may still approve it. */
   until?: number;
   /** The issuer's 3-D Secure page, offered again to the payer (https, or http to localhost). */
@@ -473,7 +507,7 @@ export interface CheckoutPending {
 }
 
 /** What `getSession` may resolve to. */
-export type CheckoutAnswer = (CheckoutSession & { status?: "open" }) | CheckoutPaid | CheckoutPending;
+export type CheckoutAnswer = (CheckoutSession & { status?: "open" }) | CheckoutOpen | CheckoutPaid | CheckoutPending;
 
 /** What `onChange` receives whenever it changes: each field's verdict, never the values. */
 export interface CheckoutState {

@@ -4,7 +4,6 @@
 // resolves "connpay-checkout". Each `@ts-expect-error` proves a mistake is refused: were a type
 // loosened to `any`, the directive would be unused and the compilation would fail.
 import init, {
-  collectBrowserInfo,
   detectBrand,
   formatCardNumber,
   Gateway,
@@ -13,16 +12,11 @@ import init, {
   type CheckoutField,
   type CheckoutNext,
   type LocaleTable,
-  performSale,
-  SaleSession,
-  saleStatus,
   validateCard,
   validateCardNumber,
   validateCvv,
   validateExpiry,
   validateHolder,
-  validatePerformSale,
-  waitForFinalState,
   type BrandId,
   type BrandInfo,
   type CardResult,
@@ -39,11 +33,20 @@ import init, {
   type SessionRequest,
   type ValidationErrorCode,
 } from "connpay-checkout";
+import initGateway, {
+  collectBrowserInfo,
+  performSale,
+  SaleSession,
+  saleStatus,
+  validatePerformSale,
+  waitForFinalState,
+} from "connpay-checkout/gateway";
 import initV2, { buildV2SaleForm, parseV2Response, validateV2Sale, type V2Response, type V2SaleRequest } from "connpay-checkout/v2";
 import initValidate, { validateCardNumber as validateOnly, type CardNumberResult } from "connpay-checkout/validate";
 import german from "connpay-checkout/locales/de";
 
 await init();
+await initGateway();
 await initV2();
 await initValidate();
 const alone: CardNumberResult = validateOnly("4111 1111 1111 1111");

@@ -303,9 +303,11 @@ ${shipped[MAIN.name].total.gzip > PAGE_LIMITS_KB[MAIN.name] * 1024 || shipped.va
 
 The largest parts of the drop-in's \`.wasm\` (stable, names kept; table below):
 ${named ? [...named.crates].reverse().slice(0, 7).map(([crate, size]) => `${crate} ${kb(size)} KB`).join(", ") : "see twiggy"} (raw, before gzip).
-The drop-in entry carries the checkout machine, the gateway calls and their sale session, the
-request walker with the spec's tables, the ISO 4217 and 3166 tables and the payer's words; the
-validators' entry carries the card rules, the result writer and \`JSON.parse\`'s crossing, with
+The drop-in entry carries the checkout machine (its \`handle\`, and the binding's shim that reads the
+shell's events and writes its effects), \`mountCheckout\`'s option reading, the walker with the
+spec's tables for the order and the session, the gateway's URL parser, the ISO 4217 and 3166
+tables and the payer's words (the gateway calls and the browser data are
+\`connpay-checkout/gateway\`'s); the validators' entry carries the card rules, the result writer and \`JSON.parse\`'s crossing, with
 the formatting machinery the writer needs. What is left to try: results as packed numbers the
 JavaScript turns into the documented objects (issue 24 measured 17.9 KB stable, 10.5 KB nightly
 for the validators that way), and the walker compiled once instead of once per value type.

@@ -10,34 +10,40 @@
 //! when freed (`alloc`), so no card data outlives its use in the module's memory.
 //!
 //! Each entry point of the npm package is a build of this crate with some of its features (see
-//! Cargo.toml): the validators are always in, `checkout` adds the drop-in and the gateway calls,
-//! `v2` the /api/v2/sale form. Built with neither, the validators are `lean`'s: the entry's
-//! JavaScript reads the page's values and builds the results, the `.wasm` answers in numbers.
+//! Cargo.toml): the validators are always in, `checkout` adds the drop-in, `gateway` the gateway
+//! calls and the 3-D Secure browser data, `v2` the /api/v2/sale form. Built with none of them, the
+//! validators are `lean`'s: the entry's JavaScript reads the page's values and builds the results,
+//! the `.wasm` answers in numbers.
 #![deny(missing_docs)]
 
 #[cfg(target_arch = "wasm32")]
 mod alloc;
-#[cfg(feature = "checkout")]
+#[cfg(feature = "gateway")]
 mod browser;
 // The validators reading JavaScript values, for the entry points that also read requests; the
 // `connpay-checkout/validate` entry (no feature) has the lean ones of `lean` instead.
-#[cfg(any(feature = "checkout", feature = "v2"))]
+#[cfg(any(feature = "checkout", feature = "gateway", feature = "v2"))]
 mod card;
 #[cfg(feature = "checkout")]
 mod checkout;
 // The development build's warnings are the drop-in's.
 #[cfg(all(feature = "development", feature = "checkout"))]
 mod development;
-#[cfg(any(feature = "checkout", feature = "v2"))]
+#[cfg(any(feature = "checkout", feature = "gateway", feature = "v2"))]
 pub use card::{BrandIdArg, Today};
-#[cfg_attr(not(all(feature = "checkout", feature = "v2")), allow(dead_code, reason = "an entry point's build reads only part of it"))]
-#[cfg(any(feature = "checkout", feature = "v2"))]
+#[cfg(any(feature = "checkout", feature = "gateway"))]
+mod gateway;
+#[cfg_attr(
+    not(all(feature = "checkout", feature = "gateway", feature = "v2")),
+    allow(dead_code, reason = "an entry point's build reads only part of it")
+)]
+#[cfg(any(feature = "checkout", feature = "gateway", feature = "v2"))]
 mod js;
-#[cfg(not(any(feature = "checkout", feature = "v2")))]
+#[cfg(not(any(feature = "checkout", feature = "gateway", feature = "v2")))]
 mod lean;
-#[cfg(feature = "checkout")]
+#[cfg(feature = "gateway")]
 mod sale;
-#[cfg(feature = "checkout")]
+#[cfg(feature = "gateway")]
 mod transport;
 pub mod types;
 
@@ -46,17 +52,19 @@ const TODAY_HINT: &str = "today must be a Date or { year, month } with a 4-digit
 #[cfg(feature = "v2")]
 mod v2;
 
-#[cfg(feature = "checkout")]
+#[cfg(feature = "gateway")]
 pub use browser::{collect_browser_info, BrowserInfoOptions};
-#[cfg(any(feature = "checkout", feature = "v2"))]
+#[cfg(any(feature = "checkout", feature = "gateway", feature = "v2"))]
 pub use card::{detect_brand, format_card_number, validate_card, validate_card_number, validate_cvv, validate_expiry, validate_holder};
 #[cfg(feature = "checkout")]
 pub use checkout::{mount_checkout, CheckoutOptions};
 pub use connpay_js::Error;
-#[cfg(feature = "checkout")]
+#[cfg(any(feature = "checkout", feature = "gateway"))]
+pub use gateway::Gateway;
+#[cfg(feature = "gateway")]
 pub use sale::{
-    perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, Gateway, RequestOptions,
-    SaleSession, WaitOptions,
+    perform_sale, sale_status, validate_perform_sale_js as validate_perform_sale, wait_for_final_state, RequestOptions, SaleSession,
+    WaitOptions,
 };
 #[cfg(feature = "v2")]
 pub use v2::{build_v2_sale_form, parse_v2_response, validate_v2_sale};

@@ -19,6 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
+use crate::gateway::read_gateway;
 use crate::js::{self, require_valid, Js, Options};
 use crate::transport;
 use crate::Error;
@@ -32,43 +33,6 @@ extern "C" {
     /// The options of `waitForFinalState` (declared in `types`).
     #[wasm_bindgen(typescript_type = "WaitOptions")]
     pub type WaitOptions;
-}
-
-/// A checked gateway: `new Gateway("sandbox")`, `new Gateway("production")`, or
-/// `new Gateway("https://…")`. Plain http is refused except for localhost and 127.0.0.1.
-#[wasm_bindgen]
-pub struct Gateway {
-    inner: gateway::Gateway,
-}
-
-#[wasm_bindgen]
-impl Gateway {
-    /// Checks a configuration; throws a `ConnPayError` (`gateway.invalid_url`,
-    /// `gateway.insecure`) for anything else.
-    #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "string")] config: JsValue) -> Result<Gateway, Error> {
-        read_gateway(&config).map(|inner| Gateway { inner })
-    }
-
-    /// The base URL calls go to, without a trailing slash.
-    #[wasm_bindgen(getter, js_name = baseUrl)]
-    pub fn base_url(&self) -> String {
-        self.inner.base_url().to_string()
-    }
-}
-
-/// A gateway given as a `Gateway` or as its configuration text. A `Gateway` is read back
-/// through its `baseUrl` and checked again, so an imitation object gains nothing.
-pub(crate) fn read_gateway(value: &JsValue) -> Result<gateway::Gateway, Error> {
-    let config = match value.as_string() {
-        Some(text) => Some(text),
-        None if value.is_object() => js_sys::Reflect::get(value, &"baseUrl".into()).ok().and_then(|url| url.as_string()),
-        None => None,
-    };
-    let config = config.ok_or_else(|| {
-        Error::invalid_argument("gateway", "the gateway must be a Gateway, \"sandbox\", \"production\" or an https:// URL")
-    })?;
-    gateway::Gateway::parse(&config).map_err(|error| Error::new(error.code, error.message).at("gateway"))
 }
 
 /// A validated perform sale, ready to send.

@@ -55,9 +55,9 @@ export function validateExpiry(value: string, today?: YearMonth | Date | null): 
 export function validateHolder(holder: HolderInput | string): HolderResult;
 "#;
 
-/// An entry point built without the gateway calls (`connpay-checkout/validate`, `…/v2`) declares
-/// the same shapes, and some name the main entry point's `Gateway` class.
-#[cfg(not(feature = "checkout"))]
+/// An entry point built without a `Gateway` (`connpay-checkout/validate`, `…/v2`) declares the
+/// same shapes, and some name the main entry point's `Gateway` class.
+#[cfg(not(any(feature = "checkout", feature = "gateway")))]
 #[wasm_bindgen(typescript_custom_section)]
 const GATEWAY_OF_THE_MAIN_ENTRY: &str = r#"/** The class of the package's main entry point, `connpay-checkout`, that the gateway calls take. */
 type Gateway = import("./connpay_checkout.js").Gateway;"#;

@@ -22,8 +22,8 @@ use std::cell::{Cell, RefCell};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::gateway::read_gateway;
 use crate::js::{self, Js, Options};
-use crate::sale::read_gateway;
 use crate::Error;
 
 #[wasm_bindgen]

@@ -12,7 +12,9 @@ async function collectIn(timezoneId) {
   try {
     const { page, problems } = await openDemo(context, demo.server.url);
     const result = await page.evaluate(async () => {
-      const module = await import("/pkg/connpay_checkout.js");
+      const module = await import("/pkg/gateway.js");
+      // The gateway calls' entry point is a module of its own, with its own .wasm.
+      await module.default();
       return {
         info: module.collectBrowserInfo({ acceptHeader: "text/html,*/*;q=0.8", ipAddress: "203.0.113.7" }),
         pageOffset: new Date().getTimezoneOffset(),

@@ -11,11 +11,12 @@ import { openDemo, useDemo } from "./support.mjs";
 const demo = useDemo();
 const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
 const [main] = ENTRIES;
+const gateway = ENTRIES.find(({ subpath }) => subpath === "./gateway");
 
-/** The main entry point's module of one build, initialised. */
+/** The gateway calls' entry point's module of one build, initialised. */
 async function load(dir) {
-  const module = await import(`${pkg}${dir}${main.name}.js`);
-  module.initSync({ module: readFileSync(`${pkg}${dir}${main.name}_bg.wasm`) });
+  const module = await import(`${pkg}${dir}${gateway.name}.js`);
+  module.initSync({ module: readFileSync(`${pkg}${dir}${gateway.name}_bg.wasm`) });
   return module;
 }
 

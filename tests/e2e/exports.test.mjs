@@ -28,6 +28,10 @@ const VALIDATORS = {
 const EXPORTS = {
   ".": {
     ...VALIDATORS,
+    mountCheckout: "(form: HTMLFormElement | string, options: CheckoutOptions): Checkout",
+  },
+  "./gateway": {
+    ...VALIDATORS,
     validatePerformSale: "(request: PerformSale, today?: YearMonth | Date | null): RequestValidation",
     performSale: "(gateway: Gateway | string, request: PerformSale, options?: RequestOptions | null): Promise<SaleOutcome>",
     saleStatus:
@@ -35,7 +39,6 @@ const EXPORTS = {
     waitForFinalState:
       "(gateway: Gateway | string, endpointId: string, invoiceId: string, session: StatusTokens, options?: WaitOptions | null): Promise<FinalSaleStatus>",
     collectBrowserInfo: "(options?: BrowserInfoOptions | null): BrowserInfo",
-    mountCheckout: "(form: HTMLFormElement | string, options: CheckoutOptions): Checkout",
   },
   "./validate": VALIDATORS,
   "./v2": {
@@ -123,7 +126,7 @@ test("a call before init() throws a ConnPayError that says to await init(), in e
       }
     }
   }
-  const { SaleSession } = await import(`${pkg("connpay_checkout.js")}?class-before-init`);
+  const { SaleSession } = await import(`${pkg("gateway.js")}?class-before-init`);
   assert.throws(() => new SaleSession("sandbox"), { name: "ConnPayError", code: "init.required" });
 });
 

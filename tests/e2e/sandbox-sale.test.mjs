@@ -11,7 +11,9 @@ const demo = useDemo();
 async function saleInPage(page, cvv, password) {
   return page.evaluate(
     async ({ cvv, password }) => {
-      const module = await import("/pkg/connpay_checkout.js");
+      const module = await import("/pkg/gateway.js");
+      // The gateway calls' entry point is a module of its own, with its own .wasm.
+      await module.default();
       const postJson = async (path, body) => (await fetch(path, {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       })).json();

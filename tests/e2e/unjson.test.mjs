@@ -5,15 +5,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import * as checkout from "../../pkg/connpay_checkout.js";
+import * as gateway from "../../pkg/gateway.js";
 import * as v2 from "../../pkg/v2.js";
 import { run } from "./hostile/unjson.js";
 
 test("Node: values JSON cannot carry are refused at their own path with a code", () => {
-  // validatePerformSale is in the package's main entry point, validateV2Sale in connpay-checkout/v2.
-  checkout.initSync({ module: readFileSync(new URL("../../pkg/connpay_checkout_bg.wasm", import.meta.url)) });
+  // validatePerformSale is in connpay-checkout/gateway, validateV2Sale in connpay-checkout/v2.
+  gateway.initSync({ module: readFileSync(new URL("../../pkg/gateway_bg.wasm", import.meta.url)) });
   v2.initSync({ module: readFileSync(new URL("../../pkg/v2_bg.wasm", import.meta.url)) });
-  const report = run({ ...checkout, ...v2 });
+  const report = run({ ...gateway, ...v2 });
   assert.deepEqual(report.failures, []);
   assert.ok(report.checked > 150, `${report.checked} cases`);
 });

@@ -4,11 +4,12 @@
 // module must still answer normally. Run in Chromium (Playwright) and Firefox (WebDriver) by
 // hostile.test.mjs through `window.runHostileSuite()`.
 import init, * as checkout from "/pkg/connpay_checkout.js";
+import initGateway, * as gateway from "/pkg/gateway.js";
 import initV2, * as v2 from "/pkg/v2.js";
 // The validators' own entry point: its JavaScript reads the values, its lean .wasm answers in numbers.
 import initValidators, * as validators from "/pkg/validate.js";
-// Two entry points, each its own module: the drop-in's with the gateway calls, and the /api/v2 builder's.
-const connpay = { ...checkout, ...v2 };
+// Three entry points, each its own module: the drop-in's, the gateway calls' and the /api/v2 builder's.
+const connpay = { ...checkout, ...gateway, ...v2 };
 import { run as runUnjson } from "./unjson.js";
 
 const MEGABYTE = 1 << 20;
@@ -208,7 +209,7 @@ export async function run() {
   return { failures, uncovered, calls, after };
 }
 
-await Promise.all([init(), initV2(), initValidators()]);
+await Promise.all([init(), initGateway(), initV2(), initValidators()]);
 window.runHostileSuite = run;
 window.runUnjsonCases = () => runUnjson(connpay);
 document.body.dataset.ready = "true";

@@ -1,0 +1,3 @@
+import { measureColdStart } from "./cold.js";
+
+await measureColdStart(() => import("connpay-checkout/gateway"));

@@ -10,7 +10,7 @@ export const ENTRIES = [
   { subpath: ".", name: "connpay_checkout", features: ["checkout"], purpose: "the drop-in checkout, with the validators" },
   { subpath: "./gateway", name: "gateway", features: ["gateway"], purpose: "the gateway calls and the 3-D Secure browser data for a shop's own form, with the validators" },
   { subpath: "./validate", name: "validate", features: [], purpose: "the validators and formatting only", js: "src/validate.js" },
-  { subpath: "./v2", name: "v2", features: ["v2"], purpose: "the /api/v2/sale form builder and its answer, with the validators" },
+  { subpath: "./v2", name: "v2", features: ["v2"], purpose: "the /api/v2/sale form builder and its answer, with the 3-D Secure browser data and the validators" },
 ];
 
 /** Each entry is also built for development (its `development` export condition), into this folder of the package. */

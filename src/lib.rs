@@ -18,7 +18,7 @@
 
 #[cfg(target_arch = "wasm32")]
 mod alloc;
-#[cfg(feature = "gateway")]
+#[cfg(feature = "browser")]
 mod browser;
 // The validators reading JavaScript values, for the entry points that also read requests; the
 // `connpay-checkout/validate` entry (no feature) has the lean ones of `lean` instead.
@@ -52,7 +52,7 @@ const TODAY_HINT: &str = "today must be a Date or { year, month } with a 4-digit
 #[cfg(feature = "v2")]
 mod v2;
 
-#[cfg(feature = "gateway")]
+#[cfg(feature = "browser")]
 pub use browser::{collect_browser_info, BrowserInfoOptions};
 #[cfg(any(feature = "checkout", feature = "gateway", feature = "v2"))]
 pub use card::{detect_brand, format_card_number, validate_card, validate_card_number, validate_cvv, validate_expiry, validate_holder};

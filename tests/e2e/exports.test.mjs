@@ -46,6 +46,7 @@ const EXPORTS = {
     validateV2Sale: "(request: V2SaleRequest, today?: YearMonth | Date | null): RequestValidation",
     buildV2SaleForm: "(request: V2SaleRequest, control: string): V2SaleForm",
     parseV2Response: "(body: string): V2Response",
+    collectBrowserInfo: "(options?: BrowserInfoOptions | null): BrowserInfo",
   },
 };
 

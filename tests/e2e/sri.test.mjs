@@ -1,9 +1,10 @@
 // SECURITY.md's Subresource Integrity recipe, as a merchant's page would use it under a strict
-// CSP: the glue pinned by the import map's `integrity`, the .wasm by `fetch(…, { integrity })`
+// CSP: the glue and the page shell it imports pinned by the import map's `integrity`, the .wasm by `fetch(…, { integrity })`
 // handed to `init`. With the right digests the module runs; with a wrong one it does not.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { useDemo } from "./support.mjs";
 
@@ -12,6 +13,8 @@ const demo = useDemo();
 const digest = (bytes, algorithm = "sha384") => `${algorithm}-${createHash(algorithm).update(bytes).digest("base64")}`;
 const packaged = (file) => readFile(new URL(`../../pkg/${file}`, import.meta.url));
 const WRONG = digest(Buffer.from("not the file"));
+/** The page shell the glue imports: wasm-bindgen names its folder after the crate's hash. */
+const SHELL = `snippets/${readdirSync(new URL("../../pkg/snippets/", import.meta.url))[0]}/shell/checkout.js`;
 
 /** The merchant's script: imports the module by its name, fetches the .wasm with its digest. */
 const checkoutScript = (wasmIntegrity) => `
@@ -29,10 +32,10 @@ const checkoutScript = (wasmIntegrity) => `
 `;
 
 /** Opens the merchant's page (served on the sandbox's origin) with the given digests. */
-async function openWith({ glue, wasm }) {
+async function openWith({ glue, shell, wasm }) {
   const importMap = JSON.stringify({
     imports: { "connpay-checkout": "/pkg/connpay_checkout.js" },
-    integrity: { "/pkg/connpay_checkout.js": glue },
+    integrity: { "/pkg/connpay_checkout.js": glue, [`/pkg/${SHELL}`]: shell },
   });
   const policy = `default-src 'none'; script-src 'self' 'wasm-unsafe-eval' '${digest(importMap, "sha256")}'; connect-src 'self'`;
   const page = await demo.browser.newPage();
@@ -55,16 +58,25 @@ async function openWith({ glue, wasm }) {
 }
 
 test("with the digests of the packaged files the module loads and runs", async () => {
-  const digests = { glue: digest(await packaged("connpay_checkout.js")), wasm: digest(await packaged("connpay_checkout_bg.wasm")) };
+  const digests = {
+    glue: digest(await packaged("connpay_checkout.js")),
+    shell: digest(await packaged(SHELL)),
+    wasm: digest(await packaged("connpay_checkout_bg.wasm")),
+  };
   assert.deepEqual(await openWith(digests), { state: "running", violations: [] });
 });
 
 test("a glue that does not match its digest is not imported", async () => {
-  const wasm = digest(await packaged("connpay_checkout_bg.wasm"));
-  assert.equal((await openWith({ glue: WRONG, wasm })).state, "import refused");
+  const [shell, wasm] = [digest(await packaged(SHELL)), digest(await packaged("connpay_checkout_bg.wasm"))];
+  assert.equal((await openWith({ glue: WRONG, shell, wasm })).state, "import refused");
+});
+
+test("a page shell that does not match its digest is not imported, and the glue with it", async () => {
+  const [glue, wasm] = [digest(await packaged("connpay_checkout.js")), digest(await packaged("connpay_checkout_bg.wasm"))];
+  assert.equal((await openWith({ glue, shell: WRONG, wasm })).state, "import refused");
 });
 
 test("a .wasm that does not match its digest is not instantiated", async () => {
-  const glue = digest(await packaged("connpay_checkout.js"));
-  assert.equal((await openWith({ glue, wasm: WRONG })).state, "init refused");
+  const [glue, shell] = [digest(await packaged("connpay_checkout.js")), digest(await packaged(SHELL))];
+  assert.equal((await openWith({ glue, shell, wasm: WRONG })).state, "init refused");
 });

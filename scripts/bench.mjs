@@ -307,10 +307,12 @@ The drop-in entry carries the checkout machine (its \`handle\`, and the binding'
 shell's events and writes its effects), \`mountCheckout\`'s option reading, the walker with the
 spec's tables for the order and the session, the gateway's URL parser, the ISO 4217 and 3166
 tables and the payer's words (the gateway calls and the browser data are
-\`connpay-checkout/gateway\`'s); the validators' entry carries the card rules, the result writer and \`JSON.parse\`'s crossing, with
-the formatting machinery the writer needs. What is left to try: results as packed numbers the
-JavaScript turns into the documented objects (issue 24 measured 17.9 KB stable, 10.5 KB nightly
-for the validators that way), and the walker compiled once instead of once per value type.
+\`connpay-checkout/gateway\`'s). The validators' entry already answers in packed numbers its
+JavaScript turns into the documented objects; built with stable Rust it keeps the panic and
+formatting machinery only the pinned nightly's immediate-abort drops. What is left to try for the
+drop-in: the validators out of its entry (measured below), effects handed to the shell as packed
+numbers and strings, \`mountCheckout\`'s options read by the shell into plain values, the walker
+compiled once instead of once per value type, and a smaller machine.
 ` : ""}
 ### Release profile and wasm-opt, by measurement
 

@@ -260,7 +260,7 @@ function errorText(machine, changes, form, input, field) {
 
 /**
  * A field a saved card does not ask for. The merchant's input leaves the page until unmount, with
- * the largest part of the form around it that holds nothing still `shown`. A form without the
+ * the largest part of the form around it that holds nothing still `shown`, and its labels. A form without the
  * input gets a stand-in nothing shows.
  * @param {Changes} changes @param {Element} form @param {HTMLInputElement | null} given @param {Element[]} shown
  */
@@ -277,6 +277,11 @@ function notAsked(changes, form, given, shown) {
     hidden = parent;
   }
   changes.set(hidden, "hidden", "");
+  // A label that names the input by its id (not wrapped with it) leaves with it, unless it holds
+  // something still shown.
+  for (const label of input.labels ?? []) {
+    if (!shown.some((kept) => label.contains(kept))) changes.set(label, "hidden", "");
+  }
   // Disabled: neither autofilled nor sent with the form, nor reached by the keyboard.
   changes.set(input, "disabled", "");
   return input;

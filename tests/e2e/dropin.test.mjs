@@ -46,6 +46,20 @@ test("a saved card: the demo names it, asks only its security code, and pays by 
   assert.deepEqual(problems, []);
 });
 
+test("a saved card on a form whose labels name their inputs by id (the README's markup): the labels of the fields not asked leave with them, until unmount", async () => {
+  const { page, problems } = await openDemo(demo.browser, demo.server.url);
+  await mountSecondForm(page, { extra: { savedCard: { clientCardId: "sandbox-visa-1111", brand: "visa", last4: "1111" } } });
+  for (const field of ["number", "expiry", "holder"]) {
+    assert.equal(await page.locator(`label[for="second-${field}"]`).isVisible(), false, `the ${field} label leaves with its input`);
+  }
+  assert.equal(await page.locator('label[for="second-cvv"]').isVisible(), true, "the security code's label stays");
+  await page.evaluate(() => window.second.unmount());
+  for (const field of ["number", "expiry", "cvv", "holder"]) {
+    assert.equal(await page.locator(`label[for="second-${field}"]`).isVisible(), true, `the ${field} label is back after unmount`);
+  }
+  assert.deepEqual(problems, []);
+});
+
 /**
  * Adds a second card form to the demo page and mounts a checkout on it, recording its callbacks;
  * `extra` options are merged in, with the language tables named in `tables` imported first.

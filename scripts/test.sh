@@ -44,7 +44,7 @@ echo "== browser tests in WebKit (Safari's engine): wasm-pack test --headless --
 # sends: it is given a payer's.
 LANG=en_US.UTF-8 xvfb-run -a wasm-pack test --headless --safari --safaridriver "$(command -v WebKitWebDriver)"
 
-echo "== package build: wasm-pack build --release"
+echo "== package build: npm run build (scripts/build.mjs: every entry point, production on the pinned nightly, development on stable)"
 npm run build
 
 echo "== server package build: npm run build:server (connpay-checkout-server, for Node)"

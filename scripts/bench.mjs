@@ -274,7 +274,8 @@ ${ENTRIES.map(({ name }) => `| cold start of \`${name}\`, \`import()\` to ready 
 Command: \`npm run build\` (scripts/build.mjs: per entry point, \`cargo build\` of the root crate
 with the entry's features, wasm-bindgen, wasm-opt ${SHIPPED_LEVEL}, the glue and its modules minified by
 esbuild), then gzip -9 and brotli -11 of each file. The shipped \`.wasm\` is built with
-${NIGHTLY} (\`-Cpanic=immediate-abort\`, \`-Zbuild-std=std,panic_abort\`); the stable column is the
+${NIGHTLY} (\`-Cpanic=immediate-abort\`, \`-Zlocation-detail=none\`, \`-Zbuild-std=std,panic_abort\`,
+\`-Zbuild-std-features=optimize_for_size\`); the stable column is the
 same entry built with stable Rust (\`node scripts/build.mjs --stable\`).
 
 ${ENTRIES.map(({ subpath, name, purpose }) => `### \`${subpath === "." ? "connpay-checkout" : `connpay-checkout${subpath.slice(1)}`}\`: ${purpose}

@@ -54,10 +54,12 @@ export function buildEntry({ name, features }, { toolchain = "stable", out = `ta
   const extra = { CARGO_TARGET_DIR: at(targetDir) };
   if (nightly) {
     // A panic aborts on the spot: no formatting of its message, no location, none of the
-    // machinery behind them, which stable Rust's prebuilt std always carries.
+    // machinery behind them, which stable Rust's prebuilt std always carries. std is built with
+    // its smaller implementations (`optimize_for_size`), and no source file's path is kept for a
+    // location nobody reports (nor the build machine's folders in the shipped .wasm).
     cargo.unshift(`+${toolchain}`);
-    cargo.push("-Zbuild-std=std,panic_abort");
-    extra.RUSTFLAGS = "-Zunstable-options -Cpanic=immediate-abort";
+    cargo.push("-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size");
+    extra.RUSTFLAGS = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none";
   }
   run("cargo", cargo, extra);
   rmSync(at(out), { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // Full-card validation per second, this module against card-validator (which detects the brand
 // with credit-card-type), on the same inputs in the same page. scripts/bench.mjs calls
 // window.bench.round() several times and takes medians.
-import init, { validateCard } from "connpay-checkout";
+// The validators' own entry point: what a page that validates imports.
+import init, { validateCard } from "connpay-checkout/validate";
 import cardValidator from "card-validator";
 import { cardSets } from "./cards.js";
 

@@ -4,19 +4,12 @@
 // resolves "connpay-checkout". Each `@ts-expect-error` proves a mistake is refused: were a type
 // loosened to `any`, the directive would be unused and the compilation would fail.
 import init, {
-  detectBrand,
-  formatCardNumber,
   Gateway,
   mountCheckout,
   type Checkout,
   type CheckoutField,
   type CheckoutNext,
   type LocaleTable,
-  validateCard,
-  validateCardNumber,
-  validateCvv,
-  validateExpiry,
-  validateHolder,
   type BrandId,
   type BrandInfo,
   type CardResult,
@@ -42,14 +35,25 @@ import initGateway, {
   waitForFinalState,
 } from "connpay-checkout/gateway";
 import initV2, { buildV2SaleForm, parseV2Response, validateV2Sale, type V2Response, type V2SaleRequest } from "connpay-checkout/v2";
-import initValidate, { validateCardNumber as validateOnly, type CardNumberResult } from "connpay-checkout/validate";
+import initValidate, {
+  detectBrand,
+  formatCardNumber,
+  validateCard,
+  validateCardNumber,
+  validateCvv,
+  validateExpiry,
+  validateHolder,
+  type CardNumberResult,
+} from "connpay-checkout/validate";
+// The gateway's entry point carries the same validators, reading the values in its own .wasm.
+import { validateCardNumber as validateWithGateway } from "connpay-checkout/gateway";
 import german from "connpay-checkout/locales/de";
 
 await init();
 await initGateway();
 await initV2();
 await initValidate();
-const alone: CardNumberResult = validateOnly("4111 1111 1111 1111");
+const alone: CardNumberResult = validateWithGateway("4111 1111 1111 1111");
 
 // Validators: results, never exceptions.
 const number = validateCardNumber("4111 1111 1111 1111");

@@ -7,7 +7,7 @@
 // the glue's own functions (the validate entry's lean validators, src/lean.rs).
 /** @type {{ subpath: string, name: string, features: string[], purpose: string, js?: string }[]} */
 export const ENTRIES = [
-  { subpath: ".", name: "connpay_checkout", features: ["checkout"], purpose: "the drop-in checkout, with the validators" },
+  { subpath: ".", name: "connpay_checkout", features: ["checkout"], purpose: "the drop-in checkout (its fields validate themselves; the validators are the other entries')" },
   { subpath: "./gateway", name: "gateway", features: ["gateway"], purpose: "the gateway calls and the 3-D Secure browser data for a shop's own form, with the validators" },
   { subpath: "./validate", name: "validate", features: [], purpose: "the validators and formatting only", js: "src/validate.js" },
   { subpath: "./v2", name: "v2", features: ["v2"], purpose: "the /api/v2/sale form builder and its answer, with the 3-D Secure browser data and the validators" },

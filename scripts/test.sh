@@ -14,9 +14,10 @@ cargo fmt --all --check
 echo "== house rules: cargo clippy -D warnings ([workspace.lints]), natively with the server and Node features"
 cargo clippy --quiet --workspace --all-targets --features connpay-core/server,connpay-merchant/node -- -D warnings
 
-echo "== house rules: cargo clippy -D warnings on wasm32, what ships (the allocator, the browser tests; the validators' build)"
+echo "== house rules: cargo clippy -D warnings on wasm32, what ships (the allocator, the browser tests; the validators' and the drop-in's builds)"
 cargo clippy --quiet --target wasm32-unknown-unknown -p connpay-checkout --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown -p connpay-checkout --lib --no-default-features -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown -p connpay-checkout --lib --no-default-features --features checkout -- -D warnings
 
 echo "== native tests: cargo test --workspace (with the core's server feature: the signatures)"
 cargo test --workspace --features connpay-core/server

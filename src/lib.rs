@@ -10,10 +10,11 @@
 //! when freed (`alloc`), so no card data outlives its use in the module's memory.
 //!
 //! Each entry point of the npm package is a build of this crate with some of its features (see
-//! Cargo.toml): the validators are always in, `checkout` adds the drop-in, `gateway` the gateway
-//! calls and the 3-D Secure browser data, `v2` the /api/v2/sale form. Built with none of them, the
-//! validators are `lean`'s: the entry's JavaScript reads the page's values and builds the results,
-//! the `.wasm` answers in numbers.
+//! Cargo.toml): `checkout` is the drop-in alone (its page validates with the drop-in's own fields,
+//! and a page that also wants the validators imports `connpay-checkout/validate`), `gateway` the
+//! gateway calls, the 3-D Secure browser data and the validators, `v2` the /api/v2/sale form with
+//! them. Built with none of them, the validators are `lean`'s: the entry's JavaScript reads the
+//! page's values and builds the results, the `.wasm` answers in numbers.
 #![deny(missing_docs)]
 
 #[cfg(target_arch = "wasm32")]
@@ -21,15 +22,16 @@ mod alloc;
 #[cfg(feature = "browser")]
 mod browser;
 // The validators reading JavaScript values, for the entry points that also read requests; the
-// `connpay-checkout/validate` entry (no feature) has the lean ones of `lean` instead.
-#[cfg(any(feature = "checkout", feature = "gateway", feature = "v2"))]
+// `connpay-checkout/validate` entry (no feature) has the lean ones of `lean` instead, and the
+// drop-in's (`checkout` alone) none.
+#[cfg(any(feature = "gateway", feature = "v2"))]
 mod card;
 #[cfg(feature = "checkout")]
 mod checkout;
 // The development build's warnings are the drop-in's.
 #[cfg(all(feature = "development", feature = "checkout"))]
 mod development;
-#[cfg(any(feature = "checkout", feature = "gateway", feature = "v2"))]
+#[cfg(any(feature = "gateway", feature = "v2"))]
 pub use card::{BrandIdArg, Today};
 #[cfg(any(feature = "checkout", feature = "gateway"))]
 mod gateway;
@@ -54,7 +56,7 @@ mod v2;
 
 #[cfg(feature = "browser")]
 pub use browser::{collect_browser_info, BrowserInfoOptions};
-#[cfg(any(feature = "checkout", feature = "gateway", feature = "v2"))]
+#[cfg(any(feature = "gateway", feature = "v2"))]
 pub use card::{detect_brand, format_card_number, validate_card, validate_card_number, validate_cvv, validate_expiry, validate_holder};
 #[cfg(feature = "checkout")]
 pub use checkout::{mount_checkout, CheckoutOptions};

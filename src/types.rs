@@ -12,8 +12,9 @@ pub const TYPESCRIPT: &str = include_str!("connpay.d.ts");
 #[wasm_bindgen(typescript_custom_section)]
 const TYPESCRIPT_SECTION: &str = TYPESCRIPT;
 
-/// The validators every entry point exports, written once: the validate entry's are
-/// `src/validate.js`'s (over `lean`), the others' are `card`'s.
+/// The validators, written once: the validate entry's are `src/validate.js`'s (over `lean`),
+/// the gateway's and v2's are `card`'s; the drop-in's entry has none.
+#[cfg(not(all(feature = "checkout", not(feature = "gateway"), not(feature = "v2"))))]
 #[wasm_bindgen(typescript_custom_section)]
 const VALIDATORS: &str = r#"
 /** The brand the digits name, or `null` while several brands (or none) are possible. */

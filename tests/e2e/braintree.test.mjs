@@ -229,8 +229,9 @@ function isDeepEqual(left, right) {
   }
 }
 
-// Every entry point that carries the validators: the package's main one, and the validators' own.
-for (const entry of ["connpay_checkout", "validate"].filter((name) => existsSync(`${root}pkg/${name}.js`))) {
+// Both implementations of the validators: the one reading JavaScript values in wasm (the gateway's
+// and v2's entry points), and the validators' own entry point's.
+for (const entry of ["gateway", "validate"].filter((name) => existsSync(`${root}pkg/${name}.js`))) {
   test(`braintree's card-validator suites against ${entry}.js`, async () => {
     const connpay = await import(`${root}pkg/${entry}.js`);
     connpay.initSync({ module: readFileSync(`${root}pkg/${entry}_bg.wasm`) });

@@ -1,17 +1,17 @@
 // The `connpay-checkout/validate` entry point reads the page's values in JavaScript and lets its
-// lean .wasm answer in numbers (src/validate.js, src/lean.rs); the main entry point reads them in
-// wasm and builds its results there (src/card.rs). Both must answer alike: every validator of
-// pkg/validate.js is called beside the same validator of pkg/connpay_checkout.js with ordinary
+// lean .wasm answer in numbers (src/validate.js, src/lean.rs); the gateway's entry point reads them
+// in wasm and builds its results there (src/card.rs). Both must answer alike: every validator of
+// pkg/validate.js is called beside the same validator of pkg/gateway.js with ordinary
 // and hostile values, and each pair must return equal results (same keys, same order) or throw
 // the same ConnPayError, after reading the same properties in the same order.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import * as main from "../../pkg/connpay_checkout.js";
+import * as main from "../../pkg/gateway.js";
 import * as validate from "../../pkg/validate.js";
 
 const wasm = (name) => readFileSync(new URL(`../../pkg/${name}_bg.wasm`, import.meta.url));
-main.initSync({ module: wasm("connpay_checkout") });
+main.initSync({ module: wasm("gateway") });
 const validateWasm = validate.initSync({ module: wasm("validate") });
 
 const MEGABYTE = 1 << 20;

@@ -221,10 +221,28 @@ impl Form {
         began(&probe.submit())
     }
 
-    /// Whether a submit now begins an attempt that ends in a perform sale (tried on a copy).
+    /// Whether a submit now begins an attempt that ends in a perform sale (tried on a copy). A
+    /// question about the order still unanswered (at mount, after the shop refused a sale) is
+    /// answered first, the order open: the submit waits for it.
     fn can_pay(&self) -> bool {
         let mut probe = self.clone();
-        began(&probe.submit()) && probe.ask.is_some() && sends_sale(&probe.answer(session("INV-probe")))
+        if !began(&probe.submit()) {
+            return false;
+        }
+        if probe.asks_about_order() {
+            probe.answer(session("UNUSED"));
+        }
+        probe.ask.is_some() && sends_sale(&probe.answer(session("INV-probe")))
+    }
+
+    /// Whether the question awaiting `getSession`'s answer is about the order (`purpose:
+    /// "status"`), not for a sale's session.
+    fn asks_about_order(&self) -> bool {
+        let last = self.effects.iter().rev().find_map(|effect| match effect {
+            Effect::Call(Callback::Ask { request, .. }) => Some(request.text("purpose") == Some("status")),
+            _ => None,
+        });
+        self.ask.is_some() && last == Some(true)
     }
 
     fn close(&mut self) -> Option<Told> {
@@ -647,8 +665,49 @@ fn a_refusal_that_is_the_shops_does_not_send_the_payer_to_check_the_card() {
         assert_eq!(rejected.message.contains("card details are not the cause"), shop, "{cause:?}");
         assert_eq!(rejected.message.contains("Check the card"), !shop, "{cause:?}");
         assert!(!english.text("shop_refused").to_lowercase().contains("check the card"));
+        // The shop's refusal: its server is asked what the order is now (another sale of it may
+        // have been approved); the gateway's own refusal asks nothing.
+        assert_eq!(form.asks_about_order(), shop, "{cause:?}");
         assert!(form.can_pay(), "{cause:?}: nothing was charged");
+        if shop {
+            assert_eq!(form.answer(session("UNUSED")), [], "{cause:?}: the order is open: nothing more to say");
+            assert!(form.can_pay(), "{cause:?}");
+        }
     }
+}
+
+#[test]
+fn a_sale_the_shop_refused_because_another_tab_paid_the_order_ends_in_that_approval() {
+    // Two tabs of one order: this one's sale reaches check sale after the other's was approved,
+    // and the shop's server refuses it. The payer first reads that nothing was charged by it,
+    // then, once the server says so, that the order is paid.
+    let mut form = Form::new();
+    form.pay("INV2");
+    let effects = form.sale(Outcome::Rejected(refused(ErrorCause::ProcessingFailed)));
+    assert!(told(&effects).unwrap().shop);
+    assert!(matches!(effects.last(), Some(Effect::Call(Callback::Ask { .. }))), "the server is asked about the order");
+    let effects = form.answer(about_order(OrderAnswer::Paid("INV1".into())));
+    assert_eq!(succeeded(&effects).as_deref(), Some("INV1"));
+    assert_eq!(said(&effects).last().map(String::as_str), Some(Messages::new(Locale::En).text("approved")));
+    assert!(!form.ready(), "paid: nothing more is charged");
+
+    // The other tab's sale may still be approved: this one says so and follows the order.
+    let mut form = Form::new();
+    form.pay("INV2");
+    form.sale(Outcome::Rejected(refused(ErrorCause::ProcessingFailed)));
+    let pending = told(&form.answer(about_order(pending(None, false)))).unwrap();
+    assert_eq!((pending.code, pending.next), (ErrorCode::CheckoutPending, Next::Wait));
+    assert!(!form.ready() && form.timer.is_some(), "nothing new is charged; the order is asked again");
+
+    // A submit before the server answered waits for it, then pays if the order is open.
+    let mut form = Form::new();
+    form.pay("INV2");
+    form.sale(Outcome::Rejected(refused(ErrorCause::ProcessingFailed)));
+    let asked = form.ask;
+    assert!(began(&form.submit()));
+    assert_eq!(form.ask, asked, "no second question while the first is unanswered");
+    form.answer(session("UNUSED"));
+    assert!(sends_sale(&form.answer(session("INV3"))));
 }
 
 #[test]

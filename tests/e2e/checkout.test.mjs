@@ -905,6 +905,35 @@ test("attack: a 502 after the gateway processed the sale, a reload, pay again: t
   }
 });
 
+test("two tabs of one order pay at once: the shop refuses the sale whose invoice the other's voided, and that tab ends in the other's approval", { timeout: 60_000 }, async () => {
+  const context = await demo.browser.newContext();
+  try {
+    const first = await openCheckout("", context);
+    await typeCard(first.page, card("123"));
+    // The first tab's perform sale is held on its way (its invoice signed) while the second tab
+    // pays: the second's invoice voids the first's, which no check sale had reached.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await first.page.route(PERFORM_SALE, async (route) => { await held; await route.continue(); });
+    await first.page.getByRole("button", { name: "Pay" }).click();
+    await first.page.waitForRequest(PERFORM_SALE);
+    const second = await openCheckout("", context);
+    await typeCard(second.page, card("123"));
+    await second.page.getByRole("button", { name: "Pay" }).click();
+    assert.match(await outcomeIs(second.page, "approved"), /^Approved/);
+    // The first sale reaches check sale now, and the shop's server refuses it. The payer reads
+    // that nothing of it was charged, then that the order is paid: not to try again later.
+    release();
+    assert.match(await outcomeIs(first.page, "approved"), /^Approved/);
+    const said = await first.page.evaluate(() => window.statusTexts);
+    assert.ok(said.some((text) => /problem on its side; nothing was charged/.test(text)), said.join(" | "));
+    assert.equal(first.sent.sales + second.sent.sales, 2, "no third perform sale");
+    assert.equal((await orderOf(context)).status, "paid");
+  } finally {
+    await context.close();
+  }
+});
+
 test("another tab merely opening the checkout does not spoil this tab's payment (the question at mount signs nothing)", async () => {
   const first = await openCheckout();
   await typeCard(first.page, card("123"));

@@ -921,7 +921,17 @@ impl Checkout {
             }
             Step::Report(report) => {
                 let told = self.outcome_told(&report, outcome);
+                let shop = told.shop;
                 self.tell(&report, told, out);
+                // The shop's server refused the sale at check sale: most often because another
+                // sale of the order (another tab's, a payment the payer forgot) was approved or
+                // may still be. Nothing of this one was charged, as the payer was told; what the
+                // order is now, the server says: paid ends the checkout, pending waits for that
+                // sale. A submit meanwhile waits for the answer, as at mount.
+                if shop && self.form {
+                    self.checking = true;
+                    self.ask(Purpose::Status, None, out);
+                }
             }
             _ => {}
         }

@@ -677,6 +677,53 @@ fn a_refusal_that_is_the_shops_does_not_send_the_payer_to_check_the_card() {
 }
 
 #[test]
+fn a_sale_whose_answer_was_lost_is_learnt_from_the_server_when_it_knows() {
+    let of_this_sale = OrderAnswer::Pending(Pending {
+        invoice_id: "INV1".into(),
+        until: Some(5_000.0),
+        redirect_url: Some("https://issuer.example/INV1".to_string()),
+    });
+    // The answer was lost on its way back, after check sale reached the shop's server: the
+    // server knows the sale waits for its 3-D Secure challenge, whose page it names. The payer
+    // reads that it may still be approved, gets the bank's window back, and nothing new is sent.
+    let mut form = Form::new();
+    form.pay("INV1");
+    let lost = told(&form.sale(Outcome::unknown(UnknownReason::Network))).unwrap();
+    assert_eq!((lost.code, lost.next), (ErrorCode::SaleOutcomeUnknown, Next::Merchant));
+    assert!(form.asks_about_order(), "the server is asked what it knows");
+    let waits = told(&form.answer(about_order(of_this_sale))).unwrap();
+    assert_eq!((waits.code, waits.next, waits.invoice_id.as_deref()), (ErrorCode::CheckoutPendingUntil, Next::Wait, Some("INV1")));
+    assert!(reopen_shown(&form), "the bank's window can be opened again");
+    assert!(!form.ready());
+    form.wake(1_000.0);
+    assert_eq!(succeeded(&form.answer(about_order(OrderAnswer::Paid("INV1".into())))).as_deref(), Some("INV1"));
+    // The merchant's code, settling the same sale meanwhile, confirms it: nothing changes, and
+    // onSuccess is not heard twice.
+    let effects = form.effects.len();
+    assert!(form.settle("INV1", Settled::Approved));
+    assert_eq!(form.effects.len(), effects);
+    assert!(!form.settle("INV2", Settled::Approved), "another invoice is still refused");
+
+    // A 502 after the gateway processed it: the server found it approved.
+    let mut form = Form::new();
+    form.pay("INV1");
+    assert_eq!(told(&form.sale(Outcome::ServerError { status: 502, error: None })).unwrap().next, Next::Merchant);
+    assert_eq!(succeeded(&form.answer(about_order(OrderAnswer::Paid("INV1".into())))).as_deref(), Some("INV1"));
+    assert!(!form.ready());
+
+    // The server knows nothing of it (check sale never reached it, or not yet), or only of
+    // another invoice's pending sale: the sale stays in doubt, the merchant's to settle.
+    for answer in [session("UNUSED"), about_order(pending(None, true))] {
+        let mut form = Form::new();
+        form.pay("INV1");
+        form.sale(Outcome::unknown(UnknownReason::Timeout));
+        assert_eq!(form.answer(answer), []);
+        assert!(!form.ready() && !form.can_pay());
+        assert!(form.settle("INV1", Settled::NotCharged) && form.can_pay());
+    }
+}
+
+#[test]
 fn a_sale_the_shop_refused_because_another_tab_paid_the_order_ends_in_that_approval() {
     // Two tabs of one order: this one's sale reaches check sale after the other's was approved,
     // and the shop's server refuses it. The payer first reads that nothing was charged by it,

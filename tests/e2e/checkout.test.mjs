@@ -316,6 +316,9 @@ for (const { fault, query = "", code, status = /./, retry = false } of FAULTS) {
 test("a 502 after the gateway processed the sale: no second perform sale however the payer insists, never 'try again'", async () => {
   const { page, problems, sent } = await openCheckout();
   await typeCard(page, card("123"));
+  // The shop's server cannot answer where the order stands either (the checkout asks it after a
+  // lost answer; it would say the sale was approved): the sale stays in doubt on the page.
+  await page.route((url) => url.pathname === "/merchant/order", (route) => route.fulfill({ status: 503, body: "" }));
   const processed = [];
   // The gateway takes the sale; a proxy on the way back loses its answer.
   await page.route((url) => PERFORM_SALE.test(url.pathname), async (route) => {
@@ -874,6 +877,30 @@ test("attack: close the 3-D Secure window, pay again (the same page, a reload, a
   } finally {
     await context.close();
   }
+});
+
+test("3-D Secure sale whose answer is lost on its way back: the shop's server names the bank's window, the payer completes it without a reload", { timeout: 60_000 }, async () => {
+  const { page, problems, sent } = await openCheckout();
+  await typeCard(page, card("321"));
+  // The gateway takes the sale; a proxy on the way back loses its answer.
+  await page.route((url) => PERFORM_SALE.test(url.pathname), async (route) => {
+    await route.fetch();
+    await route.fulfill({ status: 502, contentType: "text/html", body: "<html><body><h1>502 Bad Gateway</h1></body></html>" });
+  });
+  await page.getByRole("button", { name: /^Pay/ }).click();
+  // The page cannot tell, and says so; the shop's server, asked about the order, knows the sale
+  // waits for the bank: the payer is told so and gets the bank's window.
+  assert.match(await outcomeIs(page, "checkout.pending_until"), /^A payment for this order may still be approved by your bank until/);
+  const reopen = page.getByRole("button", { name: "Reopen your bank's window" });
+  await reopen.click();
+  const issuer = page.frameLocator("dialog iframe");
+  await issuer.getByLabel("One-time password").fill("hint");
+  await issuer.getByRole("button", { name: "Confirm" }).click();
+  assert.match(await outcomeIs(page, "approved"), /^Approved/);
+  assert.equal(sent.sales, 1, "one perform sale");
+  const texts = await page.evaluate(() => window.statusTexts);
+  assert.deepEqual(texts.filter((text) => /try again/i.test(text)), []);
+  assert.deepEqual(unexpected(problems), []);
 });
 
 test("attack: a 502 after the gateway processed the sale, a reload, pay again: the page says the order is paid without a new perform sale", { timeout: 60_000 }, async () => {

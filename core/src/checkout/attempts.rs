@@ -244,8 +244,19 @@ impl Attempts {
     /// again ([`Step::Poll`]). A session: `None` (a submit goes on to its perform sale; at mount
     /// it is discarded), except after a pending sale, which thus ended unapproved: the payer may
     /// pay again (`sale.declined`). [`Step::Stop`] when no answer of `getSession` is awaited.
+    ///
+    /// Asked about a sale in doubt (its answer lost), the server may know more: the order paid
+    /// ends the checkout; that very sale pending (a 3-D Secure challenge it names, to complete)
+    /// is followed as any pending sale. Anything else leaves it in doubt, the merchant's to settle.
     pub fn order_answered(&mut self, answer: &OrderAnswer) -> Option<Step> {
-        if !matches!(self.state, State::Ready | State::Starting | State::Pending(_)) {
+        if let State::Unsettled(report) = &self.state {
+            let this_sale = |pending: &Pending| report.invoice_id.as_deref() == Some(pending.invoice_id.as_str());
+            match answer {
+                OrderAnswer::Paid(_) => {}
+                OrderAnswer::Pending(pending) if this_sale(pending) => {}
+                _ => return None,
+            }
+        } else if !matches!(self.state, State::Ready | State::Starting | State::Pending(_)) {
             return Some(Step::Stop);
         }
         match answer {

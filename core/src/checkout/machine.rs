@@ -526,6 +526,8 @@ pub struct Checkout {
     reopen_made: bool,
     /// What this checkout leaves for the next one on the form, once unmounted.
     carried: Option<Carried>,
+    /// The invoice of the approval, once approved.
+    paid: Option<String>,
 }
 
 /// The effects of one event: the page's, then the callbacks.
@@ -574,6 +576,7 @@ impl Checkout {
             blocked: false,
             reopen_made: false,
             carried: None,
+            paid: None,
         }
     }
 
@@ -923,13 +926,17 @@ impl Checkout {
                 let told = self.outcome_told(&report, outcome);
                 let shop = told.shop;
                 self.tell(&report, told, out);
-                // The shop's server refused the sale at check sale: most often because another
-                // sale of the order (another tab's, a payment the payer forgot) was approved or
-                // may still be. Nothing of this one was charged, as the payer was told; what the
-                // order is now, the server says: paid ends the checkout, pending waits for that
-                // sale. A submit meanwhile waits for the answer, as at mount.
-                if shop && self.form {
-                    self.checking = true;
+                // What the order is now, the merchant's server may know better than this page:
+                // - the shop's server refused the sale at check sale, most often because another
+                //   sale of the order (another tab's, a payment the payer forgot) was approved or
+                //   may still be; nothing of this one was charged, as the payer was told. A
+                //   submit meanwhile waits for the answer, as at mount;
+                // - the sale's answer was lost: its check sale may have reached the server,
+                //   which then knows it approved, or waiting for a 3-D Secure challenge whose
+                //   page this page never learnt (the payer may complete it without a reload).
+                // Paid ends the checkout; pending follows that sale.
+                if self.form && (shop || report.next == Next::Merchant) {
+                    self.checking = shop;
                     self.ask(Purpose::Status, None, out);
                 }
             }
@@ -1056,6 +1063,7 @@ impl Checkout {
 
     /// The sale was approved: the checkout is finished, and `onSuccess` hears it once.
     fn succeed(&mut self, success: CheckoutSuccess, out: &mut Out) {
+        self.paid = Some(success.invoice_id.clone());
         self.paying = None;
         self.followed = None;
         self.cancel_pause(out);
@@ -1183,6 +1191,11 @@ impl Checkout {
             if carried.attempts.ready() {
                 self.carried = None;
             }
+            return Ok(());
+        }
+        // The checkout found the order paid by itself (its server said so) while the merchant's
+        // code was settling the same sale: confirming that approval again changes nothing.
+        if fate == Fate::Approved && self.paid.as_deref() == Some(invoice_id) {
             return Ok(());
         }
         if !apply(fate, &mut self.attempts, invoice_id) {

@@ -16,7 +16,7 @@
  *   callbacks: Record<string, Function | undefined>,
  *   id: number,
  *   carries: boolean,
- *   handle(event: object): Effect[],
+ *   handle(event: object): string,
  *   inherit(left: number): void,
  *   refusal(kind: string, part: string): Error,
  * }} Machine
@@ -30,6 +30,26 @@ const forms = new WeakMap();
 /** The page of each mounted machine, for a handle whose own checkout was unmounted. */
 /** @type {WeakMap<Machine, Page>} */
 const pages = new WeakMap();
+
+/**
+ * `text` with `{until}` (ms since the epoch) said as a time of day in the way of the language
+ * `tag` names (`15:30`, `3:30 PM`); the browser's own way when the engine does not know the tag.
+ * @param {string} text @param {number | undefined} until @param {string} tag
+ */
+function words(text, until, tag) {
+  if (until === undefined) return text;
+  const date = new Date(until);
+  /** @type {Intl.DateTimeFormatOptions} */
+  const options = { hour: "numeric", minute: "2-digit" };
+  let time;
+  try {
+    time = date.toLocaleTimeString(tag || undefined, options);
+  } catch {
+    // A tag the engine refuses (a RangeError).
+    time = date.toLocaleTimeString(undefined, options);
+  }
+  return text.replace("{until}", () => time);
+}
 
 /** Numbers the ids the checkout gives elements, unique on the page. */
 let nextId = 1;
@@ -314,6 +334,8 @@ class Page {
     /** @type {HTMLButtonElement | null} */
     this.reopen = null;
     this.unmounted = false;
+    /** What `getSession` threw last: `onError`'s `cause`. @type {unknown} */
+    this.cause = undefined;
   }
 
   /** The fields' values, in the machine's order. */
@@ -341,7 +363,7 @@ class Page {
       event.preventDefault();
       this.dispatch({ type: "submit", values: this.values() });
     }, { passive: false });
-    this.apply(this.machine.handle({ type: "start", values: this.values() }));
+    this.apply(JSON.parse(this.machine.handle({ type: "start", values: this.values() })));
     // Once mountCheckout has returned: the page holds the handle when it hears of it.
     queueMicrotask(() => this.dispatch({ type: "ready" }));
   }
@@ -385,7 +407,7 @@ class Page {
     /** @type {Effect[]} */
     let effects;
     try {
-      effects = this.machine.handle(event);
+      effects = JSON.parse(this.machine.handle(event));
     } catch (error) {
       if (throws) throw error;
       return;
@@ -400,7 +422,7 @@ class Page {
    */
   apply(effects) {
     for (const effect of effects) {
-      if (effect.type === "call") this.call(effect.name, effect.argument, effect.ask);
+      if (effect.type === "call") this.call(effect.name, effect.name === "onError" ? this.error(effect.argument, effect.language) : effect.argument, effect.ask);
       else if (!this.unmounted) this.effect(effect);
     }
   }
@@ -444,7 +466,7 @@ class Page {
         changes.set(this.form, "data-connpay-brand", effect.id);
         break;
       case "say":
-        this.status.textContent = effect.text;
+        this.status.textContent = words(effect.text, effect.until, effect.language);
         break;
       case "lock": {
         const locked = [...(this.button ? [[this.button, "disabled"]] : []), ...this.slots.map((slot) => [slot.input, "readonly"])];
@@ -489,6 +511,18 @@ class Page {
     }
   }
 
+  /**
+   * The `ConnPayError` `onError` receives, made of the machine's fields in their order: its
+   * `message` said with `{until}` in `language`; `cause: true` stands for what `getSession` threw.
+   * @param {Record<string, unknown>} fields @param {string} language
+   */
+  error({ message, ...fields }, language) {
+    const error = new Error(words(String(message), typeof fields.until === "number" ? fields.until : undefined, language));
+    error.name = "ConnPayError";
+    if (fields.cause) fields.cause = this.cause;
+    return Object.assign(error, fields);
+  }
+
   /** @param {string} name @param {unknown} argument @param {number} [ask] */
   call(name, argument, ask) {
     const callback = this.callbacks[name];
@@ -497,7 +531,10 @@ class Page {
       const answered = new Promise((resolve) => resolve(callback?.call(undefined, argument)));
       answered.then(
         (answer) => this.dispatch({ type: "session", ask, answer }),
-        (cause) => this.dispatch({ type: "sessionFailed", ask, cause }),
+        (cause) => {
+          this.cause = cause;
+          this.dispatch({ type: "sessionFailed", ask });
+        },
       ).then(() => this.closeIfRemoved());
       return;
     }

@@ -15,11 +15,11 @@ use connpay_core::checkout::messages::{self, Locale, Messages};
 use connpay_core::checkout::sale::{check_order, check_session, order_answer};
 use connpay_core::checkout::{Field, SavedCard};
 use connpay_core::sale::{Outcome, UnknownReason, MAX_WAIT, POLL_INTERVAL};
-use connpay_core::value::Record;
+use connpay_core::value::{got_to_json, to_json, to_json_value, write_text, Got, Record};
 use connpay_core::ErrorCode;
 use std::cell::{Cell, RefCell};
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::gateway::read_gateway;
@@ -132,8 +132,6 @@ pub struct CheckoutMachine {
     layout: JsValue,
     /// The `locale` and `locales` the page gave: an `update()` that changes one reads the other.
     language: RefCell<(JsValue, JsValue)>,
-    /// What `getSession` threw last, for `onError`'s `cause`.
-    cause: RefCell<JsValue>,
 }
 
 #[wasm_bindgen]
@@ -184,7 +182,6 @@ impl CheckoutMachine {
             callbacks,
             layout,
             language: RefCell::new((locale, locales)),
-            cause: RefCell::new(JsValue::UNDEFINED),
         })
     }
 
@@ -245,17 +242,15 @@ impl CheckoutMachine {
         LEFT.with(|left| left.borrow().iter().any(|(id, _)| *id == self.id))
     }
 
-    /// One event (`{ type, … }`): the effects to apply, in order, callbacks last; throws a coded
-    /// error when the event is refused (`update`, `settle`), and then nothing changed.
-    #[wasm_bindgen(unchecked_return_type = "object[]")]
-    pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "object")] event: JsValue) -> Result<Array, Error> {
+    /// One event (`{ type, … }`): the effects to apply, in order, callbacks last, as the JSON
+    /// text of an array (one `JSON.parse` in the shell instead of a call across the boundary
+    /// for every property); throws a coded error when the event is refused (`update`,
+    /// `settle`), and then nothing changed.
+    pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "object")] event: JsValue) -> Result<String, Error> {
         let kind = text(&event, "type");
         let event = match kind.as_str() {
             "update" => self.read_update(&event)?,
-            "sessionFailed" => {
-                *self.cause.borrow_mut() = get(&event, "cause");
-                Event::Session { ask: number(&event, "ask"), answer: SessionAnswer::Failed }
-            }
+            "sessionFailed" => Event::Session { ask: number(&event, "ask"), answer: SessionAnswer::Failed },
             _ => read_event(&kind, &event).ok_or_else(|| Error::invalid_argument("event", "not an event of the checkout's page shell"))?,
         };
         // An unmounted checkout's settle is for what it left, if it left something.
@@ -264,7 +259,7 @@ impl CheckoutMachine {
             if left.carries() {
                 keep_left(self.id, left);
             }
-            return settled.map(|_| Array::new());
+            return settled.map(|_| "[]".into());
         }
         let unmount = matches!(event, Event::Unmount);
         // The core runs no JavaScript: nothing can call in while the state is borrowed.
@@ -277,7 +272,15 @@ impl CheckoutMachine {
             }
             effects
         };
-        Ok(effects.iter().map(|effect| self.to_js(effect)).collect())
+        let mut out = String::from("[");
+        for (index, effect) in effects.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            write_effect(&mut out, effect);
+        }
+        out.push(']');
+        Ok(out)
     }
 
     /// `update(options)`: the parts given, checked as at mount, merged into what stands.
@@ -342,153 +345,214 @@ impl CheckoutMachine {
         *self.language.borrow_mut() = language;
         Ok(Event::Update(Update { order, messages, language: tag, values: values(&get(event, "values")) }))
     }
+}
 
-    fn to_js(&self, effect: &Effect) -> JsValue {
-        let object = Object::new();
-        let put = |key: &str, value: &JsValue| set(&object, key, value);
-        let kind = |name: &str| put("type", &JsValue::from_str(name));
-        let field = |field: &Field| put("field", &JsValue::from_str(field.name()));
-        match effect {
-            Effect::Show { field: at, value, caret } => {
-                kind("show");
-                field(at);
-                put("value", &JsValue::from_str(value));
-                put("caret", &caret.map_or(JsValue::NULL, |caret| JsValue::from(caret as u32)));
-            }
-            Effect::Classes { field: at, empty, valid, invalid } => {
-                kind("classes");
-                field(at);
-                put("empty", &JsValue::from(*empty));
-                put("valid", &JsValue::from(*valid));
-                put("invalid", &JsValue::from(*invalid));
-            }
-            Effect::Focused { field: at, on } => {
-                kind("focused");
-                field(at);
-                put("on", &JsValue::from(*on));
-            }
-            Effect::Mark { field: at, invalid, text } => {
-                kind("mark");
-                field(at);
-                put("invalid", &JsValue::from(*invalid));
-                put("text", &JsValue::from_str(text));
-            }
-            Effect::Brand(brand) => {
-                kind("brand");
-                put("id", &JsValue::from_str(brand.map_or("", BrandId::as_str)));
-                put("name", &JsValue::from_str(brand.map_or("", |brand| brand.brand().name)));
-            }
-            Effect::Say { text, until, language } => {
-                kind("say");
-                put("text", &JsValue::from_str(&words(text, *until, language)));
-            }
-            Effect::Lock { ready, busy } => {
-                kind("lock");
-                put("ready", &JsValue::from(*ready));
-                put("busy", &JsValue::from(*busy));
-            }
-            Effect::Reopen { shown, text } => {
-                kind("reopen");
-                put("shown", &JsValue::from(*shown));
-                put("text", &JsValue::from_str(text));
-            }
-            Effect::FocusField(at) => {
-                kind("focusField");
-                field(at);
-            }
-            Effect::FocusReopen => kind("focusReopen"),
-            Effect::OpenChallenge { url, title, cancel, origin } => {
-                kind("openChallenge");
-                put("url", &JsValue::from_str(url));
-                put("title", &JsValue::from_str(title));
-                put("cancel", &JsValue::from_str(cancel));
-                put("origin", &JsValue::from_str(origin));
-            }
-            Effect::CloseChallenge => kind("closeChallenge"),
-            Effect::Send { request, kind: answer, http, timeout_ms } => {
-                kind("send");
-                put("request", &JsValue::from(*request));
-                put("kind", &JsValue::from_str(if *answer == Kind::Sale { "sale" } else { "status" }));
-                put("method", &JsValue::from_str(http.method));
-                put("url", &JsValue::from_str(&http.url));
-                let headers = Object::new();
-                for (name, value) in http.headers {
-                    set(&headers, name, &JsValue::from_str(value));
+/// One effect as a JSON object (`{ "type": …, … }`) appended to `out`, in the words the shell
+/// reads; a callback's argument written as the page receives it (`onError`'s as the fields of
+/// its `ConnPayError`, which the shell builds).
+fn write_effect(out: &mut String, effect: &Effect) {
+    out.push('{');
+    let mut put = Fields(out);
+    let kind = |put: &mut Fields<'_>, name: &str| put.text("type", name);
+    match effect {
+        Effect::Show { field, value, caret } => {
+            kind(&mut put, "show");
+            put.text("field", field.name());
+            put.text("value", value);
+            put.json("caret", &caret.map_or_else(|| "null".into(), |caret| caret.to_string()));
+        }
+        Effect::Classes { field, empty, valid, invalid } => {
+            kind(&mut put, "classes");
+            put.text("field", field.name());
+            put.flag("empty", *empty);
+            put.flag("valid", *valid);
+            put.flag("invalid", *invalid);
+        }
+        Effect::Focused { field, on } => {
+            kind(&mut put, "focused");
+            put.text("field", field.name());
+            put.flag("on", *on);
+        }
+        Effect::Mark { field, invalid, text } => {
+            kind(&mut put, "mark");
+            put.text("field", field.name());
+            put.flag("invalid", *invalid);
+            put.text("text", text);
+        }
+        Effect::Brand(brand) => {
+            kind(&mut put, "brand");
+            put.text("id", brand.map_or("", BrandId::as_str));
+            put.text("name", brand.map_or("", |brand| brand.brand().name));
+        }
+        Effect::Say { text, until, language } => {
+            kind(&mut put, "say");
+            put.text("text", text);
+            put.until(*until);
+            put.text("language", language);
+        }
+        Effect::Lock { ready, busy } => {
+            kind(&mut put, "lock");
+            put.flag("ready", *ready);
+            put.flag("busy", *busy);
+        }
+        Effect::Reopen { shown, text } => {
+            kind(&mut put, "reopen");
+            put.flag("shown", *shown);
+            put.text("text", text);
+        }
+        Effect::FocusField(field) => {
+            kind(&mut put, "focusField");
+            put.text("field", field.name());
+        }
+        Effect::FocusReopen => kind(&mut put, "focusReopen"),
+        Effect::OpenChallenge { url, title, cancel, origin } => {
+            kind(&mut put, "openChallenge");
+            put.text("url", url);
+            put.text("title", title);
+            put.text("cancel", cancel);
+            put.text("origin", origin);
+        }
+        Effect::CloseChallenge => kind(&mut put, "closeChallenge"),
+        Effect::Send { request, kind: answer, http, timeout_ms } => {
+            kind(&mut put, "send");
+            put.number("request", f64::from(*request));
+            put.text("kind", if *answer == Kind::Sale { "sale" } else { "status" });
+            put.text("method", http.method);
+            put.text("url", &http.url);
+            put.0.push_str(",\"headers\":{");
+            for (index, (name, value)) in http.headers.iter().enumerate() {
+                if index > 0 {
+                    put.0.push(',');
                 }
-                put("headers", &headers);
-                put("body", &JsValue::from_str(&http.body));
-                put("timeoutMs", &JsValue::from(*timeout_ms));
+                write_text(put.0, name);
+                put.0.push(':');
+                write_text(put.0, value);
             }
-            Effect::Wait { timer, ms } => {
-                kind("wait");
-                put("timer", &JsValue::from(*timer));
-                put("ms", &JsValue::from(*ms));
-            }
-            Effect::CancelWait(timer) => {
-                kind("cancelWait");
-                put("timer", &JsValue::from(*timer));
-            }
-            Effect::Restore => kind("restore"),
-            Effect::Call(callback) => {
-                kind("call");
-                let (name, argument) = self.callback(callback);
-                put("name", &JsValue::from_str(name));
-                put("argument", &argument);
-                if let Callback::Ask { ask, .. } = callback {
-                    put("ask", &JsValue::from(*ask));
-                }
-            }
+            put.0.push('}');
+            put.text("body", &http.body);
+            put.number("timeoutMs", *timeout_ms);
         }
-        object.into()
+        Effect::Wait { timer, ms } => {
+            kind(&mut put, "wait");
+            put.number("timer", f64::from(*timer));
+            put.number("ms", *ms);
+        }
+        Effect::CancelWait(timer) => {
+            kind(&mut put, "cancelWait");
+            put.number("timer", f64::from(*timer));
+        }
+        Effect::Restore => kind(&mut put, "restore"),
+        Effect::Call(callback) => {
+            kind(&mut put, "call");
+            write_call(&mut put, callback);
+        }
+    }
+    out.push('}');
+}
+
+/// A callback's name and what it receives (`argument`, absent for none).
+fn write_call(put: &mut Fields<'_>, callback: &Callback) {
+    let (name, argument) = match callback {
+        Callback::Ready => ("onReady", None),
+        Callback::Change(state) => ("onChange", Some(to_json_value(state))),
+        Callback::Brand(brand) => ("onBrand", Some(to_json_value(brand))),
+        Callback::Focus(field) => ("onFocus", Some(json_text(field.name()))),
+        Callback::Blur(field) => ("onBlur", Some(json_text(field.name()))),
+        Callback::Submit => ("onSubmit", None),
+        Callback::Success(success) => ("onSuccess", Some(to_json_value(success))),
+        Callback::Error(told) => {
+            put.text("name", "onError");
+            put.text("language", &told.language);
+            put.0.push_str(",\"argument\":{");
+            return write_error(&mut Fields(put.0), told);
+        }
+        Callback::Redirect(url) => ("onRedirect", Some(json_text(url))),
+        Callback::Ask { ask, request } => {
+            put.number("ask", f64::from(*ask));
+            ("getSession", Some(to_json(request)))
+        }
+    };
+    put.text("name", name);
+    if let Some(argument) = argument {
+        put.json("argument", &argument);
+    }
+}
+
+/// The fields of the `ConnPayError` `onError` receives, in its properties' order: `message`
+/// (its `{until}` said by the shell), `code`, `path`, `errors`, `gatewayError`, `status`,
+/// `reason`, `cause` (`true`: the shell puts what `getSession` threw), `detail`, `next`,
+/// `until`, `invoiceId`.
+fn write_error(put: &mut Fields<'_>, told: &Told) {
+    put.text("message", &told.message);
+    put.text("code", told.code.as_str());
+    if let Some(path) = &told.path {
+        put.text("path", path);
+    }
+    if !told.errors.is_empty() {
+        put.json("errors", &to_json_value(&told.errors));
+    }
+    if let Some(gateway_error) = &told.gateway_error {
+        put.json("gatewayError", &to_json_value(gateway_error));
+    }
+    if let Some(status) = told.status {
+        put.number("status", f64::from(status));
+    }
+    if let Some(reason) = &told.reason {
+        put.json("reason", &to_json_value(reason));
+    }
+    if told.cause {
+        put.flag("cause", true);
+    }
+    put.text("detail", &told.detail);
+    put.text("next", told.next.as_str());
+    put.until(told.until);
+    if let Some(invoice_id) = &told.invoice_id {
+        put.text("invoiceId", invoice_id);
+    }
+    put.0.push('}');
+}
+
+/// An object's fields, written one after the other into JSON text whose `{` is written.
+struct Fields<'a>(&'a mut String);
+
+impl Fields<'_> {
+    fn key(&mut self, key: &str) -> &mut String {
+        if !self.0.ends_with('{') {
+            self.0.push(',');
+        }
+        write_text(self.0, key);
+        self.0.push(':');
+        self.0
     }
 
-    /// A callback's name and what it receives.
-    fn callback(&self, callback: &Callback) -> (&'static str, JsValue) {
-        let to_js = |value: &dyn Fn() -> Result<JsValue, Error>| value().unwrap_or(JsValue::NULL);
-        match callback {
-            Callback::Ready => ("onReady", JsValue::UNDEFINED),
-            Callback::Change(state) => ("onChange", to_js(&|| js::to_js(state))),
-            Callback::Brand(brand) => ("onBrand", to_js(&|| js::to_js(brand))),
-            Callback::Focus(field) => ("onFocus", JsValue::from_str(field.name())),
-            Callback::Blur(field) => ("onBlur", JsValue::from_str(field.name())),
-            Callback::Submit => ("onSubmit", JsValue::UNDEFINED),
-            Callback::Success(success) => ("onSuccess", to_js(&|| js::to_js(success))),
-            Callback::Error(told) => ("onError", self.error(told).into()),
-            Callback::Redirect(url) => ("onRedirect", JsValue::from_str(url)),
-            Callback::Ask { request, .. } => ("getSession", js::record_to_js(request)),
-        }
+    fn text(&mut self, key: &str, value: &str) {
+        write_text(self.key(key), value);
     }
 
-    /// The `ConnPayError` `onError` receives.
-    fn error(&self, told: &Told) -> Error {
-        let mut error = Error::new(told.code, words(&told.message, told.until, &told.language));
-        if let Some(path) = &told.path {
-            error = error.at(path);
-        }
-        if !told.errors.is_empty() {
-            error = error.with("errors", js::to_js(&told.errors).unwrap_or(JsValue::NULL));
-        }
-        if let Some(gateway_error) = &told.gateway_error {
-            error = error.with("gatewayError", js::to_js(gateway_error).unwrap_or(JsValue::NULL));
-        }
-        if let Some(status) = told.status {
-            error = error.with("status", JsValue::from(status));
-        }
-        if let Some(reason) = &told.reason {
-            error = error.with("reason", js::to_js(reason).unwrap_or(JsValue::NULL));
-        }
-        if told.cause {
-            error = error.with("cause", self.cause.borrow().clone());
-        }
-        error = error.with("detail", JsValue::from_str(&told.detail)).with("next", JsValue::from_str(told.next.as_str()));
-        if let Some(until) = told.until {
-            error = error.with("until", JsValue::from(until));
-        }
-        match &told.invoice_id {
-            Some(invoice_id) => error.with("invoiceId", JsValue::from_str(invoice_id)),
-            None => error,
+    fn json(&mut self, key: &str, json: &str) {
+        self.key(key).push_str(json);
+    }
+
+    fn number(&mut self, key: &str, number: f64) {
+        self.json(key, &got_to_json(&Got::Number(number)));
+    }
+
+    fn flag(&mut self, key: &str, flag: bool) {
+        self.json(key, if flag { "true" } else { "false" });
+    }
+
+    /// `until`, when there is one.
+    fn until(&mut self, until: Option<f64>) {
+        if let Some(until) = until {
+            self.number("until", until);
         }
     }
+}
+
+fn json_text(text: &str) -> String {
+    let mut out = String::new();
+    write_text(&mut out, text);
+    out
 }
 
 /// The merchant's control key (or anything named like a key or a secret) has no place in a
@@ -603,32 +667,6 @@ fn session_answer(answer: &JsValue) -> SessionAnswer {
         },
         Err(problem) => SessionAnswer::Wrong(problem),
     }
-}
-
-/// `text` with `{until}` said as a time of day in the language `tag` names.
-fn words(text: &str, until: Option<f64>, tag: &str) -> String {
-    let Some(until) = until else { return text.to_string() };
-    // By hand: `str::replace` would bring a substring searcher into the module.
-    match text.find('{').filter(|&at| text[at..].starts_with("{until}")) {
-        Some(at) => format!("{}{}{}", &text[..at], time_of_day(until, tag), &text[at + "{until}".len()..]),
-        None => text.to_string(),
-    }
-}
-
-/// `until` (ms since the epoch) as a time of day in the way of the language `tag` names (`15:30`,
-/// `3:30 PM`); the browser's own way when the engine does not know the tag.
-fn time_of_day(until: f64, tag: &str) -> String {
-    let date = js_sys::Date::new(&JsValue::from(until));
-    let options = Object::new();
-    set(&options, "hour", &"numeric".into());
-    set(&options, "minute", &"2-digit".into());
-    // Called through Reflect: a tag the engine refuses throws a RangeError, caught here.
-    let format = |tag: &JsValue| -> Option<String> {
-        let method: Function = Reflect::get(&date, &"toLocaleTimeString".into()).ok()?.dyn_into().ok()?;
-        method.call2(&date, tag, &options).ok()?.as_string()
-    };
-    let tag = if tag.is_empty() { JsValue::UNDEFINED } else { JsValue::from_str(tag) };
-    format(&tag).or_else(|| format(&JsValue::UNDEFINED)).unwrap_or_default()
 }
 
 /// The language tag of `locale` (a tag, or a table's `locale`), for the time of day.

@@ -136,20 +136,28 @@ impl Config {
         }
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
-            let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            // Taken whatever the flag: an unknown one is named as such, not as missing its value.
+            let given = args.next();
+            let value = || given.clone().ok_or_else(|| format!("{flag} needs a value"));
             match flag.as_str() {
-                "--addr" => config.addr = value.parse().map_err(|_| format!("--addr is not an address: {value}"))?,
-                "--endpoint-id" => config.endpoint_id = value,
-                "--control-key" => config.control_key = value,
-                "--login" => config.login = value,
-                "--www" => config.www_dir = value.into(),
-                "--pkg" => config.pkg_dir = value.into(),
-                "--allow-origin" => config.allowed_origins.push(value),
-                "--merchant-url" => config.merchant_url = Some(value),
-                "--currency" => config.currency = value,
-                "--challenge-ttl" => config.challenge_ttl = challenge_ttl("--challenge-ttl", &value)?,
-                "--capacity" => config.capacity = value.parse().map_err(|_| format!("--capacity is not a number: {value}"))?,
-                _ => return Err(format!("unknown flag {flag}")),
+                "--addr" => {
+                    let value = value()?;
+                    config.addr = value.parse().map_err(|_| format!("--addr is not an address: {value}"))?;
+                }
+                "--endpoint-id" => config.endpoint_id = value()?,
+                "--control-key" => config.control_key = value()?,
+                "--login" => config.login = value()?,
+                "--www" => config.www_dir = value()?.into(),
+                "--pkg" => config.pkg_dir = value()?.into(),
+                "--allow-origin" => config.allowed_origins.push(value()?),
+                "--merchant-url" => config.merchant_url = Some(value()?),
+                "--currency" => config.currency = value()?,
+                "--challenge-ttl" => config.challenge_ttl = challenge_ttl("--challenge-ttl", &value()?)?,
+                "--capacity" => {
+                    let value = value()?;
+                    config.capacity = value.parse().map_err(|_| format!("--capacity is not a number: {value}"))?;
+                }
+                _ => return Err(format!("unknown flag {flag} (--help lists the flags)")),
             }
         }
         config.check()?;
@@ -234,6 +242,15 @@ mod tests {
         assert!(Config::from_args([], |name| (name == "CONNPAY_SANDBOX_CHALLENGE_TTL").then(|| "0".to_string())).is_err());
         let zero = Config { challenge_ttl: Duration::ZERO, ..Config::default() };
         assert!(zero.check().is_err());
+    }
+
+    #[test]
+    fn an_unknown_flag_is_named_as_unknown_and_a_known_one_without_its_value_as_such() {
+        let read = |args: &[&str]| Config::from_args(args.iter().map(|&arg| arg.to_string()), |_| None).err();
+        assert_eq!(read(&["--bogus"]).as_deref(), Some("unknown flag --bogus (--help lists the flags)"));
+        assert_eq!(read(&["--port", "9000"]).as_deref(), Some("unknown flag --port (--help lists the flags)"));
+        assert_eq!(read(&["--currency"]).as_deref(), Some("--currency needs a value"));
+        assert_eq!(read(&["--currency", "USD"]), None);
     }
 
     #[test]

@@ -81,10 +81,14 @@ flags (each also read from the environment variable in brackets; flags win):
                          (CONNPAY_SANDBOX_CHALLENGE_TTL; default 600, at most 86400)
   --merchant-url URL     the merchant server's base URL: check sale goes to URL/sale/{invoiceId}/check
                          (default the sandbox's own /merchant)
-  --allow-origin ORIGIN  another origin whose pages may call it and frame its 3-D Secure page, and
-                         that /api/v2 callbacks may be posted to (besides 127.0.0.0/8, localhost
-                         and [::1]); repeatable (CONNPAY_SANDBOX_ALLOWED_ORIGINS, comma-separated)
-  --www DIR              the pages it serves (default www)
+  --allow-origin ORIGIN  another origin whose pages may call it (CORS) and frame its 3-D Secure
+                         page: a page served from anywhere but the sandbox itself needs it, even
+                         http://127.0.0.1 on another port (the browser refuses the call, and the
+                         checkout cannot tell whether it was sent); /api/v2 callbacks may be posted
+                         to it too (and always to 127.0.0.0/8, localhost and [::1]); repeatable
+                         (CONNPAY_SANDBOX_ALLOWED_ORIGINS, comma-separated)
+  --www DIR              the demo shop's pages it serves at / (default www, relative to where it
+                         runs; a folder that is missing is said at start)
   --pkg DIR              the browser package, served at /pkg/ (default pkg)
   --capacity N           invoices, sales and orders kept before the oldest go (default 10000)
   --help                 this text

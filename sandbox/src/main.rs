@@ -18,6 +18,13 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    // Run from another folder, the default `www` and `pkg` are not there: / and /pkg/ would
+    // answer 404 with no word why.
+    for (flag, dir) in [("--www", &config.www_dir), ("--pkg", &config.pkg_dir)] {
+        if !dir.is_dir() {
+            eprintln!("connpay-sandbox: no folder {} here: its pages answer 404 (pass {flag} DIR)", dir.display());
+        }
+    }
     let (endpoint, login, currency) = (config.endpoint_id.clone(), config.login.clone(), config.currency.clone());
     let sandbox = match start(config).await {
         Ok(sandbox) => sandbox,

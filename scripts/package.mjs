@@ -19,7 +19,8 @@ const manifest = {
 const [main] = ENTRIES;
 const entry = `./${main.name}.js`;
 const types = `./${main.name}.d.ts`;
-const documents = ["README.md", "LICENSE-MIT", "LICENSE-APACHE"];
+// SECURITY.md: the threat model and the SRI recipe a shop needs at hand, offline too.
+const documents = ["README.md", "SECURITY.md", "LICENSE-MIT", "LICENSE-APACHE"];
 // Each entry point: its types, its development build (the developer's words in errors, and
 // warnings), its production build.
 const exportOf = ({ name }) => ({ types: `./${name}.d.ts`, development: `./${DEVELOPMENT_DIR}/${name}.js`, default: `./${name}.js` });
@@ -74,6 +75,6 @@ const complete = {
 
 copyFileSync(new URL("npm/README.md", root), new URL("README.md", pkg));
 copyFileSync(new URL("npm/checkout.css", root), new URL("checkout.css", pkg));
-for (const licence of documents.slice(1)) copyFileSync(new URL(licence, root), new URL(licence, pkg));
+for (const document of documents.slice(1)) copyFileSync(new URL(document, root), new URL(document, pkg));
 writeFileSync(new URL("package.json", pkg), `${JSON.stringify(complete, null, 2)}\n`);
 console.log(`pkg/package.json: ${complete.name}@${complete.version}, ${complete.files.length} files`);

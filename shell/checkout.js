@@ -471,7 +471,9 @@ class Page {
       case "lock": {
         const locked = [...(this.button ? [[this.button, "disabled"]] : []), ...this.slots.map((slot) => [slot.input, "readonly"])];
         for (const [element, attribute] of /** @type {[Element, string][]} */ (locked)) {
-          if (effect.ready) element.removeAttribute(attribute);
+          // Taken off as a change: a button the page disabled until the checkout was mounted
+          // is disabled again on unmount.
+          if (effect.ready) changes.remove(element, attribute);
           else changes.set(element, attribute, "");
         }
         changes.set(this.form, "aria-busy", effect.busy ? "true" : "false");

@@ -866,7 +866,7 @@ fn calls(effects: &[Effect]) -> Vec<&Callback> {
 #[test]
 fn pay_is_locked_while_an_attempt_is_under_way_and_after_an_uncertain_one() {
     let mut form = Form::new();
-    assert_eq!(lock(&form), None, "nothing to show at mount");
+    assert_eq!(lock(&form), Some((true, false)), "mounted: Pay usable (a page may keep it disabled until then)");
     form.submit();
     assert_eq!(lock(&form), Some((false, true)), "asking for the session");
     form.answer(session("INV1"));

@@ -85,14 +85,14 @@ after(async () => {
   if (!process.env.KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
 });
 
-test("the tarball holds the module, its types, the README and the licences, and declares how to load them", () => {
+test("the tarball holds the module, its types, the README, SECURITY.md and the licences, and declares how to load them", () => {
   // The modules an entry's glue imports (wasm-bindgen's snippets: the drop-in's page shell) are
   // checked by no-signing.test.mjs; here, that every entry point is whole, in both builds.
   const files = shared.tarball.files.map((file) => file.path).filter((path) => !/(^|\/)snippets\//.test(path)).sort();
   const languages = ["de", "es", "fr", "it", "kk", "pl", "pt", "ru", "tr", "uk"];
   const entryFiles = ENTRIES.flatMap(({ name }) => [`${name}.d.ts`, `${name}.js`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`]);
   assert.deepEqual(files, [
-    "LICENSE-APACHE", "LICENSE-MIT", "README.md", "checkout.css",
+    "LICENSE-APACHE", "LICENSE-MIT", "README.md", "SECURITY.md", "checkout.css",
     ...entryFiles, ...entryFiles.map((file) => `${DEVELOPMENT_DIR}/${file}`),
     ...languages.flatMap((language) => [`locales/${language}.d.ts`, `locales/${language}.js`]),
     "package.json",

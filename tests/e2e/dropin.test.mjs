@@ -66,12 +66,13 @@ test("a saved card on a form whose labels name their inputs by id (the README's 
  */
 async function mountSecondForm(page, { extra = {}, tables = [] } = {}) {
   await page.evaluate(async ({ extra, tables }) => {
-    const form = document.createElement("form");
+    // The page's own form, if it made one already (with its own Pay button), else a new one.
+    const form = document.getElementById("second") ?? document.body.appendChild(document.createElement("form"));
+    const pay = form.querySelector("button") ?? '<button type="submit">Pay second</button>';
     form.id = "second";
     form.innerHTML = ["number", "expiry", "cvv", "holder"]
       .map((field) => `<label for="second-${field}">second ${field}</label><input id="second-${field}" data-connpay="${field}">`)
-      .join("") + '<span id="second-brand" data-connpay="brand"></span><button type="submit">Pay second</button><p id="second-status" data-connpay="status"></p>';
-    document.body.append(form);
+      .join("") + `<span id="second-brand" data-connpay="brand"></span>${typeof pay === "string" ? pay : pay.outerHTML}<p id="second-status" data-connpay="status"></p>`;
     const { mountCheckout } = await import("/pkg/connpay_checkout.js");
     const { shopCheckout } = await import("/shop-server.js");
     const locales = await Promise.all(tables.map(async (language) => (await import(`/pkg/locales/${language}.js`)).default));
@@ -137,6 +138,23 @@ test("update({ amountCentis: 2500 }) on a second form: getSession and the perfor
   const events = await page.evaluate(() => window.events);
   assert.ok(events.includes("update:checkout.sale_in_flight"), events.join());
   assert.equal(events[0], "ready");
+  assert.deepEqual(problems, []);
+});
+
+test("a Pay button the page disabled until the checkout is mounted: usable once mounted, disabled again after unmount", async () => {
+  const { page, problems } = await openDemo(demo.browser, demo.server.url);
+  await page.evaluate(() => {
+    // As the README's markup has it: the form cannot submit before the module is ready.
+    const form = document.createElement("form");
+    form.id = "second";
+    form.innerHTML = '<button type="submit" disabled>Pay second</button>';
+    document.body.append(form);
+  });
+  await mountSecondForm(page);
+  const pay = page.getByRole("button", { name: "Pay second" });
+  assert.equal(await pay.isDisabled(), false, "mounted: Pay is usable");
+  await page.evaluate(() => window.second.unmount());
+  assert.equal(await pay.isDisabled(), true, "the page's own disabled is back");
   assert.deepEqual(problems, []);
 });
 

@@ -652,15 +652,16 @@ impl Checkout {
         }
         self.slots = Field::ALL.map(|field| Slot { digits: digits(&values[field as usize]), ..Slot::default() });
         self.refresh(values, clock, Announce::No, out);
-        // A form whose earlier checkout left an approved or an unsettled sale starts where that
-        // one ended, and says so; a sale in doubt reaches this checkout's `onError` too, so that
-        // the code that settles it runs again with the handle that can release it.
+        // Pay as the attempts allow: usable (a page may keep its button disabled until the
+        // checkout is mounted, so that nothing submits the form before), or as an earlier
+        // checkout on this form left it. One that left an approved or an unsettled sale starts
+        // where it ended, and says so; a sale in doubt reaches this checkout's `onError` too, so
+        // that the code that settles it runs again with the handle that can release it.
+        self.render_attempt(out);
         if self.attempts.approved() {
-            self.render_attempt(out);
             self.say(Said::Notice(APPROVED), out);
         }
         if let Some(report) = self.attempts.unsettled().cloned() {
-            self.render_attempt(out);
             self.say(Said::Code(report.code), out);
         }
         // A form with nothing left by an earlier checkout learns the order's state from the

@@ -13,6 +13,7 @@ import init, {
   type BrandId,
   type BrandInfo,
   type CardResult,
+  type CheckoutAnswer,
   type CheckoutOptions,
   type CheckoutSession,
   type CheckoutState,
@@ -48,6 +49,7 @@ import initValidate, {
 // The gateway's entry point carries the same validators, reading the values in its own .wasm.
 import { validateCardNumber as validateWithGateway } from "connpay-checkout/gateway";
 import german from "connpay-checkout/locales/de";
+import type { OrderStatusAnswer } from "connpay-checkout-server";
 
 await init();
 await initGateway();
@@ -118,6 +120,10 @@ async function pay(): Promise<SaleStatus | null> {
 // @ts-expect-error: performSale's request needs the session tokens
 void performSale(gateway, { endpointId: "1111", invoiceId: "INV-1" });
 
+// The shop's server package answers where the order stands (`orderStatus`, initiate sale's paid
+// or pending): `getSession` hands it over as it is, without a cast.
+const whereItStands = (answer: OrderStatusAnswer): CheckoutAnswer => answer;
+
 // The drop-in checkout: every callback's argument is typed.
 const options: CheckoutOptions = {
   gateway: "sandbox",
@@ -184,4 +190,4 @@ const body: string = form.body;
 const answer: V2Response = parseV2Response("type=async-response&paynet-order-id=1");
 const answerType: string = answer.type;
 
-export const used = [alone, wrongNext, brand, numberCode, cvvLength, formatted, expiryYear, cvvOk, holderErrors, card, base, paths, pay, depth, v2Valid, body, answerType];
+export const used = [alone, whereItStands, wrongNext, brand, numberCode, cvvLength, formatted, expiryYear, cvvOk, holderErrors, card, base, paths, pay, depth, v2Valid, body, answerType];

@@ -67,16 +67,22 @@ export interface NewOrder {
 /** paid: an invoice approved; pending: a confirmed sale not final yet; open: neither. */
 export type OrderStatusName = "open" | "paid" | "pending";
 
-/** Where an order stands, as initiate sale answers a paid or pending order. */
-export interface OrderStatusAnswer {
-  status: OrderStatusName;
-  orderId: string;
-  invoiceId: string | null;
-  /** While pending: until when (milliseconds since 1970) the sale may stay undecided. */
-  until?: number;
-  /** While pending: the issuer's page, to open again. */
-  redirectUrl?: string;
-}
+/**
+ * Where an order stands, as initiate sale answers a paid or pending order: the browser's
+ * `getSession` may resolve to it as it is (connpay-checkout's `CheckoutAnswer`).
+ */
+export type OrderStatusAnswer =
+  | { status: "open"; orderId: string; invoiceId: null }
+  | { status: "paid"; orderId: string; invoiceId: string }
+  | {
+      status: "pending";
+      orderId: string;
+      invoiceId: string;
+      /** Until when (milliseconds since 1970) the sale may stay undecided. */
+      until?: number;
+      /** The issuer's page, to open again. */
+      redirectUrl?: string;
+    };
 
 /** `initiateSale`'s third argument: what the library cannot know, looked up first. */
 export interface InitiateSaleOptions {

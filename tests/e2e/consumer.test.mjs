@@ -44,8 +44,11 @@ before(async () => {
   const [packed] = JSON.parse(run("npm", ["pack", join(repo, "pkg"), "--json", "--pack-destination", scratch], repo));
   shared.tarball = packed;
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "a-merchants-shop", private: true, type: "module" }));
-  // The tarball has no dependencies, so this needs no registry.
-  run("npm", ["install", "--no-audit", "--no-fund", "--offline", `./${packed.filename}`], scratch);
+  // The shop's server package beside it, as a shop has both (the typed example hands one's
+  // answers to the other).
+  const [server] = JSON.parse(run("npm", ["pack", join(repo, "pkg-server"), "--json", "--pack-destination", scratch], repo));
+  // The tarballs have no dependencies, so this needs no registry.
+  run("npm", ["install", "--no-audit", "--no-fund", "--offline", `./${packed.filename}`, `./${server.filename}`], scratch);
   shared.manifest = JSON.parse(readFileSync(join(scratch, "node_modules/connpay-checkout/package.json"), "utf8"));
 
   copyFileSync(join(repo, "examples/typed-usage.ts"), join(scratch, "typed-usage.ts"));

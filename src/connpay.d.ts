@@ -578,11 +578,11 @@ export interface CheckoutOptions {
   billing?: Billing;
   order?: Order;
   location?: GeoLocation;
-  /** Asks the merchant's server for a signed session for this sale (called on each submit). */
   /**
    * Asks the merchant's server for a signed session for this sale: once when mounted (a paid or
-   * pending order shows as such; a session it answers then is not used) and on each submit; and,
-   * while a sale of the order is pending, every `pollIntervalMs`.
+   * pending order shows as such; a session it answers then is not used) and on each submit; and
+   * where the order stands (`purpose: "status"`) after the shop refused a sale or a sale's answer
+   * was lost, and every `pollIntervalMs` while a sale of the order is pending.
    */
   getSession: (request: SessionRequest) => CheckoutAnswer | Promise<CheckoutAnswer>;
   /**

@@ -38,7 +38,10 @@ pub(crate) fn read_gateway(value: &JsValue) -> Result<gateway::Gateway, Error> {
         None => None,
     };
     let config = config.ok_or_else(|| {
-        Error::invalid_argument("gateway", "the gateway must be a Gateway, \"sandbox\", \"production\" or an https:// URL")
+        Error::invalid_argument(
+            "gateway",
+            "the gateway must be a Gateway, \"sandbox\", \"production\" or an https:// URL (http:// only for localhost and 127.0.0.1)",
+        )
     })?;
     gateway::Gateway::parse(&config).map_err(|error| Error::new(error.code, error.message).at("gateway"))
 }

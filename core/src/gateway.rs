@@ -50,7 +50,9 @@ impl Gateway {
         } else if let Some(rest) = strip_prefix_ignore_case(config, "http://") {
             (false, rest)
         } else {
-            return Err(refuse("the gateway must be \"sandbox\", \"production\" or an https:// URL"));
+            return Err(refuse(
+                "the gateway must be \"sandbox\", \"production\" or an https:// URL (http:// only for localhost and 127.0.0.1)",
+            ));
         };
         if rest.contains(['?', '#']) {
             return Err(refuse("the gateway URL must not have a query or a fragment"));

@@ -934,6 +934,16 @@ test("attack: a 502 after the gateway processed the sale, a reload, pay again: t
   }
 });
 
+/** Presses Pay and holds the perform sale on its way (signed, not yet at the gateway); resolves, once it is held, to what lets it go on. */
+async function payHeld(page) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(PERFORM_SALE, async (route) => { await held; await route.continue(); });
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForRequest(PERFORM_SALE);
+  return release;
+}
+
 test("two tabs of one order pay at once: the shop refuses the sale whose invoice the other's voided, and that tab ends in the other's approval", { timeout: 60_000 }, async () => {
   const context = await demo.browser.newContext();
   try {
@@ -941,11 +951,7 @@ test("two tabs of one order pay at once: the shop refuses the sale whose invoice
     await typeCard(first.page, card("123"));
     // The first tab's perform sale is held on its way (its invoice signed) while the second tab
     // pays: the second's invoice voids the first's, which no check sale had reached.
-    let release;
-    const held = new Promise((resolve) => { release = resolve; });
-    await first.page.route(PERFORM_SALE, async (route) => { await held; await route.continue(); });
-    await first.page.getByRole("button", { name: "Pay" }).click();
-    await first.page.waitForRequest(PERFORM_SALE);
+    const release = await payHeld(first.page);
     const second = await openCheckout("", context);
     await typeCard(second.page, card("123"));
     await second.page.getByRole("button", { name: "Pay" }).click();
@@ -968,11 +974,7 @@ test("another tab merely opening the checkout does not spoil this tab's payment 
   await typeCard(first.page, card("123"));
   // This tab's perform sale is held on its way (signed, not yet at the gateway) while a second
   // tab of the same order (the order's cookie) opens the checkout.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await first.page.route(PERFORM_SALE, async (route) => { await held; await route.continue(); });
-  await first.page.getByRole("button", { name: "Pay" }).click();
-  await first.page.waitForRequest(PERFORM_SALE);
+  const release = await payHeld(first.page);
   const context = await demo.browser.newContext();
   await context.addCookies(await first.page.context().cookies());
   const second = await context.newPage();

@@ -413,7 +413,7 @@ pub fn write_text(out: &mut String, text: &str) {
 
 /// A finite number: whole ones as integers, others in the shortest form that reads back the
 /// same (the walker lets no NaN or infinity through).
-fn write_number(out: &mut String, number: f64) {
+pub fn write_number(out: &mut String, number: f64) {
     if whole(number) {
         out.push_str(&(number as i64).to_string());
     } else if number.is_finite() {

@@ -15,7 +15,7 @@ use connpay_core::checkout::messages::{self, Locale, Messages};
 use connpay_core::checkout::sale::{check_order, check_session, order_answer};
 use connpay_core::checkout::{Field, SavedCard};
 use connpay_core::sale::{Outcome, UnknownReason, MAX_WAIT, POLL_INTERVAL};
-use connpay_core::value::{got_to_json, to_json, to_json_value, write_text, Got, Record};
+use connpay_core::value::{to_json, to_json_value, write_number, write_text, Record};
 use connpay_core::ErrorCode;
 use std::cell::{Cell, RefCell};
 
@@ -534,7 +534,7 @@ impl Fields<'_> {
     }
 
     fn number(&mut self, key: &str, number: f64) {
-        self.json(key, &got_to_json(&Got::Number(number)));
+        write_number(self.key(key), number);
     }
 
     fn flag(&mut self, key: &str, flag: bool) {

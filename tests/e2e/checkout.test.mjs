@@ -937,10 +937,14 @@ test("attack: a 502 after the gateway processed the sale, a reload, pay again: t
 /** Presses Pay and holds the perform sale on its way (signed, not yet at the gateway); resolves, once it is held, to what lets it go on. */
 async function payHeld(page) {
   let release;
+  let reached;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route(PERFORM_SALE, async (route) => { await held; await route.continue(); });
+  // Resolved by the route itself: waiting for the request event after the click could miss it on
+  // a loaded machine (it can arrive before the click's promise settles).
+  const atRoute = new Promise((resolve) => { reached = resolve; });
+  await page.route(PERFORM_SALE, async (route) => { reached(); await held; await route.continue(); });
   await page.getByRole("button", { name: "Pay" }).click();
-  await page.waitForRequest(PERFORM_SALE);
+  await atRoute;
   return release;
 }
 

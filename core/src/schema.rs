@@ -270,8 +270,11 @@ pub const CHECKOUT_SESSION: &[Field] = &[
 /// Keys a table does not name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unknown {
-    /// Refused at their path (a request).
+    /// Refused at their path, as no field of the gateway's spec (a request).
     Refuse,
+    /// Refused at their path, as no option of the call reading them (a server function's
+    /// options, which are this library's, not the gateway's).
+    RefuseOption,
     /// Skipped at the top (an options object or an answer that may carry more); the objects
     /// inside are the spec's, and still refuse them (a typo in `consumer` is caught).
     Ignore,
@@ -324,7 +327,12 @@ fn join(path: &str, key: &str) -> String {
 fn read_object<V: Value>(problems: &mut Problems, tables: &[&'static [Field]], value: &V, path: &str, reading: Reading) -> Record {
     let mut record = Record::default();
     let fields = || tables.iter().flat_map(|table| table.iter());
-    if reading.unknown == Unknown::Refuse {
+    let unknown = match reading.unknown {
+        Unknown::Refuse => Some("is not a field of the gateway's spec"),
+        Unknown::RefuseOption => Some("is not a field this call takes"),
+        Unknown::Ignore => None,
+    };
+    if let Some(unknown) = unknown {
         match value.keys() {
             Ok(keys) => {
                 for key in keys.iter().filter(|key| !fields().any(|field| field.key == key.as_str())) {
@@ -332,7 +340,7 @@ fn read_object<V: Value>(problems: &mut Problems, tables: &[&'static [Field]], v
                     // that cannot be read back by its name (a lone surrogate in it) is reported.
                     let absent = matches!(value.get(key), Ok(Some(found)) if found.shape() == Shape::Absent);
                     if !absent {
-                        problems.add(&join(path, key), ErrorCode::RequestUnknownField, "is not a field of the gateway's spec");
+                        problems.add(&join(path, key), ErrorCode::RequestUnknownField, unknown);
                     }
                 }
             }
@@ -396,7 +404,9 @@ fn read_field<V: Value>(problems: &mut Problems, field: &Field, value: Option<&V
         }
         (Kind::Boolean, Shape::Bool(flag)) => Got::Bool(flag),
         (Kind::Object(fields), Shape::Object) => {
-            let inside = Reading { unknown: Unknown::Refuse, ..reading };
+            // An options object's objects are options too; any other object inside is the spec's.
+            let unknown = if reading.unknown == Unknown::RefuseOption { Unknown::RefuseOption } else { Unknown::Refuse };
+            let inside = Reading { unknown, ..reading };
             Got::Record(read_object(problems, &[fields], value?, path, inside))
         }
         (Kind::List(_), Shape::Array(length)) if length > MAX_ITEMS => {

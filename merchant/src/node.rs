@@ -21,7 +21,7 @@ use crate::{AmountChange, Merchant, Order, StatusRead};
 const TYPESCRIPT: &str = include_str!("server.d.ts");
 
 /// Options are read whole, refusing keys they do not know; no field is a date.
-const READING: Reading = Reading { today: YearMonth::LATEST, trim: false, unknown: Unknown::Refuse };
+const READING: Reading = Reading { today: YearMonth::LATEST, trim: false, unknown: Unknown::RefuseOption };
 
 const OPTIONS: &[Field] = &[
     text("controlKey", Required, 2, 256, Rule::Token),

@@ -148,6 +148,11 @@ test("the DAPI signatures, and one order's sale: initiate, check sale by card re
   assert.throws(() => merchant.initiateSale(null, page, { accessTokenIssued: true }), (error) => error.code === "argument.invalid" && error.path === "order");
   assert.throws(() => merchant.initiateSale(order, page, {}), (error) => error.path === "accessTokenIssued");
   assert.throws(() => merchant.initiateSale(order, page, { accessTokenIssued: () => true }), (error) => error.path === "accessTokenIssued");
+  // An option the call does not take is named as that, not as a field of the gateway's spec.
+  assert.throws(() => new Merchant({ controlKey: KEY, endpoint: "1111" }), (error) =>
+    error.code === "argument.invalid" && error.path === "endpoint" && /not a field this call takes/.test(error.message) && !/gateway/.test(error.message));
+  assert.throws(() => merchant.checkSale(checked.order, invoiceId, check, { savedCards: [{ clientCardId: "card-1", serverCardId: "SRV-1", last4: "1111" }] }), (error) =>
+    error.path === "savedCards[0].last4" && /not a field this call takes/.test(error.message));
   const twoApproved = { ...approved.order, invoices: [approved.order.invoices[0], { ...approved.order.invoices[0], invoiceId: "INV2" }] };
   assert.throws(() => merchant.orderStatus(twoApproved), (error) => error.code === "argument.invalid" && error.path === "order.invoices");
   assert.throws(() => merchant.settle(checked.order, "INV-none"), (error) => error.path === "invoiceId");

@@ -15,6 +15,11 @@ const initiated = merchant.initiateSale(
 );
 if (initiated.order) order = initiated.order;
 const status: number = initiated.status;
+// The answer's parts are typed by its status: a new invoice, the order's standing, or a failure.
+const said: string[] = [];
+if (initiated.status === 200 && initiated.body.status === "open") said.push(initiated.body.session.nonce);
+if (initiated.status === 200 && initiated.body.status === "pending") said.push(initiated.body.redirectUrl ?? "");
+if (initiated.status !== 200) said.push(initiated.body.error.cause);
 
 const checked = merchant.checkSale(order, "INV1", {
   consumer: { device: { serialNumber: "SN1" } },
@@ -24,6 +29,7 @@ const withCard = merchant.checkSale(order, "INV1", { consumer: { device: { seria
   savedCards: [{ clientCardId: "card-1", serverCardId: "SRV-9" }],
 });
 const state: InvoiceState | undefined = checked.order?.invoices[0]?.state;
+if (withCard.status === 200) said.push(withCard.body.session.checkSignature, withCard.body.sourceOfFunds?.reference.serverCardId ?? "");
 const where: OrderStatusName = merchant.orderStatus(order).status;
 const amount = merchant.setAmount(order, { amountCentis: 999, currency: "EUR" });
 const locked: OrderStatusName = amount.status;
@@ -54,7 +60,9 @@ merchant.v2SaleControl({ endpointId: "1111", endpointGroupId: "77", clientOrderI
 merchant.initiateSale(order, { consumer: { device: { serialNumber: "SN1" } }, transaction: { amountCentis: 1042, currency: "EUR" }, session: { accessToken: token } }, { accessTokenIssued: () => true });
 // @ts-expect-error saved cards are a list of pairs, not a lookup function
 merchant.checkSale(order, "INV1", { consumer: { device: { serialNumber: "SN1" } }, session: { accessToken: token, nonce: "n", signature: "s", token: "t" } }, { savedCards: () => "SRV-9" });
+// @ts-expect-error a failed reply has no session: its status says which body it is
+said.push(checked.body.session.token);
 // @ts-expect-error amountCentis is a number of minor units
 merchant.sessionSignature({ accessToken: token, serialNumber: "SN1", endpointId: "1111", nonce: "n", invoiceId: "INV1", amountCentis: "1042", currency: "EUR" });
 
-export const used = [endpoint, status, withCard.status, state, where, locked, saleControl, groupControl, statusControl, verified, signature, check, shipped];
+export const used = [endpoint, status, said, withCard.status, state, where, locked, saleControl, groupControl, statusControl, verified, signature, check, shipped];

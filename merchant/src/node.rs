@@ -208,7 +208,7 @@ impl NodeMerchant {
     /// whether this server issued its `session.accessToken` (look it up first). Answers
     /// `{ status, body, order }`: send `status` and `body` (`paid`, `pending`, or a new invoice
     /// signed for the order's amount); store `order` unless it is null.
-    #[wasm_bindgen(js_name = initiateSale, unchecked_return_type = "Reply & { order: Order | null }")]
+    #[wasm_bindgen(js_name = initiateSale, unchecked_return_type = "Reply<InitiateSaleAnswer> & { order: Order | null }")]
     pub fn initiate_sale(
         &self,
         #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
@@ -227,7 +227,7 @@ impl NodeMerchant {
     /// `{ clientCardId, serverCardId }` of this order's payer's stored cards (for a sale by card
     /// reference). Answers `{ status, body, order }`: send `status` and `body`; store `order`
     /// unless it is null.
-    #[wasm_bindgen(js_name = checkSale, unchecked_return_type = "Reply & { order: Order | null }")]
+    #[wasm_bindgen(js_name = checkSale, unchecked_return_type = "Reply<CheckSaleAnswer> & { order: Order | null }")]
     pub fn check_sale(
         &self,
         #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,

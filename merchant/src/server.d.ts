@@ -92,10 +92,36 @@ export interface InitiateSaleOptions {
   now?: number;
 }
 
-/** What to answer: send `status` with `JSON.stringify(body)` as `application/json`. */
-export interface Reply {
-  status: number;
-  body: Record<string, unknown>;
+/**
+ * What to answer: send `status` with `JSON.stringify(body)` as `application/json`. `200` carries
+ * the call's own answer (`Ok`); every other status the gateway's fail answer.
+ */
+export type Reply<Ok = InitiateSaleAnswer | CheckSaleAnswer> =
+  | { status: 200; body: Ok }
+  | { status: 400 | 403 | 404 | 500 | 503; body: FailAnswer };
+
+/** The gateway's fail answer: `error.code` is the HTTP status, as text. */
+export interface FailAnswer {
+  error: GatewayError;
+  /** The invoice the request named, when it named one. */
+  invoiceId?: string;
+}
+
+/**
+ * `initiateSale`'s answer: a new invoice for perform sale (`status: "open"`), or, when the order
+ * is paid or a sale of it may still be approved, where it stands instead (nothing was made).
+ */
+export type InitiateSaleAnswer =
+  | { status: "open"; endpointId: string; invoiceId: string; session: { nonce: string; signature: string } }
+  | Exclude<OrderStatusAnswer, { status: "open" }>;
+
+/** `checkSale`'s answer, which lets the gateway charge: `checkSignature` signs it. */
+export interface CheckSaleAnswer {
+  invoiceId: string;
+  session: { checkSignature: string; nonce: string; token: string };
+  /** A sale by card reference: the stored card's server id. */
+  sourceOfFunds?: { reference: { serverCardId: string } };
+  transaction?: { currency: string };
 }
 
 /** The body of initiate sale, as the page sends it. */

@@ -278,3 +278,27 @@ fn a_lone_surrogate_is_an_invalid_character() {
     let result = validate_card_number(lone_surrogate()).unwrap();
     assert_eq!(text(&result, "code").as_deref(), Some("card.number.invalid_characters"));
 }
+
+/// The drop-in, gateway and v2 builds have the JavaScript engine write a number's fraction
+/// (connpay-js's `host-number-text`): each is the shortest text that reads back the same number,
+/// in JSON's grammar, as the core's own writer gives natively.
+#[wasm_bindgen_test]
+fn numbers_with_a_fraction_are_written_in_their_shortest_json_form() {
+    let cases = [
+        (40.741895, "40.741895"),
+        (-12.5, "-12.5"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (1e-7, "1e-7"),
+        (1.5e300, "1.5e+300"),
+        (5e-324, "5e-324"),
+        // Whole, but past what JavaScript holds exactly: written as a number with an exponent too.
+        (1e21, "1e+21"),
+        (1042.0, "1042"),
+    ];
+    for (number, expected) in cases {
+        let mut out = String::new();
+        connpay_core::value::write_number(&mut out, number);
+        assert_eq!(out, expected);
+        assert_eq!(JSON::parse(&out).ok().and_then(|read| read.as_f64()), Some(number), "{out} reads back");
+    }
+}

@@ -417,10 +417,31 @@ pub fn write_number(out: &mut String, number: f64) {
     if whole(number) {
         out.push_str(&(number as i64).to_string());
     } else if number.is_finite() {
-        out.push_str(zmij::Buffer::new().format_finite(number));
+        write_fraction(out, number);
     } else {
         out.push_str("null");
     }
+}
+
+/// A finite number with a fraction, in the shortest form that reads back the same.
+#[cfg(not(all(feature = "host-number-text", target_arch = "wasm32")))]
+fn write_fraction(out: &mut String, number: f64) {
+    out.push_str(zmij::Buffer::new().format_finite(number));
+}
+
+/// A finite number with a fraction, in the shortest form that reads back the same: the hosting
+/// JavaScript engine's (ECMAScript's Number::toString, which JSON reads back as the same number).
+#[cfg(all(feature = "host-number-text", target_arch = "wasm32"))]
+#[allow(unsafe_code, reason = "the call of a function another crate defines (connpay-js)")]
+fn write_fraction(out: &mut String, number: f64) {
+    extern "Rust" {
+        /// Defined by the crate that links the core with `host-number-text`: appends `number`'s
+        /// text to `out`.
+        fn connpay_host_number_text(number: f64, out: &mut String);
+    }
+    // SAFETY: the one definition (connpay-js's) has this very signature, and safe code in its
+    // body, which appends to `out` and touches nothing else.
+    unsafe { connpay_host_number_text(number, out) }
 }
 
 #[cfg(test)]

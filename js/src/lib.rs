@@ -18,6 +18,17 @@ use connpay_core::ErrorCode;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 
+/// The core's text of a number with a fraction (its `host-number-text` feature): the JavaScript
+/// engine's own, the shortest that reads back the same, as `JSON.stringify` writes it.
+#[cfg(all(feature = "host-number-text", target_arch = "wasm32"))]
+#[no_mangle]
+fn connpay_host_number_text(number: f64, out: &mut String) {
+    // A finite number always has a JSON text: the core calls this for no other.
+    if let Some(text) = js_sys::JSON::stringify(&JsValue::from_f64(number)).ok().and_then(|text| text.as_string()) {
+        out.push_str(&text);
+    }
+}
+
 /// An error on its way to JavaScript.
 #[derive(Debug)]
 pub struct Error {

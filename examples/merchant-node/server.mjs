@@ -63,8 +63,6 @@ const merchant = new Merchant({
 
 /** What the demo shop sells, as its catalogue gives it: the only amount signed here. */
 const ORDER = { amountCentis: 1042, currency: "EUR", amount: "10.42" };
-/** ISO 4217 exponents of the currencies this shop sells (to read a v2 status's `amount`). */
-const EXPONENTS = { EUR: 2 };
 /** A gateway call that takes longer is given up (and asked again at the next reconcile). */
 const GATEWAY_TIMEOUT_MS = 10_000;
 const MAX_BODY = 64 * 1024;
@@ -280,15 +278,6 @@ function applyStatus(orderId, invoiceId, answer) {
 const V2_FINAL = new Set(["approved", "declined", "filtered", "error", "mismatched"]);
 const v2Rank = (status) => (V2_FINAL.has(status) ? 2 : status === "processing" ? 1 : 0);
 
-/** `amount` ("10.42") in minor units of a currency with `exponent` decimals, or null. */
-function minorUnits(amount, exponent) {
-  const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(amount ?? "");
-  if (!match || exponent === undefined) return null;
-  const fraction = (match[2] ?? "").padEnd(exponent, "0");
-  if (fraction.length > exponent && /[^0]/.test(fraction.slice(exponent))) return null;
-  return Number(match[1]) * 10 ** exponent + Number(fraction.slice(0, exponent) || 0);
-}
-
 /** The v2 order row, as an object, or null. */
 function loadV2(clientOrderId) {
   const row = sql.v2Order.get(clientOrderId);
@@ -314,21 +303,15 @@ function storeV2(read, next) {
 async function reconcileV2(clientOrderId) {
   const read = transaction(() => loadV2(clientOrderId));
   if (!read?.paynetOrderId || V2_FINAL.has(read.status)) return read;
-  const control = merchant.v2StatusControl({ clientOrderId, orderId: read.paynetOrderId });
-  const form = new URLSearchParams({ login: merchant.login, client_orderid: clientOrderId, orderid: read.paynetOrderId, control });
-  const url = new URL(`paynet/api/v2/status/${encodeURIComponent(merchant.endpointId)}`, `${new URL(config.gateway).origin}/`);
-  const answer = await call(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
-  // A v2 answer: key=value pairs, each value URL-encoded and ended by a newline.
-  const fields = answer?.status === 200 ? Object.fromEntries([...new URLSearchParams(answer.text)].map(([key, value]) => [key.trim(), value.trim()])) : {};
-  const ours = fields.type === "status-response" && fields["paynet-order-id"] === read.paynetOrderId && (fields["merchant-order-id"] ?? fields.client_orderid) === clientOrderId;
-  if (!ours) return read;
-  let next = { status: ["approved", "declined", "filtered", "error"].includes(fields.status) ? fields.status : "processing" };
-  if (next.status === "approved") {
-    const exponent = EXPONENTS[read.currency];
-    const charged = minorUnits(fields.amount, exponent);
-    if (fields.currency !== read.currency || charged === null || charged !== minorUnits(read.amount, exponent)) {
-      next = { status: "mismatched", charged: `${fields.amount ?? "no amount"} ${fields.currency ?? "no currency"}` };
-    }
+  const request = merchant.v2StatusRequest({ clientOrderId, orderId: read.paynetOrderId }, config.gateway);
+  const answer = await call(request.url, { method: request.method, headers: request.headers, body: request.body });
+  if (!answer) return read;
+  // Read against what this server signed: `paid` only for its amount and currency.
+  const status = merchant.readV2Status(answer.status, answer.text, { clientOrderId, orderId: read.paynetOrderId, amount: read.amount, currency: read.currency });
+  if (status.kind !== "status") return read;
+  let next = { status: status.final ? status.status : "processing" };
+  if (status.status === "approved" && !status.paid) {
+    next = { status: "mismatched", charged: `${status.amountCentis ?? "no amount"} ${status.currency ?? "no currency"} (minor units)` };
   }
   return transaction(() => {
     const current = loadV2(clientOrderId);

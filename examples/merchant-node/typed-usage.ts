@@ -1,7 +1,7 @@
 // A typed use of every export of connpay-checkout-server, with `@ts-expect-error` lines for
 // mistakes the types must refuse; compiled by `tsc --noEmit --strict` against the packed package
 // (tests/e2e/server-package.test.mjs).
-import { Merchant, type InvoiceState, type Order, type OrderStatusName, type StatusOutcome } from "connpay-checkout-server";
+import { Merchant, type InvoiceState, type Order, type OrderStatusName, type StatusOutcome, type StatusRequest } from "connpay-checkout-server";
 
 const merchant = new Merchant({ controlKey: "B17F59B4-A7DC-41B4-8FF9-37D986B43D20", endpointId: "1111", login: "shop", challengeLifetimeMs: 600_000 });
 const endpoint: string | undefined = merchant.endpointId;
@@ -46,6 +46,10 @@ for (const { invoiceId, request } of merchant.reconcile(order, "sandbox")) {
 const saleControl: string = merchant.v2SaleControl({ clientOrderId: "A-1", amount: "10.42", currency: "EUR", email: "a@b.co" });
 const groupControl: string = merchant.v2SaleControl({ endpointGroupId: "77", clientOrderId: "A-1", amount: "10.42", currency: "EUR", email: "a@b.co" });
 const statusControl: string = merchant.v2StatusControl({ clientOrderId: "A-1", orderId: "6768789" });
+const v2Request: StatusRequest = merchant.v2StatusRequest({ clientOrderId: "A-1", orderId: "6768789" }, "sandbox");
+const v2Read = merchant.readV2Status(200, v2Request.body, { clientOrderId: "A-1", orderId: "6768789", amount: "10.42", currency: "EUR" });
+if (v2Read.kind === "status" && v2Read.paid) shipped.push(v2Read.amountCentis);
+if (v2Read.kind === "refused") said.push(v2Read.errorMessage ?? "");
 const verified: boolean = merchant.verifyV2Callback({ status: "approved", orderid: "1", client_orderid: "A-1", control: "c" });
 const signature: string = merchant.sessionSignature({ accessToken: token, serialNumber: "SN1", endpointId: "1111", nonce: "n", invoiceId: "INV1", amountCentis: 1042, currency: "EUR" });
 const check: string = merchant.checkSignature({ serialNumber: "SN1", nonce: "n", endpointId: "1111", invoiceId: "INV1", serverCardId: "SRV-9" });
@@ -62,6 +66,8 @@ merchant.initiateSale(order, { consumer: { device: { serialNumber: "SN1" } }, tr
 merchant.checkSale(order, "INV1", { consumer: { device: { serialNumber: "SN1" } }, session: { accessToken: token, nonce: "n", signature: "s", token: "t" } }, { savedCards: () => "SRV-9" });
 // @ts-expect-error a failed reply has no session: its status says which body it is
 said.push(checked.body.session.token);
+// @ts-expect-error the v2 amount signed is text in major units, as the form sent it
+merchant.readV2Status(200, "", { clientOrderId: "A-1", orderId: "1", amount: 10.42, currency: "EUR" });
 // @ts-expect-error amountCentis is a number of minor units
 merchant.sessionSignature({ accessToken: token, serialNumber: "SN1", endpointId: "1111", nonce: "n", invoiceId: "INV1", amountCentis: "1042", currency: "EUR" });
 

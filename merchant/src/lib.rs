@@ -37,7 +37,7 @@ pub use dapi::StatusRead;
 pub use invoice::{Invoice, InvoiceState, Sale};
 pub use order::{AmountChange, Order, OrderStatus, MAX_INVOICES};
 pub use reply::Reply;
-pub use v2::V2_CALLBACK_STATUSES;
+pub use v2::{V2Sale, V2StatusRead, V2_CALLBACK_STATUSES};
 
 /// The merchant: its control key, and the endpoint and login the gateway knows it by.
 #[derive(Clone)]

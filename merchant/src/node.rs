@@ -7,6 +7,7 @@
 
 use connpay_core::card::YearMonth;
 use connpay_core::gateway::Gateway;
+use connpay_core::sale::HttpRequest;
 use connpay_core::schema::{boolean, integer, list, object, text, walk, Field, Necessity::*, Reading, Rule, Unknown};
 use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
 use connpay_core::value::{Got, Record, ToGot};
@@ -14,7 +15,7 @@ use connpay_core::ErrorCode;
 use connpay_js::{own, to_js, Error, Js};
 use wasm_bindgen::prelude::*;
 
-use crate::{AmountChange, Merchant, Order, StatusRead};
+use crate::{AmountChange, Merchant, Order, StatusRead, V2Sale, V2StatusRead};
 
 /// The package's TypeScript declarations: the interfaces the exports below name.
 #[wasm_bindgen(typescript_custom_section)]
@@ -59,6 +60,17 @@ const CHECK_SIGNATURE: &[Field] = &[
     text("serverCardId", Optional, 1, 128, Rule::Any),
 ];
 
+/// `v2StatusRequest`'s endpoint, beside [`STATUS_CONTROL`]'s fields.
+const V2_ENDPOINT: &[Field] = &[text("endpointId", Optional, 1, 64, Rule::Segment)];
+
+/// `readV2Status`'s sale: what the merchant signed.
+const V2_SALE: &[Field] = &[
+    text("clientOrderId", Required, 1, 128, Rule::Any),
+    text("orderId", Required, 1, 128, Rule::Any),
+    text("amount", Required, 1, 32, Rule::Any),
+    text("currency", Required, 3, 3, Rule::Any),
+];
+
 const STATUS_CONTROL: &[Field] = &[
     text("login", Optional, 1, 128, Rule::Any),
     text("clientOrderId", Required, 1, 128, Rule::Any),
@@ -68,7 +80,12 @@ const STATUS_CONTROL: &[Field] = &[
 /// An argument read by `table`: the record, or `argument.invalid` at the first problem's path
 /// with every problem on `errors`.
 fn read(table: &'static [Field], value: JsValue) -> Result<Record, Error> {
-    let checked = walk(&[table], &Js(value), READING);
+    read_tables(&[table], value)
+}
+
+/// An argument read by several tables, as one object.
+fn read_tables(tables: &[&'static [Field]], value: JsValue) -> Result<Record, Error> {
+    let checked = walk(tables, &Js(value), READING);
     if checked.errors.is_empty() {
         Ok(checked.record)
     } else {
@@ -284,24 +301,12 @@ impl NodeMerchant {
         #[wasm_bindgen(unchecked_param_type = "string")] gateway: JsValue,
     ) -> Result<JsValue, Error> {
         let order = order(stored)?;
-        let gateway = text_argument(&gateway, "gateway")?;
-        let gateway = Gateway::parse(&gateway).map_err(|error| Error::new(error.code, error.message).at("gateway"))?;
+        let gateway = gateway_argument(&gateway)?;
         let calls: Vec<Record> = self
             .0
             .reconcile(&gateway, &order)
             .into_iter()
-            .map(|(invoice_id, request)| {
-                let mut headers = Record::default();
-                for (name, value) in request.headers {
-                    headers.set(name, (*value).into());
-                }
-                let request = Record::default()
-                    .field("method", request.method)
-                    .field("url", &request.url)
-                    .field("headers", headers)
-                    .field("body", &request.body);
-                Record::default().field("invoiceId", invoice_id).field("request", request)
-            })
+            .map(|(invoice_id, request)| Record::default().field("invoiceId", invoice_id).field("request", request_record(&request)))
             .collect();
         to_js(&calls)
     }
@@ -377,6 +382,73 @@ impl NodeMerchant {
             .ok_or_else(|| Error::invalid_argument("login", "no login given, and the Merchant has none"))
     }
 
+    /// The /api/v2/status request of `{ clientOrderId, orderId, login?, endpointId? }` (the
+    /// merchant's own login and endpoint when none is given) to `gateway` ("sandbox",
+    /// "production" or its URL), for `fetch(url, { method, headers, body })`.
+    #[wasm_bindgen(js_name = v2StatusRequest, unchecked_return_type = "StatusRequest")]
+    pub fn v2_status_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "V2StatusRequestFields")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] gateway: JsValue,
+    ) -> Result<JsValue, Error> {
+        let request = read_tables(&[STATUS_CONTROL, V2_ENDPOINT], request)?;
+        let gateway = gateway_argument(&gateway)?;
+        let text = |key: &str| request.text(key).unwrap_or_default();
+        let built =
+            self.0.v2_status_request(&gateway, request.text("endpointId"), request.text("login"), text("clientOrderId"), text("orderId"));
+        match built {
+            Some(built) => to_js(&request_record(&built)),
+            None if request.text("login").or(self.0.login()).is_none() => {
+                Err(Error::invalid_argument("login", "no login given, and the Merchant has none"))
+            }
+            None => Err(Error::invalid_argument("endpointId", "no endpointId given, and the Merchant has none")),
+        }
+    }
+
+    /// The gateway's answer (`httpStatus`, the body's text) to the /api/v2/status request of
+    /// `sale` (`{ clientOrderId, orderId, amount, currency }`, as signed): `{ kind: "status",
+    /// status, final, paid, … }`, `{ kind: "refused", … }` or `{ kind: "unusable" }`. Ship only
+    /// on `paid`: approved, for the amount and currency signed.
+    #[wasm_bindgen(js_name = readV2Status, unchecked_return_type = "V2StatusRead")]
+    pub fn read_v2_status(
+        &self,
+        #[wasm_bindgen(js_name = httpStatus, unchecked_param_type = "number")] http_status: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "V2SaleSigned")] sale: JsValue,
+    ) -> Result<JsValue, Error> {
+        let http_status = http_status_argument(&http_status)?;
+        let body = text_argument(&body, "body")?;
+        let checked = walk(&[V2_SALE], &Js(sale), READING);
+        if !checked.errors.is_empty() {
+            return Err(under("sale", checked.errors));
+        }
+        let text = |key: &str| checked.record.text(key).unwrap_or_default();
+        let signed = V2Sale {
+            client_order_id: text("clientOrderId"),
+            order_id: text("orderId"),
+            amount: text("amount"),
+            currency: text("currency"),
+        };
+        let read = Merchant::read_v2_status(http_status, &body, &signed);
+        let is_final = read.is_final();
+        let read = match read {
+            V2StatusRead::Status { status, paid, amount_centis, currency, redirect_url, html } => Record::default()
+                .field("kind", "status")
+                .field("status", status)
+                .field("final", is_final)
+                .field("paid", paid)
+                .field("amountCentis", amount_centis)
+                .field("currency", currency)
+                .field("redirectUrl", redirect_url)
+                .field("html", html),
+            V2StatusRead::Refused { error_message, error_code } => {
+                Record::default().field("kind", "refused").field("errorMessage", error_message).field("errorCode", error_code)
+            }
+            V2StatusRead::Unusable => Record::default().field("kind", "unusable"),
+        };
+        to_js(&read)
+    }
+
     /// Whether the gateway's callback (or the payer's return) carries the gateway's `control`:
     /// `params` as posted (`status`, `orderid`, `client_orderid` and/or `merchant_order`,
     /// `control`), e.g. `Object.fromEntries(new URLSearchParams(body))`. Anything unreadable is
@@ -423,6 +495,20 @@ impl NodeMerchant {
 }
 
 /// The HTTP status of a gateway's answer, or `argument.invalid`.
+/// `gateway`: "sandbox", "production" or the gateway's URL.
+fn gateway_argument(value: &JsValue) -> Result<Gateway, Error> {
+    Gateway::parse(&text_argument(value, "gateway")?).map_err(|error| Error::new(error.code, error.message).at("gateway"))
+}
+
+/// A request to send, as `{ method, url, headers, body }` (`StatusRequest`).
+fn request_record(request: &HttpRequest) -> Record {
+    let mut headers = Record::default();
+    for (name, value) in request.headers {
+        headers.set(name, (*value).into());
+    }
+    Record::default().field("method", request.method).field("url", &request.url).field("headers", headers).field("body", &request.body)
+}
+
 fn http_status_argument(value: &JsValue) -> Result<u16, Error> {
     value
         .as_f64()

@@ -199,6 +199,49 @@ export interface V2StatusControlRequest {
   orderId: string;
 }
 
+/** `v2StatusRequest`'s fields: the status control's, and the endpoint the URL names. */
+export interface V2StatusRequestFields extends V2StatusControlRequest {
+  /** The merchant's own `endpointId` when left out. */
+  endpointId?: string;
+}
+
+/** A v2 sale as the merchant signed it: what `readV2Status` reads the answer against. */
+export interface V2SaleSigned {
+  clientOrderId: string;
+  /** The gateway's `orderid` (the sale answer's `paynet-order-id`). */
+  orderId: string;
+  /** In major units, as the form sent it: `"10.42"`. */
+  amount: string;
+  currency: string;
+}
+
+/** A /api/v2 sale's status: the first four are final. */
+export type V2Status = "approved" | "declined" | "filtered" | "error" | "processing" | "unknown";
+
+/**
+ * What /api/v2/status answered about one sale. Ship only on `paid`: `approved` for the amount and
+ * currency signed (the sale's `control` does not bind the currency; this answer is the one place
+ * the gateway says what it charged). `approved` without `paid` is not this sale's payment: never
+ * ship it; a person looks into it. `unusable`: no answer about this sale (another HTTP status, a
+ * proxy's page, another order's answer): ask again later.
+ */
+export type V2StatusRead =
+  | {
+      kind: "status";
+      status: V2Status;
+      final: boolean;
+      paid: boolean;
+      /** What the answer says was charged, in minor units (null when it states none). */
+      amountCentis: number | null;
+      currency: string | null;
+      /** 3-D Secure waits for the payer there. */
+      redirectUrl: string | null;
+      /** A 3-D Secure page to show the payer, when the answer gives one instead of a URL. */
+      html: string | null;
+    }
+  | { kind: "refused"; errorMessage: string | null; errorCode: string | null }
+  | { kind: "unusable" };
+
 /** The gateway's callback or the payer's return, as posted: `Object.fromEntries(new URLSearchParams(body))`. */
 export interface V2CallbackParams {
   status?: string;

@@ -2,9 +2,12 @@
 //! of the gateway's callback and of the payer's return.
 
 use connpay_core::card::YearMonth;
+use connpay_core::gateway::Gateway;
+use connpay_core::percent::{encode_segment, form_body};
+use connpay_core::sale::HttpRequest;
 use connpay_core::schema::{text, walk, Field, Necessity::*, Reading, Rule, Unknown};
 use connpay_core::sign::signatures_match;
-use connpay_core::v2::{check_v2_sale, ControlParts};
+use connpay_core::v2::{check_v2_sale, currency_exponent, minor_units, parse_v2_status, ControlParts, V2StatusBody};
 use connpay_core::value::{Got, Value};
 use connpay_core::{ErrorCode, FieldError};
 
@@ -23,6 +26,82 @@ const CONTROL_REQUEST: &[Field] = &[
 
 /// The statuses the gateway's callback (`server_callback_url`) and the payer's return (`redirect_url`) carry.
 pub const V2_CALLBACK_STATUSES: &[&str] = &["approved", "declined", "filtered", "error"];
+
+/// The final statuses of a /api/v2 sale; `processing` and `unknown` are not.
+const V2_FINAL_STATUSES: &[&str] = &["approved", "declined", "filtered", "error"];
+
+/// A v2 sale, as the merchant signed it: what its status answer is read against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct V2Sale<'a> {
+    /// The merchant's `client_orderid`.
+    pub client_order_id: &'a str,
+    /// The gateway's `orderid` (`paynet-order-id` of the sale's answer).
+    pub order_id: &'a str,
+    /// The amount signed, in major units as the form sent it (`10.42`).
+    pub amount: &'a str,
+    /// The currency signed.
+    pub currency: &'a str,
+}
+
+/// What /api/v2/status answered about a v2 sale.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum V2StatusRead {
+    /// The sale's status.
+    Status {
+        /// `approved`, `declined`, `filtered`, `error` (final), `processing` (also for an answer
+        /// with none) or `unknown` (also for a status this version does not know).
+        status: String,
+        /// Approved, for the amount and currency signed: the one answer to ship on. An approval
+        /// of any other amount or currency, or of none stated, is not this sale's payment.
+        paid: bool,
+        /// What the answer says was charged, in minor units; `None` when it states no amount
+        /// this currency can have.
+        amount_centis: Option<u64>,
+        /// What the answer says was charged: the currency.
+        currency: Option<String>,
+        /// Where 3-D Secure waits for the payer: a page (`redirect-url`) or one to show (`html`).
+        redirect_url: Option<String>,
+        /// The 3-D Secure page to show the payer, when the answer gives one instead of a URL.
+        html: Option<String>,
+    },
+    /// The gateway refused the request (`validation-error`, `error`): its words.
+    Refused {
+        /// `error-message`.
+        error_message: Option<String>,
+        /// `error-code`.
+        error_code: Option<String>,
+    },
+    /// No answer about this sale: another HTTP status than 200, a body that is no v2 status
+    /// answer (a proxy's page), or one about another order. Ask again later.
+    Unusable,
+}
+
+impl V2StatusRead {
+    /// Whether the status is final: `approved`, `declined`, `filtered` or `error`.
+    pub fn is_final(&self) -> bool {
+        matches!(self, V2StatusRead::Status { status, .. } if V2_FINAL_STATUSES.contains(&status.as_str()))
+    }
+}
+
+/// A charged amount in minor units: the gateway may write more decimals than the currency has
+/// (`10.420` EUR), all zeros past them.
+fn charged_minor_units(amount: &str, exponent: u32) -> Option<u64> {
+    let trimmed = match amount.split_once('.') {
+        Some((whole, fraction)) if fraction.len() > exponent as usize => {
+            let (kept, past) = fraction.split_at(exponent as usize);
+            if !past.bytes().all(|b| b == b'0') {
+                return None;
+            }
+            if kept.is_empty() {
+                whole.to_string()
+            } else {
+                format!("{whole}.{kept}")
+            }
+        }
+        _ => amount.to_string(),
+    };
+    minor_units(&trimmed, exponent)
+}
 
 impl Merchant {
     /// The /api/v2/sale `control`: SHA-1 of the endpoint (or endpoint group) + `clientOrderId` +
@@ -64,6 +143,68 @@ impl Merchant {
     pub fn v2_status_control(&self, login: Option<&str>, client_order_id: &str, order_id: &str) -> Option<String> {
         let login = login.or(self.login())?;
         Some(self.key().v2_status_control(login, client_order_id, order_id))
+    }
+
+    /// The /api/v2/status request of a v2 sale: `POST {gateway}/paynet/api/v2/status/{endpointId}`
+    /// with the form `login`, `client_orderid`, `orderid` and their `control`. Without a login or
+    /// an endpoint, the merchant's own; `None` when it has none either.
+    pub fn v2_status_request(
+        &self,
+        gateway: &Gateway,
+        endpoint_id: Option<&str>,
+        login: Option<&str>,
+        client_order_id: &str,
+        order_id: &str,
+    ) -> Option<HttpRequest> {
+        let endpoint_id = endpoint_id.or(self.endpoint_id())?;
+        let login = login.or(self.login())?;
+        let control = self.key().v2_status_control(login, client_order_id, order_id);
+        Some(HttpRequest {
+            method: "POST",
+            url: format!("{}/paynet/api/v2/status/{}", gateway.base_url(), encode_segment(endpoint_id)),
+            headers: &[("Content-Type", "application/x-www-form-urlencoded")],
+            body: form_body([("login", login), ("client_orderid", client_order_id), ("orderid", order_id), ("control", control.as_str())]),
+        })
+    }
+
+    /// The gateway's answer (its HTTP status and body) to the /api/v2/status request of `sale`.
+    /// Only an answer about that very order (its `orderid` and `client_orderid`) is read; its
+    /// approval is `paid` only for the amount and currency signed, which the sale's `control`
+    /// binds only in part (the currency not at all): the status answer is the one place the
+    /// gateway says what it charged.
+    pub fn read_v2_status(http_status: u16, body: &str, sale: &V2Sale<'_>) -> V2StatusRead {
+        if http_status != 200 {
+            return V2StatusRead::Unusable;
+        }
+        let answer = match parse_v2_status(body.as_bytes()) {
+            Some(V2StatusBody::Status(answer)) => answer,
+            Some(V2StatusBody::Refused { error_message, error_code }) => return V2StatusRead::Refused { error_message, error_code },
+            None => return V2StatusRead::Unusable,
+        };
+        let ours = answer.paynet_order_id.as_deref() == Some(sale.order_id)
+            && answer.merchant_order_id.as_deref().map_or(true, |id| id == sale.client_order_id);
+        if !ours {
+            return V2StatusRead::Unusable;
+        }
+        // A status this version does not know is not final: asked again, as `unknown` is.
+        let status = match answer.status.as_deref() {
+            None => "processing".to_string(),
+            Some(known @ ("approved" | "declined" | "filtered" | "error" | "processing" | "unknown")) => known.to_string(),
+            Some(_) => "unknown".to_string(),
+        };
+        let charged = answer.currency.as_deref().and_then(currency_exponent).zip(answer.amount.as_deref());
+        let amount_centis = charged.and_then(|(exponent, amount)| charged_minor_units(amount, exponent));
+        let signed = currency_exponent(sale.currency).and_then(|exponent| minor_units(sale.amount, exponent));
+        let paid =
+            status == "approved" && answer.currency.as_deref() == Some(sale.currency) && amount_centis.is_some() && amount_centis == signed;
+        V2StatusRead::Status {
+            status,
+            paid,
+            amount_centis,
+            currency: answer.currency,
+            redirect_url: answer.redirect_url,
+            html: answer.html,
+        }
     }
 
     /// Whether the gateway's callback to `server_callback_url`, or the payer's return to
@@ -223,5 +364,70 @@ mod tests {
         assert!(!verify(&[("status", "approved"), ("orderid", "6768789"), ("control", &control)]));
         let processing = sha1_hex(&format!("processing6768789A1{KEY}"));
         assert!(!verify(&[("status", "processing"), ("orderid", "6768789"), ("client_orderid", "A1"), ("control", &processing)]));
+    }
+
+    #[test]
+    fn the_status_request_posts_the_signed_form_to_the_endpoints_status() {
+        let gateway = Gateway::parse("https://sandbox.connpay.com").unwrap();
+        let request = merchant().v2_status_request(&gateway, None, None, "A 1", "6768789").unwrap();
+        assert_eq!(request.url, "https://sandbox.connpay.com/paynet/api/v2/status/1111");
+        assert_eq!(request.headers, &[("Content-Type", "application/x-www-form-urlencoded")]);
+        let control = sha1_hex(&format!("shopA 16768789{KEY}"));
+        assert_eq!(request.body, format!("login=shop&client_orderid=A%201&orderid=6768789&control={control}"));
+        let other = merchant().v2_status_request(&gateway, Some("22/3"), Some("other"), "A1", "1").unwrap();
+        assert!(other.url.ends_with("/status/22%2F3") && other.body.starts_with("login=other&"));
+        let bare = Merchant::new(KEY, None, None).unwrap();
+        assert_eq!(bare.v2_status_request(&gateway, None, Some("shop"), "A1", "1"), None, "no endpoint");
+        assert_eq!(bare.v2_status_request(&gateway, Some("1111"), None, "A1", "1"), None, "no login");
+    }
+
+    #[test]
+    fn a_status_answer_is_paid_only_when_approved_for_the_amount_and_currency_signed() {
+        let sale = V2Sale { client_order_id: "A1", order_id: "6768789", amount: "10.42", currency: "EUR" };
+        let read = |body: &str| Merchant::read_v2_status(200, body, &sale);
+        let answer = |status: &str, amount: &str, currency: &str| {
+            format!("type=status-response\nstatus={status}\npaynet-order-id=6768789\nmerchant-order-id=A1\namount={amount}\ncurrency={currency}\n")
+        };
+        let paid = |read: V2StatusRead| matches!(read, V2StatusRead::Status { paid: true, .. });
+        assert!(paid(read(&answer("approved", "10.42", "EUR"))));
+        assert!(paid(read(&answer("approved", "10.420", "EUR"))), "zeros past the currency's decimals");
+        assert_eq!(
+            read(&answer("approved", "10.42", "EUR")),
+            V2StatusRead::Status {
+                status: "approved".into(),
+                paid: true,
+                amount_centis: Some(1042),
+                currency: Some("EUR".into()),
+                redirect_url: None,
+                html: None
+            }
+        );
+        // Approved, but not what was signed: another amount, another currency, none stated.
+        for body in [answer("approved", "10.43", "EUR"), answer("approved", "10.42", "USD"), answer("approved", "10.421", "EUR")] {
+            let read = read(&body);
+            assert!(!paid(read.clone()) && read.is_final(), "{body}");
+        }
+        assert!(!paid(read("type=status-response&status=approved&paynet-order-id=6768789&merchant-order-id=A1")));
+        // Not final: processing (or no status at all), unknown, a status this version does not know.
+        let status_of = |body: &str| match read(body) {
+            V2StatusRead::Status { status, .. } => status,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(status_of("type=status-response&paynet-order-id=6768789"), "processing");
+        assert_eq!(status_of("type=status-response&status=pending-review&orderid=6768789&client_orderid=A1"), "unknown");
+        assert!(!read(&answer("processing", "10.42", "EUR")).is_final());
+        assert!(read(&answer("declined", "10.42", "EUR")).is_final());
+        // 3-D Secure waits: its page.
+        let waiting = read("type=status-response&status=processing&paynet-order-id=6768789&redirect-url=https%3A%2F%2Facs.example%2F1");
+        assert!(matches!(waiting, V2StatusRead::Status { redirect_url: Some(url), .. } if url == "https://acs.example/1"));
+        // Another order's answer, another status than 200, a proxy's page, the gateway's refusal.
+        assert_eq!(read(&answer("approved", "10.42", "EUR").replace("6768789", "6768790")), V2StatusRead::Unusable);
+        assert_eq!(read(&answer("approved", "10.42", "EUR").replace("=A1", "=A2")), V2StatusRead::Unusable);
+        assert_eq!(Merchant::read_v2_status(502, &answer("approved", "10.42", "EUR"), &sale), V2StatusRead::Unusable);
+        assert_eq!(read("<html>502 Bad Gateway</html>"), V2StatusRead::Unusable);
+        assert_eq!(
+            read("type=validation-error&error-message=no+such+order&error-code=3"),
+            V2StatusRead::Refused { error_message: Some("no such order".into()), error_code: Some("3".into()) }
+        );
     }
 }

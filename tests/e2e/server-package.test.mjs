@@ -59,6 +59,36 @@ test("the v2 status control", () => {
   assert.equal(merchant.v2StatusControl({ login: "other", clientOrderId: "A-1", orderId: "1" }), sha1(`otherA-11${KEY}`));
 });
 
+test("the v2 status request, and its answer read against the sale signed: paid only for its amount and currency", () => {
+  const request = merchant.v2StatusRequest({ clientOrderId: "A-1", orderId: "6768789" }, "sandbox");
+  assert.deepEqual(request, {
+    method: "POST",
+    url: "https://sandbox.connpay.com/paynet/api/v2/status/1111",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: `login=shop&client_orderid=A-1&orderid=6768789&control=${sha1(`shopA-16768789${KEY}`)}`,
+  });
+  assert.throws(() => merchant.v2StatusRequest({ clientOrderId: "A-1", orderId: "1" }, "ftp://gate"), (error) => error.path === "gateway");
+  assert.throws(() => new Merchant({ controlKey: KEY, login: "shop" }).v2StatusRequest({ clientOrderId: "A-1", orderId: "1" }, "sandbox"),
+    (error) => error.code === "argument.invalid" && error.path === "endpointId");
+
+  const sale = { clientOrderId: "A-1", orderId: "6768789", amount: "10.42", currency: "EUR" };
+  // As the gateway writes it: key=value pairs, URL-encoded, each value ended by a newline.
+  const answer = (pairs) => Object.entries({ type: "status-response", "paynet-order-id": "6768789", "merchant-order-id": "A-1", ...pairs })
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}\n`).join("&");
+  assert.deepEqual(merchant.readV2Status(200, answer({ status: "approved", amount: "10.42", currency: "EUR" }), sale),
+    { kind: "status", status: "approved", final: true, paid: true, amountCentis: 1042, currency: "EUR", redirectUrl: null, html: null });
+  const approvedOther = merchant.readV2Status(200, answer({ status: "approved", amount: "104.20", currency: "EUR" }), sale);
+  assert.deepEqual([approvedOther.status, approvedOther.paid, approvedOther.amountCentis], ["approved", false, 10420]);
+  assert.equal(merchant.readV2Status(200, answer({ status: "approved", amount: "10.42", currency: "USD" }), sale).paid, false);
+  const waiting = merchant.readV2Status(200, answer({ "redirect-url": "https://acs.example/3ds?a=1&b=2" }), sale);
+  assert.deepEqual([waiting.status, waiting.final, waiting.redirectUrl], ["processing", false, "https://acs.example/3ds?a=1&b=2"]);
+  assert.deepEqual(merchant.readV2Status(200, answer({ status: "approved", amount: "10.42", currency: "EUR", "paynet-order-id": "1" }), sale), { kind: "unusable" });
+  assert.deepEqual(merchant.readV2Status(502, "<html>Bad Gateway</html>", sale), { kind: "unusable" });
+  assert.deepEqual(merchant.readV2Status(200, "type=validation-error\n&error-message=no%20such%20order\n&error-code=3\n", sale),
+    { kind: "refused", errorMessage: "no such order", errorCode: "3" });
+  assert.throws(() => merchant.readV2Status(200, "", { ...sale, amount: 10.42 }), (error) => error.path === "sale.amount");
+});
+
 test("a callback verifies only as the gateway signed it: another status or a forged control is refused", () => {
   const control = sha1(`approved6768789A-1${KEY}`);
   const callback = { status: "approved", orderid: "6768789", client_orderid: "A-1", merchant_order: "A-1", control };

@@ -10,13 +10,13 @@ use crate::value::{to_json, Got, Record};
 /// An HTTP request to send as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRequest {
-    /// Always `POST` for the gateway's DAPI.
+    /// Always `POST`: the gateway's DAPI and /api/v2 take nothing else.
     pub method: &'static str,
     /// The absolute URL.
     pub url: String,
     /// Header names and values.
     pub headers: &'static [(&'static str, &'static str)],
-    /// The JSON body.
+    /// The body: JSON for the DAPI, a form for /api/v2.
     pub body: String,
 }
 

@@ -9,4 +9,4 @@ mod response;
 
 pub use form::{browser_form_fields, currency_exponent, minor_units, parse_v2_sale_form, ControlParts, ParsedV2Sale, V2SaleForm};
 pub use request::{check_v2_sale, wire_name, BROWSER, PARAMETERS, ROUTE_AND_BROWSER};
-pub use response::{parse_v2_response, V2Response, V2ResponseError, V2ResponseType};
+pub use response::{parse_v2_response, parse_v2_status, V2Response, V2ResponseError, V2ResponseType, V2StatusAnswer, V2StatusBody};

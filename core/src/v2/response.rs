@@ -102,3 +102,61 @@ pub fn parse_v2_response(body: &[u8]) -> Result<V2Response, V2ResponseError> {
         error_code: value("error-code"),
     })
 }
+
+/// A /api/v2/status answer (`type=status-response`), as the gateway wrote it: the sale's status
+/// and the one statement of what it charged for the order (`amount` in major units, `currency`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct V2StatusAnswer {
+    /// `status`: `approved`, `declined`, `filtered`, `error` (final), `processing`, `unknown`; an
+    /// answer without one is still processing.
+    pub status: Option<String>,
+    /// `paynet-order-id` (or `orderid`): the gateway's order.
+    pub paynet_order_id: Option<String>,
+    /// `merchant-order-id` (or `client_orderid`, `merchant_order`): the merchant's.
+    pub merchant_order_id: Option<String>,
+    /// `amount`, in major units as the form sends it (`10.42`).
+    pub amount: Option<String>,
+    /// `currency`.
+    pub currency: Option<String>,
+    /// `redirect-url`: the page where 3-D Secure waits for the payer.
+    pub redirect_url: Option<String>,
+    /// `html`: the page to show the payer for 3-D Secure, instead of a `redirect-url`.
+    pub html: Option<String>,
+}
+
+/// What a /api/v2/status body is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum V2StatusBody {
+    /// A status answer.
+    Status(V2StatusAnswer),
+    /// The gateway refused the request (`validation-error`, `error`): its words.
+    Refused {
+        /// `error-message`.
+        error_message: Option<String>,
+        /// `error-code`.
+        error_code: Option<String>,
+    },
+}
+
+/// Reads a /api/v2/status body, as [`parse_v2_response`] reads any v2 body; `None` for one that
+/// is no status answer (no `type`, or another: a proxy's page, an empty body).
+pub fn parse_v2_status(body: &[u8]) -> Option<V2StatusBody> {
+    let pairs = form_pairs(&String::from_utf8_lossy(body));
+    let value = |keys: &[&str]| keys.iter().find_map(|key| pairs.iter().find(|(name, _)| name == key)).map(|(_, value)| value.clone());
+    let present = |keys: &[&str]| value(keys).filter(|found| !found.is_empty());
+    match present(&["type"]).as_deref() {
+        Some("status-response") => Some(V2StatusBody::Status(V2StatusAnswer {
+            status: present(&["status"]),
+            paynet_order_id: present(&["paynet-order-id", "orderid"]),
+            merchant_order_id: present(&["merchant-order-id", "client_orderid", "merchant_order"]),
+            amount: present(&["amount"]),
+            currency: present(&["currency"]),
+            redirect_url: present(&["redirect-url"]),
+            html: present(&["html"]),
+        })),
+        Some("validation-error" | "error") => {
+            Some(V2StatusBody::Refused { error_message: present(&["error-message"]), error_code: present(&["error-code"]) })
+        }
+        _ => None,
+    }
+}

@@ -413,6 +413,9 @@ export type CheckoutMessageKey =
   /** Said when the gateway refused the sale for a reason that is the shop's or its configuration's
    * (a signature that does not verify, an unknown invoice), not the card's. */
   | "shop_refused"
+  /** Said when a sale that waited for the payer at the bank (3-D Secure) is declined: the payment
+   * was not confirmed there (cancelled, failed or left to expire), not the card refused. */
+  | "not_confirmed"
   /** A card-field error without a message of its own. */
   | "field"
   /** Another failure without a message of its own. */

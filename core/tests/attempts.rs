@@ -371,6 +371,43 @@ fn closing_the_challenge_ends_nothing_and_the_final_state_decides() {
 }
 
 #[test]
+fn a_decline_after_the_bank_waited_for_the_payer_says_the_payment_was_not_confirmed_not_the_card_declined() {
+    let english = Messages::new(Locale::En);
+    let declined_words = english.error(ErrorCode::SaleDeclined).to_string();
+    let not_confirmed = english.text("not_confirmed").to_string();
+    assert!(not_confirmed.contains("did not confirm") && not_confirmed.contains("nothing was charged"));
+    // A 3-D Secure challenge (here cancelled on the issuer's page, or left to expire) declined:
+    // the payer reads, and onError says, that the bank did not confirm it.
+    let mut form = Form::new();
+    form.challenged("INV1", 1_000.0);
+    form.wake(3_000.0);
+    let effects = form.status(status("INV1", SaleState::Declined), 3_000.0);
+    let declined = told(&effects).unwrap();
+    assert_eq!((declined.code, declined.next), (ErrorCode::SaleDeclined, Next::Retry), "the code stays the gateway's");
+    assert_eq!(declined.message, not_confirmed);
+    assert_eq!(said(&effects).last(), Some(&not_confirmed), "the payer reads what onError says");
+    assert!(form.can_pay());
+    // Declined with no challenge: the card declined.
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(accepted("INV1"));
+    let effects = form.status(status("INV1", SaleState::Declined), 1_000.0);
+    assert_eq!(told(&effects).unwrap().message, declined_words);
+    assert_eq!(said(&effects).last(), Some(&declined_words));
+    // A pending sale the server followed ends unapproved: not confirmed when it had named the
+    // bank's window, the card declined when it had not.
+    for (redirect, words) in [(true, &not_confirmed), (false, &declined_words)] {
+        let mut form = Form::new();
+        assert!(began(&form.submit()));
+        form.answer(about_order(pending(None, redirect)));
+        form.wake(2_000.0);
+        let effects = form.answer(session("UNUSED"));
+        assert_eq!((told(&effects).unwrap().code, &told(&effects).unwrap().message), (ErrorCode::SaleDeclined, words), "{redirect}");
+        assert_eq!(said(&effects).last(), Some(words));
+    }
+}
+
+#[test]
 fn a_policy_refusing_the_frame_says_why_and_keeps_the_reopen_button_hidden() {
     let mut form = Form::new();
     form.challenged("INV1", 0.0);

@@ -181,7 +181,8 @@ for (const how of ["its Close button", "Escape on the window", "the page's own c
     const issuer = page.frameLocator("dialog iframe");
     await issuer.getByLabel("One-time password").fill("wrong");
     await issuer.getByRole("button", { name: "Confirm" }).click();
-    assert.match(await outcomeIs(page, "sale.declined"), /^Declined\. Your bank did not approve the payment/);
+    // Not confirmed at the bank, which is not the card declined: the payer is told so.
+    assert.match(await outcomeIs(page, "sale.declined"), /^Your bank did not confirm this payment, so nothing was charged/);
     assert.equal(await page.getByRole("button", { name: "Reopen your bank's window" }).count(), 0, "nothing to reopen");
     assert.deepEqual(await formAfter(page), { values: { ...TYPED, cvv: "321" }, payEnabled: true });
 
@@ -198,7 +199,7 @@ test("the issuer page's own Cancel declines at once, and frees Pay", async () =>
   await typeCard(page, card("321"));
   await page.getByRole("button", { name: "Pay" }).click();
   await page.frameLocator("dialog iframe").getByRole("button", { name: "Cancel" }).click();
-  assert.match(await outcomeIs(page, "sale.declined"), /^Declined\./);
+  assert.match(await outcomeIs(page, "sale.declined"), /^Your bank did not confirm this payment, so nothing was charged/);
   assert.equal((await formAfter(page)).payEnabled, true);
   assert.equal(sent.sales, 1);
 });

@@ -107,15 +107,22 @@ pub struct Report {
     /// Until when (ms since the epoch) the bank may still approve the sale, when known: what the
     /// payer reads in place of `{until}`.
     pub until: Option<f64>,
+    /// The sale waited for the payer at the bank (a 3-D Secure challenge): a decline then is the
+    /// payment not confirmed there (cancelled, failed, or left to expire), not the card refused.
+    pub challenged: bool,
 }
 
 impl Report {
     fn new(code: ErrorCode, invoice_id: Option<&str>) -> Report {
-        Report { code, next: Next::after(code), invoice_id: invoice_id.map(str::to_string), until: None }
+        Report { code, next: Next::after(code), invoice_id: invoice_id.map(str::to_string), until: None, challenged: false }
     }
 
     fn until(self, until: Option<f64>) -> Report {
         Report { until, ..self }
+    }
+
+    fn challenged(self, challenged: bool) -> Report {
+        Report { challenged, ..self }
     }
 }
 
@@ -272,7 +279,7 @@ impl Attempts {
             }
             OrderAnswer::Session => {
                 let State::Pending(pending) = &self.state else { return None };
-                let report = Report::new(ErrorCode::SaleDeclined, Some(&pending.invoice_id));
+                let report = Report::new(ErrorCode::SaleDeclined, Some(&pending.invoice_id)).challenged(pending.redirect_url.is_some());
                 Some(Step::Report(self.end(report)))
             }
         }
@@ -327,7 +334,10 @@ impl Attempts {
                 self.state = State::Approved;
                 Step::Approved(status)
             }
-            PollStep::Done(_) => Step::Report(self.end(Report::new(ErrorCode::SaleDeclined, Some(invoice_id)))),
+            PollStep::Done(_) => {
+                let report = Report::new(ErrorCode::SaleDeclined, Some(invoice_id)).challenged(challenge.is_some());
+                Step::Report(self.end(report))
+            }
             PollStep::Stop(_) => Step::Report(self.end(Report::new(ErrorCode::StatusRejected, Some(invoice_id)))),
             PollStep::Redirect(url) => {
                 // The challenge's lifetime counts from when it first opened.

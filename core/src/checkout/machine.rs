@@ -26,7 +26,7 @@ use crate::{ErrorCode, FieldError};
 
 use super::attempts::{Attempts, Ending, Next, Refusal, Report, Step};
 use super::edit::{edit_cvv, edit_expiry, edit_number, Deletion, Edit};
-use super::messages::{Messages, ALLOWED, APPROVED, AUTHENTICATING, CANCEL, PROCESSING, REOPEN, SHOP_REFUSED};
+use super::messages::{Messages, ALLOWED, APPROVED, AUTHENTICATING, CANCEL, NOT_CONFIRMED, PROCESSING, REOPEN, SHOP_REFUSED};
 use super::sale::{perform_sale_call, session_request, CardLabel, CheckoutSuccess, OrderAnswer, Purpose};
 use super::{Field, FormState, Mark, SavedCard, TypedCard};
 
@@ -782,7 +782,7 @@ impl Checkout {
         if let Some(first) = Field::ALL.into_iter().find(|&field| !state.verdict(field).valid) {
             out.page(Effect::FocusField(first));
         }
-        let report = Report { code: ErrorCode::CheckoutInvalid, next: Next::Retry, invoice_id: None, until: None };
+        let report = Report { code: ErrorCode::CheckoutInvalid, next: Next::Retry, invoice_id: None, until: None, challenged: false };
         let told = Told { errors, ..self.told(&report) };
         self.tell(&report, told, out);
     }
@@ -1335,20 +1335,21 @@ impl Checkout {
             self.cancel_pause(out);
         }
         self.render_attempt(out);
-        let said = match (report.until, told.shop) {
-            (_, true) => Said::Notice(SHOP_REFUSED),
-            (Some(until), false) => Said::Until(report.code, until),
-            (None, false) => Said::Code(report.code),
+        let said = match (report.until, notice(report, told.shop)) {
+            (_, Some(key)) => Said::Notice(key),
+            (Some(until), None) => Said::Until(report.code, until),
+            (None, None) => Said::Code(report.code),
         };
         self.say(said, out);
         out.call(Callback::Error(Box::new(told)));
     }
 
-    /// The error `onError` receives for `report`.
+    /// The error `onError` receives for `report`: its message is what the payer reads.
     fn told(&self, report: &Report) -> Told {
+        let messages = &self.config.messages;
         Told {
             code: report.code,
-            message: self.config.messages.error(report.code).to_string(),
+            message: notice(report, false).map_or_else(|| messages.error(report.code), |key| messages.text(key)).to_string(),
             until: report.until,
             language: self.config.language.clone(),
             detail: Ending::of(report.code).map_or("", |ending| ending.code.detail()).to_string(),
@@ -1377,6 +1378,19 @@ impl Checkout {
             Outcome::OutcomeUnknown { reason } => Told { reason: Some(*reason), ..told },
             Outcome::Accepted(_) => told,
         }
+    }
+}
+
+/// The notice said instead of the code's own words: the shop's refusal (`shop`), never the
+/// card's; a decline of a sale that waited for the payer at the bank, which is the payment not
+/// confirmed there, not the card refused.
+fn notice(report: &Report, shop: bool) -> Option<&'static str> {
+    if shop {
+        Some(SHOP_REFUSED)
+    } else if report.challenged && report.code == ErrorCode::SaleDeclined {
+        Some(NOT_CONFIRMED)
+    } else {
+        None
     }
 }
 

@@ -43,6 +43,9 @@ pub const ALLOWED: &str = "allowed";
 /// Said when the gateway refused the sale for a reason that is the shop's or its
 /// configuration's (a signature that does not verify, an unknown invoice), never the card's.
 pub const SHOP_REFUSED: &str = "shop_refused";
+/// Said when a sale that waited for the payer at the bank (3-D Secure) is declined: the payment
+/// was not confirmed there (cancelled, failed, or left to expire), which is not the card refused.
+pub const NOT_CONFIRMED: &str = "not_confirmed";
 /// Any card-field error without a message of its own.
 pub const FIELD: &str = "field";
 /// Any other failure without a message of its own.
@@ -63,6 +66,10 @@ const NOTICES: &[(&str, &str)] = &[
     (
         SHOP_REFUSED,
         "The shop could not take this payment because of a problem on its side; nothing was charged, and your card details are not the cause. Please try again later or contact the shop.",
+    ),
+    (
+        NOT_CONFIRMED,
+        "Your bank did not confirm this payment, so nothing was charged. You can pay again, with this card or another.",
     ),
     (FIELD, "Check this field."),
     (ERROR, "The payment could not be completed. Please try again."),

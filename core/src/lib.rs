@@ -24,4 +24,4 @@ pub mod v2;
 pub mod value;
 
 pub use code::ErrorCode;
-pub use problems::FieldError;
+pub use problems::{FieldError, MAX_PROBLEMS};

@@ -336,6 +336,9 @@ fn read_object<V: Value>(problems: &mut Problems, tables: &[&'static [Field]], v
         match value.keys() {
             Ok(keys) => {
                 for key in keys.iter().filter(|key| !fields().any(|field| field.key == key.as_str())) {
+                    if problems.full() {
+                        break;
+                    }
                     // A key set to undefined or null is absent, as JSON would leave it out. A key
                     // that cannot be read back by its name (a lone surrogate in it) is reported.
                     let absent = matches!(value.get(key), Ok(Some(found)) if found.shape() == Shape::Absent);

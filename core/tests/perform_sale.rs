@@ -459,3 +459,16 @@ fn status_calls_are_validated() {
     let paths: Vec<&str> = errors.iter().map(|error| error.path.as_str()).collect();
     assert_eq!(paths, ["endpointId", "invoiceId", "session.accessToken", "session.token"]);
 }
+
+#[test]
+fn a_request_of_many_unknown_keys_reports_at_most_max_problems_the_first_in_its_order() {
+    let mut sale = card_sale();
+    let device = sale.pointer_mut("/consumer/device").and_then(Value::as_object_mut).unwrap();
+    for index in 0..50_000 {
+        device.insert(format!("k{index:05}"), json!(0));
+    }
+    let errors = errors_of(&sale);
+    assert_eq!(errors.len(), connpay_core::MAX_PROBLEMS);
+    assert_eq!(errors[0], ("consumer.device.k00000".to_string(), ErrorCode::RequestUnknownField));
+    assert!(errors.iter().all(|(_, code)| *code == ErrorCode::RequestUnknownField));
+}

@@ -10,6 +10,7 @@ use connpay_core::gateway::Gateway;
 use connpay_core::sale::HttpRequest;
 use connpay_core::schema::{boolean, integer, list, object, text, walk, Field, Necessity::*, Reading, Rule, Unknown};
 use connpay_core::sign::{CheckSignatureFields, SessionSignatureFields};
+use connpay_core::v2::{currency_exponent, minor_units};
 use connpay_core::value::{Got, Record, ToGot};
 use connpay_core::ErrorCode;
 use connpay_js::{own, to_js, Error, Js};
@@ -423,12 +424,18 @@ impl NodeMerchant {
             return Err(under("sale", checked.errors));
         }
         let text = |key: &str| checked.record.text(key).unwrap_or_default();
-        let signed = V2Sale {
-            client_order_id: text("clientOrderId"),
-            order_id: text("orderId"),
-            amount: text("amount"),
-            currency: text("currency"),
+        // What was signed must be a v2 sale's amount and currency, or no answer could match it.
+        let Some(exponent) = currency_exponent(text("currency")) else {
+            return Err(Error::invalid_argument("sale.currency", "must be an ISO 4217 code with minor units, in upper case, such as EUR"));
         };
+        let Some(amount_centis) = minor_units(text("amount"), exponent) else {
+            return Err(Error::invalid_argument(
+                "sale.amount",
+                "must be the amount signed, in major units with at most the currency's decimals, such as \"10.42\"",
+            ));
+        };
+        let signed =
+            V2Sale { client_order_id: text("clientOrderId"), order_id: text("orderId"), amount_centis, currency: text("currency") };
         let read = Merchant::read_v2_status(http_status, &body, &signed);
         let is_final = read.is_final();
         let read = match read {

@@ -210,8 +210,9 @@ export interface V2SaleSigned {
   clientOrderId: string;
   /** The gateway's `orderid` (the sale answer's `paynet-order-id`). */
   orderId: string;
-  /** In major units, as the form sent it: `"10.42"`. */
+  /** In major units, as the form sent it: `"10.42"`; at most the currency's decimals (else `argument.invalid`). */
   amount: string;
+  /** ISO 4217 with minor units, upper case. */
   currency: string;
 }
 
@@ -223,7 +224,8 @@ export type V2Status = "approved" | "declined" | "filtered" | "error" | "process
  * currency signed (the sale's `control` does not bind the currency; this answer is the one place
  * the gateway says what it charged). `approved` without `paid` is not this sale's payment: never
  * ship it; a person looks into it. `unusable`: no answer about this sale (another HTTP status, a
- * proxy's page, another order's answer): ask again later.
+ * proxy's page, another order's answer, or one that says a part twice, differently): ask again
+ * later.
  */
 export type V2StatusRead =
   | {

@@ -37,8 +37,9 @@ pub struct V2Sale<'a> {
     pub client_order_id: &'a str,
     /// The gateway's `orderid` (`paynet-order-id` of the sale's answer).
     pub order_id: &'a str,
-    /// The amount signed, in major units as the form sent it (`10.42`).
-    pub amount: &'a str,
+    /// The amount signed, in minor units (`10.42` EUR is 1042: [`minor_units`] of the form's
+    /// amount by the currency's exponent).
+    pub amount_centis: u64,
     /// The currency signed.
     pub currency: &'a str,
 }
@@ -168,7 +169,8 @@ impl Merchant {
     }
 
     /// The gateway's answer (its HTTP status and body) to the /api/v2/status request of `sale`.
-    /// Only an answer about that very order (its `orderid` and `client_orderid`) is read; its
+    /// Only an answer about that very order (its `orderid` and `client_orderid`), saying each
+    /// part once, is read; its
     /// approval is `paid` only for the amount and currency signed, which the sale's `control`
     /// binds only in part (the currency not at all): the status answer is the one place the
     /// gateway says what it charged.
@@ -194,9 +196,7 @@ impl Merchant {
         };
         let charged = answer.currency.as_deref().and_then(currency_exponent).zip(answer.amount.as_deref());
         let amount_centis = charged.and_then(|(exponent, amount)| charged_minor_units(amount, exponent));
-        let signed = currency_exponent(sale.currency).and_then(|exponent| minor_units(sale.amount, exponent));
-        let paid =
-            status == "approved" && answer.currency.as_deref() == Some(sale.currency) && amount_centis.is_some() && amount_centis == signed;
+        let paid = status == "approved" && answer.currency.as_deref() == Some(sale.currency) && amount_centis == Some(sale.amount_centis);
         V2StatusRead::Status {
             status,
             paid,
@@ -383,7 +383,7 @@ mod tests {
 
     #[test]
     fn a_status_answer_is_paid_only_when_approved_for_the_amount_and_currency_signed() {
-        let sale = V2Sale { client_order_id: "A1", order_id: "6768789", amount: "10.42", currency: "EUR" };
+        let sale = V2Sale { client_order_id: "A1", order_id: "6768789", amount_centis: 1042, currency: "EUR" };
         let read = |body: &str| Merchant::read_v2_status(200, body, &sale);
         let answer = |status: &str, amount: &str, currency: &str| {
             format!("type=status-response\nstatus={status}\npaynet-order-id=6768789\nmerchant-order-id=A1\namount={amount}\ncurrency={currency}\n")
@@ -425,6 +425,12 @@ mod tests {
         assert_eq!(read(&answer("approved", "10.42", "EUR").replace("=A1", "=A2")), V2StatusRead::Unusable);
         assert_eq!(Merchant::read_v2_status(502, &answer("approved", "10.42", "EUR"), &sale), V2StatusRead::Unusable);
         assert_eq!(read("<html>502 Bad Gateway</html>"), V2StatusRead::Unusable);
+        // A part said twice, differently: which the gateway meant cannot be told.
+        let twice = |extra: &str| read(&format!("{}{extra}", answer("approved", "10.42", "EUR")));
+        assert_eq!(twice("amount=1.00\n"), V2StatusRead::Unusable);
+        assert_eq!(twice("status=declined\n"), V2StatusRead::Unusable);
+        assert_eq!(twice("orderid=6768790\n"), V2StatusRead::Unusable);
+        assert!(paid(twice("amount=10.42\n")), "said twice alike");
         assert_eq!(
             read("type=validation-error&error-message=no+such+order&error-code=3"),
             V2StatusRead::Refused { error_message: Some("no such order".into()), error_code: Some("3".into()) }

@@ -87,6 +87,16 @@ test("the v2 status request, and its answer read against the sale signed: paid o
   assert.deepEqual(merchant.readV2Status(200, "type=validation-error\n&error-message=no%20such%20order\n&error-code=3\n", sale),
     { kind: "refused", errorMessage: "no such order", errorCode: "3" });
   assert.throws(() => merchant.readV2Status(200, "", { ...sale, amount: 10.42 }), (error) => error.path === "sale.amount");
+  // What was signed is checked as a v2 amount and currency: a typo is the shop's error, never a
+  // "charged another amount" alarm.
+  for (const [wrong, path] of [[{ amount: "10.420" }, "sale.amount"], [{ amount: "10,42" }, "sale.amount"], [{ currency: "eur" }, "sale.currency"]]) {
+    assert.throws(() => merchant.readV2Status(200, "", { ...sale, ...wrong }), (error) => error.code === "argument.invalid" && error.path === path, path);
+  }
+  // A part said twice, differently: which the gateway meant cannot be told, so nothing is paid.
+  const approved = answer({ status: "approved", amount: "10.42", currency: "EUR" });
+  assert.deepEqual(merchant.readV2Status(200, `${approved}&amount=1.00\n`, sale), { kind: "unusable" });
+  assert.deepEqual(merchant.readV2Status(200, `amount=1.00\n&${approved}`, sale), { kind: "unusable" });
+  assert.deepEqual(merchant.readV2Status(200, `${approved}&status=declined\n`, sale), { kind: "unusable" });
 });
 
 test("a callback verifies only as the gateway signed it: another status or a forged control is refused", () => {

@@ -139,12 +139,20 @@ pub enum V2StatusBody {
 }
 
 /// Reads a /api/v2/status body, as [`parse_v2_response`] reads any v2 body; `None` for one that
-/// is no status answer (no `type`, or another: a proxy's page, an empty body).
+/// is no status answer (no `type`, or another: a proxy's page, an empty body), and for one that
+/// says a part twice, differently (`amount=10.42&amount=1.00`, or `paynet-order-id` and `orderid`
+/// apart): which one the gateway meant cannot be told, and an amount or a status must not be
+/// guessed.
 pub fn parse_v2_status(body: &[u8]) -> Option<V2StatusBody> {
     let pairs = form_pairs(&String::from_utf8_lossy(body));
-    let value = |keys: &[&str]| keys.iter().find_map(|key| pairs.iter().find(|(name, _)| name == key)).map(|(_, value)| value.clone());
-    let present = |keys: &[&str]| value(keys).filter(|found| !found.is_empty());
-    match present(&["type"]).as_deref() {
+    let mut ambiguous = false;
+    let mut present = |keys: &[&str]| {
+        let mut said = pairs.iter().filter(|(name, value)| keys.contains(&name.as_str()) && !value.is_empty()).map(|(_, value)| value);
+        let first = said.next().cloned();
+        ambiguous |= said.any(|other| Some(other) != first.as_ref());
+        first
+    };
+    let body = match present(&["type"]).as_deref() {
         Some("status-response") => Some(V2StatusBody::Status(V2StatusAnswer {
             status: present(&["status"]),
             paynet_order_id: present(&["paynet-order-id", "orderid"]),
@@ -158,5 +166,6 @@ pub fn parse_v2_status(body: &[u8]) -> Option<V2StatusBody> {
             Some(V2StatusBody::Refused { error_message: present(&["error-message"]), error_code: present(&["error-code"]) })
         }
         _ => None,
-    }
+    };
+    body.filter(|_| !ambiguous)
 }

@@ -64,9 +64,9 @@ impl Error {
         let (path, message) =
             errors.first().map_or(("options", "the options are not valid"), |first| (first.path.as_str(), first.message.as_str()));
         let list = crate::to_js(&errors).unwrap_or(JsValue::NULL);
-        Error::new(ErrorCode::ArgumentInvalid, format!("option {path}: {message}; see `errors` for every problem"))
-            .at(path)
-            .with("errors", list)
+        // The options themselves (not an object, say) have no key to name.
+        let what = if path.is_empty() { "the options".to_string() } else { format!("option {path}:") };
+        Error::new(ErrorCode::ArgumentInvalid, format!("{what} {message}; see `errors` for every problem")).at(path).with("errors", list)
     }
 
     /// The result could not be converted for JavaScript.

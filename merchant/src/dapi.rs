@@ -88,7 +88,7 @@ impl Merchant {
         let request = checked.record;
         let text = |path: &str| request.text(path).unwrap_or_default().to_string();
         if !token_issued {
-            return Reply::fail(403, ErrorCause::Filtered, "session.accessToken was not issued by this server", None);
+            return Reply::fail(403, ErrorCause::Filtered, "session.accessToken was not issued by this server to this order's payer", None);
         }
         match order.status() {
             OrderStatus::Open => {}

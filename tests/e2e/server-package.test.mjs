@@ -188,6 +188,9 @@ test("the DAPI signatures, and one order's sale: initiate, check sale by card re
   assert.throws(() => merchant.initiateSale(null, page, { accessTokenIssued: true }), (error) => error.code === "argument.invalid" && error.path === "order");
   assert.throws(() => merchant.initiateSale(order, page, {}), (error) => error.path === "accessTokenIssued");
   assert.throws(() => merchant.initiateSale(order, page, { accessTokenIssued: () => true }), (error) => error.path === "accessTokenIssued");
+  // Options that are not an object are named as the options.
+  assert.throws(() => new Merchant(), (error) => error.code === "argument.invalid" && /^the options must be an object/.test(error.message));
+  assert.throws(() => merchant.initiateSale(order, page, null), (error) => /^the options must be an object/.test(error.message));
   // An option the call does not take is named as that, not as a field of the gateway's spec.
   assert.throws(() => new Merchant({ controlKey: KEY, endpoint: "1111" }), (error) =>
     error.code === "argument.invalid" && error.path === "endpoint" && /not a field this call takes/.test(error.message) && !/gateway/.test(error.message));

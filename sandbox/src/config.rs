@@ -34,7 +34,8 @@ pub struct Config {
     /// an /api/v2/sale form in another is refused.
     pub currency: String,
     /// How long a 3-D Secure challenge stays open (`--challenge-ttl` in seconds,
-    /// `CONNPAY_SANDBOX_CHALLENGE_TTL`; default 600): until then the issuer's page may still
+    /// `CONNPAY_SANDBOX_CHALLENGE_TTL`; default 1800, the 30 minutes connpay-checkout's and
+    /// connpay-checkout-server's `challengeLifetimeMs` assume): until then the issuer's page may still
     /// approve it (an out-of-band approval may land at any moment), after it the sale is DECLINED.
     pub challenge_ttl: Duration,
     /// How many invoices, orders and tokens of each kind are kept before the oldest are dropped.
@@ -78,7 +79,7 @@ flags (each also read from the environment variable in brackets; flags win):
   --currency CODE        the endpoint's one currency: sales and /api/v2 forms in another are refused
                          (CONNPAY_SANDBOX_CURRENCY; default EUR)
   --challenge-ttl SECS   how long a 3-D Secure challenge stays open before its sale is DECLINED
-                         (CONNPAY_SANDBOX_CHALLENGE_TTL; default 600, at most 86400)
+                         (CONNPAY_SANDBOX_CHALLENGE_TTL; default 1800, at most 86400)
   --merchant-url URL     the merchant server's base URL: check sale goes to URL/sale/{invoiceId}/check
                          (default the sandbox's own /merchant)
   --allow-origin ORIGIN  another origin whose pages may call it (CORS) and frame its 3-D Secure
@@ -109,7 +110,7 @@ impl Default for Config {
             allowed_origins: Vec::new(),
             merchant_url: None,
             currency: "EUR".into(),
-            challenge_ttl: Duration::from_secs(600),
+            challenge_ttl: Duration::from_secs(1800),
             capacity: 10_000,
         }
     }
@@ -218,7 +219,7 @@ mod tests {
     #[test]
     fn the_currency_and_the_challenges_lifetime_are_read_and_checked() {
         let defaults = Config::from_args([], |_| None).unwrap();
-        assert_eq!((defaults.currency.as_str(), defaults.challenge_ttl), ("EUR", Duration::from_secs(600)));
+        assert_eq!((defaults.currency.as_str(), defaults.challenge_ttl), ("EUR", Duration::from_secs(1800)));
         let env = |name: &str| match name {
             "CONNPAY_SANDBOX_CURRENCY" => Some("JPY".to_string()),
             "CONNPAY_SANDBOX_CHALLENGE_TTL" => Some("5".to_string()),

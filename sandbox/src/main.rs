@@ -1,5 +1,5 @@
 //! `connpay-sandbox [--addr 127.0.0.1:8080] [--endpoint-id 1111] [--control-key …] [--login …]
-//! [--currency EUR] [--challenge-ttl 600] [--www www] [--pkg pkg] [--allow-origin URL]… [--merchant-url URL]
+//! [--currency EUR] [--challenge-ttl 1800] [--www www] [--pkg pkg] [--allow-origin URL]… [--merchant-url URL]
 //! [--capacity N]`
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "the binary's console: --help, its address, and why it stopped")]
 

@@ -29,11 +29,12 @@ pub enum StatusRead {
     /// No usable answer (a refusal, a 5xx, another invoice's or sale's status, an invoice with
     /// no sale): nothing changes; ask again later.
     NoAnswer,
-    /// The gateway holds no sale of this invoice with the token check sale brought
-    /// (`ORDER_NOT_FOUND`), and the sale's lifetime has passed: no such sale can be charged (a
-    /// check sale forged with a made-up token, or one the gateway refused). The invoice is
-    /// recorded as declined, so the order is free again. Before the lifetime has passed the same
-    /// answer changes nothing.
+    /// The gateway holds no sale of this invoice with the token check sale brought (its 404
+    /// `ORDER_NOT_FOUND` naming this invoice), it never answered a status of that sale, and the
+    /// sale's lifetime has passed: no such sale can be charged (a check sale forged with a
+    /// made-up token, or one the gateway refused). The invoice is recorded as declined, so the
+    /// order is free again. Before the lifetime has passed, after a status of the sale, or from
+    /// an answer naming another invoice or none, the same refusal changes nothing.
     NoSuchSale,
 }
 
@@ -226,7 +227,7 @@ impl Merchant {
         order.changing(|order| {
             if let Some(invoice) = order.invoice_mut(invoice_id).filter(|invoice| invoice.sale.is_none()) {
                 invoice.state = InvoiceState::Confirmed;
-                invoice.sale = Some(Sale { token, server_card_id, confirmed_at: now, redirect_url: None });
+                invoice.sale = Some(Sale { token, server_card_id, confirmed_at: now, redirect_url: None, held: false });
             }
         });
         Reply::ok(&answer)
@@ -279,9 +280,17 @@ impl Merchant {
     pub fn apply_status(&self, order: &mut Order, invoice_id: &str, http_status: u16, body: &str, now: u64) -> StatusRead {
         let status = match Outcome::<SaleStatus>::classify_text(http_status, body) {
             Outcome::Accepted(status) => status,
-            Outcome::Rejected(refusal) if refusal.error.cause == ErrorCause::OrderNotFound => {
+            // The gateway's 404 about this very invoice; one about another, or naming none, or
+            // with another status, is not this sale's answer (a proxy, a misrouted URL).
+            Outcome::Rejected(refusal)
+                if refusal.error.cause == ErrorCause::OrderNotFound
+                    && http_status == 404
+                    && refusal.invoice_id.as_deref() == Some(invoice_id) =>
+            {
                 let lifetime = self.challenge_lifetime_ms();
-                let expired = |sale: &Sale| now >= sale.confirmed_at.saturating_add(lifetime);
+                // A sale whose status the gateway answered before is one it holds: not found now
+                // contradicts that, and is no answer.
+                let expired = |sale: &Sale| !sale.held && now >= sale.confirmed_at.saturating_add(lifetime);
                 return order.changing(|order| match order.invoice_mut(invoice_id) {
                     Some(invoice) if invoice.state == InvoiceState::Confirmed && invoice.sale.as_ref().is_some_and(expired) => {
                         invoice.state = InvoiceState::Declined;
@@ -318,6 +327,7 @@ impl Merchant {
                     StatusRead::State(SaleState::Declined)
                 }
                 (_, open) => {
+                    sale.held = true;
                     if let Some(url) = status.redirect_url.filter(|_| open == SaleState::RedirectRequest) {
                         sale.redirect_url = Some(url);
                     }
@@ -509,7 +519,10 @@ mod tests {
         assert_eq!(answered["session"]["token"], "t".repeat(32).as_str());
         assert_eq!(answered["transaction"]["currency"], "EUR");
         assert_eq!(invoice.state, InvoiceState::Confirmed);
-        assert_eq!(invoice.sale, Some(Sale { token: "t".repeat(32), server_card_id: None, confirmed_at: NOW, redirect_url: None }));
+        assert_eq!(
+            invoice.sale,
+            Some(Sale { token: "t".repeat(32), server_card_id: None, confirmed_at: NOW, redirect_url: None, held: false })
+        );
         // The gateway asking again for the same sale (its answer lost): the same answer, nothing changed.
         let version = order.version;
         assert_eq!(confirm(&mut order, &answer, &"t".repeat(32)), reply);
@@ -632,14 +645,19 @@ mod tests {
             (200, status_body("INVother", &"t".repeat(32), "APPROVED", Some(1042)), StatusRead::NoAnswer),
             (502, String::new(), StatusRead::NoAnswer),
             (200, "not json".into(), StatusRead::NoAnswer),
-            (200, status_body(&id, &"t".repeat(32), "PROCESSING", None), StatusRead::State(SaleState::Processing)),
         ] {
             assert_eq!(merchant().apply_status(&mut order, &id, http, &answer, NOW), read, "{answer}");
             assert_eq!(order, before, "{answer}");
         }
+        // Not final: only that the gateway holds the sale is recorded, once.
+        let processing = status_body(&id, &"t".repeat(32), "PROCESSING", None);
+        for _ in 0..2 {
+            assert_eq!(merchant().apply_status(&mut order, &id, 200, &processing, NOW), StatusRead::State(SaleState::Processing));
+            assert_eq!((state_of(&order, &id), order.version), (InvoiceState::Confirmed, before.version + 1));
+        }
         assert_eq!(merchant().apply_status(&mut order, "INVother", 200, &approved, NOW), StatusRead::NoAnswer);
         assert_eq!(merchant().apply_status(&mut order, &id, 200, &approved, NOW), StatusRead::State(SaleState::Approved));
-        assert_eq!(order.version, before.version + 1);
+        assert_eq!(order.version, before.version + 2);
         // A final state is never replaced: a later (or replayed) answer changes nothing.
         let declined = status_body(&id, &"t".repeat(32), "DECLINED", None);
         assert_eq!(merchant().apply_status(&mut order, &id, 200, &declined, NOW), StatusRead::State(SaleState::Approved));
@@ -669,6 +687,22 @@ mod tests {
         let refused = json!({ "error": { "cause": "INVALID_CONFIGURATION", "code": "401", "message": "no" } }).to_string();
         assert_eq!(merchant().apply_status(&mut order, &id(&answer), 401, &refused, NOW + 600_000), StatusRead::NoAnswer);
         assert_eq!(merchant().apply_status(&mut order, "INVother", 404, &not_found, NOW + 600_000), StatusRead::NoAnswer);
+        // Not this invoice's 404: another invoice named, none named, another HTTP status.
+        let about = |invoice: Option<&str>| {
+            let mut answer = json!({ "error": { "cause": "ORDER_NOT_FOUND", "code": "404", "message": "no sale" } });
+            if let Some(invoice) = invoice {
+                answer["invoiceId"] = json!(invoice);
+            }
+            answer.to_string()
+        };
+        for (status, body) in [(404, about(Some("INVsomeoneelse"))), (404, about(None)), (200, not_found.clone()), (400, not_found.clone())]
+        {
+            assert_eq!(
+                merchant().apply_status(&mut order, &id(&answer), status, &body, NOW + 600_000),
+                StatusRead::NoAnswer,
+                "{status} {body}"
+            );
+        }
         assert_eq!(order, before);
         assert_eq!(merchant().apply_status(&mut order, &id(&answer), 404, &not_found, NOW + 600_000), StatusRead::NoSuchSale);
         assert_eq!((state_of(&order, &id(&answer)), order.version), (InvoiceState::Declined, before.version + 1));
@@ -681,6 +715,32 @@ mod tests {
         let paid = approved.clone();
         assert_eq!(merchant().apply_status(&mut approved, &id(&answer), 404, &not_found, NOW + 600_000), StatusRead::NoAnswer);
         assert_eq!(approved, paid);
+    }
+
+    #[test]
+    fn a_sale_the_gateway_answered_a_status_of_is_never_freed_by_a_later_not_found() {
+        // The gateway said it holds the sale (waiting for 3-D Secure); later, past the lifetime,
+        // something answers not found: a contradiction, not a reason to sign a second sale.
+        let mut order = order();
+        let answer = initiated(&mut order);
+        let token = "e".repeat(32);
+        confirm(&mut order, &answer, &token);
+        let waiting = status_body(&id(&answer), &token, "REDIRECT_REQUEST", None);
+        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 200, &waiting, NOW), StatusRead::State(SaleState::RedirectRequest));
+        let stored = connpay_core::value::ToGot::to_got(&order);
+        assert_eq!(Order::read(&&stored).map(|read| read == order), Ok(true), "saleHeld is stored and read back");
+        assert!(connpay_core::value::to_json_value(&order).contains("\"saleHeld\":true"));
+        let not_found =
+            json!({ "error": { "cause": "ORDER_NOT_FOUND", "code": "404", "message": "no sale" }, "invoiceId": id(&answer) }).to_string();
+        assert_eq!(merchant().apply_status(&mut order, &id(&answer), 404, &not_found, NOW + 86_400_000), StatusRead::NoAnswer);
+        assert_eq!(merchant().order_status(&order).text("status"), Some("pending"), "nothing new is signed");
+        // Its approval, when it comes, is recorded.
+        let approval = status_body(&id(&answer), &token, "APPROVED", None);
+        assert_eq!(
+            merchant().apply_status(&mut order, &id(&answer), 200, &approval, NOW + 86_400_000),
+            StatusRead::State(SaleState::Approved)
+        );
+        assert_eq!(merchant().order_status(&order).text("status"), Some("paid"));
     }
 
     #[test]

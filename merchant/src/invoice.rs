@@ -2,7 +2,7 @@
 //! sale's end: what it signed, and where the invoice stands. It is plain data, stored inside its
 //! [`crate::Order`] (a JSON object through [`ToGot`], read back by the order's reader).
 
-use connpay_core::schema::{integer, text, Field, Necessity::*, Rule};
+use connpay_core::schema::{boolean, integer, text, Field, Necessity::*, Rule};
 use connpay_core::value::{Got, Record, ToGot};
 use connpay_core::{ErrorCode, FieldError};
 
@@ -65,6 +65,9 @@ pub struct Sale {
     /// The issuer's page, when a sale status said REDIRECT_REQUEST: a payer who closed it may
     /// open it again.
     pub redirect_url: Option<String>,
+    /// The gateway answered a status of this sale (its token): it holds the sale, so a later
+    /// `ORDER_NOT_FOUND` contradicts it and never frees the order (`saleHeld`).
+    pub held: bool,
 }
 
 /// When it was confirmed, never its token or the issuer's page (logs outlive the sale).
@@ -128,6 +131,7 @@ pub(crate) const INVOICE: &[Field] = &[
     text("serverCardId", Optional, 1, 128, Rule::Any),
     integer("confirmedAt", Optional, 0, 9_007_199_254_740_991),
     text("redirectUrl", Optional, 1, 2048, Rule::Url),
+    boolean("saleHeld", Optional),
 ];
 
 fn problem(path: String, code: ErrorCode, message: &str) -> FieldError {
@@ -147,6 +151,7 @@ impl Invoice {
                 server_card_id: record.text("serverCardId").map(str::to_string),
                 confirmed_at: confirmed_at as u64,
                 redirect_url: record.text("redirectUrl").map(str::to_string),
+                held: record.flag("saleHeld") == Some(true),
             }),
             (None, None) if !state.had_sale() => None,
             _ if state.had_sale() => {
@@ -195,6 +200,7 @@ impl ToGot for Invoice {
             .field_if("serverCardId", &sale.and_then(|sale| sale.server_card_id.as_ref()))
             .field_if("confirmedAt", &sale.map(|sale| sale.confirmed_at))
             .field_if("redirectUrl", &sale.and_then(|sale| sale.redirect_url.as_ref()))
+            .field_if("saleHeld", &sale.filter(|sale| sale.held).map(|_| true))
             .to_got()
     }
 }

@@ -257,6 +257,7 @@ mod tests {
             server_card_id: Some("CARD-7".into()),
             confirmed_at: 1_800_000_000_000,
             redirect_url: Some("https://issuer.example/3ds".into()),
+            held: true,
         });
         Invoice {
             invoice_id: id.into(),

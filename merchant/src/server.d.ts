@@ -41,6 +41,8 @@ export interface Invoice {
   confirmedAt?: number;
   /** The issuer's 3-D Secure page, once a status said REDIRECT_REQUEST. */
   redirectUrl?: string;
+  /** The gateway answered a status of this sale: it holds it, and a later not found never frees the order. */
+  saleHeld?: true;
 }
 
 /**

@@ -186,7 +186,8 @@ impl World {
                         self.sales.iter().position(|sale| sale.invoice_id == invoice_id && sent["session"]["token"] == sale.token.as_str());
                     let Some(index) = index else {
                         assert!(self.forged.contains(&invoice_id), "the server asks only about sales the gateway made, or forged ones");
-                        let not_found = json!({ "error": { "cause": "ORDER_NOT_FOUND", "code": "404", "message": "no sale" } });
+                        // As the gateway answers: its 404, naming the invoice asked about.
+                        let not_found = json!({ "error": { "cause": "ORDER_NOT_FOUND", "code": "404", "message": "no sale" }, "invoiceId": invoice_id });
                         let read = self.merchant.apply_status(&mut self.order, &invoice_id, 404, &not_found.to_string(), self.now);
                         assert_ne!(read, connpay_merchant::StatusRead::State(connpay_core::sale::SaleState::Approved));
                         continue;

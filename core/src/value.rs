@@ -253,6 +253,73 @@ impl Value for &serde_json::Value {
     }
 }
 
+/// A JSON text read as serde_json reads it, except that an object that says a key twice makes
+/// the whole text unreadable (`None`): serde_json keeps the last, the engine's `JSON.parse` too,
+/// and a gateway's answer whose `state` or amount is said twice must not be guessed at.
+#[cfg(feature = "json")]
+pub fn parse_json(text: &str) -> Option<serde_json::Value> {
+    use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value as Json};
+
+    struct Strict(Json);
+
+    impl<'de> Deserialize<'de> for Strict {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Strict, D::Error> {
+            deserializer.deserialize_any(StrictVisitor).map(Strict)
+        }
+    }
+
+    struct StrictVisitor;
+
+    impl<'de> Visitor<'de> for StrictVisitor {
+        type Value = Json;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            formatter.write_str("JSON")
+        }
+        fn visit_unit<E>(self) -> Result<Json, E> {
+            Ok(Json::Null)
+        }
+        fn visit_bool<E>(self, flag: bool) -> Result<Json, E> {
+            Ok(Json::Bool(flag))
+        }
+        fn visit_i64<E>(self, number: i64) -> Result<Json, E> {
+            Ok(Json::from(number))
+        }
+        fn visit_u64<E>(self, number: u64) -> Result<Json, E> {
+            Ok(Json::from(number))
+        }
+        fn visit_f64<E>(self, number: f64) -> Result<Json, E> {
+            Ok(Json::from(number))
+        }
+        fn visit_str<E>(self, text: &str) -> Result<Json, E> {
+            Ok(Json::from(text))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Json, A::Error> {
+            let mut list = Vec::new();
+            while let Some(Strict(item)) = items.next_element()? {
+                list.push(item);
+            }
+            Ok(Json::Array(list))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Json, A::Error> {
+            let mut map = Map::new();
+            while let Some(key) = entries.next_key::<String>()? {
+                let Strict(value) = entries.next_value()?;
+                if map.insert(key, value).is_some() {
+                    return Err(A::Error::custom("a key said twice"));
+                }
+            }
+            Ok(Json::Object(map))
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let Strict(value) = Strict::deserialize(&mut deserializer).ok()?;
+    deserializer.end().ok()?;
+    Some(value)
+}
+
 /// A result as the module hands it on: JavaScript receives it as a plain object (through the
 /// engine's `JSON.parse`), a server as JSON. Written by hand for each type, in place of a
 /// serialisation framework: the module's results are few, and each is a few lines.
@@ -456,6 +523,21 @@ mod tests {
             .with("c", Got::List(vec![Got::Number(-12.5), Got::Bool(true), Got::Record(Record::default())]));
         assert_eq!(to_json(&record), r#"{"b":"x\"\\\n\u0001é","a":1042,"c":[-12.5,true,{}]}"#);
         assert_eq!(to_json(&Record::default().with("lat", Got::Number(40.741895))), r#"{"lat":40.741895}"#);
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn json_is_read_whole_and_a_key_said_twice_makes_it_unreadable() {
+        let read = parse_json(r#"{"a":[1,-2,2.5,"x",true,null,{"b":{}}],"c":18446744073709551615}"#).unwrap();
+        assert_eq!(
+            read,
+            serde_json::from_str::<serde_json::Value>(r#"{"a":[1,-2,2.5,"x",true,null,{"b":{}}],"c":18446744073709551615}"#).unwrap()
+        );
+        for twice in [r#"{"state":"DECLINED","state":"APPROVED"}"#, r#"{"a":{"b":1,"b":1}}"#, r#"[{"x":1,"x":2}]"#] {
+            assert_eq!(parse_json(twice), None, "{twice}");
+        }
+        assert_eq!(parse_json(r#"{"a":1} trailing"#), None);
+        assert_eq!(parse_json("not json"), None);
     }
 
     #[test]

@@ -645,6 +645,12 @@ mod tests {
             (200, status_body("INVother", &"t".repeat(32), "APPROVED", Some(1042)), StatusRead::NoAnswer),
             (502, String::new(), StatusRead::NoAnswer),
             (200, "not json".into(), StatusRead::NoAnswer),
+            // A key said twice: which one the gateway meant cannot be told.
+            (
+                200,
+                status_body(&id, &"t".repeat(32), "APPROVED", Some(1042)).replace("\"state\"", "\"state\":\"DECLINED\",\"state\""),
+                StatusRead::NoAnswer,
+            ),
         ] {
             assert_eq!(merchant().apply_status(&mut order, &id, http, &answer, NOW), read, "{answer}");
             assert_eq!(order, before, "{answer}");

@@ -20,6 +20,10 @@ const said: string[] = [];
 if (initiated.status === 200 && initiated.body.status === "open") said.push(initiated.body.session.nonce);
 if (initiated.status === 200 && initiated.body.status === "pending") said.push(initiated.body.redirectUrl ?? "");
 if (initiated.status !== 200) said.push(initiated.body.error.cause);
+// A request's parsed body goes in as it came: the call checks it (a 400 reply), not the types.
+const parsed: unknown = JSON.parse('{"consumer":{}}');
+said.push(String(merchant.initiateSale(order, parsed, { accessTokenIssued: false }).status));
+said.push(String(merchant.checkSale(order, "INV1", parsed).status));
 
 const checked = merchant.checkSale(order, "INV1", {
   consumer: { device: { serialNumber: "SN1" } },

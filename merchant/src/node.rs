@@ -222,7 +222,8 @@ impl NodeMerchant {
         to_js(&changed(&order, before).field("status", status))
     }
 
-    /// Initiate sale for a stored order: `body` is the page's parsed JSON; `accessTokenIssued`
+    /// Initiate sale for a stored order: `body` is the page's parsed JSON as it came (typed
+    /// `unknown`: this call checks it, `InitiateSaleRequest` is its shape); `accessTokenIssued`
     /// whether this server issued its `session.accessToken` (look it up first). Answers
     /// `{ status, body, order }`: send `status` and `body` (`paid`, `pending`, or a new invoice
     /// signed for the order's amount); store `order` unless it is null.
@@ -230,7 +231,7 @@ impl NodeMerchant {
     pub fn initiate_sale(
         &self,
         #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "InitiateSaleRequest")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "InitiateSaleOptions")] options: JsValue,
     ) -> Result<JsValue, Error> {
         let mut order = order(stored)?;
@@ -241,7 +242,8 @@ impl NodeMerchant {
     }
 
     /// Check sale, as the gateway asks it at `POST …/sale/{invoiceId}/check`, for the stored
-    /// order that holds `invoiceId`: `body` is the gateway's parsed JSON; `savedCards` the
+    /// order that holds `invoiceId`: `body` is the gateway's parsed JSON as it came (typed
+    /// `unknown`: this call checks it, `CheckSaleRequest` is its shape); `savedCards` the
     /// `{ clientCardId, serverCardId }` of this order's payer's stored cards (for a sale by card
     /// reference). Answers `{ status, body, order }`: send `status` and `body`; store `order`
     /// unless it is null.
@@ -250,7 +252,7 @@ impl NodeMerchant {
         &self,
         #[wasm_bindgen(js_name = order, unchecked_param_type = "Order")] stored: JsValue,
         #[wasm_bindgen(js_name = invoiceId, unchecked_param_type = "string")] invoice_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CheckSaleRequest")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CheckSaleOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, Error> {
         let mut order = order(stored)?;

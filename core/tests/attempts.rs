@@ -266,6 +266,14 @@ fn succeeded(effects: &[Effect]) -> Option<String> {
     })
 }
 
+/// The card `onSuccess` names: its brand and last four digits.
+fn paid_card(effects: &[Effect]) -> Option<(Option<BrandId>, String)> {
+    effects.iter().find_map(|effect| match effect {
+        Effect::Call(Callback::Success(success)) => Some((success.brand, success.last4.clone())),
+        _ => None,
+    })
+}
+
 fn began(effects: &[Effect]) -> bool {
     effects.iter().any(|effect| matches!(effect, Effect::Call(Callback::Submit)))
 }
@@ -745,8 +753,16 @@ fn a_sale_whose_answer_was_lost_is_learnt_from_the_server_when_it_knows() {
     let mut form = Form::new();
     form.pay("INV1");
     assert_eq!(told(&form.sale(Outcome::ServerError { status: 502, error: None })).unwrap().next, Next::Merchant);
-    assert_eq!(succeeded(&form.answer(about_order(OrderAnswer::Paid("INV1".into())))).as_deref(), Some("INV1"));
+    let effects = form.answer(about_order(OrderAnswer::Paid("INV1".into())));
+    assert_eq!(succeeded(&effects).as_deref(), Some("INV1"));
+    assert_eq!(paid_card(&effects), Some((Some(BrandId::Visa), "1111".to_string())), "this page's card paid it");
     assert!(!form.ready());
+    // The order paid by another invoice (another tab's): this page never saw that card.
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(Outcome::ServerError { status: 502, error: None });
+    let effects = form.answer(about_order(OrderAnswer::Paid("INV9".into())));
+    assert_eq!(paid_card(&effects), Some((None, String::new())));
 
     // The server knows nothing of it (check sale never reached it, or not yet), or only of
     // another invoice's pending sale: the sale stays in doubt, the merchant's to settle.

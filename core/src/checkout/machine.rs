@@ -456,6 +456,8 @@ struct Followed {
 struct Paying {
     label: CardLabel,
     order: Record,
+    /// The invoice its perform sale was sent for, once sent.
+    invoice_id: Option<String>,
 }
 
 /// One card field's state between events: never its value.
@@ -757,7 +759,7 @@ impl Checkout {
             Some(saved) => CardLabel { brand: Some(saved.brand), last4: saved.last4.clone() },
             None => CardLabel::of(&values[Field::Number as usize]),
         };
-        self.paying = Some(Paying { label, order: self.config.order.clone() });
+        self.paying = Some(Paying { label, order: self.config.order.clone(), invoice_id: None });
         self.card = Some(values);
         self.render_attempt(out);
         self.say(Said::Notice(PROCESSING), out);
@@ -895,6 +897,9 @@ impl Checkout {
         let request = self.awaited.next();
         self.awaited.request = Some((request, Kind::Sale));
         let Prepared { invoice_id, endpoint_id, access_token, .. } = &prepared;
+        if let Some(paying) = &mut self.paying {
+            paying.invoice_id = Some(invoice_id.clone());
+        }
         self.sent = Some(Sent { invoice_id: invoice_id.clone(), endpoint_id: endpoint_id.clone(), access_token: access_token.clone() });
         out.page(Effect::Send { request, kind: Kind::Sale, http: prepared.http, timeout_ms: self.config.timeout_ms });
     }
@@ -982,7 +987,8 @@ impl Checkout {
                 return self.tell(&report, told, out);
             }
             Step::Approved(status) => {
-                let paying = self.paying.take().unwrap_or_else(|| Paying { label: no_card(), order: self.config.order.clone() });
+                let paying =
+                    self.paying.take().unwrap_or_else(|| Paying { label: no_card(), order: self.config.order.clone(), invoice_id: None });
                 return self.succeed(CheckoutSuccess::new(status, &paying.order, paying.label), out);
             }
             _ => return,
@@ -1030,9 +1036,8 @@ impl Checkout {
     fn on_order(&mut self, step: Option<Step>, clock: Clock, out: &mut Out) {
         match step {
             Some(Step::Paid(invoice_id)) => {
-                // The checkout did not see the card that paid it.
-                let success = CheckoutSuccess::confirmed(&invoice_id, &self.config.order, no_card());
-                return self.succeed(success, out);
+                let (order, label) = self.paid_with(&invoice_id);
+                return self.succeed(CheckoutSuccess::confirmed(&invoice_id, &order, label), out);
             }
             Some(Step::Report(report)) if report.next == Next::Wait => {
                 let report = self.not_past(report, clock);
@@ -1059,6 +1064,16 @@ impl Checkout {
                 Report { code: ErrorCode::CheckoutPending, until: None, ..report }
             }
             _ => report,
+        }
+    }
+
+    /// The order and the card of the attempt whose sale of `invoice_id` was approved, as
+    /// `onSuccess` tells them: this page's card when it sent that sale; else (another tab's
+    /// sale, one sent before a reload) the order with no card, which this page never saw.
+    fn paid_with(&mut self, invoice_id: &str) -> (Record, CardLabel) {
+        match self.paying.take() {
+            Some(Paying { label, order, invoice_id: Some(sent) }) if sent == invoice_id => (order, label),
+            _ => (self.config.order.clone(), no_card()),
         }
     }
 
@@ -1213,11 +1228,7 @@ impl Checkout {
                 self.say(Said::Notice(ALLOWED), out);
             }
             Fate::Approved => {
-                // That invoice, with the order and the card of the attempt that sent it.
-                let (order, label) = match self.paying.take() {
-                    Some(Paying { label, order }) => (order, label),
-                    None => (self.config.order.clone(), no_card()),
-                };
+                let (order, label) = self.paid_with(invoice_id);
                 self.succeed(CheckoutSuccess::confirmed(invoice_id, &order, label), out);
             }
         }

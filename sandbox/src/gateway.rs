@@ -527,13 +527,16 @@ pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<Strin
         (None | Some("confirm"), Some(password)) => password.trim() == CHALLENGE_PASSWORD,
         _ => return (StatusCode::BAD_REQUEST, Html(page("3-D Secure", "<p>Enter the one-time password, or cancel.</p>"))).into_response(),
     };
-    let (answered, callback) = {
+    let (answered, callback, payer_return) = {
         let mut gateway = app.gateway.lock();
         let now = Instant::now();
         let Some(answered) = gateway.answer_challenge(&key, approved, now) else { return no_such_challenge() };
         // An /api/v2 order's challenge ended: its final state goes to its callback URL.
-        let callback = gateway.challenge_order(&key).and_then(|order_id| crate::v2::decide(&app, &mut gateway, &order_id, now));
-        (answered, callback)
+        let order = gateway.challenge_order(&key);
+        let callback = order.as_ref().and_then(|order_id| crate::v2::decide(&app, &mut gateway, order_id, now));
+        // An /api/v2 order's payer goes back to its redirect_url, as the gateway sends them.
+        let payer_return = order.and_then(|order_id| crate::v2::payer_return(&app, &gateway, &order_id));
+        (answered, callback, payer_return)
     };
     if let Some(callback) = callback {
         crate::v2::send_callback(callback);
@@ -541,7 +544,7 @@ pub async fn challenge_submit(State(app): State<Arc<App>>, Path(key): Path<Strin
     if answered == Answered::Expired {
         return app.challenge_expired();
     }
-    match form.return_to.and_then(|url| app.return_address(&url)) {
+    match form.return_to.and_then(|url| app.return_address(&url)).or(payer_return) {
         Some(url) => Redirect::to(url.as_str()).into_response(),
         None => {
             // What the issuer decided, as it now stands: a second answer changes nothing.
@@ -579,7 +582,7 @@ impl App {
     /// relative to the sandbox's own URL, when it is an http(s) page of the sandbox's origin or
     /// of an allowed origin. The answer is the URL as parsed, absolute and normalised, never the
     /// text: what is followed is what was checked. Never an open redirect.
-    fn return_address(&self, text: &str) -> Option<Url> {
+    pub(crate) fn return_address(&self, text: &str) -> Option<Url> {
         // A browser drops tabs and newlines inside a URL and reads `\` as `/` (`/\t/evil.example/`
         // is `//evil.example/`): such a text is refused rather than cleaned, since nothing sends
         // one but an attacker.

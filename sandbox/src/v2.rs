@@ -58,6 +58,9 @@ pub struct Order {
     currency: String,
     /// `server_callback_url`, checked to be on this machine or an allowed origin.
     callback_url: Option<Url>,
+    /// `redirect_url`, where the payer returns from the 3-D Secure page: an allowed origin's (as
+    /// every page the sandbox sends a browser to), else none.
+    return_url: Option<Url>,
     /// `approved` or `declined` once final: never replaced; its callback is sent when it is set.
     final_status: Option<&'static str>,
 }
@@ -117,6 +120,7 @@ pub async fn sale(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>, 
         Some(Ok(url)) => Some(url),
         Some(Err(why)) => return refused("validation-error", code::INVALID, &format!("server_callback_url: {why}"), &client_order_id),
     };
+    let return_url = request.text("redirectUrl").and_then(|url| app.return_address(url));
     let expected = ControlParts::of(&request).map(|parts| app.key.v2_sale_control(&parts)).unwrap_or_default();
     if !signatures_match(&expected, parsed.control.as_deref().unwrap_or("")) {
         return refused("error", code::CONTROL, "control is not the SHA-1 of this request and the merchant's key", &client_order_id);
@@ -143,6 +147,7 @@ pub async fn sale(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>, 
             amount: request.text("amount").unwrap_or_default().to_string(),
             currency,
             callback_url,
+            return_url,
             final_status: None,
         };
         gateway.v2_orders.insert_new(order_id.clone(), order);
@@ -211,6 +216,24 @@ pub async fn status(State(app): State<Arc<App>>, Path(endpoint_id): Path<String>
         send_callback(callback);
     }
     response
+}
+
+/// Where the payer goes once `order_id`'s 3-D Secure page decided it: the order's `redirect_url`
+/// with what the gateway's callback carries (status, orderid, client_orderid, merchant_order and
+/// their `control`), for the shop to verify and then ask the status. `None` without a
+/// `redirect_url`, or before the order is final.
+pub fn payer_return(app: &App, gateway: &GatewayState, order_id: &str) -> Option<Url> {
+    let order = gateway.v2_orders.get(order_id)?;
+    let status = order.final_status?;
+    let mut url = order.return_url.clone()?;
+    let control = app.key.v2_callback_control(status, order_id, &order.client_order_id);
+    url.query_pairs_mut()
+        .append_pair("status", status)
+        .append_pair("orderid", order_id)
+        .append_pair("client_orderid", &order.client_order_id)
+        .append_pair("merchant_order", &order.client_order_id)
+        .append_pair("control", &control);
+    Some(url)
 }
 
 /// Makes `order_id`'s state final at `now` if its outcome is known (approved or declined: a

@@ -96,6 +96,33 @@ test("a v2 order ships once, after a status call shows it approved with its own 
   assert.equal(shipped(id).length, 1, shop.log.join("\n"));
 });
 
+test("a 3-D Secure v2 order: the issuer's page sends the payer back to redirect_url with the signed status, which the shop verifies and then ships on its status call", async () => {
+  const id = clientOrderId("V2-3DS");
+  const answer = await postForm(id, await signed(id), { cvv: "321" });
+  const orderId = answer["paynet-order-id"];
+  // The status names the issuer's page (after the first, which says processing).
+  const waiting = await until(async () => {
+    const form = { login: LOGIN, client_orderid: id, orderid: orderId, control: sha1(`${LOGIN}${id}${orderId}${KEY}`) };
+    const reply = await fetch(`${shop.gatewayUrl}/paynet/api/v2/status/${ENDPOINT}`, { method: "POST", body: new URLSearchParams(form) });
+    return v2Fields(await reply.text());
+  }, (fields) => Boolean(fields["redirect-url"]));
+  // The payer confirms there; the gateway sends them back as a real one does.
+  const confirmed = await fetch(waiting["redirect-url"], { method: "POST", body: new URLSearchParams({ password: "hint" }), redirect: "manual" });
+  assert.equal(confirmed.status, 303);
+  const back = new URL(confirmed.headers.get("location"));
+  assert.equal(`${back.origin}${back.pathname}`, `${shop.url}done`);
+  const params = Object.fromEntries(back.searchParams);
+  assert.deepEqual(
+    { ...params, control: undefined },
+    { status: "approved", orderid: orderId, client_orderid: id, merchant_order: id, control: undefined },
+  );
+  assert.equal(params.control, sha1(`approved${orderId}${id}${KEY}`), "the return is signed as the callback is");
+  // The shop verifies what the payer brought back, then asks the status before it ships.
+  const verified = await fetch(new URL(`merchant/v2/callback?${back.searchParams}`, shop.url), { method: "POST" });
+  assert.equal(verified.status, 200);
+  assert.equal((await until(() => confirmation(id), (body) => body.paid === true)).shipped, true);
+});
+
 test("a v2 control signed for EUR, used with another currency: refused, or never paid at the shop", async () => {
   const id = clientOrderId("V2-IDR");
   const control = await signed(id);

@@ -391,6 +391,9 @@ mod tests {
         let paid = |read: V2StatusRead| matches!(read, V2StatusRead::Status { paid: true, .. });
         assert!(paid(read(&answer("approved", "10.42", "EUR"))));
         assert!(paid(read(&answer("approved", "10.420", "EUR"))), "zeros past the currency's decimals");
+        let ten_forty = V2Sale { amount_centis: 1040, ..sale.clone() };
+        assert!(paid(Merchant::read_v2_status(200, &answer("approved", "10.4", "EUR"), &ten_forty)), "fewer decimals than the currency's");
+        assert!(paid(Merchant::read_v2_status(200, &answer("approved", "10.40", "EUR"), &ten_forty)));
         assert_eq!(
             read(&answer("approved", "10.42", "EUR")),
             V2StatusRead::Status {

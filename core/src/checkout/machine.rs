@@ -987,9 +987,8 @@ impl Checkout {
                 return self.tell(&report, told, out);
             }
             Step::Approved(status) => {
-                let paying =
-                    self.paying.take().unwrap_or_else(|| Paying { label: no_card(), order: self.config.order.clone(), invoice_id: None });
-                return self.succeed(CheckoutSuccess::new(status, &paying.order, paying.label), out);
+                let (order, label) = self.paid_with(&status.invoice_id);
+                return self.succeed(CheckoutSuccess::new(status, &order, label), out);
             }
             _ => return,
         }

@@ -158,8 +158,8 @@ impl Merchant {
         order_id: &str,
     ) -> Option<HttpRequest> {
         let endpoint_id = endpoint_id.or(self.endpoint_id())?;
+        let control = self.v2_status_control(login, client_order_id, order_id)?;
         let login = login.or(self.login())?;
-        let control = self.key().v2_status_control(login, client_order_id, order_id);
         Some(HttpRequest {
             method: "POST",
             url: format!("{}/paynet/api/v2/status/{}", gateway.base_url(), encode_segment(endpoint_id)),

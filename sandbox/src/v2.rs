@@ -226,14 +226,27 @@ pub fn payer_return(app: &App, gateway: &GatewayState, order_id: &str) -> Option
     let order = gateway.v2_orders.get(order_id)?;
     let status = order.final_status?;
     let mut url = order.return_url.clone()?;
-    let control = app.key.v2_callback_control(status, order_id, &order.client_order_id);
-    url.query_pairs_mut()
-        .append_pair("status", status)
-        .append_pair("orderid", order_id)
-        .append_pair("client_orderid", &order.client_order_id)
-        .append_pair("merchant_order", &order.client_order_id)
-        .append_pair("control", &control);
+    let form = final_form(app, status, order_id, &order.client_order_id);
+    let query = match url.query() {
+        Some(own) if !own.is_empty() => format!("{own}&{form}"),
+        _ => form,
+    };
+    url.set_query(Some(&query));
     Some(url)
+}
+
+/// What the gateway tells the merchant of a final order, as a form: `status`, `orderid`,
+/// `client_orderid`, `merchant_order` and their `control` (the callback's body, and the query the
+/// payer returns with).
+fn final_form(app: &App, status: &str, order_id: &str, client_order_id: &str) -> String {
+    let control = app.key.v2_callback_control(status, order_id, client_order_id);
+    form_body([
+        ("status", status),
+        ("orderid", order_id),
+        ("client_orderid", client_order_id),
+        ("merchant_order", client_order_id),
+        ("control", control.as_str()),
+    ])
 }
 
 /// Makes `order_id`'s state final at `now` if its outcome is known (approved or declined: a
@@ -251,15 +264,7 @@ pub fn decide(app: &App, gateway: &mut GatewayState, order_id: &str, now: Instan
     let order = gateway.v2_orders.get_mut(order_id)?;
     order.final_status = Some(status);
     let url = order.callback_url.clone()?;
-    let client_order_id = order.client_order_id.as_str();
-    let control = app.key.v2_callback_control(status, order_id, client_order_id);
-    let body = form_body([
-        ("status", status),
-        ("orderid", order_id),
-        ("client_orderid", client_order_id),
-        ("merchant_order", client_order_id),
-        ("control", control.as_str()),
-    ]);
+    let body = final_form(app, status, order_id, &order.client_order_id);
     Some(Callback { url, order_id: order_id.to_string(), body })
 }
 

@@ -123,7 +123,7 @@ fn keep_left(id: u32, checkout: Checkout) {
 /// `update()`'s options runs the page's getters, which may call the same checkout again (an
 /// update, an unmount), and that call must be answered as every other call is, not refused by
 /// wasm-bindgen as a recursive use of the object.
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub struct CheckoutMachine {
     id: u32,
     checkout: RefCell<Checkout>,

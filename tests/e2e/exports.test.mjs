@@ -51,6 +51,9 @@ const EXPORTS = {
   },
 };
 
+/** Each entry point's classes, as its .d.ts must declare them: the drop-in's machine is its shell's, not a page's. */
+const CLASSES = { ".": ["Gateway"], "./gateway": ["Gateway", "SaleSession"], "./validate": [], "./v2": [] };
+
 test("package.json exports each entry point with its types, its development build and its production build", () => {
   assert.deepEqual(ENTRIES.map(({ subpath }) => subpath).sort(), Object.keys(EXPORTS).sort());
   for (const { subpath, name } of ENTRIES) {
@@ -74,6 +77,8 @@ test("each entry point's .d.ts types exactly its exports, with named types and n
     assert.deepEqual(untyped, [], `${subpath}: declarations typed any`);
     const declared = [...publicApi.matchAll(/^export function (\w+)\(/gm)].map(([, fn]) => fn).filter((fn) => fn !== "initSync");
     assert.deepEqual(declared.sort(), Object.keys(EXPORTS[subpath]).sort(), subpath);
+    const classes = [...publicApi.matchAll(/^export class (\w+)/gm)].map(([, name]) => name);
+    assert.deepEqual(classes.sort(), CLASSES[subpath], `${subpath}: classes`);
     for (const [fn, signature] of Object.entries(EXPORTS[subpath])) {
       assert.ok(publicApi.includes(`export function ${fn}${signature};`), `${subpath}: ${fn}${signature}`);
     }

@@ -9,11 +9,10 @@ use connpay_core::checkout::machine::{Checkout, Clock, Config, Effect, Event, Fa
 use connpay_core::checkout::messages::Messages;
 use connpay_core::gateway;
 use connpay_core::sale::{
-    check_perform_sale_call, check_status_call, perform_sale_request, sale_status_request, Answer, HttpRequest, Outcome, PollStep,
-    SaleRoute, SaleStatus, StatusPoll, StatusSession, MAX_WAIT, POLL_INTERVAL,
+    check_perform_sale_call, check_status_call, sale_status_request, Answer, HttpRequest, Outcome, PollStep, SaleRoute, SaleStatus,
+    StatusPoll, StatusSession, MAX_WAIT, POLL_INTERVAL,
 };
-use connpay_core::schema::Checked;
-use connpay_core::{ErrorCode, FieldError};
+use connpay_core::ErrorCode;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -35,30 +34,14 @@ extern "C" {
     pub type WaitOptions;
 }
 
-/// A validated perform sale, ready to send.
-pub(crate) struct PreparedSale {
-    pub(crate) invoice_id: String,
-    pub(crate) endpoint_id: String,
-    /// The consumer's access token, which the sale's status calls need too.
-    pub(crate) access_token: String,
-    pub(crate) http: HttpRequest,
-}
-
-fn prepare_sale(gateway: &gateway::Gateway, request: JsValue) -> Result<PreparedSale, Error> {
+/// A perform sale read and checked by the walker (the card's expiry against the browser's
+/// clock), as its request; an invalid one is `request.invalid` with every problem.
+fn prepare_sale(gateway: &gateway::Gateway, request: JsValue) -> Result<Prepared, Error> {
     let checked = check_perform_sale_call(&Js(request), js::today(None)?);
-    prepare_call(gateway, checked).map_err(|errors| Error::invalid_request(&errors))
-}
-
-/// A perform sale the walker read (the card's expiry against the browser's clock), as its
-/// request; `Err` holds every problem.
-pub(crate) fn prepare_call(gateway: &gateway::Gateway, checked: Checked) -> Result<PreparedSale, Vec<FieldError>> {
     if !checked.errors.is_empty() {
-        return Err(checked.errors);
+        return Err(Error::invalid_request(&checked.errors));
     }
-    let call = checked.record;
-    let text = |path: &str| call.text(path).unwrap_or_default().to_string();
-    let http = perform_sale_request(gateway, &call);
-    Ok(PreparedSale { invoice_id: text("invoiceId"), endpoint_id: text("endpointId"), access_token: text("session.accessToken"), http })
+    Ok(Prepared::of(gateway, &checked.record))
 }
 
 /// Sends a request once and classifies the answer, parsed by the engine's `JSON.parse`; no
@@ -116,13 +99,7 @@ fn start_sale(
     // A session's sale goes through its checkout machine, which refuses it or sends it.
     let request = match &session {
         Some(session) => {
-            let prepared = Prepared {
-                invoice_id: sale.invoice_id.clone(),
-                endpoint_id: sale.endpoint_id.clone(),
-                access_token: sale.access_token.clone(),
-                http: sale.http.clone(),
-            };
-            let effects = session.borrow_mut().handle(Event::Perform(prepared)).map_err(refused)?;
+            let effects = session.borrow_mut().handle(Event::Perform(sale.clone())).map_err(refused)?;
             effects.into_iter().find_map(|effect| match effect {
                 Effect::Send { request, kind: Kind::Sale, .. } => Some(request),
                 _ => None,
@@ -209,7 +186,8 @@ pub fn sale_status(
 /// Polls sale status until APPROVED or DECLINED and resolves to that status. On
 /// REDIRECT_REQUEST (3-D Secure) calls `onRedirect(url)` once per URL that is https (or http to
 /// localhost), never another, and keeps polling. A failed
-/// poll is repeated (polling only reads). Rejects with `status.timeout` after `maxWaitMs`,
+/// poll is repeated (polling only reads), and so is an answer about another invoice or another
+/// sale's token. Rejects with `status.timeout` after `maxWaitMs`,
 /// `status.aborted` when `signal` aborts, `status.rejected` when the gateway refuses the status
 /// request (its error on `gatewayError`).
 #[wasm_bindgen(js_name = waitForFinalState, unchecked_return_type = "Promise<FinalSaleStatus>")]
@@ -223,7 +201,8 @@ pub fn wait_for_final_state(
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
         let plan = PollPlan::read(options)?;
-        Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call.invoice_id, &call.http(), &plan).await?)?) }))
+        let answers = StatusPoll::following(&call.invoice_id, &call.session.token, None);
+        Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call.invoice_id, &call.http(), answers, &plan).await?)?) }))
     })())
 }
 
@@ -265,14 +244,14 @@ impl PollPlan {
     }
 }
 
-/// Every way the wait ends short of a final state names the invoice it was about.
-async fn poll_until_final(invoice_id: &str, http: &HttpRequest, plan: &PollPlan) -> Result<SaleStatus, Error> {
-    poll(http, plan).await.map_err(|error| error.with("invoiceId", JsValue::from_str(invoice_id)))
+/// Every way the wait ends short of a final state names the invoice it was about. `answers`
+/// knows which status answers are about the sale followed: any other is a failed poll.
+async fn poll_until_final(invoice_id: &str, http: &HttpRequest, answers: StatusPoll, plan: &PollPlan) -> Result<SaleStatus, Error> {
+    poll(http, answers, plan).await.map_err(|error| error.with("invoiceId", JsValue::from_str(invoice_id)))
 }
 
-async fn poll(http: &HttpRequest, plan: &PollPlan) -> Result<SaleStatus, Error> {
+async fn poll(http: &HttpRequest, mut poll: StatusPoll, plan: &PollPlan) -> Result<SaleStatus, Error> {
     let deadline = js_sys::Date::now() + plan.max_wait_ms;
-    let mut poll = StatusPoll::default();
     loop {
         plan.check_aborted()?;
         let outcome = exchange(http, plan.timeout_ms, plan.signal.as_ref()).await;
@@ -367,12 +346,12 @@ impl SaleSession {
     pub fn wait_for_final_state(&self, options: Option<WaitOptions>) -> Promise {
         let state = self.state.clone();
         promise((|| {
-            let call = state.borrow().0.status_call().map(|(invoice_id, http)| (invoice_id.to_string(), http.clone()));
-            let (invoice_id, http) =
+            let call = state.borrow().0.status_call().map(|(invoice_id, http, answers)| (invoice_id.to_string(), http.clone(), answers));
+            let (invoice_id, http, answers) =
                 call.ok_or_else(|| Error::invalid_argument("session", "this session has no accepted sale to follow"))?;
             let plan = PollPlan::read(options)?;
             Ok(future_to_promise(async move {
-                let status = poll_until_final(&invoice_id, &http, &plan).await?;
+                let status = poll_until_final(&invoice_id, &http, answers, &plan).await?;
                 let _ = state.borrow_mut().handle(Event::Final(status.clone()));
                 Ok(js::to_js(&status)?)
             }))

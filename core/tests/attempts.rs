@@ -17,7 +17,8 @@ use connpay_core::checkout::sale::{check_order, check_session, OrderAnswer, Pend
 use connpay_core::checkout::Field;
 use connpay_core::gateway::Gateway;
 use connpay_core::sale::{
-    ErrorCause, FailResponse, GatewayError, HttpRequest, Outcome, SaleAccepted, SaleState, SaleStatus, SessionToken, UnknownReason,
+    ErrorCause, FailResponse, GatewayError, HttpRequest, Outcome, PollStep, SaleAccepted, SaleState, SaleStatus, SessionToken,
+    StatusTransaction, UnknownReason,
 };
 use connpay_core::value::Got;
 use connpay_core::{ErrorCode, FieldError};
@@ -323,6 +324,31 @@ fn a_decline_then_a_new_card_is_approved() {
     form.sale(accepted("INV2"));
     assert_eq!(succeeded(&form.status(status("INV2", SaleState::Approved), 4_000.0)).as_deref(), Some("INV2"));
     assert!(!form.ready(), "approved: further submits do nothing");
+}
+
+#[test]
+fn an_approval_of_another_sale_is_not_this_one() {
+    let mut form = Form::new();
+    form.pay("INV1");
+    form.sale(accepted("INV1"));
+    let approved = |change: &dyn Fn(&mut SaleStatus)| match status("INV1", SaleState::Approved) {
+        Outcome::Accepted(mut status) => {
+            change(&mut status);
+            Outcome::Accepted(status)
+        }
+        _ => unreachable!(),
+    };
+    let charged = |amount| Some(StatusTransaction { amount_centis: Some(amount), commission_centis: None });
+    let others: [&dyn Fn(&mut SaleStatus); 3] =
+        [&|status| status.invoice_id = "INV-other".into(), &|status| status.session.token = "another sale's token".into(), &|status| {
+            status.transaction = charged(1)
+        }];
+    for (index, other) in others.into_iter().enumerate() {
+        let now = 1_000.0 * (index + 1) as f64;
+        assert_eq!(succeeded(&form.status(approved(other), now)), None, "answer {index} is not this sale's");
+        form.wake(now + 500.0);
+    }
+    assert_eq!(succeeded(&form.status(approved(&|status| status.transaction = charged(1042)), 5_000.0)).as_deref(), Some("INV1"));
 }
 
 #[test]
@@ -1149,6 +1175,7 @@ fn a_sale_session_drives_the_same_rules_without_a_form() {
         invoice_id: invoice.into(),
         endpoint_id: "1111".into(),
         access_token: "a".repeat(40),
+        amount_centis: Some(1042),
         http: HttpRequest { method: "POST", url: format!("https://gateway.example/{invoice}"), headers: &[], body: "{}".into() },
     };
     let clock = Clock { now: 0.0, today: today() };
@@ -1162,8 +1189,11 @@ fn a_sale_session_drives_the_same_rules_without_a_form() {
     assert_eq!(session.handle(Event::Perform(prepared("INV2")), clock).unwrap_err().code, ErrorCode::SaleInFlight);
     assert_eq!(session.handle(Event::Sale { request: first, outcome: accepted("INV1") }, clock).unwrap(), [], "no polling of its own");
     assert!(!session.selling());
-    let (invoice, http) = session.status_call().unwrap();
+    let (invoice, http, mut answers) = session.status_call().unwrap();
     assert_eq!((invoice, http.url.ends_with("/sale/1111/INV1/status")), ("INV1", true));
+    // The session's own polling knows its sale: another invoice's approval is a failed poll.
+    assert_eq!(answers.observe(status("INV-other", SaleState::Approved)), PollStep::KeepPolling);
+    assert!(matches!(answers.observe(status("INV1", SaleState::Approved)), PollStep::Done(_)));
     let refused = session.handle(Event::Perform(prepared("INV2")), clock).unwrap_err();
     assert_eq!((refused.code, refused.invoice_id.as_deref()), (ErrorCode::SaleAlreadyAccepted, Some("INV1")));
     let final_state = |invoice: &str, state| match status(invoice, state) {

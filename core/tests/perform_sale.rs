@@ -3,7 +3,7 @@
 
 use connpay_core::card::YearMonth;
 use connpay_core::checkout::attempts::Next;
-use connpay_core::checkout::sale::sale_failure;
+use connpay_core::checkout::sale::sale_accepted;
 use connpay_core::gateway::Gateway;
 use connpay_core::sale::*;
 use connpay_core::ErrorCode;
@@ -358,7 +358,7 @@ fn every_kind_of_response_gives_exactly_one_outcome() {
     }
     let unknown = Outcome::<SaleAccepted>::unknown(UnknownReason::Timeout);
     assert_eq!(kind(&unknown), "outcomeUnknown");
-    assert_eq!(sale_failure(&unknown).map(Next::after), Some(Next::Merchant), "never a retry");
+    assert_eq!(sale_accepted(&unknown).map_err(Next::after), Err(Next::Merchant), "never a retry");
 }
 
 #[test]
@@ -421,7 +421,7 @@ fn status_responses_are_classified() {
 
 #[test]
 fn polling_steps() {
-    let mut poll = StatusPoll::default();
+    let mut poll = StatusPoll::following("INV-11042", "TOKEN-123", Some(1042));
     let answer = |state: &str, redirect: Option<&str>| Outcome::<SaleStatus>::classify_text(200, &status_body(state, redirect));
     assert_eq!(poll.observe(answer("PROCESSING", None)), PollStep::KeepPolling);
     assert_eq!(poll.observe(Outcome::unknown(UnknownReason::Network)), PollStep::KeepPolling);
@@ -433,6 +433,31 @@ fn polling_steps() {
     assert!(matches!(poll.observe(answer("APPROVED", None)), PollStep::Done(status) if status.state == SaleState::Approved));
     assert!(matches!(poll.observe(answer("DECLINED", None)), PollStep::Done(status) if status.state == SaleState::Declined));
     assert!(matches!(poll.observe(Outcome::classify_text(200, &error_body("ORDER_NOT_FOUND"))), PollStep::Stop(_)));
+}
+
+#[test]
+fn polling_ignores_answers_about_another_sale() {
+    let approved = |change: &dyn Fn(&mut Value)| {
+        let mut body: Value = serde_json::from_str(&status_body("APPROVED", None)).unwrap();
+        change(&mut body);
+        Outcome::<SaleStatus>::classify_text(200, &body.to_string())
+    };
+    let mut poll = StatusPoll::following("INV-11042", "TOKEN-123", Some(1042));
+    // Another invoice, another sale's token, another amount: none is this sale's approval.
+    assert_eq!(poll.observe(approved(&|body| body["invoiceId"] = json!("INV-other"))), PollStep::KeepPolling);
+    assert_eq!(poll.observe(approved(&|body| body["session"]["token"] = json!("TOKEN-124"))), PollStep::KeepPolling);
+    assert_eq!(poll.observe(approved(&|body| body["transaction"]["amountCentis"] = json!(1))), PollStep::KeepPolling);
+    let redirect = |invoice: &str| {
+        let mut body: Value = serde_json::from_str(&status_body("REDIRECT_REQUEST", Some("https://acs.example.com/x"))).unwrap();
+        body["invoiceId"] = json!(invoice);
+        Outcome::<SaleStatus>::classify_text(200, &body.to_string())
+    };
+    assert_eq!(poll.observe(redirect("INV-other")), PollStep::KeepPolling);
+    // The amount is compared only when both are known (the spec's `transaction` is optional).
+    assert!(matches!(poll.observe(approved(&|body| drop(body.as_object_mut().unwrap().remove("transaction")))), PollStep::Done(_)));
+    let mut unknown_amount = StatusPoll::following("INV-11042", "TOKEN-123", None);
+    assert!(matches!(unknown_amount.observe(approved(&|_| {})), PollStep::Done(_)));
+    assert!(matches!(poll.observe(approved(&|_| {})), PollStep::Done(status) if status.state == SaleState::Approved));
 }
 
 #[test]

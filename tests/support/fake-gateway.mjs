@@ -32,7 +32,7 @@ function sale(invoiceId, response, path) {
   const scenario = invoiceId.split("-")[0];
   switch (scenario) {
     // Accepted; "approve" and "decline" then end so in status.
-    case "ok": case "approve": case "decline": case "jsredirect": return send(response, 200, { invoiceId, session: { token: `token-${invoiceId}` } });
+    case "ok": case "approve": case "decline": case "jsredirect": case "elsewhere": return send(response, 200, { invoiceId, session: { token: `token-${invoiceId}` } });
     case "reject": return send(response, 400, gatewayError("INVALID_REQUEST", invoiceId));
     case "e500": return send(response, 500, "");
     case "e502": return send(response, 502, "<html><body>Bad Gateway</body></html>", { "Content-Type": "text/html" });
@@ -47,13 +47,20 @@ function sale(invoiceId, response, path) {
 function status(invoiceId, response, poll) {
   const scenario = invoiceId.split("-")[0];
   const answer = (state, extra = {}) => send(response, 200, { invoiceId, session: { token: `token-${invoiceId}` }, state, ...extra });
-  const final = (state) => answer(state, { bankOrderId: "BANK-42", transaction: { amountCentis: 1042, commissionCentis: 10 } });
+  const final = (state, change = {}) => answer(state, { bankOrderId: "BANK-42", transaction: { amountCentis: 1042, commissionCentis: 10 }, ...change });
   switch (scenario) {
     case "approve": return poll < 3 ? answer("PROCESSING") : final("APPROVED");
     case "decline": return poll < 2 ? answer("PROCESSING") : final("DECLINED");
     case "threeds": return poll < 4 ? answer("REDIRECT_REQUEST", { redirectUrl: "https://acs.example.com/challenge/1" }) : final("APPROVED");
     // A status answer whose 3-D Secure page no browser may be sent to.
     case "jsredirect": return poll < 3 ? answer("REDIRECT_REQUEST", { redirectUrl: "javascript:alert(document.cookie)" }) : final("APPROVED");
+    // Approvals of other sales first (another invoice, another sale's token, another amount),
+    // as a misrouted request or a proxy might answer, then this sale's own.
+    case "elsewhere": return final("APPROVED", [
+      { invoiceId: "approve-other" },
+      { session: { token: "token-another-sale" } },
+      { transaction: { amountCentis: 1, commissionCentis: 0 } },
+    ][poll - 1]);
     case "flaky": return poll === 1 ? send(response, 503, "") : poll === 2 ? held.push(response) && undefined : final("APPROVED");
     case "processing": return answer("PROCESSING");
     case "unknown": return send(response, 200, gatewayError("ORDER_NOT_FOUND", invoiceId));

@@ -19,7 +19,7 @@
 use crate::sale::{Milliseconds, Outcome, PollStep, SaleAccepted, SaleState, SaleStatus, StatusPoll};
 use crate::ErrorCode;
 
-use super::sale::{sale_failure, OrderAnswer, Pending};
+use super::sale::{sale_accepted, OrderAnswer, Pending};
 
 /// What the checkout allows after an attempt ended short of approval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -306,18 +306,28 @@ impl Attempts {
         true
     }
 
-    /// The perform sale of `invoice_id` was answered (or got no answer).
-    pub fn sale_answered(&mut self, invoice_id: &str, outcome: &Outcome<SaleAccepted>) -> Step {
+    /// The perform sale of `invoice_id`, sent for `amount_centis`, was answered (or got no
+    /// answer). An accepted sale is followed: only status answers about it count.
+    pub fn sale_answered(&mut self, invoice_id: &str, amount_centis: Option<u64>, outcome: &Outcome<SaleAccepted>) -> Step {
         if !matches!(&self.state, State::Selling { invoice_id: selling } if selling == invoice_id) {
             return Step::Stop;
         }
-        match sale_failure(outcome) {
-            None => {
+        match sale_accepted(outcome) {
+            Ok(accepted) => {
+                let poll = StatusPoll::following(invoice_id, &accepted.session_token, amount_centis);
                 let invoice_id = invoice_id.to_string();
-                self.state = State::Following { invoice_id, poll: StatusPoll::default(), challenge: None, closed: false, pending: false };
+                self.state = State::Following { invoice_id, poll, challenge: None, closed: false, pending: false };
                 Step::Poll
             }
-            Some(code) => Step::Report(self.end(Report::new(code, Some(invoice_id)))),
+            Err(code) => Step::Report(self.end(Report::new(code, Some(invoice_id)))),
+        }
+    }
+
+    /// The poll of the sale followed, which knows which status answers are about it.
+    pub fn poll(&self) -> Option<&StatusPoll> {
+        match &self.state {
+            State::Following { poll, .. } => Some(poll),
+            _ => None,
         }
     }
 

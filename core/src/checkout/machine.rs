@@ -18,7 +18,7 @@ use crate::card::{BrandId, YearMonth};
 use crate::gateway::{self, Gateway};
 use crate::sale::{
     check_perform_sale_call, perform_sale_request, sale_status_request, ErrorCause, GatewayError, HttpRequest, Outcome, SaleAccepted,
-    SaleStatus, StatusSession, UnknownReason,
+    SaleStatus, StatusPoll, StatusSession, UnknownReason,
 };
 use crate::schema::Checked;
 use crate::value::{Got, Record};
@@ -107,7 +107,7 @@ pub struct Update {
     pub values: Values,
 }
 
-/// A perform sale made outside the machine (a `SaleSession`), validated.
+/// A validated perform sale, ready to send (the checkout's own, or a `SaleSession`'s).
 #[derive(Clone, Debug)]
 pub struct Prepared {
     /// Its invoice.
@@ -116,8 +116,25 @@ pub struct Prepared {
     pub endpoint_id: String,
     /// The consumer's access token, which the sale's status calls need too.
     pub access_token: String,
+    /// The amount it charges, in minor units, which its status must not contradict.
+    pub amount_centis: Option<u64>,
     /// The request.
     pub http: HttpRequest,
+}
+
+impl Prepared {
+    /// The request of a perform sale call [`check_perform_sale_call`] accepted.
+    pub fn of(gateway: &Gateway, call: &Record) -> Prepared {
+        let text = |path: &str| call.text(path).unwrap_or_default().to_string();
+        Prepared {
+            invoice_id: text("invoiceId"),
+            endpoint_id: text("endpointId"),
+            access_token: text("session.accessToken"),
+            // The walker accepted a whole number from 1 to 2^53 - 1: exact as a u64.
+            amount_centis: call.number("transaction.amountCentis").map(|amount| amount as u64),
+            http: perform_sale_request(gateway, call),
+        }
+    }
 }
 
 /// Something that happened to the checkout.
@@ -440,6 +457,7 @@ struct Sent {
     invoice_id: String,
     endpoint_id: String,
     access_token: String,
+    amount_centis: Option<u64>,
 }
 
 /// The status call of the accepted sale being followed.
@@ -861,14 +879,7 @@ impl Checkout {
         if let Some(problem) = checked.errors.into_iter().next() {
             return self.abandon(Some(problem), out);
         }
-        let call = checked.record;
-        let text = |path: &str| call.text(path).unwrap_or_default().to_string();
-        let prepared = Prepared {
-            invoice_id: text("invoiceId"),
-            endpoint_id: text("endpointId"),
-            access_token: text("session.accessToken"),
-            http: perform_sale_request(&self.config.gateway, &call),
-        };
+        let prepared = Prepared::of(&self.config.gateway, &checked.record);
         // The last moment to stop: nothing is sent unless this attempt is still starting.
         if self.attempts.send_sale(&prepared.invoice_id) {
             self.send_sale(prepared, out);
@@ -896,11 +907,16 @@ impl Checkout {
     fn send_sale(&mut self, prepared: Prepared, out: &mut Out) {
         let request = self.awaited.next();
         self.awaited.request = Some((request, Kind::Sale));
-        let Prepared { invoice_id, endpoint_id, access_token, .. } = &prepared;
+        let Prepared { invoice_id, endpoint_id, access_token, amount_centis, .. } = &prepared;
         if let Some(paying) = &mut self.paying {
             paying.invoice_id = Some(invoice_id.clone());
         }
-        self.sent = Some(Sent { invoice_id: invoice_id.clone(), endpoint_id: endpoint_id.clone(), access_token: access_token.clone() });
+        self.sent = Some(Sent {
+            invoice_id: invoice_id.clone(),
+            endpoint_id: endpoint_id.clone(),
+            access_token: access_token.clone(),
+            amount_centis: *amount_centis,
+        });
         out.page(Effect::Send { request, kind: Kind::Sale, http: prepared.http, timeout_ms: self.config.timeout_ms });
     }
 
@@ -917,7 +933,7 @@ impl Checkout {
         }
         self.awaited.request = None;
         let Some(sent) = self.sent.take() else { return };
-        match self.attempts.sale_answered(&sent.invoice_id, outcome) {
+        match self.attempts.sale_answered(&sent.invoice_id, sent.amount_centis, outcome) {
             Step::Poll => {
                 let Outcome::Accepted(accepted) = outcome else { return };
                 let session = StatusSession { access_token: sent.access_token, token: accepted.session_token.clone() };
@@ -950,11 +966,12 @@ impl Checkout {
         }
     }
 
-    /// The status call of the followed sale, for a `SaleSession`'s `waitForFinalState`.
-    pub fn status_call(&self) -> Option<(&str, &HttpRequest)> {
+    /// The status call of the followed sale, and a poll of its answers, for a `SaleSession`'s
+    /// `waitForFinalState`.
+    pub fn status_call(&self) -> Option<(&str, &HttpRequest, StatusPoll)> {
         // Kept exactly while the attempts follow that sale: every end of it takes it.
         let followed = self.followed.as_ref()?;
-        Some((&followed.invoice_id, &followed.http))
+        Some((&followed.invoice_id, &followed.http, self.attempts.poll()?.clone()))
     }
 
     fn poll_status(&mut self, out: &mut Out) {

@@ -162,15 +162,15 @@ fn typed_card(card: TypedCard<'_>, today: YearMonth) -> Record {
         .with("holder", Got::Record(Record::default().with("printedName", Got::from(card.holder))))
 }
 
-/// Why a perform sale did not lead on to its status, as the checkout reports it; `None` when it
-/// was accepted.
-pub fn sale_failure<T>(outcome: &Outcome<T>) -> Option<ErrorCode> {
+/// A perform sale's answer when it was accepted; otherwise why it did not lead on to its
+/// status, as the checkout reports it.
+pub fn sale_accepted<T>(outcome: &Outcome<T>) -> Result<&T, ErrorCode> {
     match outcome {
-        Outcome::Accepted(_) => None,
-        Outcome::Rejected(fail) if fail.error.cause == ErrorCause::Declined => Some(ErrorCode::SaleDeclined),
-        Outcome::Rejected(_) => Some(ErrorCode::SaleRejected),
-        Outcome::ServerError { .. } => Some(ErrorCode::SaleServerError),
-        Outcome::OutcomeUnknown { .. } => Some(ErrorCode::SaleOutcomeUnknown),
+        Outcome::Accepted(accepted) => Ok(accepted),
+        Outcome::Rejected(fail) if fail.error.cause == ErrorCause::Declined => Err(ErrorCode::SaleDeclined),
+        Outcome::Rejected(_) => Err(ErrorCode::SaleRejected),
+        Outcome::ServerError { .. } => Err(ErrorCode::SaleServerError),
+        Outcome::OutcomeUnknown { .. } => Err(ErrorCode::SaleOutcomeUnknown),
     }
 }
 
@@ -410,11 +410,11 @@ mod tests {
     fn each_failed_outcome_has_its_code() {
         let rejected =
             |cause| Outcome::<()>::Rejected(FailResponse { error: GatewayError { cause, code: None, message: None }, invoice_id: None });
-        assert_eq!(sale_failure(&Outcome::Accepted(())), None);
-        assert_eq!(sale_failure(&rejected(ErrorCause::Declined)), Some(ErrorCode::SaleDeclined));
-        assert_eq!(sale_failure(&rejected(ErrorCause::InvalidRequest)), Some(ErrorCode::SaleRejected));
-        assert_eq!(sale_failure(&Outcome::<()>::ServerError { status: 500, error: None }), Some(ErrorCode::SaleServerError));
-        assert_eq!(sale_failure(&Outcome::<()>::unknown(UnknownReason::Timeout)), Some(ErrorCode::SaleOutcomeUnknown));
+        assert_eq!(sale_accepted(&Outcome::Accepted(())), Ok(&()));
+        assert_eq!(sale_accepted(&rejected(ErrorCause::Declined)), Err(ErrorCode::SaleDeclined));
+        assert_eq!(sale_accepted(&rejected(ErrorCause::InvalidRequest)), Err(ErrorCode::SaleRejected));
+        assert_eq!(sale_accepted(&Outcome::<()>::ServerError { status: 500, error: None }), Err(ErrorCode::SaleServerError));
+        assert_eq!(sale_accepted(&Outcome::<()>::unknown(UnknownReason::Timeout)), Err(ErrorCode::SaleOutcomeUnknown));
     }
 
     #[test]

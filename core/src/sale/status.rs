@@ -162,16 +162,37 @@ pub enum PollStep {
     Stop(FailResponse),
 }
 
-/// The state of one status-polling loop: which 3-D Secure URL was already handed over.
-#[derive(Clone, Debug, Default)]
+/// The state of one status-polling loop: the sale it follows, and which 3-D Secure URL was
+/// already handed over.
+#[derive(Clone, Debug)]
 pub struct StatusPoll {
+    invoice_id: String,
+    token: String,
+    amount_centis: Option<u64>,
     redirected_to: Option<String>,
 }
 
 impl StatusPoll {
-    /// Decides what follows one status outcome.
+    /// Follows the sale of `invoice_id` whose perform sale answered the session `token`, sent for
+    /// `amount_centis` when the caller knows it.
+    pub fn following(invoice_id: &str, token: &str, amount_centis: Option<u64>) -> StatusPoll {
+        StatusPoll { invoice_id: invoice_id.to_string(), token: token.to_string(), amount_centis, redirected_to: None }
+    }
+
+    /// Whether an answer is about the sale followed: its invoice, its session token and, when
+    /// both are known, its amount. Any other (a misrouted request, a proxy, a cache) says nothing
+    /// of this sale, whatever its state.
+    fn names_this_sale(&self, status: &SaleStatus) -> bool {
+        let charged = status.transaction.as_ref().and_then(|transaction| transaction.amount_centis);
+        status.invoice_id == self.invoice_id
+            && status.session.token == self.token
+            && !matches!((charged, self.amount_centis), (Some(charged), Some(sent)) if charged != sent)
+    }
+
+    /// Decides what follows one status outcome. An answer about another sale is a failed poll.
     pub fn observe(&mut self, outcome: Outcome<SaleStatus>) -> PollStep {
         match outcome {
+            Outcome::Accepted(status) if !self.names_this_sale(&status) => PollStep::KeepPolling,
             Outcome::Accepted(status) if status.state.is_final() => PollStep::Done(status),
             Outcome::Accepted(SaleStatus { state: SaleState::RedirectRequest, redirect_url: Some(url), .. })
                 if self.redirected_to.as_deref() != Some(url.as_str()) =>

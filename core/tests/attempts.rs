@@ -339,10 +339,10 @@ fn an_approval_of_another_sale_is_not_this_one() {
         _ => unreachable!(),
     };
     let charged = |amount| Some(StatusTransaction { amount_centis: Some(amount), commission_centis: None });
-    let others: [&dyn Fn(&mut SaleStatus); 3] =
-        [&|status| status.invoice_id = "INV-other".into(), &|status| status.session.token = "another sale's token".into(), &|status| {
-            status.transaction = charged(1)
-        }];
+    let another_invoice = |status: &mut SaleStatus| status.invoice_id = "INV-other".into();
+    let another_token = |status: &mut SaleStatus| status.session.token = "another sale's token".into();
+    let another_amount = |status: &mut SaleStatus| status.transaction = charged(1);
+    let others: [&dyn Fn(&mut SaleStatus); 3] = [&another_invoice, &another_token, &another_amount];
     for (index, other) in others.into_iter().enumerate() {
         let now = 1_000.0 * (index + 1) as f64;
         assert_eq!(succeeded(&form.status(approved(other), now)), None, "answer {index} is not this sale's");

@@ -132,5 +132,7 @@ fn the_answer_is_read_into_a_typed_response() {
         parse_v2_response("type=validation-error\n&error-message=End+point+with+id+22903+not+found\n&error-code=3\n".into()).unwrap();
     assert_eq!(text(&refused, "errorMessage"), "End point with id 22903 not found");
     assert_eq!(text(&thrown(parse_v2_response("<html>502</html>".into())), "code"), "response.invalid");
+    let twice = "type=async-response\n&paynet-order-id=6768788\n&paynet-order-id=6768789\n";
+    assert_eq!(text(&thrown(parse_v2_response(twice.into())), "code"), "response.invalid");
     assert_eq!(text(&thrown(parse_v2_response(JsValue::NULL)), "code"), "argument.invalid");
 }

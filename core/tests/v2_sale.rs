@@ -469,6 +469,11 @@ fn the_seed_responses_parse() {
     for not_v2 in [&b""[..], b"<html>502 Bad Gateway</html>", b"type=\n", b"\xff\xfe"] {
         assert_eq!(parse_v2_response(not_v2), Err(V2ResponseError::MissingType));
     }
+    // A part said twice with two values cannot be read; said twice alike, it can.
+    let twice = |order: &str| format!("type=async-response\n&paynet-order-id=6768788\n&paynet-order-id={order}\n");
+    assert_eq!(parse_v2_response(twice("6768789").as_bytes()), Err(V2ResponseError::Ambiguous));
+    assert_eq!(parse_v2_response(twice("6768788").as_bytes()).unwrap().paynet_order_id.as_deref(), Some("6768788"));
+    assert_eq!(parse_v2_response(b"type=async-response&type=error"), Err(V2ResponseError::Ambiguous));
 }
 
 proptest! {

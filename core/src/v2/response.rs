@@ -83,24 +83,51 @@ impl ToGot for V2Response {
 pub enum V2ResponseError {
     /// No `type` pair: not a v2 response (a proxy's page, an empty body, …).
     MissingType,
+    /// A part said twice, differently (`paynet-order-id=1&paynet-order-id=2`): which one the
+    /// gateway meant cannot be told, and an order id must not be guessed.
+    Ambiguous,
+}
+
+/// A v2 body's pairs, read by name: each part's one value, and whether any part was said twice,
+/// differently (then the body is no answer).
+struct Said {
+    pairs: Vec<(String, String)>,
+    ambiguous: bool,
+}
+
+impl Said {
+    fn of(body: &[u8]) -> Said {
+        Said { pairs: form_pairs(&String::from_utf8_lossy(body)), ambiguous: false }
+    }
+
+    /// The part named by any of `keys` (its names in different answers), when not empty.
+    fn part(&mut self, keys: &[&str]) -> Option<String> {
+        let mut said = self.pairs.iter().filter(|(name, value)| keys.contains(&name.as_str()) && !value.is_empty()).map(|(_, value)| value);
+        let first = said.next().cloned();
+        self.ambiguous |= said.any(|other| Some(other) != first.as_ref());
+        first
+    }
 }
 
 /// Reads a v2 response body. Any bytes give a result: text that is not UTF-8 is read with
-/// U+FFFD, unknown keys are ignored, a repeated key keeps its first value, and an unknown
-/// `type` is kept.
+/// U+FFFD, unknown keys are ignored, an unknown `type` is kept; a part said twice with two
+/// values is [`V2ResponseError::Ambiguous`].
 pub fn parse_v2_response(body: &[u8]) -> Result<V2Response, V2ResponseError> {
-    let pairs = form_pairs(&String::from_utf8_lossy(body));
-    let value = |key: &str| pairs.iter().find(|(name, _)| name == key).map(|(_, value)| value.clone());
-    let response_type = value("type").filter(|kind| !kind.is_empty()).ok_or(V2ResponseError::MissingType)?;
-    Ok(V2Response {
+    let mut said = Said::of(body);
+    let response_type = said.part(&["type"]).ok_or(V2ResponseError::MissingType)?;
+    let response = V2Response {
         response_type: V2ResponseType::parse(&response_type),
-        paynet_order_id: value("paynet-order-id"),
-        merchant_order_id: value("merchant-order-id"),
-        serial_number: value("serial-number"),
-        end_point_id: value("end-point-id"),
-        error_message: value("error-message"),
-        error_code: value("error-code"),
-    })
+        paynet_order_id: said.part(&["paynet-order-id"]),
+        merchant_order_id: said.part(&["merchant-order-id"]),
+        serial_number: said.part(&["serial-number"]),
+        end_point_id: said.part(&["end-point-id"]),
+        error_message: said.part(&["error-message"]),
+        error_code: said.part(&["error-code"]),
+    };
+    if said.ambiguous {
+        return Err(V2ResponseError::Ambiguous);
+    }
+    Ok(response)
 }
 
 /// A /api/v2/status answer (`type=status-response`), as the gateway wrote it: the sale's status
@@ -144,28 +171,21 @@ pub enum V2StatusBody {
 /// apart): which one the gateway meant cannot be told, and an amount or a status must not be
 /// guessed.
 pub fn parse_v2_status(body: &[u8]) -> Option<V2StatusBody> {
-    let pairs = form_pairs(&String::from_utf8_lossy(body));
-    let mut ambiguous = false;
-    let mut present = |keys: &[&str]| {
-        let mut said = pairs.iter().filter(|(name, value)| keys.contains(&name.as_str()) && !value.is_empty()).map(|(_, value)| value);
-        let first = said.next().cloned();
-        ambiguous |= said.any(|other| Some(other) != first.as_ref());
-        first
-    };
-    let body = match present(&["type"]).as_deref() {
+    let mut said = Said::of(body);
+    let body = match said.part(&["type"]).as_deref() {
         Some("status-response") => Some(V2StatusBody::Status(V2StatusAnswer {
-            status: present(&["status"]),
-            paynet_order_id: present(&["paynet-order-id", "orderid"]),
-            merchant_order_id: present(&["merchant-order-id", "client_orderid", "merchant_order"]),
-            amount: present(&["amount"]),
-            currency: present(&["currency"]),
-            redirect_url: present(&["redirect-url"]),
-            html: present(&["html"]),
+            status: said.part(&["status"]),
+            paynet_order_id: said.part(&["paynet-order-id", "orderid"]),
+            merchant_order_id: said.part(&["merchant-order-id", "client_orderid", "merchant_order"]),
+            amount: said.part(&["amount"]),
+            currency: said.part(&["currency"]),
+            redirect_url: said.part(&["redirect-url"]),
+            html: said.part(&["html"]),
         })),
         Some("validation-error" | "error") => {
-            Some(V2StatusBody::Refused { error_message: present(&["error-message"]), error_code: present(&["error-code"]) })
+            Some(V2StatusBody::Refused { error_message: said.part(&["error-message"]), error_code: said.part(&["error-code"]) })
         }
         _ => None,
     };
-    body.filter(|_| !ambiguous)
+    body.filter(|_| !said.ambiguous)
 }

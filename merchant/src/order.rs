@@ -37,6 +37,10 @@ const ORDER: &[Field] = &[
 /// are left alone at the top, and refused inside invoices.
 const READING: Reading = Reading { today: YearMonth::LATEST, trim: false, unknown: Unknown::Ignore };
 
+/// A new order's fields and a new amount are a call's options: a key the call does not take
+/// would be lost without a word, so it is refused.
+const OPTIONS: Reading = Reading { unknown: Unknown::RefuseOption, ..READING };
+
 /// One order of the shop.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Order {
@@ -94,8 +98,8 @@ impl OrderStatus<'_> {
     }
 }
 
-fn checked<V: Value>(tables: &[&'static [Field]], value: &V) -> Result<Record, Vec<FieldError>> {
-    let checked = walk(tables, value, READING);
+fn checked<V: Value>(tables: &[&'static [Field]], value: &V, reading: Reading) -> Result<Record, Vec<FieldError>> {
+    let checked = walk(tables, value, reading);
     if checked.errors.is_empty() {
         Ok(checked.record)
     } else {
@@ -111,7 +115,7 @@ fn amount_of(record: &Record) -> (u64, String) {
 impl Order {
     /// A new order, `{ orderId, amountCentis, currency }`, with no invoice yet.
     pub fn new<V: Value>(fields: &V) -> Result<Order, Vec<FieldError>> {
-        let record = checked(&[NEW_ORDER, AMOUNT], fields)?;
+        let record = checked(&[NEW_ORDER, AMOUNT], fields, OPTIONS)?;
         let (amount_centis, currency) = amount_of(&record);
         let order_id = record.text("orderId").unwrap_or_default().to_string();
         Ok(Order { order_id, amount_centis, currency, version: 0, invoices: Vec::new() })
@@ -121,7 +125,7 @@ impl Order {
     /// have come from these rules (two approved, two pending, one id twice) is refused: the
     /// store was changed by something else.
     pub fn read<V: Value>(stored: &V) -> Result<Order, Vec<FieldError>> {
-        let record = checked(&[ORDER], stored)?;
+        let record = checked(&[ORDER], stored, READING)?;
         let mut invoices = Vec::new();
         let mut errors = Vec::new();
         if let Some(Got::List(items)) = record.get("invoices") {
@@ -204,7 +208,7 @@ impl Order {
     /// amount that no check sale reached are voided: each invoice is charged the amount the
     /// order had when it was signed, and no other.
     pub fn set_amount<V: Value>(&mut self, amount: &V) -> Result<AmountChange, Vec<FieldError>> {
-        let (amount_centis, currency) = amount_of(&checked(&[AMOUNT], amount)?);
+        let (amount_centis, currency) = amount_of(&checked(&[AMOUNT], amount, OPTIONS)?);
         let status = self.status();
         if status != OrderStatus::Open {
             return Ok(AmountChange::Locked(status.name()));
@@ -369,6 +373,10 @@ mod tests {
         assert_eq!((order.version, order.invoices.len(), order.status()), (0, 0, OrderStatus::Open));
         let paths: Vec<String> = Order::new(&&json!({ "amountCentis": 1.5 })).unwrap_err().into_iter().map(|error| error.path).collect();
         assert_eq!(paths, ["orderId", "amountCentis", "currency"]);
+        let typo = Order::new(&&json!({ "orderId": "o-1", "amountCentis": 1042, "currency": "EUR", "custId": 7 })).unwrap_err();
+        assert_eq!((typo[0].path.as_str(), typo[0].message.as_str()), ("custId", "is not a field this call takes"));
+        let mut open = Order::new(&&json!({ "orderId": "o-1", "amountCentis": 1042, "currency": "EUR" })).unwrap();
+        assert_eq!(open.set_amount(&&json!({ "amountCentis": 1, "currency": "EUR", "note": "x" })).unwrap_err()[0].path, "note");
     }
 
     #[test]

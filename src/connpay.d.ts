@@ -381,7 +381,10 @@ export interface StatusTokens {
 
 /** Options of one gateway request. */
 export interface RequestOptions {
-  /** Give up waiting after this long (an `outcomeUnknown` with reason "timeout"). */
+  /**
+   * Give up waiting after this long (an `outcomeUnknown` with reason "timeout"); default 30000
+   * for a sale, 15000 for a status request, at least 1000.
+   */
   timeoutMs?: number;
   signal?: AbortSignal;
 }

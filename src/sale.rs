@@ -10,7 +10,7 @@ use connpay_core::checkout::messages::Messages;
 use connpay_core::gateway;
 use connpay_core::sale::{
     check_perform_sale_call, check_status_call, sale_status_request, Answer, HttpRequest, Outcome, PollStep, SaleRoute, SaleStatus,
-    StatusPoll, StatusSession, MAX_WAIT, POLL_INTERVAL,
+    StatusPoll, StatusSession, MAX_WAIT, POLL_INTERVAL, SALE_TIMEOUT, STATUS_TIMEOUT,
 };
 use connpay_core::ErrorCode;
 use js_sys::Promise;
@@ -66,10 +66,8 @@ fn promise(result: Result<Promise, Error>) -> Promise {
     result.unwrap_or_else(|error| Promise::reject(&error.into()))
 }
 
-const DEFAULT_SALE_TIMEOUT_MS: f64 = 30_000.0;
 /// The options of one gateway request (`RequestOptions`): any other key is a mistake.
 const REQUEST_OPTION_KEYS: &[&str] = &["timeoutMs", "signal"];
-const DEFAULT_STATUS_TIMEOUT_MS: f64 = 15_000.0;
 
 /// Sends one perform sale and resolves to its outcome: `accepted`, `rejected`, `serverError`
 /// or `outcomeUnknown` (never a decline: the sale may have happened; check its status). The
@@ -92,7 +90,7 @@ fn start_sale(
 ) -> Result<Promise, Error> {
     let options = Options::read(options)?;
     options.only("", REQUEST_OPTION_KEYS)?;
-    let timeout_ms = options.number("timeoutMs", DEFAULT_SALE_TIMEOUT_MS, 0.0)?;
+    let timeout_ms = options.milliseconds(SALE_TIMEOUT)?;
     let signal = options.signal()?;
     let sale = prepare_sale(gateway, request)?;
     refuse_if_aborted(signal.as_ref())?;
@@ -174,7 +172,7 @@ pub fn sale_status(
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
         let options = Options::read(options.map(Into::into))?;
         options.only("", REQUEST_OPTION_KEYS)?;
-        let timeout_ms = options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?;
+        let timeout_ms = options.milliseconds(STATUS_TIMEOUT)?;
         let signal = options.signal()?;
         Ok(future_to_promise(async move {
             let outcome: Outcome<SaleStatus> = exchange(&call.http(), timeout_ms, signal.as_ref()).await;
@@ -227,7 +225,7 @@ impl PollPlan {
         Ok(PollPlan {
             interval_ms: options.milliseconds(POLL_INTERVAL)?,
             max_wait_ms: options.milliseconds(MAX_WAIT)?,
-            timeout_ms: options.number("timeoutMs", DEFAULT_STATUS_TIMEOUT_MS, 0.0)?,
+            timeout_ms: options.milliseconds(STATUS_TIMEOUT)?,
             on_redirect: options.function("onRedirect")?.map(|on_redirect| -> OnRedirect {
                 // The page's callback may throw; polling goes on regardless.
                 Box::new(move |url| drop(on_redirect.call1(&JsValue::UNDEFINED, &JsValue::from_str(url))))
@@ -304,7 +302,7 @@ impl Session {
             messages: Messages::default(),
             language: String::new(),
             saved: None,
-            timeout_ms: DEFAULT_SALE_TIMEOUT_MS,
+            timeout_ms: SALE_TIMEOUT.default,
             poll_interval_ms: POLL_INTERVAL.default,
             max_wait_ms: MAX_WAIT.default,
             challenge_lifetime_ms: 0.0,

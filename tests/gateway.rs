@@ -136,7 +136,7 @@ async fn connection_refused_is_an_unknown_outcome() {
 #[wasm_bindgen_test]
 async fn a_server_that_never_answers_ends_by_the_timeout() {
     let id = invoice("hang");
-    let outcome = sale(&id, 400.0).await;
+    let outcome = sale(&id, 1_000.0).await;
     assert_eq!(text(&outcome, "kind").as_deref(), Some("outcomeUnknown"));
     assert_eq!(text(&outcome, "reason").as_deref(), Some("timeout"));
     assert_eq!(seen(&id).await, (1, 0));
@@ -182,6 +182,19 @@ async fn keys_outside_the_spec_are_refused_and_not_sent() {
 }
 
 #[wasm_bindgen_test]
+async fn a_timeout_too_short_to_be_answered_is_refused_and_nothing_is_sent() {
+    // A sale given up on at once may still be charged, and then blocks the next attempt.
+    let id = invoice("ok");
+    let error = settle(perform_sale(gateway(), sale_request(&id), options(&[("timeoutMs", 999.into())]))).await.unwrap_err();
+    assert_eq!((text(&error, "code").as_deref(), text(&error, "path").as_deref()), (Some("argument.invalid"), Some("timeoutMs")));
+    let error = settle(sale_status(gateway(), "1111".into(), id.as_str().into(), tokens(&id), options(&[("timeoutMs", 0.into())])))
+        .await
+        .unwrap_err();
+    assert_eq!(text(&error, "path").as_deref(), Some("timeoutMs"));
+    assert_eq!(seen(&id).await, (0, 0));
+}
+
+#[wasm_bindgen_test]
 async fn an_aborted_signal_stops_the_sale() {
     let id = invoice("ok");
     let controller = web_sys::AbortController::new().unwrap();
@@ -221,7 +234,7 @@ async fn a_session_never_has_two_sales_in_flight() {
     // allows it by naming the unsettled invoice.
     let session = SaleSession::new(gateway()).unwrap();
     let id = invoice("hang");
-    let outcome = settle(session.perform_sale(sale_request(&id), options(&[("timeoutMs", 300.into())]))).await.unwrap();
+    let outcome = settle(session.perform_sale(sale_request(&id), options(&[("timeoutMs", 1_000.into())]))).await.unwrap();
     assert_eq!(text(&outcome, "kind").as_deref(), Some("outcomeUnknown"));
     let next = invoice("ok");
     for request in [sale_request(&id), sale_request(&next)] {
@@ -274,7 +287,7 @@ fn tokens(id: &str) -> JsValue {
 }
 
 async fn wait(id: &str, extra: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
-    let mut pairs = vec![("pollIntervalMs", JsValue::from(250)), ("timeoutMs", JsValue::from(300))];
+    let mut pairs = vec![("pollIntervalMs", JsValue::from(250)), ("timeoutMs", JsValue::from(1_000))];
     pairs.extend_from_slice(extra);
     settle(wait_for_final_state(gateway(), "1111".into(), id.into(), tokens(id), Some(object(&pairs).unchecked_into()))).await
 }

@@ -14,7 +14,7 @@ use connpay_core::checkout::machine::{
 use connpay_core::checkout::messages::{self, Locale, Messages};
 use connpay_core::checkout::sale::{check_order, check_session, order_answer};
 use connpay_core::checkout::{Field, SavedCard};
-use connpay_core::sale::{Outcome, UnknownReason, MAX_WAIT, POLL_INTERVAL};
+use connpay_core::sale::{Outcome, UnknownReason, MAX_WAIT, POLL_INTERVAL, SALE_TIMEOUT};
 use connpay_core::value::{to_json, to_json_value, write_number, write_text, Record};
 use connpay_core::ErrorCode;
 use std::cell::{Cell, RefCell};
@@ -167,7 +167,7 @@ impl CheckoutMachine {
             language: tag_of(&locale),
             saved,
             // A sale needs time to be answered, and polling must not flood the gateway.
-            timeout_ms: options.number("timeoutMs", 30_000.0, 1_000.0)?,
+            timeout_ms: options.milliseconds(SALE_TIMEOUT)?,
             poll_interval_ms: options.milliseconds(POLL_INTERVAL)?,
             max_wait_ms: options.milliseconds(MAX_WAIT)?,
             challenge_lifetime_ms: options.milliseconds(CHALLENGE_LIFETIME)?,

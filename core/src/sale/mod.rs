@@ -16,4 +16,7 @@ pub use merchant::{
 };
 pub use request::{check_perform_sale, check_perform_sale_call, check_status_body, check_status_call, wire_body, SaleRoute};
 pub use response::{Answer, ErrorCause, FailResponse, GatewayError, Outcome, SaleAccepted, SessionToken, SuccessResponse, UnknownReason};
-pub use status::{Milliseconds, PollStep, SaleState, SaleStatus, StatusPoll, StatusSession, StatusTransaction, MAX_WAIT, POLL_INTERVAL};
+pub use status::{
+    Milliseconds, PollStep, SaleState, SaleStatus, StatusPoll, StatusSession, StatusTransaction, MAX_WAIT, POLL_INTERVAL, SALE_TIMEOUT,
+    STATUS_TIMEOUT,
+};

@@ -36,6 +36,13 @@ pub struct Milliseconds {
     pub min: f64,
 }
 
+/// How long a perform sale may go unanswered before its outcome is unknown: no less than a
+/// second, since a sale cut short may still be charged and then blocks the next attempt.
+pub const SALE_TIMEOUT: Milliseconds = Milliseconds { key: "timeoutMs", default: 30_000.0, min: 1_000.0 };
+
+/// How long one status request may go unanswered (a poll that times out is asked again).
+pub const STATUS_TIMEOUT: Milliseconds = Milliseconds { key: "timeoutMs", default: 15_000.0, min: 1_000.0 };
+
 /// How long between two status requests, for `waitForFinalState` and `mountCheckout` alike: no
 /// less than 250 ms, so that polling never floods the gateway.
 pub const POLL_INTERVAL: Milliseconds = Milliseconds { key: "pollIntervalMs", default: 2_000.0, min: 250.0 };

@@ -99,7 +99,7 @@ error_codes! {
         payer: "The name is too long (at most 50 characters).";
     HolderDigitsOnly => "card.holder.digits_only", "A part of the holder's name is made of digits only.",
         payer: "Enter a name, not digits.";
-    HolderInvalidCharacters => "card.holder.invalid_characters", "A part of the holder's name contains control characters.",
+    HolderInvalidCharacters => "card.holder.invalid_characters", "A part of the holder's name contains control characters or bidirectional controls, or nothing visible.",
         payer: "The name contains characters that cannot be used.";
     HolderAmbiguous => "card.holder.ambiguous", "Both a printed name and a first or last name were given; the gateway takes one or the other.";
     HolderType => "card.holder.type", "The holder (or a part of it) was not given as text.";

@@ -65,14 +65,27 @@ fn digits_only(text: &str) -> bool {
     text.chars().any(|c| c.is_ascii_digit()) && text.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '-')
 }
 
-/// Checks one name part: trimmed, 1–50 characters, no control characters, not digits only.
+/// The bidirectional embeddings, overrides and isolates: in a name they only reorder what is
+/// shown (`U+202E` makes a name read backwards), never spell it.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing: white space, the zero-width ones, the word joiner and the
+/// invisible operators, the byte order mark, the soft hyphen. A name needs something else.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}') || is_bidi_control(c)
+}
+
+/// Checks one name part: trimmed, 1–50 characters, no control characters, something visible,
+/// not digits only.
 fn check_part(part: Input<'_>) -> Option<ErrorCode> {
     let Some(text) = part.text().map(str::trim) else {
         return Some(ErrorCode::HolderType);
     };
     if text.is_empty() {
         Some(ErrorCode::HolderEmpty)
-    } else if text.chars().any(char::is_control) {
+    } else if text.chars().any(|c| c.is_control() || is_bidi_control(c)) || text.chars().all(is_invisible) {
         Some(ErrorCode::HolderInvalidCharacters)
     } else if text.chars().count() > MAX_NAME_CHARS {
         Some(ErrorCode::HolderTooLong)
@@ -183,6 +196,15 @@ mod tests {
     fn control_characters() {
         assert_eq!(printed(Text("John\nSmith")).verdict, Verdict::invalid(ErrorCode::HolderInvalidCharacters));
         assert_eq!(printed(Text("John\u{0}")).verdict.code, Some(ErrorCode::HolderInvalidCharacters));
+    }
+
+    #[test]
+    fn a_name_is_visible_and_reads_as_it_is_written() {
+        for name in ["\u{200B}\u{200B}", "\u{FEFF}", "\u{00AD}\u{2060}", "John \u{202E}htimS", "\u{2067}Smith\u{2069}"] {
+            assert_eq!(printed(Text(name)).verdict, Verdict::invalid(ErrorCode::HolderInvalidCharacters), "{name:?}");
+        }
+        // A zero-width non-joiner spells Persian names; with letters beside it, it is a name.
+        assert_eq!(split(Text("\u{0645}\u{06CC}\u{200C}\u{0631}"), Text("Smith")).verdict, Verdict::VALID);
     }
 
     #[test]

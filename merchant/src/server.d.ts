@@ -222,8 +222,8 @@ export interface V2SaleSigned {
 export type V2Status = "approved" | "declined" | "filtered" | "error" | "processing" | "unknown";
 
 /**
- * What /api/v2/status answered about one sale. Ship only on `paid`: `approved` for the amount and
- * currency signed (the sale's `control` does not bind the currency; this answer is the one place
+ * What /api/v2/status answered about one sale. Ship only on `paid`: `approved`, naming the
+ * sale's `clientOrderId`, for the amount and currency signed (the sale's `control` does not bind the currency; this answer is the one place
  * the gateway says what it charged). `approved` without `paid` is not this sale's payment: never
  * ship it; a person looks into it. `unusable`: no answer about this sale (another HTTP status, a
  * proxy's page, another order's answer, or one that says a part twice, differently): ask again

@@ -171,7 +171,7 @@ impl Merchant {
     /// The gateway's answer (its HTTP status and body) to the /api/v2/status request of `sale`.
     /// Only an answer about that very order (its `orderid` and `client_orderid`), saying each
     /// part once, is read; its
-    /// approval is `paid` only for the amount and currency signed, which the sale's `control`
+    /// approval is `paid` only when it names both ids, for the amount and currency signed, which the sale's `control`
     /// binds only in part (the currency not at all): the status answer is the one place the
     /// gateway says what it charged.
     pub fn read_v2_status(http_status: u16, body: &str, sale: &V2Sale<'_>) -> V2StatusRead {
@@ -196,7 +196,13 @@ impl Merchant {
         };
         let charged = answer.currency.as_deref().and_then(currency_exponent).zip(answer.amount.as_deref());
         let amount_centis = charged.and_then(|(exponent, amount)| charged_minor_units(amount, exponent));
-        let paid = status == "approved" && answer.currency.as_deref() == Some(sale.currency) && amount_centis == Some(sale.amount_centis);
+        // Paid names this order by both ids: an `orderId` the page handed over is only a claim,
+        // and another order's approval (the payer's earlier one, of the same amount) must not
+        // pay for this one.
+        let paid = status == "approved"
+            && answer.merchant_order_id.as_deref() == Some(sale.client_order_id)
+            && answer.currency.as_deref() == Some(sale.currency)
+            && amount_centis == Some(sale.amount_centis);
         V2StatusRead::Status {
             status,
             paid,
@@ -411,6 +417,10 @@ mod tests {
             assert!(!paid(read.clone()) && read.is_final(), "{body}");
         }
         assert!(!paid(read("type=status-response&status=approved&paynet-order-id=6768789&merchant-order-id=A1")));
+        // Approved for the amount, but without naming this order's clientOrderId: not its payment.
+        let unnamed = read(&answer("approved", "10.42", "EUR").replace("merchant-order-id=A1\n", ""));
+        assert!(!paid(unnamed.clone()) && unnamed.is_final(), "{unnamed:?}");
+        assert!(paid(read(&answer("approved", "10.42", "EUR").replace("merchant-order-id", "client_orderid"))));
         // Not final: processing (or no status at all), unknown, a status this version does not know.
         let status_of = |body: &str| match read(body) {
             V2StatusRead::Status { status, .. } => status,

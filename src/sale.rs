@@ -199,7 +199,7 @@ pub fn wait_for_final_state(
     promise((|| {
         let call = StatusCall::read(&gateway, endpoint_id, invoice_id, session)?;
         let plan = PollPlan::read(options)?;
-        let answers = StatusPoll::following(&call.invoice_id, &call.session.token, None);
+        let answers = StatusPoll::following(&call.invoice_id, &call.session.token);
         Ok(future_to_promise(async move { Ok(js::to_js(&poll_until_final(&call.invoice_id, &call.http(), answers, &plan).await?)?) }))
     })())
 }

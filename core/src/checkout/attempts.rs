@@ -306,15 +306,15 @@ impl Attempts {
         true
     }
 
-    /// The perform sale of `invoice_id`, sent for `amount_centis`, was answered (or got no
-    /// answer). An accepted sale is followed: only status answers about it count.
-    pub fn sale_answered(&mut self, invoice_id: &str, amount_centis: Option<u64>, outcome: &Outcome<SaleAccepted>) -> Step {
+    /// The perform sale of `invoice_id` was answered (or got no answer). An accepted sale is
+    /// followed: only status answers about it count.
+    pub fn sale_answered(&mut self, invoice_id: &str, outcome: &Outcome<SaleAccepted>) -> Step {
         if !matches!(&self.state, State::Selling { invoice_id: selling } if selling == invoice_id) {
             return Step::Stop;
         }
         match sale_accepted(outcome) {
             Ok(accepted) => {
-                let poll = StatusPoll::following(invoice_id, &accepted.session_token, amount_centis);
+                let poll = StatusPoll::following(invoice_id, &accepted.session_token);
                 let invoice_id = invoice_id.to_string();
                 self.state = State::Following { invoice_id, poll, challenge: None, closed: false, pending: false };
                 Step::Poll

@@ -116,8 +116,6 @@ pub struct Prepared {
     pub endpoint_id: String,
     /// The consumer's access token, which the sale's status calls need too.
     pub access_token: String,
-    /// The amount it charges, in minor units, which its status must not contradict.
-    pub amount_centis: Option<u64>,
     /// The request.
     pub http: HttpRequest,
 }
@@ -130,8 +128,6 @@ impl Prepared {
             invoice_id: text("invoiceId"),
             endpoint_id: text("endpointId"),
             access_token: text("session.accessToken"),
-            // The walker accepted a whole number from 1 to 2^53 - 1: exact as a u64.
-            amount_centis: call.number("transaction.amountCentis").map(|amount| amount as u64),
             http: perform_sale_request(gateway, call),
         }
     }
@@ -457,7 +453,6 @@ struct Sent {
     invoice_id: String,
     endpoint_id: String,
     access_token: String,
-    amount_centis: Option<u64>,
 }
 
 /// The status call of the accepted sale being followed.
@@ -907,16 +902,11 @@ impl Checkout {
     fn send_sale(&mut self, prepared: Prepared, out: &mut Out) {
         let request = self.awaited.next();
         self.awaited.request = Some((request, Kind::Sale));
-        let Prepared { invoice_id, endpoint_id, access_token, amount_centis, .. } = &prepared;
+        let Prepared { invoice_id, endpoint_id, access_token, .. } = &prepared;
         if let Some(paying) = &mut self.paying {
             paying.invoice_id = Some(invoice_id.clone());
         }
-        self.sent = Some(Sent {
-            invoice_id: invoice_id.clone(),
-            endpoint_id: endpoint_id.clone(),
-            access_token: access_token.clone(),
-            amount_centis: *amount_centis,
-        });
+        self.sent = Some(Sent { invoice_id: invoice_id.clone(), endpoint_id: endpoint_id.clone(), access_token: access_token.clone() });
         out.page(Effect::Send { request, kind: Kind::Sale, http: prepared.http, timeout_ms: self.config.timeout_ms });
     }
 
@@ -933,7 +923,7 @@ impl Checkout {
         }
         self.awaited.request = None;
         let Some(sent) = self.sent.take() else { return };
-        match self.attempts.sale_answered(&sent.invoice_id, sent.amount_centis, outcome) {
+        match self.attempts.sale_answered(&sent.invoice_id, outcome) {
             Step::Poll => {
                 let Outcome::Accepted(accepted) = outcome else { return };
                 let session = StatusSession { access_token: sent.access_token, token: accepted.session_token.clone() };

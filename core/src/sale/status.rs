@@ -175,25 +175,21 @@ pub enum PollStep {
 pub struct StatusPoll {
     invoice_id: String,
     token: String,
-    amount_centis: Option<u64>,
     redirected_to: Option<String>,
 }
 
 impl StatusPoll {
-    /// Follows the sale of `invoice_id` whose perform sale answered the session `token`, sent for
-    /// `amount_centis` when the caller knows it.
-    pub fn following(invoice_id: &str, token: &str, amount_centis: Option<u64>) -> StatusPoll {
-        StatusPoll { invoice_id: invoice_id.to_string(), token: token.to_string(), amount_centis, redirected_to: None }
+    /// Follows the sale of `invoice_id` whose perform sale answered the session `token`.
+    pub fn following(invoice_id: &str, token: &str) -> StatusPoll {
+        StatusPoll { invoice_id: invoice_id.to_string(), token: token.to_string(), redirected_to: None }
     }
 
-    /// Whether an answer is about the sale followed: its invoice, its session token and, when
-    /// both are known, its amount. Any other (a misrouted request, a proxy, a cache) says nothing
-    /// of this sale, whatever its state.
+    /// Whether an answer is about the sale followed: its invoice and its session token, which
+    /// the status answer repeats. Any other (a misrouted request, a proxy, a cache) says nothing
+    /// of this sale, whatever its state. (What the sale charged is the merchant's server's to
+    /// compare before it ships: the answer carries it, `transaction.amountCentis`.)
     fn names_this_sale(&self, status: &SaleStatus) -> bool {
-        let charged = status.transaction.as_ref().and_then(|transaction| transaction.amount_centis);
-        status.invoice_id == self.invoice_id
-            && status.session.token == self.token
-            && !matches!((charged, self.amount_centis), (Some(charged), Some(sent)) if charged != sent)
+        status.invoice_id == self.invoice_id && status.session.token == self.token
     }
 
     /// Decides what follows one status outcome. An answer about another sale is a failed poll.

@@ -49,9 +49,9 @@ pub fn build_v2_sale_form(
 }
 
 /// Reads the gateway's answer to /api/v2/sale (`type=async-response&…`, each value ending with a
-/// newline). Throws `response.invalid` when the body has no `type` or says a part twice with
-/// two values (which order id the gateway meant cannot be told), `argument.invalid` when it is
-/// not a string.
+/// newline). Throws `response.invalid` when the body has no `type`, or says its `type` or an
+/// order id twice with two values (which one the gateway meant cannot be told);
+/// `argument.invalid` when it is not a string.
 #[wasm_bindgen(js_name = parseV2Response, unchecked_return_type = "V2Response")]
 pub fn parse_v2_response(#[wasm_bindgen(unchecked_param_type = "string")] body: JsValue) -> Result<JsValue, Error> {
     let body = body.as_string().ok_or_else(|| Error::invalid_argument("body", "the response body must be a string"))?;

@@ -155,7 +155,7 @@ error_codes! {
     StatusAborted => "status.aborted", "Status polling was aborted by the caller's signal.";
     StatusRejected => "status.rejected", "The gateway refused the status request (see gatewayError), so the sale may have been processed: settle invoiceId on the merchant's server before any new attempt (then allowNewAttempt(invoiceId))",
         payer: "We could not check the payment, so we cannot tell whether you were charged. Please do not pay again until the shop confirms what happened.";
-    ResponseInvalid => "response.invalid", "A gateway answer is not in the gateway's format (a v2 body without `type`).";
+    ResponseInvalid => "response.invalid", "A gateway answer is not in the gateway's format (a v2 body without `type`, or one that says its type or an order id twice, differently).";
     Internal => "internal.error", "The module failed (a bug, never the payer's input); nothing was sent.";
     InitRequired => "init.required", "connpay-checkout was called before its init() resolved: await init() (the module's default export) once, then call the others.";
 }

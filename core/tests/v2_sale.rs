@@ -474,6 +474,9 @@ fn the_seed_responses_parse() {
     assert_eq!(parse_v2_response(twice("6768789").as_bytes()), Err(V2ResponseError::Ambiguous));
     assert_eq!(parse_v2_response(twice("6768788").as_bytes()).unwrap().paynet_order_id.as_deref(), Some("6768788"));
     assert_eq!(parse_v2_response(b"type=async-response&type=error"), Err(V2ResponseError::Ambiguous));
+    // An error's words said twice only inform: the first is kept.
+    let two_messages = parse_v2_response(b"type=validation-error\n&error-message=first\n&error-message=second\n").unwrap();
+    assert_eq!(two_messages.error_message.as_deref(), Some("first"));
 }
 
 proptest! {

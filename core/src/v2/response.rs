@@ -100,18 +100,30 @@ impl Said {
         Said { pairs: form_pairs(&String::from_utf8_lossy(body)), ambiguous: false }
     }
 
-    /// The part named by any of `keys` (its names in different answers), when not empty.
+    /// The part named by any of `keys` (its names in different answers), when not empty; said
+    /// twice, differently, it makes the body ambiguous.
     fn part(&mut self, keys: &[&str]) -> Option<String> {
-        let mut said = self.pairs.iter().filter(|(name, value)| keys.contains(&name.as_str()) && !value.is_empty()).map(|(_, value)| value);
-        let first = said.next().cloned();
-        self.ambiguous |= said.any(|other| Some(other) != first.as_ref());
+        let first = self.first(keys);
+        let contradicted = self.values(keys).any(|other| Some(other) != first.as_ref());
+        self.ambiguous |= contradicted;
         first
+    }
+
+    /// The first value of a part that only informs (an error's words): a second one is not a
+    /// contradiction.
+    fn first(&self, keys: &[&str]) -> Option<String> {
+        self.values(keys).next().cloned()
+    }
+
+    fn values<'a>(&'a self, keys: &'a [&str]) -> impl Iterator<Item = &'a String> + 'a {
+        self.pairs.iter().filter(|(name, value)| keys.contains(&name.as_str()) && !value.is_empty()).map(|(_, value)| value)
     }
 }
 
 /// Reads a v2 response body. Any bytes give a result: text that is not UTF-8 is read with
-/// U+FFFD, unknown keys are ignored, an unknown `type` is kept; a part said twice with two
-/// values is [`V2ResponseError::Ambiguous`].
+/// U+FFFD, unknown keys are ignored, an unknown `type` is kept, an empty value is absent; the
+/// type or an order id said twice with two values is [`V2ResponseError::Ambiguous`] (the rest
+/// keeps its first value).
 pub fn parse_v2_response(body: &[u8]) -> Result<V2Response, V2ResponseError> {
     let mut said = Said::of(body);
     let response_type = said.part(&["type"]).ok_or(V2ResponseError::MissingType)?;
@@ -119,10 +131,10 @@ pub fn parse_v2_response(body: &[u8]) -> Result<V2Response, V2ResponseError> {
         response_type: V2ResponseType::parse(&response_type),
         paynet_order_id: said.part(&["paynet-order-id"]),
         merchant_order_id: said.part(&["merchant-order-id"]),
-        serial_number: said.part(&["serial-number"]),
-        end_point_id: said.part(&["end-point-id"]),
-        error_message: said.part(&["error-message"]),
-        error_code: said.part(&["error-code"]),
+        serial_number: said.first(&["serial-number"]),
+        end_point_id: said.first(&["end-point-id"]),
+        error_message: said.first(&["error-message"]),
+        error_code: said.first(&["error-code"]),
     };
     if said.ambiguous {
         return Err(V2ResponseError::Ambiguous);

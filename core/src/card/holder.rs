@@ -71,10 +71,33 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Characters that show nothing: white space, the zero-width ones, the word joiner and the
-/// invisible operators, the byte order mark, the soft hyphen. A name needs something else.
+/// Characters that show nothing: white space, Unicode's default-ignorable code points (the
+/// zero-width ones, joiners, the soft hyphen, the Hangul fillers, variation selectors, tags, the
+/// byte order mark, the bidirectional controls) and the blank braille pattern. A name needs
+/// something else.
 fn is_invisible(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}') || is_bidi_control(c)
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 /// Checks one name part: trimmed, 1–50 characters, no control characters, something visible,
@@ -200,7 +223,8 @@ mod tests {
 
     #[test]
     fn a_name_is_visible_and_reads_as_it_is_written() {
-        for name in ["\u{200B}\u{200B}", "\u{FEFF}", "\u{00AD}\u{2060}", "John \u{202E}htimS", "\u{2067}Smith\u{2069}"] {
+        let invisible = ["\u{200B}\u{200B}", "\u{FEFF}", "\u{00AD}\u{2060}", "\u{3164}\u{115F}\u{FFA0}", "\u{2800}", "\u{FE0F}\u{E0041}"];
+        for name in invisible.into_iter().chain(["John \u{202E}htimS", "\u{2067}Smith\u{2069}"]) {
             assert_eq!(printed(Text(name)).verdict, Verdict::invalid(ErrorCode::HolderInvalidCharacters), "{name:?}");
         }
         // A zero-width non-joiner spells Persian names; with letters beside it, it is a name.

@@ -411,7 +411,7 @@ impl NodeMerchant {
     /// The gateway's answer (`httpStatus`, the body's text) to the /api/v2/status request of
     /// `sale` (`{ clientOrderId, orderId, amount, currency }`, as signed): `{ kind: "status",
     /// status, final, paid, … }`, `{ kind: "refused", … }` or `{ kind: "unusable" }`. Ship only
-    /// on `paid`: approved, for the amount and currency signed.
+    /// on `paid`: approved, naming the `clientOrderId`, for the amount and currency signed.
     #[wasm_bindgen(js_name = readV2Status, unchecked_return_type = "V2StatusRead")]
     pub fn read_v2_status(
         &self,

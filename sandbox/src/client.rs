@@ -41,8 +41,9 @@ async fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Bytes) ->
         None => format!("{}:80", uri.host().unwrap_or_default()),
     };
     let stream = TcpStream::connect(&address).await.map_err(|error| format!("connect: {error}"))?;
-    // The request's head and body leave together, not the body after the server's delayed ACK.
-    stream.set_nodelay(true).map_err(|error| format!("TCP_NODELAY: {error}"))?;
+    // The request's head and body leave together, not the body after the server's delayed ACK
+    // (a socket that refuses the option still sends, only later).
+    drop(stream.set_nodelay(true));
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|error| format!("handshake: {error}"))?;
     tokio::spawn(connection);

@@ -479,6 +479,34 @@ fn the_seed_responses_parse() {
     assert_eq!(two_messages.error_message.as_deref(), Some("first"));
 }
 
+#[test]
+fn status_answers_are_read_by_their_names_and_refused_when_they_contradict_themselves() {
+    let status = parse_v2_status(
+        b"type=status-response\n&status=approved\n&orderid=6768789\n&client_orderid=A1\n&amount=10.42\n&currency=EUR\n&redirect-url=\n",
+    );
+    let expected = V2StatusAnswer {
+        status: Some("approved".into()),
+        paynet_order_id: Some("6768789".into()),
+        merchant_order_id: Some("A1".into()),
+        amount: Some("10.42".into()),
+        currency: Some("EUR".into()),
+        redirect_url: None,
+        html: None,
+    };
+    assert_eq!(status, Some(V2StatusBody::Status(expected)));
+    assert_eq!(
+        parse_v2_status(b"type=validation-error&error-message=no+such+order&error-code=3"),
+        Some(V2StatusBody::Refused { error_message: Some("no such order".into()), error_code: Some("3".into()) })
+    );
+    assert_eq!(parse_v2_status(b"type=error"), Some(V2StatusBody::Refused { error_message: None, error_code: None }));
+    // Not a status answer: another type, none, or one that names the order twice, differently.
+    for body in
+        [&b"type=async-response&paynet-order-id=1"[..], b"status=approved", b"", b"type=status-response&orderid=1&paynet-order-id=2"]
+    {
+        assert_eq!(parse_v2_status(body), None, "{}", String::from_utf8_lossy(body));
+    }
+}
+
 proptest! {
     #[test]
     fn parsing_any_bytes_as_a_v2_response_never_panics(body in proptest::collection::vec(any::<u8>(), 0..512)) {
